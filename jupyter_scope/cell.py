@@ -1,0 +1,206 @@
+"""Run one notebook cell under `record()`: the plain functions behind `%%scopes`.
+
+Everything here takes a *shell-like* object: anything with IPython's `user_ns`,
+`user_global_ns`, `execution_count`, `transform_cell`, `transform_ast` and `compile`
+(a `CachingCompiler`). The magic in `magics.py` only parses its arguments and calls `run`.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import keyword
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import CodeType
+from typing import Any
+
+from IPython.core.error import UsageError
+
+from jupyter_scope.history import reports
+from jupyter_scope.report.model import ScopeReport
+
+TF_MISSING = (
+    "%%scopes needs TensorFlow, which is not installed here. Install it with\n"
+    '    pip install "jupyter-scope[tensorflow]"\n'
+    'or, for the CPU-only build, pip install "jupyter-scope[tensorflow-cpu]".'
+)
+BODY_FIRST_LINE = 2
+"""The line of the notebook cell where the body starts: line 1 is `%%scopes ...`."""
+
+
+@dataclass(frozen=True)
+class CellOptions:
+    """The options of `%%scopes [NAME] [options]`; invalid ones raise `UsageError`."""
+
+    name: str | None = None
+    graph: bool = False
+    ops: bool = True
+    placement: bool = True
+    quiet: bool = False
+    export: str | None = None
+    filter: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name is not None and not is_variable_name(self.name):
+            raise UsageError(f"%%scopes: NAME must be a Python variable name, got {self.name!r}")
+        if self.filter is not None:
+            try:
+                re.compile(self.filter)
+            except re.error as exc:
+                raise UsageError(f"%%scopes: bad --filter regex {self.filter!r}: {exc}") from None
+
+
+def is_variable_name(text: str) -> bool:
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
+# -- running the code exactly as IPython would ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledCell:
+    """A cell's statements, and its last expression when it ends with one (IPython shows it)."""
+
+    statements: CodeType
+    last_expression: CodeType | None
+
+
+def compile_cell(shell: Any, body: str) -> CompiledCell:
+    """Compile a cell body as IPython does, cached so that tracebacks show its source.
+
+    The body is padded with blank lines so that line numbers (in tracebacks and in the
+    report's sites) are lines of the notebook cell: below the `%%scopes` line, body line 1
+    is cell line 2. IPython's input transforms drop leading blank lines; the padding
+    puts them back.
+    """
+    padding = "\n" * (BODY_FIRST_LINE - 1 + _leading_blank_lines(body))
+    source = padding + shell.transform_cell(body)
+    filename = shell.compile.cache(source, shell.execution_count, raw_code=source)
+    tree = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = shell.compile(ast.Expression(tree.body.pop().value), filename, "eval")
+    return CompiledCell(shell.compile(tree, filename, "exec"), last)
+
+
+def _leading_blank_lines(text: str) -> int:
+    lines = text.splitlines()
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def execute(shell: Any, cell: CompiledCell) -> Any:
+    """Run the cell in the user namespace; return the last expression's value (or None)."""
+    __tracebackhide__ = True
+    exec(cell.statements, shell.user_global_ns, shell.user_ns)
+    if cell.last_expression is None:
+        return None
+    return eval(cell.last_expression, shell.user_global_ns, shell.user_ns)
+
+
+def import_tensorflow() -> Any:
+    """Import TensorFlow on first use, or say how to install it."""
+    try:
+        import tensorflow
+    except ImportError as exc:
+        raise UsageError(f"{TF_MISSING}\n(import tensorflow failed: {exc})") from None
+    return tensorflow
+
+
+def graph_mode(tf: Any, fresh_graph: bool) -> contextlib.AbstractContextManager:
+    """A fresh `tf.Graph()` as the default graph (TF1 semantics), or nothing."""
+    return tf.Graph().as_default() if fresh_graph else contextlib.nullcontext()
+
+
+# -- what the report learns about the cell ------------------------------------------------
+
+
+def cell_meta(shell: Any) -> dict[str, Any]:
+    """`{"execution_count", "id"}`; the id is the front end's cell id (ipykernel only)."""
+    get_parent = getattr(shell, "get_parent", None)
+    parent = (get_parent() if get_parent else None) or {}
+    return {
+        "execution_count": shell.execution_count,
+        "id": parent.get("metadata", {}).get("cellId"),
+    }
+
+
+def _sites(report: ScopeReport) -> Iterator[dict[str, Any]]:
+    for _, data in report.graph.nodes(data=True):
+        yield from data.get("sites", ())
+    for diagnostic in report.diagnostics:
+        yield from diagnostic["sites"]
+
+
+def label_cell_sites(report: ScopeReport, filename_map: Mapping[str, int | None]) -> None:
+    """Rename sites in notebook cells, in place: `<ipython-input-3-…>` → `In [3]`.
+
+    `filename_map` is IPython's `shell.compile._filename_map` (compiled filename →
+    execution count). Lines already count from the top of the cell (see `compile_cell`).
+    """
+    for site in _sites(report):
+        number = filename_map.get(site["file"])
+        if number is not None:
+            site["file"] = f"In [{number}]"
+
+
+# -- resolving report references (for %scopes_export and %scopes_diff) -----------------
+
+
+def resolve_report(user_ns: Mapping[str, Any], ref: str | None) -> ScopeReport:
+    """A report named by a user variable, a history index (`-1`, `0`), or the newest one."""
+    if ref is None:
+        ref = "-1"
+    if re.fullmatch(r"-?\d+", ref):
+        try:
+            return reports[int(ref)]
+        except IndexError:
+            raise UsageError(
+                f"no report {ref} in the history ({len(reports)} reports); "
+                "run a %%scopes cell first"
+            ) from None
+    value = user_ns.get(ref)
+    if not isinstance(value, ScopeReport):
+        raise UsageError(f"{ref!r} is not a ScopeReport variable nor a history index")
+    return value
+
+
+# -- the whole cell -----------------------------------------------------------------------
+
+
+def run(shell: Any, body: str, options: CellOptions) -> Any:
+    """Run a `%%scopes` cell; return its last expression's value for IPython to show.
+
+    The report is stored, exported and shown even when the cell raises; the exception
+    then propagates unchanged.
+    """
+    __tracebackhide__ = True
+    tf = import_tensorflow()
+    from jupyter_scope import record
+
+    cell = compile_cell(shell, body)
+    recording = record(ops=options.ops, placement=options.placement)
+    try:
+        with recording, graph_mode(tf, options.graph):
+            return execute(shell, cell)
+    finally:
+        report = getattr(recording, "report", None)
+        if report is not None:
+            publish(shell, report, options)
+
+
+def publish(shell: Any, report: ScopeReport, options: CellOptions) -> None:
+    """Label, store, show and export the report of a cell."""
+    label_cell_sites(report, shell.compile._filename_map)
+    report.meta["cell"] = cell_meta(shell)
+    report.meta["name"] = options.name
+    reports.append(report)
+    if options.name is not None:
+        shell.user_ns[options.name] = report
+    if not options.quiet:
+        from jupyter_scope.display.output import show
+
+        show(report, live=getattr(shell, "kernel", None) is not None, filter=options.filter)
+    if options.export is not None:
+        report.export(options.export, force=True)
