@@ -1,0 +1,129 @@
+"""`text/html`: a static collapsible tree (`<details>`, no script) for nbviewer and GitHub.
+
+Styles are inline because those viewers drop `<style>` blocks. Every string from the
+report goes through `html.escape`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from jupyter_scope.report import fmt
+from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
+
+if TYPE_CHECKING:
+    from jupyter_scope.report.model import ScopeReport
+
+OPEN_DEPTH = 2  # scopes shallower than this start expanded
+OPS_LISTED = 50  # op names listed per op type; the rest are counted
+LEVEL_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+MUTED = "color:#777"
+
+
+def badge(text: str, colour: str) -> str:
+    return (
+        f'<span style="background:{colour};color:#fff;border-radius:3px;'
+        f'padding:0 4px;font-size:85%">{escape(text)}</span>'
+    )
+
+
+def device_chip(node: dict[str, Any], colours: dict[str, str]) -> str:
+    name = fmt.node_device(node)
+    if not name:
+        return ""
+    chip = badge(name, colours[name])
+    if fmt.asked_elsewhere(node):
+        chip += " " + badge(
+            f"asked {fmt.device(node['device_requested'])}", LEVEL_COLOURS["warning"]
+        )
+    return chip
+
+
+def variable_item(var: dict[str, Any], label: str, colours: dict[str, str]) -> str:
+    parts = [
+        f"<code>{escape(label)}</code>",
+        escape(fmt.shape(var["shape"])),
+        escape(var["dtype"]),
+    ]
+    if var["created"]:
+        parts.append(badge("created", "#2e7d32"))
+    if var["reuse_count"]:
+        parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
+    if not var["trainable"]:
+        parts.append(badge("not trainable", "#757575"))
+    details = [f"{fmt.count(var['params'])} params", fmt.size(var["bytes"])]
+    if var["initializer"]:
+        details.append(var["initializer"])
+    parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
+    parts.append(device_chip(var, colours))
+    sites = ", ".join(f"{s['kind']} {fmt.site(s)}" for s in var["sites"])
+    return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}</li>'
+
+
+def ops_block(ops: dict[str, list[dict[str, Any]]], colours: dict[str, str]) -> str:
+    n_ops = sum(len(group) for group in ops.values())
+    head = ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
+    items = []
+    for op_type, group in ops.items():
+        names = [f"<code>{escape(op['name'])}</code> {device_chip(op, colours)}" for op in group]
+        more = len(group) - OPS_LISTED
+        if more > 0:
+            names = [*names[:OPS_LISTED], f"… {more} more"]
+        items.append(f"<li><b>{escape(op_type)} ×{len(group)}</b>: {', '.join(names)}</li>")
+    return (
+        f"<li><details><summary>{fmt.plural(n_ops, 'op')}: {escape(head)}</summary>"
+        f"<ul>{''.join(items)}</ul></details></li>"
+    )
+
+
+def scope_block(tree: ScopeNode, depth: int, colours: dict[str, str]) -> str:
+    s = tree.scope
+    totals = (
+        f"{tree.kind} · {fmt.plural(s['n_variables'], 'var')} · {fmt.count(s['params'])} params"
+        f" · {fmt.size(s['bytes'])} · {fmt.plural(s['n_ops'], 'op')}"
+    )
+    summary = f'<b>{escape(tree.label)}/</b> <span style="{MUTED}">{escape(totals)}</span>'
+    opened = " open" if depth < OPEN_DEPTH else ""
+    return (
+        f"<li><details{opened}><summary>{summary}</summary>"
+        f"{children(tree, depth + 1, colours)}</details></li>"
+    )
+
+
+def children(tree: ScopeNode, depth: int, colours: dict[str, str]) -> str:
+    items = [
+        variable_item(v, relative_name(v["name"], tree.scope["name"]), colours)
+        for v in tree.variables
+    ]
+    if tree.ops:
+        items.append(ops_block(tree.ops, colours))
+    items.extend(scope_block(sub, depth, colours) for sub in tree.scopes)
+    return f'<ul style="list-style:none;padding-left:1.2em;margin:0">{"".join(items)}</ul>'
+
+
+def diagnostic_item(diag: dict[str, Any]) -> str:
+    where = ", ".join(fmt.site(s) for s in diag["sites"])
+    colour = LEVEL_COLOURS.get(diag["level"], "#555")
+    return (
+        f"<li>{badge(diag['level'], colour)} <code>{escape(diag['code'])}</code> "
+        f"{escape(diag['message'])}"
+        + (f' <span style="{MUTED}">({escape(where)})</span>' if where else "")
+        + "</li>"
+    )
+
+
+def render(report: ScopeReport) -> str:
+    """The summary, the diagnostics, then the collapsible scope tree."""
+    colours = fmt.device_colours([*report.variables, *report.ops])
+    parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
+    if report.error:
+        parts.append(
+            f"<p>{badge('raised', LEVEL_COLOURS['error'])} "
+            f"{escape(report.error['type'])}: {escape(report.error['message'])}</p>"
+        )
+    if report.diagnostics:
+        items = "".join(diagnostic_item(d) for d in report.diagnostics)
+        parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
+    parts.append(children(scope_tree(report), 0, colours))
+    return f'<div class="jupyter-scope-static">{"".join(parts)}</div>'

@@ -1,0 +1,87 @@
+"""`text/plain`: the report as an indented tree with badges, for terminals."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from jupyter_scope.report import fmt
+from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
+
+if TYPE_CHECKING:
+    from jupyter_scope.report.model import ScopeReport
+
+INDENT = "  "
+LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+
+
+def variable_line(var: dict[str, Any], label: str) -> str:
+    """E.g. `weights [5,5,32,32] float32 created reused×1 random_normal @CPU:0`."""
+    parts = [label, fmt.shape(var["shape"]), var["dtype"]]
+    if var["created"]:
+        parts.append("created")
+    if var["reuse_count"]:
+        parts.append(f"reused×{var['reuse_count']}")
+    if not var["trainable"]:
+        parts.append("not-trainable")
+    if var["params"]:
+        parts.append(f"{fmt.count(var['params'])} params")
+    if var["initializer"]:
+        parts.append(var["initializer"])
+    parts.extend(device_badges(var))
+    return " ".join(parts)
+
+
+def device_badges(node: dict[str, Any]) -> list[str]:
+    badges = []
+    if node.get("device"):
+        badges.append("@" + fmt.device(node["device"]))
+    elif node.get("device_requested"):
+        badges.append("@" + fmt.device(node["device_requested"]) + "?")
+    if fmt.asked_elsewhere(node):
+        badges.append(f"⚠ asked {fmt.device(node['device_requested'])}")
+    return badges
+
+
+def scope_line(tree: ScopeNode) -> str:
+    s = tree.scope
+    return (
+        f"{tree.label}/  {tree.kind} · {fmt.plural(s['n_variables'], 'var')} · "
+        f"{fmt.count(s['params'])} params · {fmt.size(s['bytes'])} · {fmt.plural(s['n_ops'], 'op')}"
+    )
+
+
+def ops_line(ops: dict[str, list[dict[str, Any]]]) -> str:
+    return "ops: " + ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
+
+
+def diagnostic_line(diag: dict[str, Any]) -> str:
+    where = ", ".join(fmt.site(s) for s in diag["sites"])
+    mark = LEVEL_MARKS.get(diag["level"], diag["level"])
+    return f"{mark} {diag['code']}: {diag['message']}" + (f"  ({where})" if where else "")
+
+
+def tree_lines(tree: ScopeNode, depth: int) -> list[str]:
+    pad = INDENT * depth
+    lines = [
+        pad + variable_line(v, relative_name(v["name"], tree.scope["name"])) for v in tree.variables
+    ]
+    if tree.ops:
+        lines.append(pad + ops_line(tree.ops))
+    for sub in tree.scopes:
+        lines.append(pad + scope_line(sub))
+        lines.extend(tree_lines(sub, depth + 1))
+    return lines
+
+
+def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
+    """The summary, the diagnostics, then the scope tree (only what matches `pattern`)."""
+    lines = [fmt.summary_line(report.summary())]
+    if report.error:
+        lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
+    lines.extend(diagnostic_line(d) for d in report.diagnostics)
+    tree = scope_tree(report, pattern)
+    if tree.empty:
+        lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
+    lines.extend(tree_lines(tree, 0))
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Short human forms of a report's values, shared by the text, HTML, Markdown and diff views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def count(n: int) -> str:
+    """`51264` → `51.3K`, `138357544` → `138.4M`."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if n >= limit:
+            return f"{n / limit:.1f}{suffix}"
+    return str(n)
+
+
+def size(n: int) -> str:
+    """Bytes in SI units: `205056` → `205.1 kB`."""
+    for limit, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if n >= limit:
+            return f"{n / limit:.1f} {suffix}"
+    return f"{n} B"
+
+
+def shape(dims: list[int | None] | None) -> str:
+    """`[5, 5, None]` → `[5,5,?]`; an unknown rank is `[?…]`."""
+    if dims is None:
+        return "[?…]"
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def device(name: str | None) -> str:
+    """The short form of a device: `/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0`."""
+    if not name:
+        return ""
+    if "device:" in name:
+        return name.rsplit("device:", 1)[1]
+    return name.rstrip("/").rsplit("/", 1)[-1].upper()
+
+
+def node_device(node: dict[str, Any]) -> str:
+    """Where the node runs (short form): its placed device, else the one it asked for."""
+    return device(node.get("device") or node.get("device_requested"))
+
+
+def asked_elsewhere(node: dict[str, Any]) -> bool:
+    """Whether the node was placed on another device than the one it asked for."""
+    requested, placed = node.get("device_requested"), node.get("device")
+    return bool(requested and placed and device(requested) != device(placed))
+
+
+def site(s: dict[str, Any]) -> str:
+    return s["file"] if s.get("line") is None else f"{s['file']}:{s['line']}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(summary: dict[str, Any]) -> str:
+    """E.g. `22 variables created, 22 reused, 138.4M params (553.4 MB), 512 ops on 1 device,
+    0 warnings` — from `ScopeReport.summary()`."""
+    s = summary
+    parts = [
+        f"{plural(s['variables'], 'variable')} ({s['created']} created, {s['reused']} reused)",
+        f"{count(s['params'])} params ({size(s['bytes'])})",
+        plural(s["ops"], "op") + (f" on {plural(s['devices'], 'device')}" if s["devices"] else ""),
+    ]
+    if s["errors"]:
+        parts.append(plural(s["errors"], "error"))
+    parts.append(plural(s["warnings"], "warning"))
+    return ", ".join(parts)
+
+
+PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
+UNPLACED_COLOUR = "#bab0ac"
+
+
+def device_colours(nodes: list[dict[str, Any]]) -> dict[str, str]:
+    """A colour per short device name, stable for a given set of devices."""
+    names = sorted({node_device(n) for n in nodes} - {""})
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}

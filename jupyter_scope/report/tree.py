@@ -1,0 +1,71 @@
+"""The scope tree of a report: one walk of the graph's `contains` edges, shared by the
+text and static HTML displays (so both always show the same tree)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_scope.report.model import ScopeReport
+
+
+@dataclass
+class ScopeNode:
+    """A scope with its children: sub-scopes, variables, and ops grouped by op type."""
+
+    scope: dict[str, Any]
+    label: str
+    scopes: list[ScopeNode] = field(default_factory=list)
+    variables: list[dict[str, Any]] = field(default_factory=list)
+    ops: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.scopes or self.variables or self.ops)
+
+    @property
+    def kind(self) -> str:
+        """`variable+name scope`, `variable scope`, `name scope` or `scope`."""
+        marks = [m for m in ("variable", "name") if self.scope.get(f"{m}_scope")]
+        return "+".join(marks) + " scope" if marks else "scope"
+
+
+def relative_name(name: str, parent: str) -> str:
+    return name[len(parent) + 1 :] if parent and name.startswith(parent + "/") else name
+
+
+def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> ScopeNode:
+    """The tree from the root scope down.
+
+    With `pattern`, keep the nodes whose full name matches it (`re.search`), their
+    ancestors, and everything inside a matching scope; the root is kept, empty when
+    nothing matches.
+    """
+    graph = report.graph
+    root = next(n for n, d in graph.nodes(data=True) if d["kind"] == "scope" and d["name"] == "")
+
+    def build(node_id: str, parent_name: str, keep_all: bool) -> ScopeNode | None:
+        """The subtree at `node_id`, or `None` when nothing in it is kept."""
+        data = graph.nodes[node_id]
+        keep_all = (
+            keep_all or pattern is None or bool(data["name"] and pattern.search(data["name"]))
+        )
+        tree = ScopeNode({"id": node_id, **data}, relative_name(data["name"], parent_name))
+        for child_id, edge in graph.adj[node_id].items():
+            if edge["kind"] != "contains":
+                continue
+            child = {"id": child_id, **graph.nodes[child_id]}
+            if child["kind"] == "scope":
+                sub = build(child_id, data["name"], keep_all)
+                if sub is not None:
+                    tree.scopes.append(sub)
+            elif keep_all or pattern.search(child["name"]):
+                if child["kind"] == "variable":
+                    tree.variables.append(child)
+                else:
+                    tree.ops.setdefault(child["type"], []).append(child)
+        return tree if keep_all or not tree.empty else None
+
+    return build(root, "", False) or ScopeNode({"id": root, **graph.nodes[root]}, "")
