@@ -1,0 +1,1 @@
+"""One module per export format, each with `render(report) -> str` (see `report/io.py`)."""

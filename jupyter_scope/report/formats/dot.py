@@ -1,0 +1,102 @@
+"""`dot`: a Graphviz drawing: one cluster per scope, nodes filled with their device's colour.
+
+Variables are boxes, ops (with `ops=True`) ellipses; `reads` and `input` edges join them.
+A node placed elsewhere than it asked for gets a red border. Render with `dot -Tsvg`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_scope.report import fmt
+from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
+
+FALLBACK_BORDER = 'color="#c62828", penwidth=2'
+
+
+def quote(text: str) -> str:
+    """A DOT string literal; newlines become the `\\n` line breaks of labels."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def node_statement(node: dict[str, Any], label: str, colours: dict[str, str]) -> str:
+    device = fmt.node_device(node)
+    attributes = [
+        f"label={quote(label)}",
+        f'fillcolor="{colours.get(device, fmt.UNPLACED_COLOUR)}"',
+        f"tooltip={quote(device or 'not placed')}",
+    ]
+    if node["kind"] == "op":
+        attributes.append("shape=ellipse")
+    if fmt.asked_elsewhere(node):
+        attributes.append(FALLBACK_BORDER)
+    return f"{quote(node['id'])} [{', '.join(attributes)}];"
+
+
+def variable_label(var: dict[str, Any], scope: str) -> str:
+    use = "created" if var["created"] else "reused"
+    if var["reuse_count"]:
+        use += f" reused×{var['reuse_count']}"
+    return f"{relative_name(var['name'], scope)}\n{fmt.shape(var['shape'])} {var['dtype']}\n{use}"
+
+
+def has_content(tree: ScopeNode, ops: bool) -> bool:
+    return bool(
+        tree.variables or (ops and tree.ops) or any(has_content(s, ops) for s in tree.scopes)
+    )
+
+
+def body(tree: ScopeNode, ops: bool, colours: dict[str, str], indent: str) -> list[str]:
+    scope = tree.scope["name"]
+    lines = [indent + node_statement(v, variable_label(v, scope), colours) for v in tree.variables]
+    if ops:
+        lines.extend(
+            indent
+            + node_statement(op, f"{relative_name(op['name'], scope)}\n{op['type']}", colours)
+            for group in tree.ops.values()
+            for op in group
+        )
+    for sub in tree.scopes:
+        if has_content(sub, ops):
+            lines.append(f"{indent}subgraph {quote('cluster_' + sub.scope['id'])} {{")
+            lines.append(f"{indent}  label={quote(sub.label + '/')};")
+            lines.extend(body(sub, ops, colours, indent + "  "))
+            lines.append(indent + "}")
+    return lines
+
+
+def legend(colours: dict[str, str]) -> list[str]:
+    entries = [*colours.items(), ("not placed", fmt.UNPLACED_COLOUR)]
+    lines = ['  subgraph "cluster_legend" {', '    label="devices"; style=dashed;']
+    lines.extend(
+        f'    {quote("legend:" + name)} [label={quote(name)}, fillcolor="{colour}"];'
+        for name, colour in entries
+    )
+    return [*lines, "  }"]
+
+
+def render(report: ScopeReport, *, ops: bool = False) -> str:
+    """The scope clusters with their variables and, when `ops`, their ops and op edges."""
+    colours = fmt.device_colours([*report.variables, *report.ops])
+    kinds = {"reads", "input"} if ops else set()
+    edges = [
+        f"  {quote(u)} -> {quote(v)}{' [style=dashed]' if kind == 'reads' else ''};"
+        for u, v, kind in report.graph.edges(data="kind")
+        if kind in kinds
+    ]
+    return "\n".join(
+        [
+            "digraph scopes {",
+            f"  graph [rankdir=LR, fontname=Helvetica, labelloc=t, "
+            f"label={quote(fmt.summary_line(report.summary()))}];",
+            '  node [fontname=Helvetica, fontsize=10, shape=box, style="filled,rounded"];',
+            '  edge [color="#888888"];',
+            *body(scope_tree(report), ops, colours, "  "),
+            *legend(colours),
+            *edges,
+            "}",
+            "",
+        ]
+    )

@@ -1,0 +1,137 @@
+"""`md`: a summary, the diagnostics, the variables and the per-scope totals as GitHub
+Markdown tables, fit for pasting into a pull request. Long tables fold into `<details>`."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from jupyter_scope.report import fmt
+from jupyter_scope.report.model import ScopeReport
+
+FOLD_ROWS = 25  # tables longer than this are folded
+
+
+def cell(text: str) -> str:
+    """Plain text made safe for a table cell: no HTML, no column breaks, one line."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def code(text: str) -> str:
+    """A code span; inside one only `|` needs escaping (GitHub splits cells first)."""
+    body = text.replace("|", "\\|").replace("\n", " ")
+    return f"`` {body} ``" if "`" in text else f"`{body}`"
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    if len(rows) <= FOLD_ROWS:
+        return [f"### {title}", "", *lines, ""]
+    return [
+        f"### {title}",
+        "",
+        f"<details><summary>{len(rows)} rows</summary>",
+        "",
+        *lines,
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def use(var: dict[str, Any]) -> str:
+    marks = ["created"] if var["created"] else []
+    if var["reuse_count"]:
+        marks.append(f"reused ×{var['reuse_count']}")
+    return ", ".join(marks) or "existing"
+
+
+def device(node: dict[str, Any]) -> str:
+    if not node["device"]:
+        return (
+            f"{fmt.device(node['device_requested'])} (requested)"
+            if node["device_requested"]
+            else ""
+        )
+    placed = fmt.device(node["device"])
+    if fmt.asked_elsewhere(node):
+        return f"⚠ {placed} (asked {fmt.device(node['device_requested'])})"
+    return placed
+
+
+def about(meta: dict[str, Any]) -> str:
+    devices = ", ".join(fmt.device(d["name"]) for d in meta["devices"]) or "none"
+    parts = [
+        f"TensorFlow {meta['tf_version']}",
+        f"{meta['mode']} mode",
+        f"recorded in {meta['wall_time']:.2f} s",
+        f"devices: {devices}",
+    ]
+    if meta.get("error"):
+        parts.append(f"the block raised {meta['error']['type']}: {meta['error']['message']}")
+    return cell(" · ".join(parts))
+
+
+def render(report: ScopeReport) -> str:
+    lines = [
+        "## Scope report",
+        "",
+        f"**{cell(fmt.summary_line(report.summary()))}**",
+        "",
+        about(report.meta),
+        "",
+    ]
+    if report.diagnostics:
+        lines += table(
+            "Diagnostics",
+            ["level", "code", "message", "where"],
+            [
+                [
+                    d["level"],
+                    code(d["code"]),
+                    cell(d["message"]),
+                    cell(", ".join(fmt.site(s) for s in d["sites"])),
+                ]
+                for d in report.diagnostics
+            ],
+        )
+    lines += table(
+        "Variables",
+        ["name", "shape", "dtype", "params", "created / reused", "device"],
+        [
+            [
+                code(v["name"]),
+                fmt.shape(v["shape"]),
+                cell(v["dtype"]),
+                f"{v['params']:,}",
+                use(v),
+                cell(device(v)),
+            ]
+            for v in report.variables
+        ],
+    )
+    lines += table(
+        "Scopes",
+        ["scope", "variables", "params", "bytes", "ops", "devices"],
+        [
+            [
+                code(s["name"]),
+                str(s["n_variables"]),
+                f"{s['params']:,}",
+                fmt.size(s["bytes"]),
+                str(s["n_ops"]),
+                cell(
+                    ", ".join(
+                        f"{fmt.device(d) or 'not placed'} ×{n}" for d, n in s["devices"].items()
+                    )
+                ),
+            ]
+            for s in report.scopes
+            if s["name"]
+        ],
+    )
+    return "\n".join(lines)

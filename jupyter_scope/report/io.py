@@ -1,0 +1,120 @@
+"""Writing a report to a file: pick the format, render it, write it atomically.
+
+Each format lives in its own module under `formats/` with a `render(report) -> str`;
+this module only chooses one and writes its text safely: into a temporary file in the
+target's directory, then renamed over the target, so a failure never leaves a
+half-written or temporary file behind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_scope.report.model import ScopeReport
+
+# format name → module under jupyter_scope.report.formats
+FORMATS = {
+    "json": "json_doc",
+    "graphml": "graphml",
+    "dot": "dot",
+    "html": "html_page",
+    "md": "markdown",
+    "csv": "csv_table",
+}
+SUFFIXES = {".gv": "dot", ".htm": "html", ".markdown": "md"} | {f".{f}": f for f in FORMATS}
+# formats whose `render` takes `ops=` (include one entry per op)
+OPS_FORMATS = {"csv", "dot"}
+
+
+class ExportError(Exception):
+    """A report could not be written: unknown format, existing file, unwritable path…"""
+
+
+def format_for(path: Path, format: str | None = None) -> str:
+    """The format named, or else the one the suffix of `path` implies."""
+    if format is not None:
+        name = format.lower().lstrip(".")
+        if name not in FORMATS:
+            raise ExportError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
+        return name
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExportError(
+            f"cannot tell the format of {str(path)!r} from its suffix {suffix or '(none)'!r}: "
+            f"use one of {', '.join(SUFFIXES)} or give the format ({', '.join(FORMATS)})"
+        )
+    return SUFFIXES[suffix]
+
+
+def render(report: ScopeReport, format: str, *, ops: bool = False) -> str:
+    """The report as the text of a file of `format`."""
+    module = importlib.import_module(f"jupyter_scope.report.formats.{FORMATS[format]}")
+    if format in OPS_FORMATS:
+        return module.render(report, ops=ops)
+    if ops:
+        raise ExportError(f"one row per op (ops=True) applies to {' and '.join(OPS_FORMATS)} only")
+    return module.render(report)
+
+
+def export(
+    report: ScopeReport,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    force: bool = False,
+    ops: bool = False,
+) -> Path:
+    """Write `report` to `path` as `format` (by default from the suffix); return the path.
+
+    An existing file is refused unless `force`. Raises `ExportError` with a message that
+    names the problem; on any failure nothing is left at `path` or beside it.
+    """
+    path = Path(path)
+    name = format_for(path, format)
+    check_writable(path, force=force)
+    write_atomic(path, render(report, name, ops=ops), force=force)
+    return path
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Fail early, before any work, if writing `path` is bound to fail."""
+    if path.is_dir():
+        raise ExportError(f"cannot write {str(path)!r}: it is a directory")
+    if path.exists() and not force:
+        raise ExportError(f"{str(path)!r} already exists: use force (--force) to overwrite it")
+    if not path.parent.is_dir():
+        raise ExportError(
+            f"cannot write {str(path)!r}: directory {str(path.parent)!r} does not exist"
+        )
+
+
+def write_atomic(path: Path, text: str, *, force: bool) -> None:
+    """Write `text` to a temporary file beside `path`, then move it into place.
+
+    Without `force` the move is a hard link, which fails if `path` appeared meanwhile.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # O_EXCL: never follow or reuse someone else's file; 0o666 honours the umask.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    except FileExistsError:
+        raise ExportError(
+            f"{str(path)!r} already exists: use force (--force) to overwrite it"
+        ) from None
+    except OSError as exc:
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
