@@ -1,0 +1,36 @@
+"""jupyter-scope: see which TensorFlow variables and scopes a block of code created and reused.
+
+`record()` captures; `ScopeReport` is what it captured; `%load_ext jupyter_scope` gives the
+`%%scopes` magic. TensorFlow is imported only when a recording starts.
+"""
+
+from __future__ import annotations
+
+from jupyter_scope.history import reports
+from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.model import MIME_TYPE, ScopeReport
+
+__version__ = "0.1.0"
+__all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports"]
+
+
+def record(*, ops: bool = True, placement: bool = True):
+    """Record what the `with` block does to TensorFlow's variables, scopes, ops and devices.
+
+    >>> with jupyter_scope.record() as rec:
+    ...     build_model()
+    >>> rec.report   # a ScopeReport, set even when the block raised
+    """
+    from jupyter_scope.capture.recorder import Recording
+
+    return Recording(ops=ops, placement=placement)
+
+
+def load_ipython_extension(ipython) -> None:
+    from jupyter_scope.magics import ScopeMagics
+
+    ipython.register_magics(ScopeMagics)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "jupyter-scope"}]

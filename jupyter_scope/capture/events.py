@@ -1,0 +1,90 @@
+"""Plain records of what a recording saw. No TF objects: these outlive the block."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class VariableRecord:
+    key: str  # unique within a capture: graph key + name (+ "#n" for eager duplicates)
+    name: str  # TF's full name without ":0"
+    graph: str  # graph key ("g0", ..., or "eager")
+    shape: list[int | None] | None
+    dtype: str
+    trainable: bool
+    api: str  # "get_variable", "Variable", "keras", "distributed", ...
+    initializer: str | None = None
+    device_requested: str | None = None
+    device: str | None = None
+    created: bool = True
+    reuse_count: int = 0
+    sites: list[dict] = field(default_factory=list)
+    handle_op: str | None = None  # graph mode: the op holding the variable
+    requested_name: str | None = None  # the `name=` asked for, when TF may rename
+    partition_of: str | None = None  # logical name of a partitioned variable
+    components: list[str] = field(default_factory=list)  # keys of per-replica parts
+    component_of: str | None = None  # key of the distributed variable this is part of
+
+
+@dataclass
+class OpRecord:
+    name: str
+    type: str
+    graph: str
+    device_requested: str | None
+    device: str | None = None
+    inputs: list[str] = field(default_factory=list)  # producing op names, same graph
+    reads: list[str] = field(default_factory=list)  # keys of variables read
+
+
+@dataclass
+class ScopeRecord:
+    """A scope opened during the block: a variable scope, a name scope, or both."""
+
+    graph: str
+    variable_scope: str | None  # the variable scope's name, if one was opened
+    name_scope: str | None  # the name scope in force after opening, if one was opened
+
+
+@dataclass
+class GetVariableFailure:
+    """`get_variable` raised: reuse forgotten, reuse of a missing variable, or a mismatch."""
+
+    name: str
+    graph: str
+    message: str
+    site: dict
+    existing_key: str | None = None  # the variable it clashed with, if recorded
+    existing_site: dict | None = None  # its first creation site, from TF if not recorded
+
+
+@dataclass
+class NameScopeIgnored:
+    name: str  # the variable's name
+    key: str
+    name_scope: str  # the name scope in force, which the name does not carry
+    site: dict
+
+
+@dataclass
+class EagerReuse:
+    """Eager `get_variable` made a new variable although one of that name existed."""
+
+    key: str
+    previous_key: str
+    site: dict
+
+
+@dataclass
+class Capture:
+    """Everything one recording collected, ready to become a ScopeReport."""
+
+    meta: dict
+    graphs: list[dict] = field(default_factory=list)
+    variables: dict[str, VariableRecord] = field(default_factory=dict)
+    ops: list[OpRecord] = field(default_factory=list)
+    scopes: list[ScopeRecord] = field(default_factory=list)
+    failures: list[GetVariableFailure] = field(default_factory=list)
+    name_scope_ignored: list[NameScopeIgnored] = field(default_factory=list)
+    eager_reuse: list[EagerReuse] = field(default_factory=list)

@@ -1,0 +1,393 @@
+"""Class-level patches on TF internals, installed while at least one recording is active.
+
+Why class level: TF keeps variable-creator scopes per graph, so a creator installed on
+the default graph misses a `tf.Graph()` or `tf.function` graph opened inside the block.
+Patching the classes every graph shares sees them all. Every patch is undone on the
+last detach, whatever happened; nested recordings share one installation and each
+receives every event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from jupyter_scope.capture import sites
+from jupyter_scope.capture.tf_api import TF
+
+
+class Listener(Protocol):
+    """What a recording implements to hear the hooks (see recorder.Recording)."""
+
+    placement: bool
+
+    def on_graph(self, graph: Any) -> None: ...
+    def on_variable(self, var: Any, creation: Creation, wrapped: list[Any]) -> None: ...
+    def on_reuse(self, var: Any, site: dict) -> None: ...
+    def on_get_variable_failure(self, name: str, exc: BaseException, existing: Any,
+                                site: dict) -> None: ...
+    def on_variable_scope(self, variable_scope: str, name_scope: str | None) -> None: ...
+    def on_name_scope(self, name_scope: str) -> None: ...
+    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None: ...
+    def on_run_metadata(self, graph: Any, run_metadata: Any) -> None: ...
+
+
+@dataclass
+class GetVariableCall:
+    """One `VariableScope.get_variable` call in progress."""
+
+    full_name: str
+    name_scope: str  # the name scope in force at the call
+    scope_name_scope: str  # the name scope its variable scope opened
+    site: dict
+
+
+@dataclass
+class Creation:
+    """How the variables being made right now were asked for."""
+
+    api: str
+    site: dict
+    initializer: str | None = None
+    requested_name: str | None = None
+    partition_of: str | None = None
+    get_variable: GetVariableCall | None = None
+    made: list[Any] = field(default_factory=list)  # variables made beneath this call
+
+
+class _Local(threading.local):
+    def __init__(self) -> None:
+        self.calls: list[GetVariableCall] = []
+        self.creations: list[Creation] = []
+        self.partitions: list[str] = []
+
+
+_local = _Local()
+_active: list[Listener] = []
+_restore: list[tuple[Any, str, Any]] = []
+_lock = threading.RLock()
+
+
+def attach(listener: Listener, tf: TF) -> None:
+    with _lock:
+        if not _active:
+            _install(tf)
+        _active.append(listener)
+
+
+def detach(listener: Listener) -> None:
+    with _lock:
+        if listener in _active:
+            _active.remove(listener)
+        if not _active:
+            _uninstall()
+
+
+def installed() -> bool:
+    return bool(_restore)
+
+
+def _patch(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
+    original = owner.__dict__[attr]
+    _restore.append((owner, attr, original))
+    setattr(owner, attr, make(original))
+
+
+def _uninstall() -> None:
+    while _restore:
+        owner, attr, original = _restore.pop()
+        setattr(owner, attr, original)
+
+
+def _install(tf: TF) -> None:
+    try:
+        _install_all(tf)
+    except BaseException:
+        _uninstall()
+        raise
+
+
+def _install_all(tf: TF) -> None:
+    ops, vs = tf.ops, tf.variable_scope
+    _patch(ops.Graph, "__init__", _graph_init)
+    _patch(ops.Graph, "as_default", _graph_as_default)
+    _patch(ops.name_scope_v1, "__enter__", lambda orig: _name_scope_enter(orig, ops))
+    _patch(ops.name_scope_v2, "__enter__", lambda orig: _name_scope_enter(orig, ops))
+    _patch(vs.variable_scope, "__enter__", lambda orig: _variable_scope_enter(orig, ops))
+    _patch(vs.VariableScope, "get_variable", lambda orig: _scope_get_variable(orig, ops))
+    _patch(vs._VariableStore, "_get_single_variable", _get_single_variable)
+    _patch(vs._VariableStore, "_get_partitioned_variable", _get_partitioned_variable)
+    _patch(tf.variables.VariableMetaclass, "__call__", _variable_call)
+    _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf.config_pb2))
+
+
+def _each(method: str, *args: Any) -> None:
+    for listener in list(_active):
+        getattr(listener, method)(*args)
+
+
+# -- graphs ----------------------------------------------------------------------------
+
+
+def _graph_init(orig):
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        _each("on_graph", self)
+
+    return __init__
+
+
+def _graph_as_default(orig):
+    def as_default(self):
+        _each("on_graph", self)
+        return orig(self)
+
+    return as_default
+
+
+# -- scopes ----------------------------------------------------------------------------
+
+
+def _name_scope_enter(orig, ops):
+    def __enter__(self):
+        scope = orig(self)
+        current = ops.get_name_scope()
+        if current:
+            _each("on_name_scope", current)
+        return scope
+
+    return __enter__
+
+
+def _variable_scope_enter(orig, ops):
+    def __enter__(self):
+        before = ops.get_name_scope()
+        scope = orig(self)
+        after = ops.get_name_scope()
+        opened = after if after != before and after else None
+        _each("on_variable_scope", scope.name, opened)
+        return scope
+
+    return __enter__
+
+
+# -- get_variable ----------------------------------------------------------------------
+
+
+def _scope_get_variable(orig, ops):
+    def get_variable(scope, var_store, name, *args, **kwargs):
+        full_name = f"{scope.name}/{name}" if scope.name else name
+        call = GetVariableCall(
+            full_name=full_name,
+            name_scope=ops.get_name_scope(),
+            scope_name_scope=scope.original_name_scope.rstrip("/"),
+            site=sites.site("create"),
+        )
+        _local.calls.append(call)
+        try:
+            return orig(scope, var_store, name, *args, **kwargs)
+        finally:
+            _local.calls.pop()
+
+    return get_variable
+
+
+def _current_site(kind: str) -> dict:
+    if _local.calls:
+        return {**_local.calls[-1].site, "kind": kind}
+    return sites.site(kind, skip=3)
+
+
+def _get_single_variable(orig):
+    signature = inspect.signature(orig)
+
+    def _get_single_variable(store, *args, **kwargs):
+        bound = signature.bind(store, *args, **kwargs).arguments
+        name = bound["name"]
+        existing = store._vars.get(name)
+        call = _local.calls[-1] if _local.calls else None
+        creation = Creation(
+            api="get_variable",
+            site=_current_site("create"),
+            initializer=describe_initializer(bound.get("initializer"), default="glorot_uniform"),
+            partition_of=_local.partitions[-1] if _local.partitions else None,
+            get_variable=call,
+        )
+        with _creating(creation):
+            try:
+                var = orig(store, *args, **kwargs)
+            except Exception as exc:
+                _each("on_get_variable_failure", name, exc, existing, creation.site)
+                raise
+        if existing is not None:
+            _each("on_reuse", var, _current_site("reuse"))
+        elif call is not None and call.name_scope != call.scope_name_scope:
+            _each("on_name_scope_ignored", var, call.name_scope, creation.site)
+        return var
+
+    return _get_single_variable
+
+
+def _get_partitioned_variable(orig):
+    signature = inspect.signature(orig)
+
+    def _get_partitioned_variable(store, *args, **kwargs):
+        name = signature.bind(store, *args, **kwargs).arguments["name"]
+        existing = store._partitioned_vars.get(name)
+        _local.partitions.append(name)
+        try:
+            var = orig(store, *args, **kwargs)
+        except Exception as exc:
+            _each("on_get_variable_failure", name, exc, existing, _current_site("create"))
+            raise
+        finally:
+            _local.partitions.pop()
+        if existing is not None:
+            site = _current_site("reuse")
+            for part in var:
+                _each("on_reuse", part, site)
+        return var
+
+    return _get_partitioned_variable
+
+
+# -- every variable ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _creating(creation: Creation) -> Iterator[Creation]:
+    _local.creations.append(creation)
+    try:
+        yield creation
+    finally:
+        _local.creations.pop()
+
+
+def _variable_call(orig):
+    def __call__(cls, *args, **kwargs):
+        if not _active:
+            return orig(cls, *args, **kwargs)
+        outer = _local.creations[-1] if _local.creations else None
+        if outer is None or outer.get_variable is None or outer.made:
+            # A creation of its own (tf.Variable, Keras, a strategy's per-replica part).
+            api, site, initializer = _api_and_site(args, kwargs)
+            creation = Creation(api=api, site=site, initializer=initializer,
+                                requested_name=kwargs.get("name"))
+        else:
+            creation = outer
+        made_before = len(creation.made)
+        with _creating(creation) if creation is not outer else contextlib.nullcontext():
+            var = orig(cls, *args, **kwargs)
+        wrapped = [v for v in creation.made[made_before:] if v is not var]
+        _each("on_variable", var, creation, wrapped)
+        if creation is not outer and outer is not None:
+            outer.made.append(var)
+        creation.made.append(var)
+        return var
+
+    return __call__
+
+
+def _api_and_site(args: tuple, kwargs: dict) -> tuple[str, dict, str | None]:
+    """One walk of the stack: the user's line, and whether Keras made the variable."""
+    frame = sites.user_frame(3)
+    site = sites.site("create", skip=3)
+    walker = inspect.currentframe()
+    keras_initializer = None
+    api = "Variable"
+    while walker is not None and walker is not frame:
+        module = walker.f_globals.get("__name__", "")
+        if module.startswith("keras."):
+            api = "keras"
+            if keras_initializer is None and "initializer" in walker.f_locals:
+                keras_initializer = describe_initializer(walker.f_locals["initializer"])
+        walker = walker.f_back
+    initial_value = kwargs.get("initial_value", args[0] if args else None)
+    return api, site, keras_initializer or describe_initial_value(initial_value)
+
+
+def describe_initializer(init: Any, default: str | None = None) -> str | None:
+    """`constant(0.4)`, `random_normal`, `glorot_uniform`... for an initializer object."""
+    if init is None:
+        return f"{default} (default)" if default else None
+    if isinstance(init, str):
+        return init
+    if not callable(init) or (hasattr(init, "dtype") and hasattr(init, "shape")):
+        return describe_initial_value(init)
+    name = getattr(init, "__name__", None) or type(init).__name__
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+    value = getattr(init, "value", None)
+    if snake == "constant" and value is not None and not callable(value):
+        return f"constant({_short(value)})"
+    return snake
+
+
+_OP_INITIALIZERS = {
+    "RandomStandardNormal": "random_normal",
+    "RandomUniform": "random_uniform",
+    "TruncatedNormal": "truncated_normal",
+    "Fill": "fill",
+    "Zeros": "zeros",
+}
+
+
+def describe_initial_value(value: Any) -> str | None:
+    """What a `tf.Variable`'s initial value was: an op it came from, or the constant."""
+    if value is None:
+        return None
+    if callable(value) and not hasattr(value, "dtype"):
+        return describe_initializer(value)
+    op_type = getattr(getattr(value, "op", None), "type", None)
+    if op_type and op_type != "Const":
+        return _OP_INITIALIZERS.get(op_type, op_type)
+    try:
+        import numpy as np
+
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    except Exception:
+        array = None
+    if array is None and op_type == "Const":
+        from tensorflow.python.framework import tensor_util
+
+        array = tensor_util.constant_value(value)
+    if array is not None and array.size and (array == array.flat[0]).all():
+        return f"constant({_short(array.flat[0])})"
+    return "value"
+
+
+def _short(value: Any) -> str:
+    try:
+        import numpy as np
+
+        array = np.asarray(value)
+        if array.size == 1:
+            return repr(array.reshape(()).item())
+    except Exception:
+        pass
+    return repr(value)[:40]
+
+
+# -- placement -------------------------------------------------------------------------
+
+
+def _session_run(orig, config_pb2):
+    def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+        if not any(listener.placement for listener in _active):
+            return orig(session, fetches, feed_dict, options, run_metadata)
+        asked_graphs = bool(options is not None and options.output_partition_graphs)
+        run_options = config_pb2.RunOptions()
+        if options is not None:
+            run_options.CopyFrom(options)
+        run_options.output_partition_graphs = True
+        metadata = run_metadata if run_metadata is not None else config_pb2.RunMetadata()
+        result = orig(session, fetches, feed_dict, run_options, metadata)
+        _each("on_run_metadata", session.graph, metadata)
+        if run_metadata is not None and not asked_graphs:
+            del run_metadata.partition_graphs[:]  # give back only what the user asked for
+        return result
+
+    return run

@@ -1,0 +1,343 @@
+"""`Recording`: the context manager behind `jupyter_scope.record()`.
+
+It listens to the hooks while the block runs, holding TF objects only until exit; on
+exit it reads the ops of every graph it saw, turns everything into plain records
+(`events.Capture`) and drops every TF reference before building the ScopeReport.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import weakref
+from collections import Counter
+from typing import Any
+
+from jupyter_scope.capture import hooks, placement, sites, tf_api
+from jupyter_scope.capture.events import (
+    Capture,
+    EagerReuse,
+    GetVariableFailure,
+    NameScopeIgnored,
+    OpRecord,
+    ScopeRecord,
+    VariableRecord,
+)
+from jupyter_scope.report.build import build_report
+from jupyter_scope.report.model import ScopeReport
+
+EAGER = "eager"
+MAX_EAGER_OPS = 200_000  # a long eager loop is summarised past this many executions
+_HANDLE_TYPES = {"VarHandleOp", "VariableV2", "Variable", "Placeholder"}
+_READ_TYPES = {"ReadVariableOp", "Identity"}
+
+
+class Recording:
+    """Records variables, scopes, ops and placements made while the `with` block runs."""
+
+    def __init__(self, *, ops: bool = True, placement: bool = True) -> None:
+        self.ops = ops
+        self.placement = placement
+        self.report: ScopeReport | None = None
+
+    # -- context manager ---------------------------------------------------------------
+
+    def __enter__(self) -> Recording:
+        self._tf = tf_api.load()
+        sites.reset_cache()
+        self._capture = Capture(meta={})
+        self._graphs: dict[int, tuple[str, Any, int]] = {}  # id → (key, graph, first op)
+        self._vars: dict[int, tuple[Any, str]] = {}  # id(var) → (var, key)
+        self._eager_names: dict[str, list[str]] = {}  # eager get_variable name → keys
+        self._handles: dict[int, tuple[Any, str]] = {}  # id(eager handle) → (ref, key)
+        self._producers: dict[int, tuple[Any, str]] = {}  # id(eager tensor) → (ref, op)
+        self._eager_op_names: Counter[str] = Counter()
+        self._eager_dropped = 0
+        self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
+        self._mode = "eager" if self._tf.tf.executing_eagerly() else "graph"
+        if self._mode == "graph":
+            self.on_graph(self._tf.ops.get_default_graph())
+        self._start = time.perf_counter()
+        hooks.attach(self, self._tf)
+        if self.ops:
+            self._tf.op_callbacks.add_op_callback(self._on_eager_op)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if self.ops:
+                self._tf.op_callbacks.remove_op_callback(self._on_eager_op)
+        finally:
+            hooks.detach(self)
+        wall_time = time.perf_counter() - self._start
+        try:
+            capture = self._finish(wall_time, exc)
+        finally:
+            self._release()
+        self.report = build_report(capture)
+        return False  # the block's own exception, if any, propagates unchanged
+
+    def _release(self) -> None:
+        """Drop every reference to a TF object, so nothing outlives the block."""
+        for name in ("_graphs", "_vars", "_handles", "_producers"):
+            getattr(self, name).clear()
+        del self._tf
+
+    # -- graphs ------------------------------------------------------------------------
+
+    def _graph_key(self, graph: Any) -> str:
+        entry = self._graphs.get(id(graph))
+        if entry is None:
+            self.on_graph(graph)
+            entry = self._graphs[id(graph)]
+        return entry[0]
+
+    def on_graph(self, graph: Any) -> None:
+        if id(graph) in self._graphs:
+            return
+        key = f"g{len(self._graphs)}"
+        # A graph made inside the block is all ours; an older one only from here on.
+        first = len(graph.get_operations())
+        self._graphs[id(graph)] = (key, graph, first)
+        is_function = hasattr(graph, "captures")
+        self._capture.graphs.append(
+            {"key": key, "kind": "function" if is_function else "graph",
+             "name": getattr(graph, "name", None) if is_function else None}
+        )
+
+    # -- scopes ------------------------------------------------------------------------
+
+    def _current_graph_key(self) -> str:
+        if self._tf.tf.executing_eagerly():
+            return EAGER
+        return self._graph_key(self._tf.ops.get_default_graph())
+
+    def on_variable_scope(self, variable_scope: str, name_scope: str | None) -> None:
+        self._capture.scopes.append(
+            ScopeRecord(self._current_graph_key(), variable_scope, name_scope)
+        )
+
+    def on_name_scope(self, name_scope: str) -> None:
+        self._capture.scopes.append(ScopeRecord(self._current_graph_key(), None, name_scope))
+
+    # -- variables ---------------------------------------------------------------------
+
+    def _key_of(self, var: Any) -> str | None:
+        entry = self._vars.get(id(var))
+        return entry[1] if entry is not None and entry[0] is var else None
+
+    def on_variable(self, var: Any, creation: hooks.Creation, wrapped: list[Any]) -> None:
+        if self._key_of(var) is not None:
+            return  # the same object came back out of an outer tf.Variable() call
+        record = self._describe(var, creation)
+        if wrapped:  # a distributed variable around its per-replica components
+            record.api = "distributed"
+            record.components = [k for v in wrapped if (k := self._key_of(v))]
+            for key in record.components:
+                self._capture.variables[key].component_of = record.key
+        self._capture.variables[record.key] = record
+        self._vars[id(var)] = (var, record.key)
+        eager = record.graph == EAGER
+        if eager and hasattr(var, "handle"):
+            self._handles[id(var.handle)] = (weakref.ref(var.handle), record.key)
+        if eager and creation.api == "get_variable" and not record.partition_of:
+            earlier = self._eager_names.setdefault(record.name, [])
+            if earlier:
+                self._capture.eager_reuse.append(
+                    EagerReuse(record.key, earlier[-1], creation.site)
+                )
+            earlier.append(record.key)
+
+    def _describe(self, var: Any, creation: hooks.Creation) -> VariableRecord:
+        tf = self._tf
+        name = var.name[:-2] if var.name.endswith(":0") else var.name
+        in_graph = not tf.context.executing_eagerly() and _graph_of(var) is not None
+        graph = self._graph_key(_graph_of(var)) if in_graph else EAGER
+        key = f"{graph}:{name}"
+        n = 1
+        while key in self._capture.variables:
+            n += 1
+            key = f"{graph}:{name}#{n}"
+        shape = var.shape
+        dims = shape.as_list() if shape.rank is not None else None
+        if in_graph:
+            requested = getattr(var, "device", "") or None
+            placed = None
+            handle_op = _op_name(var)
+        else:
+            requested = tf.context.context().device_name or None
+            placed = getattr(var, "device", None) or None
+            handle_op = None
+        partition_of = creation.partition_of
+        return VariableRecord(
+            key=key, name=name, graph=graph, shape=dims,
+            dtype=var.dtype.base_dtype.name, trainable=bool(getattr(var, "trainable", True)),
+            api=creation.api, initializer=creation.initializer,
+            device_requested=requested, device=placed, created=True,
+            sites=[creation.site], handle_op=handle_op,
+            requested_name=creation.requested_name,
+            partition_of=partition_of if partition_of and partition_of != name else None,
+        )
+
+    def on_reuse(self, var: Any, site: dict) -> None:
+        key = self._key_of(var)
+        if key is None:  # made before the block: reused here, not created
+            record = self._describe(var, hooks.Creation(api="get_variable", site=site))
+            record.created = False
+            record.sites = []
+            self._capture.variables[record.key] = record
+            self._vars[id(var)] = (var, record.key)
+            key = record.key
+        record = self._capture.variables[key]
+        record.reuse_count += 1
+        record.sites.append(site)
+
+    def on_get_variable_failure(self, name: str, exc: BaseException, existing: Any,
+                                site: dict) -> None:
+        key = self._key_of(existing) if existing is not None else None
+        existing_site = None
+        if existing is not None and key is None:
+            existing_site = _creation_site_from_tf(existing)
+        graph = self._current_graph_key()
+        self._capture.failures.append(
+            GetVariableFailure(name=name, graph=graph, message=str(exc), site=site,
+                               existing_key=key, existing_site=existing_site)
+        )
+
+    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None:
+        key = self._key_of(var)
+        if key is not None:
+            self._capture.name_scope_ignored.append(
+                NameScopeIgnored(self._capture.variables[key].name, key, name_scope, site)
+            )
+
+    # -- ops ---------------------------------------------------------------------------
+
+    def _on_eager_op(self, op_type, inputs, attrs, outputs, op_name=None, graph=None):
+        if graph is not None:
+            return None  # graph ops are read from the graphs on exit
+        if len(self._capture.ops) >= MAX_EAGER_OPS:
+            self._eager_dropped += 1
+            return None
+        context = self._tf.context.context()
+        base = f"{context.scope_name}{op_type}"
+        n = self._eager_op_names[base]
+        self._eager_op_names[base] += 1
+        name = base if n == 0 else f"{base}_{n}"
+        producers, reads = [], []
+        for tensor in inputs:
+            entry = self._producers.get(id(tensor))
+            if entry is not None and entry[0]() is tensor:
+                producers.append(entry[1])
+            handle = self._handles.get(id(tensor))
+            if handle is not None and handle[0]() is tensor:
+                reads.append(handle[1])
+        placed = outputs[0].device if outputs else (inputs[0].device if inputs else None)
+        self._capture.ops.append(
+            OpRecord(name=name, type=op_type, graph=EAGER,
+                     device_requested=context.device_name or None, device=placed or None,
+                     inputs=producers, reads=reads)
+        )
+        for tensor in outputs:
+            self._producers[id(tensor)] = (weakref.ref(tensor), name)
+            if op_type in _READ_TYPES and reads:  # reading the value reads the variable
+                self._handles[id(tensor)] = (weakref.ref(tensor), reads[0])
+        return None
+
+    def on_run_metadata(self, graph: Any, run_metadata: Any) -> None:
+        placed = self._placements.setdefault(self._graph_key(graph), {})
+        placed.update(placement.placements(run_metadata))
+
+    def _graph_ops(self) -> list[OpRecord]:
+        """Every op added to every graph seen, with inputs and the variables it reads."""
+        handles: dict[tuple[str, str], str] = {
+            (r.graph, r.handle_op): r.key
+            for r in self._capture.variables.values() if r.handle_op
+        }
+        records = []
+        for key, graph, first in self._graphs.values():
+            for external, internal in getattr(graph, "captures", ()):
+                var = self._variable_behind(external, handles)
+                if var is not None:  # a function reads a variable through a capture
+                    handles[(key, internal.op.name)] = var
+            placed = self._placements.get(key, {})
+            reads_of: dict[str, str] = {}  # reading op → variable it read
+            for op in graph.get_operations()[first:]:
+                inputs, reads = [], []
+                for tensor in op.inputs:
+                    producer = tensor.op.name
+                    inputs.append(producer)
+                    var = handles.get((key, producer)) or reads_of.get(producer)
+                    if var is not None and var not in reads:
+                        reads.append(var)
+                if op.type in _READ_TYPES and reads:
+                    reads_of[op.name] = reads[0]
+                records.append(OpRecord(
+                    name=op.name, type=op.type, graph=key,
+                    device_requested=op.device or None, device=placed.get(op.name),
+                    inputs=list(dict.fromkeys(inputs)), reads=reads,
+                ))
+        return records
+
+    def _variable_behind(self, tensor: Any, handles: dict[tuple[str, str], str]) -> str | None:
+        entry = self._handles.get(id(tensor))
+        if entry is not None and entry[0]() is tensor:
+            return entry[1]
+        if self._tf.tf.is_symbolic_tensor(tensor) and id(tensor.graph) in self._graphs:
+            return handles.get((self._graphs[id(tensor.graph)][0], tensor.op.name))
+        return None
+
+    # -- the end -----------------------------------------------------------------------
+
+    def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
+        capture = self._capture
+        if self.ops:
+            capture.ops = self._graph_ops() + capture.ops
+        else:
+            capture.ops = []
+        for record in capture.variables.values():
+            placed = self._placements.get(record.graph, {})
+            if record.handle_op and record.handle_op in placed:
+                record.device = placed[record.handle_op]
+        if any(op.graph == EAGER for op in capture.ops):
+            capture.graphs.append({"key": EAGER, "kind": "eager", "name": None})
+        capture.meta = {
+            "tf_version": self._tf.version,
+            "mode": self._mode,
+            "devices": placement.devices(self._tf.tf),
+            "wall_time": round(wall_time, 6),
+            "cell": None,
+            "graphs": capture.graphs,
+            "error": None if exc is None else {"type": type(exc).__name__, "message": str(exc)},
+            "options": {"ops": self.ops, "placement": self.placement},
+            "eager_ops_dropped": self._eager_dropped,
+            "python": sys.version.split()[0],
+        }
+        return capture
+
+
+def _graph_of(var: Any) -> Any:
+    try:
+        return var.graph
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def _op_name(var: Any) -> str | None:
+    try:
+        return var.op.name
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def _creation_site_from_tf(var: Any) -> dict | None:
+    """Where a variable made before the block was created, from its op's traceback."""
+    try:
+        frames = list(var.op.traceback)
+    except (AttributeError, RuntimeError):
+        return None
+    for frame in reversed(frames):
+        filename, lineno = frame.filename, frame.lineno
+        if not sites.is_library(filename):
+            return {"file": filename, "line": lineno, "kind": "create"}
+    return None

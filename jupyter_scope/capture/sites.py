@@ -1,0 +1,70 @@
+"""Call sites: the innermost stack frame that belongs to the user, not to a library.
+
+A variable made by `tf_slim.conv2d` inside `vgg_16` is attributed to the line of the
+user's code that called into the libraries, which is where a person would look.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from types import FrameType
+
+_LIBRARIES = ("tensorflow", "keras", "tf_keras", "tf_slim", "absl", "jupyter_scope",
+              "IPython", "ipykernel", "runpy")
+MAX_CALLERS = 6
+_STDLIB_FILES = {os.path.normcase(m.__file__) for m in (contextlib, functools)}
+
+
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    dirs = []
+    for name in _LIBRARIES:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        if path:
+            dirs.append(os.path.normcase(os.path.dirname(path)) + os.sep)
+    return tuple(dirs)
+
+
+def is_library(filename: str) -> bool:
+    filename = os.path.normcase(filename)
+    return (
+        filename.startswith(_library_dirs())
+        or filename in _STDLIB_FILES
+        or filename.startswith("<frozen ")
+    )
+
+
+def user_frame(skip: int = 1) -> FrameType | None:
+    frame: FrameType | None = sys._getframe(skip)
+    while frame is not None and is_library(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
+
+
+def site(kind: str, skip: int = 2) -> dict:
+    """`{"file", "line", "kind", "callers"}` of the user's code on the current stack.
+
+    `callers` are the user frames that led there (outward, until library code), so that
+    a `get_variable` inside a helper shows which call of the helper created or reused.
+    """
+    frame = user_frame(skip)
+    if frame is None:
+        return {"file": "<unknown>", "line": None, "kind": kind, "callers": []}
+    callers = []
+    caller = frame.f_back
+    while caller is not None and len(callers) < MAX_CALLERS and not is_library(
+        caller.f_code.co_filename
+    ):
+        callers.append({"file": caller.f_code.co_filename, "line": caller.f_lineno})
+        caller = caller.f_back
+    return {"file": frame.f_code.co_filename, "line": frame.f_lineno, "kind": kind,
+            "callers": callers}
+
+
+def reset_cache() -> None:
+    """Forget the library folders (a library imported after the first recording)."""
+    _library_dirs.cache_clear()

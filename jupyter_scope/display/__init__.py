@@ -1,0 +1,1 @@
+"""Displays: renderers of a ScopeReport (text, static HTML, the widget). They never touch TF."""

@@ -1,0 +1,125 @@
+"""`ScopeReport`: the networkx graph of one recording, and every view derived from it.
+
+The graph is the single source of truth (schema in SPEC.md and `schema.json`);
+`variables`, `ops` and `scopes` are read off it, never stored beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from jupyter_scope.report import document
+
+MIME_TYPE = "application/vnd.jupyter-scope.report+json"
+
+
+class ScopeReport:
+    """What one recording saw: scopes, variables, ops, devices and diagnostics."""
+
+    def __init__(
+        self,
+        graph: nx.DiGraph,
+        meta: dict[str, Any],
+        diagnostics: list[dict[str, Any]],
+    ) -> None:
+        self.graph = graph
+        self.meta = meta
+        self.diagnostics = diagnostics
+
+    # -- views ---------------------------------------------------------------------------
+
+    def _nodes(self, kind: str) -> list[dict[str, Any]]:
+        return [
+            {"id": node_id, **data}
+            for node_id, data in self.graph.nodes(data=True)
+            if data["kind"] == kind
+        ]
+
+    @cached_property
+    def variables(self) -> list[dict[str, Any]]:
+        """One dict per distinct variable (fields as in SPEC.md's variable table)."""
+        return self._nodes("variable")
+
+    @cached_property
+    def ops(self) -> list[dict[str, Any]]:
+        return self._nodes("op")
+
+    @cached_property
+    def scopes(self) -> list[dict[str, Any]]:
+        """Scope nodes with totals that include their descendants."""
+        return self._nodes("scope")
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        """The exception the recorded block raised (type and message), if any."""
+        return self.meta.get("error")
+
+    def summary(self) -> dict[str, Any]:
+        """The counts the summary header shows."""
+        variables = [v for v in self.variables if not v.get("component_of")]
+        devices = {
+            device
+            for node in (*variables, *self.ops)
+            if (device := node.get("device") or node.get("device_requested"))
+        }
+        return {
+            "created": sum(v["created"] for v in variables),
+            "reused": sum(v["reuse_count"] > 0 for v in variables),
+            "variables": len(variables),
+            "params": sum(v["params"] for v in variables),
+            "bytes": sum(v["bytes"] for v in variables),
+            "ops": len(self.ops),
+            "devices": len(devices),
+            "errors": sum(d["level"] == "error" for d in self.diagnostics),
+            "warnings": sum(d["level"] == "warning" for d in self.diagnostics),
+        }
+
+    # -- the JSON document ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return document.to_document(self.graph, self.meta, self.diagnostics)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ScopeReport:
+        graph, meta, diagnostics = document.from_document(data)
+        return cls(graph, meta, diagnostics)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ScopeReport:
+        """Read a document written by `to_json`; refuse a malformed one, naming the problem."""
+        return cls.from_dict(document.parse(text))
+
+    # -- exports and comparison ----------------------------------------------------------
+
+    def export(self, path: str | Path, format: str | None = None, *, force: bool = False) -> Path:
+        """Write the report to `path`; the format comes from the suffix when not given."""
+        from jupyter_scope.report.io import export
+
+        return export(self, path, format, force=force)
+
+    def diff(self, other: ScopeReport):
+        from jupyter_scope.report.diff import diff_reports
+
+        return diff_reports(self, other)
+
+    # -- displays ------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        from jupyter_scope.display.bundle import mimebundle
+
+        return mimebundle(self)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (
+            f"<ScopeReport: {s['variables']} variables ({s['created']} created, "
+            f"{s['reused']} reused), {s['ops']} ops, {len(self.diagnostics)} diagnostics>"
+        )
