@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -326,31 +327,26 @@ def describe_initializer(init: Any, default: str | None = None) -> str | None:
     return snake
 
 
-_OP_INITIALIZERS = {
-    "RandomStandardNormal": "random_normal",
-    "RandomUniform": "random_uniform",
-    "TruncatedNormal": "truncated_normal",
-    "Fill": "fill",
-    "Zeros": "zeros",
-}
-
-
 def describe_initial_value(value: Any) -> str | None:
-    """What a `tf.Variable`'s initial value was: an op it came from, or the constant."""
+    """What a `tf.Variable`'s initial value was: the TF function that made it, or the constant.
+
+    TF names a composite op after the function's name scope (`random_normal` is an AddV2
+    named `.../random_normal`), so the op's own name says what made it.
+    """
     if value is None:
         return None
     if callable(value) and not hasattr(value, "dtype"):
         return describe_initializer(value)
-    op_type = getattr(getattr(value, "op", None), "type", None)
-    if op_type and op_type != "Const":
-        return _OP_INITIALIZERS.get(op_type, op_type)
+    op = getattr(value, "op", None)
+    if op is not None and op.type != "Const":
+        return re.sub(r"_\d+$", "", op.name.rsplit("/", 1)[-1])
     try:
         import numpy as np
 
         array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except Exception:
         array = None
-    if array is None and op_type == "Const":
+    if array is None and op is not None:
         from tensorflow.python.framework import tensor_util
 
         array = tensor_util.constant_value(value)
