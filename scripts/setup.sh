@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh Debian machine: system packages, the virtualenv with
+# TensorFlow (CPU build) and the test tools, the front end, and the package itself.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v dot >/dev/null || need_apt+=(graphviz)
+if ((${#need_apt[@]})); then
+  echo "setup: installing ${need_apt[*]} from Debian"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q -U pip
+# TF is an extra: users pick their build; we test with tensorflow-cpu.
+.venv/bin/python -m pip install -q "jupyterlab>=4.2,<5" "hatch-jupyter-builder>=0.9" "hatchling>=1.21"
+npm ci --no-audit --no-fund --loglevel=error
+PATH="$PWD/.venv/bin:$PATH" npm run build:prod --silent
+.venv/bin/python -m pip install -q -e ".[tensorflow-cpu,test]"
+.venv/bin/jupyter labextension develop --overwrite . >/dev/null
