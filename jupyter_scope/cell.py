@@ -1,8 +1,8 @@
 """Run one notebook cell under `record()`: the plain functions behind `%%scopes`.
 
 Everything here takes a *shell-like* object: anything with IPython's `user_ns`,
-`user_global_ns`, `execution_count`, `transform_cell`, `transform_ast` and `compile`
-(a `CachingCompiler`). The magic in `magics.py` only parses its arguments and calls `run`.
+`user_global_ns`, `displayhook.prompt_count`, `transform_cell`, `transform_ast` and
+`compile` (a `CachingCompiler`). The magic in `magics.py` only parses its arguments and calls `run`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
+from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
 from jupyter_scope.history import reports
@@ -70,6 +71,8 @@ class CompiledCell:
 def compile_cell(shell: Any, body: str) -> CompiledCell:
     """Compile a cell body as IPython does, cached so that tracebacks show its source.
 
+    IPython shows the value of a last expression unless a semicolon ends it.
+
     The body is padded with blank lines so that line numbers (in tracebacks and in the
     report's sites) are lines of the notebook cell: below the `%%scopes` line, body line 1
     is cell line 2. IPython's input transforms drop leading blank lines; the padding
@@ -77,12 +80,17 @@ def compile_cell(shell: Any, body: str) -> CompiledCell:
     """
     padding = "\n" * (BODY_FIRST_LINE - 1 + _leading_blank_lines(body))
     source = padding + shell.transform_cell(body)
-    filename = shell.compile.cache(source, shell.execution_count, raw_code=source)
+    filename = shell.compile.cache(source, execution_count(shell), raw_code=source)
     tree = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
         last = shell.compile(ast.Expression(tree.body.pop().value), filename, "eval")
     return CompiledCell(shell.compile(tree, filename, "exec"), last)
+
+
+def ends_with_semicolon(source: str) -> bool:
+    """`x;` as a cell's last line hides its value, as in a cell without the magic."""
+    return DisplayHook.semicolon_at_end_of_expression(source)
 
 
 def _leading_blank_lines(text: str) -> int:
@@ -116,33 +124,46 @@ def graph_mode(tf: Any, fresh_graph: bool) -> contextlib.AbstractContextManager:
 # -- what the report learns about the cell ------------------------------------------------
 
 
+def execution_count(shell: Any) -> int:
+    """The running cell's number, the n of its `In [n]` (IPython 9 counts up before running)."""
+    return shell.displayhook.prompt_count
+
+
 def cell_meta(shell: Any) -> dict[str, Any]:
     """`{"execution_count", "id"}`; the id is the front end's cell id (ipykernel only)."""
     get_parent = getattr(shell, "get_parent", None)
     parent = (get_parent() if get_parent else None) or {}
     return {
-        "execution_count": shell.execution_count,
+        "execution_count": execution_count(shell),
         "id": parent.get("metadata", {}).get("cellId"),
     }
 
 
-def _sites(report: ScopeReport) -> Iterator[dict[str, Any]]:
-    for _, data in report.graph.nodes(data=True):
-        yield from data.get("sites", ())
-    for diagnostic in report.diagnostics:
-        yield from diagnostic["sites"]
+def _locations(report: ScopeReport) -> Iterator[dict[str, Any]]:
+    """Every `{"file", "line", ...}` of the report: sites and the callers they list."""
+    site_lists = [data.get("sites", ()) for _, data in report.graph.nodes(data=True)]
+    site_lists += [diagnostic["sites"] for diagnostic in report.diagnostics]
+    for sites in site_lists:
+        for site in sites:
+            yield site
+            yield from site.get("callers", ())
 
 
 def label_cell_sites(report: ScopeReport, filename_map: Mapping[str, int | None]) -> None:
-    """Rename sites in notebook cells, in place: `<ipython-input-3-…>` → `In [3]`.
+    """Name notebook cells in sites and messages, in place: `<ipython-input-3-…>` → `In [3]`.
 
     `filename_map` is IPython's `shell.compile._filename_map` (compiled filename →
     execution count). Lines already count from the top of the cell (see `compile_cell`).
     """
-    for site in _sites(report):
-        number = filename_map.get(site["file"])
+    labels: dict[str, str] = {}
+    for location in _locations(report):
+        number = filename_map.get(location["file"])
         if number is not None:
-            site["file"] = f"In [{number}]"
+            labels[location["file"]] = f"In [{number}]"
+            location["file"] = labels[location["file"]]
+    for diagnostic in report.diagnostics:
+        for filename, label in labels.items():
+            diagnostic["message"] = diagnostic["message"].replace(filename, label)
 
 
 # -- resolving report references (for %scopes_export and %scopes_diff) -----------------
@@ -182,7 +203,7 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
     cell = compile_cell(shell, body)
     recording = record(ops=options.ops, placement=options.placement)
     try:
-        with recording, graph_mode(tf, options.graph):
+        with graph_mode(tf, options.graph), recording:
             return execute(shell, cell)
     finally:
         report = getattr(recording, "report", None)

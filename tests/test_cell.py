@@ -5,6 +5,7 @@ from __future__ import annotations
 import linecache
 import traceback
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from IPython.core.compilerop import CachingCompiler
@@ -22,7 +23,7 @@ class FakeShell:
     def __init__(self, execution_count: int = 7) -> None:
         self.user_ns: dict = {}
         self.user_global_ns = self.user_ns
-        self.execution_count = execution_count
+        self.displayhook = SimpleNamespace(prompt_count=execution_count)
         self.compile = CachingCompiler()
 
     def transform_cell(self, source: str) -> str:
@@ -158,17 +159,29 @@ def test_label_cell_sites_names_cells_and_keeps_lines():
     report = sample_report()
     var = report.graph.nodes["var:g0:image_filters/conv1/weights"]
     var["sites"] = [
-        {"file": "<ipython-input-4-abc>", "line": 9, "kind": "create"},
-        {"file": "/home/me/model.py", "line": 12, "kind": "reuse"},
+        {"file": "<ipython-input-4-abc>", "line": 9, "kind": "create", "callers": []},
+        {
+            "file": "/home/me/model.py",
+            "line": 12,
+            "kind": "reuse",
+            "callers": [{"file": "<ipython-input-4-abc>", "line": 15}],
+        },
     ]
     diagnostic = report.diagnostics[0]
     diagnostic["sites"] = [{"file": "<ipython-input-4-abc>", "line": 14, "kind": "create"}]
+    diagnostic["message"] = "first created at <ipython-input-4-abc>, line 9"
     cell.label_cell_sites(report, {"<ipython-input-4-abc>": 4})
     assert var["sites"] == [
-        {"file": "In [4]", "line": 9, "kind": "create"},
-        {"file": "/home/me/model.py", "line": 12, "kind": "reuse"},
+        {"file": "In [4]", "line": 9, "kind": "create", "callers": []},
+        {
+            "file": "/home/me/model.py",
+            "line": 12,
+            "kind": "reuse",
+            "callers": [{"file": "In [4]", "line": 15}],
+        },
     ]
     assert diagnostic["sites"] == [{"file": "In [4]", "line": 14, "kind": "create"}]
+    assert diagnostic["message"] == "first created at In [4], line 9"
 
 
 @pytest.fixture
@@ -196,3 +209,9 @@ def test_resolve_report_errors(history):
         cell.resolve_report({"x": 1}, "x")
     with pytest.raises(UsageError, match="not a ScopeReport"):
         cell.resolve_report({}, "missing")
+
+
+def test_semicolon_hides_the_last_expression_but_runs_it():
+    shell = FakeShell()
+    assert run_body(shell, "seen = []\nseen.append(1);  # hidden") is None
+    assert shell.user_ns["seen"] == [1]

@@ -1,0 +1,43 @@
+"""The output of a `%%scopes` cell: one bundle that works live, saved and static.
+
+Live, the front end shows the widget view; a reopened notebook (no kernel) falls back to
+the report JSON, which the lab extension renders; nbviewer and GitHub show `text/html`;
+terminal IPython `text/plain`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from IPython.display import display
+
+from jupyter_scope.display import text
+from jupyter_scope.display.bundle import mimebundle
+from jupyter_scope.report.model import ScopeReport
+
+WIDGET_MIME_TYPE = "application/vnd.jupyter.widget-view+json"
+
+
+def output_bundle(report: ScopeReport, widget: Any = None, pattern: str | None = None) -> dict:
+    """The report's own bundle plus the widget view when given.
+
+    With `pattern`, the text tree shows only the matching scopes (the JSON stays whole).
+    """
+    bundle = mimebundle(report)
+    if pattern is not None:
+        bundle["text/plain"] = text.render(report, re.compile(pattern))
+    if widget is not None:
+        bundle[WIDGET_MIME_TYPE] = widget._repr_mimebundle_()[WIDGET_MIME_TYPE]
+    return bundle
+
+
+def show(report: ScopeReport, *, live: bool, filter: str | None = None) -> Any:
+    """Display the report; with a live widget front end, also as the tree widget (returned)."""
+    widget = None
+    if live:
+        from jupyter_scope.display.widget import ScopeWidget
+
+        widget = ScopeWidget(report, filter=filter)
+    display(output_bundle(report, widget, filter), raw=True)
+    return widget

@@ -1,0 +1,316 @@
+"""`%%scopes`, `%scopes_export` and `%scopes_diff` in a real IPython shell, against TF's truth."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+import jupyter_scope
+from jupyter_scope import MIME_TYPE, ScopeReport
+from jupyter_scope.history import HISTORY_SIZE
+from jupyter_scope.report.io import ExportError
+
+ROOT = Path(__file__).parent.parent
+
+tf = pytest.importorskip("tensorflow")
+
+
+@pytest.fixture(scope="module")
+def shell():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "jupyter_scope")
+    shell.run_line_magic("colors", "nocolor")
+    shell.run_cell("import tensorflow as tf", store_history=True)
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+def run(shell: InteractiveShell, source: str):
+    """Run a cell as a notebook would; return IPython's ExecutionResult and what it showed."""
+    with capture_output() as captured:
+        result = shell.run_cell(source, store_history=True)
+    return result, captured
+
+
+def newest() -> ScopeReport:
+    return jupyter_scope.reports[-1]
+
+
+def names(report: ScopeReport) -> set[str]:
+    return {v["name"] for v in report.variables}
+
+
+def graph_variable_names(graph) -> set[str]:
+    return {v.name.removesuffix(":0") for v in graph.get_collection("variables")}
+
+
+# -- running the cell as IPython would ----------------------------------------------------
+
+
+def test_namespace_is_shared(shell):
+    run(shell, "before = 20")
+    result, _ = run(shell, "%%scopes\nafter = before + 1")
+    assert result.success
+    assert shell.user_ns["after"] == 21
+
+
+def test_last_expression_is_shown_as_the_cell_output(shell):
+    result, captured = run(shell, "%%scopes\nx = 40\nx + 2")
+    assert result.result == 42
+    assert shell.user_ns["Out"][result.execution_count] == 42
+    assert shell.user_ns["_"] == 42
+    assert "Out[" in captured.stdout
+
+
+def test_trailing_semicolon_hides_the_last_expression(shell):
+    result, _ = run(shell, "%%scopes\n41 + 1;")
+    assert result.result is None
+
+
+def test_exception_propagates_with_the_cells_own_lines(shell):
+    result, captured = run(shell, "%%scopes\nfine = 1\nraise KeyError('boom')")
+    assert isinstance(result.error_in_exec, KeyError)
+    assert result.error_in_exec.args == ("boom",)
+    assert shell.user_ns["fine"] == 1
+    assert "raise KeyError('boom')" in captured.stdout
+    assert f"In[{result.execution_count}], line 3" in captured.stdout
+    assert newest().error == {"type": "KeyError", "message": "'boom'"}
+
+
+def test_syntax_error_is_reported_and_nothing_runs(shell):
+    result, _ = run(shell, "%%scopes\nsyntax_ran = 1\nif")
+    assert isinstance(result.error_in_exec, SyntaxError)
+    assert "syntax_ran" not in shell.user_ns
+
+
+# -- bad arguments ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["%%scopes --bogus", "%%scopes not-a-name", "%%scopes --filter 'conv['", "%%scopes a b"],
+)
+def test_bad_arguments_are_a_usage_error_and_the_cell_does_not_run(shell, line):
+    count = len(jupyter_scope.reports)
+    result, _ = run(shell, f"{line}\nbad_args_ran = True")
+    assert isinstance(result.error_in_exec, UsageError)
+    assert "bad_args_ran" not in shell.user_ns
+    assert len(jupyter_scope.reports) == count
+
+
+def test_help_has_options_and_examples(shell):
+    doc = shell.find_cell_magic("scopes").__doc__
+    for text in ("--graph", "--no-ops", "--quiet", "--export", "--filter", "Examples"):
+        assert text in doc
+
+
+# -- the report ---------------------------------------------------------------------------
+
+TF1_CELL = """%%scopes {args}
+graph = tf.compat.v1.get_default_graph()
+with tf.compat.v1.variable_scope("foo"):
+    v = tf.compat.v1.get_variable("v", [1])
+with tf.compat.v1.variable_scope("foo", reuse=True):
+    v1 = tf.compat.v1.get_variable("v", [1])
+y = 1.0 + v1
+"""
+
+
+def test_graph_runs_in_a_fresh_graph_and_reports_tfs_variables(shell):
+    outer = tf.compat.v1.get_default_graph()
+    result, _ = run(shell, TF1_CELL.format(args="--graph"))
+    assert result.success
+    graph = shell.user_ns["graph"]
+    assert graph is not outer
+    assert graph is not tf.compat.v1.get_default_graph()
+    assert shell.user_ns["v1"] is shell.user_ns["v"]
+    report = newest()
+    assert report.meta["mode"] == "graph"
+    assert names(report) == graph_variable_names(graph) == {"foo/v"}
+    (var,) = report.variables
+    assert (var["created"], var["reuse_count"]) == (True, 1)
+    assert shell.user_ns["y"].op.name in {op["name"] for op in report.ops}
+
+
+def test_each_graph_cell_gets_its_own_graph(shell):
+    run(shell, TF1_CELL.format(args="--graph"))
+    first = shell.user_ns["graph"]
+    result, _ = run(shell, TF1_CELL.format(args="--graph"))
+    assert result.success  # no "foo/v already exists": a new graph
+    assert shell.user_ns["graph"] is not first
+
+
+def test_sites_name_the_cell_and_its_lines(shell):
+    result, _ = run(shell, TF1_CELL.format(args="--graph"))
+    (var,) = newest().variables
+    cell = f"In [{result.execution_count}]"
+    assert [{k: site[k] for k in ("file", "line", "kind")} for site in var["sites"]] == [
+        {"file": cell, "line": 4, "kind": "create"},
+        {"file": cell, "line": 6, "kind": "reuse"},
+    ]
+
+
+def test_meta_names_the_cell_and_the_report(shell):
+    result, _ = run(shell, TF1_CELL.format(args="--graph towers"))
+    report = shell.user_ns["towers"]
+    assert report is newest()
+    assert report.meta["name"] == "towers"
+    assert report.meta["cell"] == {"execution_count": result.execution_count, "id": None}
+
+
+def test_no_ops_records_variables_only(shell):
+    run(shell, TF1_CELL.format(args="--graph --no-ops"))
+    report = newest()
+    assert report.ops == []
+    assert shell.user_ns["graph"].get_operations()  # TF did make ops
+    assert names(report) == {"foo/v"}
+
+
+def test_forgotten_reuse_raises_the_same_error_and_keeps_the_partial_report(shell):
+    cell = TF1_CELL.format(args="--graph failed").replace(", reuse=True", "")
+    result, captured = run(shell, cell)
+    error = result.error_in_exec
+    assert isinstance(error, ValueError)
+    assert "foo/v already exists" in str(error)
+    report = shell.user_ns["failed"]
+    assert report.error["type"] == "ValueError"
+    assert "variable-exists" in {d["code"] for d in report.diagnostics}
+    assert names(report) == graph_variable_names(shell.user_ns["graph"])
+    assert any(MIME_TYPE in output.data for output in captured.outputs)
+
+
+def test_eager_cell_records_eager_variables(shell):
+    run(shell, "%%scopes\nw = tf.Variable(tf.zeros([2, 3]), name='w')")
+    (var,) = newest().variables
+    assert newest().meta["mode"] == "eager"
+    assert (var["name"], var["shape"], var["params"]) == ("w", [2, 3], 6)
+    assert var["name"] == shell.user_ns["w"].name.removesuffix(":0")
+
+
+# -- display, storage, export -------------------------------------------------------------
+
+
+def test_report_is_displayed_with_all_its_mime_types(shell):
+    _, captured = run(shell, TF1_CELL.format(args="--graph"))
+    (output,) = captured.outputs
+    assert {"text/plain", "text/html", MIME_TYPE} <= set(output.data)
+    assert output.data[MIME_TYPE] == newest().to_dict()
+
+
+def test_filter_shows_only_matching_scopes(shell):
+    cell = TF1_CELL.format(args="--graph --filter ^bar") + (
+        "with tf.compat.v1.variable_scope('bar'):\n    tf.compat.v1.get_variable('w', [2])\n"
+    )
+    _, captured = run(shell, cell)
+    text = captured.outputs[0].data["text/plain"]
+    assert "bar" in text
+    assert "foo" not in text.split("\n", 1)[1]  # the summary line still counts everything
+
+
+def test_quiet_displays_nothing_but_stores(shell):
+    count = len(jupyter_scope.reports)
+    _, captured = run(shell, TF1_CELL.format(args="--graph --quiet quiet_report"))
+    assert captured.outputs == []
+    assert len(jupyter_scope.reports) == min(count + 1, HISTORY_SIZE)
+    assert shell.user_ns["quiet_report"] is newest()
+
+
+def test_history_is_bounded_newest_last(shell):
+    for i in range(HISTORY_SIZE + 3):
+        run(shell, f"%%scopes --quiet r{i}\npass")
+    assert len(jupyter_scope.reports) == HISTORY_SIZE
+    assert jupyter_scope.reports[-1] is shell.user_ns[f"r{HISTORY_SIZE + 2}"]
+    assert jupyter_scope.reports[0] is shell.user_ns["r3"]
+
+
+def test_export_option_writes_the_report(shell, tmp_path):
+    path = tmp_path / "cell.json"
+    for _ in range(2):  # running the cell again overwrites its export
+        result, _ = run(shell, TF1_CELL.format(args=f"--graph --quiet --export {path}"))
+        assert result.success
+    assert ScopeReport.from_json(path.read_text()).to_dict() == newest().to_dict()
+
+
+def test_scopes_export_newest_or_named(shell, tmp_path):
+    run(shell, TF1_CELL.format(args="--graph --quiet named"))
+    run(shell, "%%scopes --quiet\npass")
+    shell.run_line_magic("scopes_export", f"{tmp_path / 'newest.json'}")
+    shell.run_line_magic("scopes_export", f"named {tmp_path / 'named.md'}")
+    shell.run_line_magic("scopes_export", f"-2 {tmp_path / 'previous.json'} --format json")
+    assert ScopeReport.from_json((tmp_path / "newest.json").read_text()).variables == []
+    assert "foo/v" in (tmp_path / "named.md").read_text()
+    previous = ScopeReport.from_json((tmp_path / "previous.json").read_text())
+    assert names(previous) == {"foo/v"}
+
+
+def test_scopes_export_refuses_to_overwrite_without_force(shell, tmp_path):
+    path = tmp_path / "r.json"
+    run(shell, "%%scopes --quiet\npass")
+    shell.run_line_magic("scopes_export", str(path))
+    with pytest.raises(ExportError, match="already exists"):
+        shell.run_line_magic("scopes_export", str(path))
+    shell.run_line_magic("scopes_export", f"{path} --force")
+
+
+def test_scopes_diff_by_name_and_index(shell):
+    run(shell, TF1_CELL.format(args="--graph --quiet old"))
+    cell = TF1_CELL.format(args="--graph --quiet new").replace('"v", [1]', '"v", [3]')
+    run(shell, cell.replace(", reuse=True", ", reuse=tf.compat.v1.AUTO_REUSE"))
+    by_name = shell.run_line_magic("scopes_diff", "old new")
+    by_index = shell.run_line_magic("scopes_diff", "-2 -1")
+    bundle = by_name._repr_mimebundle_()
+    assert "text/plain" in bundle
+    assert bundle == by_index._repr_mimebundle_()
+
+
+def test_scopes_diff_of_unknown_names_is_a_usage_error(shell):
+    with pytest.raises(UsageError):
+        shell.run_line_magic("scopes_diff", "nothing -1")
+
+
+# -- importing TensorFlow -----------------------------------------------------------------
+
+SUBPROCESS_PRELUDE = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.run_line_magic("load_ext", "jupyter_scope")
+"""
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run(
+        [sys.executable, "-c", SUBPROCESS_PRELUDE + code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_tensorflow_is_imported_only_when_the_magic_first_runs():
+    done = run_python(
+        "assert 'tensorflow' not in sys.modules\n"
+        "assert shell.run_cell('%%scopes\\nx = 1').success\n"
+        "assert 'tensorflow' in sys.modules\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_missing_tensorflow_says_how_to_install_it():
+    done = run_python(
+        "sys.modules['tensorflow'] = None  # as if not installed\n"
+        "result = shell.run_cell('%%scopes\\nran = 1')\n"
+        "print(type(result.error_in_exec).__name__, 'ran' in shell.user_ns)\n"
+    )
+    assert "UsageError False" in done.stdout
+    assert 'pip install "jupyter-scope[tensorflow]"' in done.stdout + done.stderr
