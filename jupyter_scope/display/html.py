@@ -15,7 +15,7 @@ from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 if TYPE_CHECKING:
     from jupyter_scope.report.model import ScopeReport
 
-OPEN_DEPTH = 2  # scopes shallower than this start expanded
+OPEN_DEPTH = 2  # scopes shallower than this start expanded, unless they hold only ops
 OPS_LISTED = 50  # op names listed per op type; the rest are counted
 LEVEL_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 MUTED = "color:#777"
@@ -78,13 +78,9 @@ def ops_block(ops: dict[str, list[dict[str, Any]]], colours: dict[str, str]) -> 
 
 
 def scope_block(tree: ScopeNode, depth: int, colours: dict[str, str]) -> str:
-    s = tree.scope
-    totals = (
-        f"{tree.kind} · {fmt.plural(s['n_variables'], 'var')} · {fmt.count(s['params'])} params"
-        f" · {fmt.size(s['bytes'])} · {fmt.plural(s['n_ops'], 'op')}"
-    )
+    totals = f"{tree.kind} · {fmt.scope_totals(tree.scope)}"
     summary = f'<b>{escape(tree.label)}/</b> <span style="{MUTED}">{escape(totals)}</span>'
-    opened = " open" if depth < OPEN_DEPTH else ""
+    opened = " open" if depth < OPEN_DEPTH and not tree.ops_only else ""
     return (
         f"<li><details{opened}><summary>{summary}</summary>"
         f"{children(tree, depth + 1, colours)}</details></li>"

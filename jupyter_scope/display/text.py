@@ -44,11 +44,7 @@ def device_badges(node: dict[str, Any]) -> list[str]:
 
 
 def scope_line(tree: ScopeNode) -> str:
-    s = tree.scope
-    return (
-        f"{tree.label}/  {tree.kind} · {fmt.plural(s['n_variables'], 'var')} · "
-        f"{fmt.count(s['params'])} params · {fmt.size(s['bytes'])} · {fmt.plural(s['n_ops'], 'op')}"
-    )
+    return f"{tree.label}/  {tree.kind} · {fmt.scope_totals(tree.scope)}"
 
 
 def ops_line(ops: dict[str, list[dict[str, Any]]]) -> str:
@@ -61,21 +57,23 @@ def diagnostic_line(diag: dict[str, Any]) -> str:
     return f"{mark} {diag['code']}: {diag['message']}" + (f"  ({where})" if where else "")
 
 
-def tree_lines(tree: ScopeNode, depth: int) -> list[str]:
+def tree_lines(tree: ScopeNode, depth: int, unfold: bool) -> list[str]:
+    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`."""
     pad = INDENT * depth
-    lines = [
-        pad + variable_line(v, relative_name(v["name"], tree.scope["name"])) for v in tree.variables
-    ]
+    scope = tree.scope["name"]
+    lines = [pad + variable_line(v, relative_name(v["name"], scope)) for v in tree.variables]
     if tree.ops:
         lines.append(pad + ops_line(tree.ops))
     for sub in tree.scopes:
         lines.append(pad + scope_line(sub))
-        lines.extend(tree_lines(sub, depth + 1))
+        if unfold or not sub.ops_only:
+            lines.extend(tree_lines(sub, depth + 1, unfold))
     return lines
 
 
 def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
-    """The summary, the diagnostics, then the scope tree (only what matches `pattern`)."""
+    """The summary, the diagnostics, then the scope tree; with `pattern`, only what matches,
+    all unfolded."""
     lines = [fmt.summary_line(report.summary())]
     if report.error:
         lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
@@ -83,5 +81,5 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     tree = scope_tree(report, pattern)
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
-    lines.extend(tree_lines(tree, 0))
+    lines.extend(tree_lines(tree, 0, unfold=pattern is not None))
     return "\n".join(lines)

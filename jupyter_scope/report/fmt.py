@@ -56,6 +56,16 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def scope_totals(scope: dict[str, Any]) -> str:
+    """E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`; just `10 ops` for an op-only scope."""
+    parts = []
+    if scope["n_variables"]:
+        parts = [plural(scope["n_variables"], "var"), f"{count(scope['params'])} params"]
+        parts.append(size(scope["bytes"]))
+    parts.append(plural(scope["n_ops"], "op"))
+    return " · ".join(parts)
+
+
 def summary_line(summary: dict[str, Any]) -> str:
     """E.g. `22 variables created, 22 reused, 138.4M params (553.4 MB), 512 ops on 1 device,
     0 warnings` — from `ScopeReport.summary()`."""

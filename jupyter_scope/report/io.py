@@ -1,6 +1,7 @@
 """Writing a report to a file: pick the format, render it, write it atomically.
 
-Each format lives in its own module under `formats/` with a `render(report) -> str`;
+Each format lives in its own module under `formats/` with a `render(report) -> str`
+(and, if it needs something besides the report, a `check()` raising `ExportError`);
 this module only chooses one and writes its text safely: into a temporary file in the
 target's directory, then renamed over the target, so a failure never leaves a
 half-written or temporary file behind.
@@ -12,6 +13,7 @@ import importlib
 import os
 import secrets
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ FORMATS = {
 }
 SUFFIXES = {".gv": "dot", ".htm": "html", ".markdown": "md"} | {f".{f}": f for f in FORMATS}
 # formats whose `render` takes `ops=` (include one entry per op)
-OPS_FORMATS = {"csv", "dot"}
+OPS_FORMATS = ("csv", "dot")
 
 
 class ExportError(Exception):
@@ -51,14 +53,27 @@ def format_for(path: Path, format: str | None = None) -> str:
     return SUFFIXES[suffix]
 
 
+def format_module(format: str) -> ModuleType:
+    return importlib.import_module(f"jupyter_scope.report.formats.{FORMATS[format]}")
+
+
+def prepare(path: Path, format: str | None, *, force: bool, ops: bool) -> str:
+    """Check all that can be checked before rendering (so a long run can fail early);
+    return the format's name."""
+    name = format_for(path, format)
+    if ops and name not in OPS_FORMATS:
+        raise ExportError(f"one entry per op (ops) applies to {' and '.join(OPS_FORMATS)} only")
+    check = getattr(format_module(name), "check", None)  # a format's own precondition
+    if check is not None:
+        check()
+    check_writable(path, force=force)
+    return name
+
+
 def render(report: ScopeReport, format: str, *, ops: bool = False) -> str:
     """The report as the text of a file of `format`."""
-    module = importlib.import_module(f"jupyter_scope.report.formats.{FORMATS[format]}")
-    if format in OPS_FORMATS:
-        return module.render(report, ops=ops)
-    if ops:
-        raise ExportError(f"one row per op (ops=True) applies to {' and '.join(OPS_FORMATS)} only")
-    return module.render(report)
+    module = format_module(format)
+    return module.render(report, ops=ops) if format in OPS_FORMATS else module.render(report)
 
 
 def export(
@@ -75,8 +90,7 @@ def export(
     names the problem; on any failure nothing is left at `path` or beside it.
     """
     path = Path(path)
-    name = format_for(path, format)
-    check_writable(path, force=force)
+    name = prepare(path, format, force=force, ops=ops)
     write_atomic(path, render(report, name, ops=ops), force=force)
     return path
 

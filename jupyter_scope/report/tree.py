@@ -26,6 +26,11 @@ class ScopeNode:
         return not (self.scopes or self.variables or self.ops)
 
     @property
+    def ops_only(self) -> bool:
+        """No variable anywhere inside: displays keep it folded."""
+        return self.scope["n_variables"] == 0
+
+    @property
     def kind(self) -> str:
         """`variable+name scope`, `variable scope`, `name scope` or `scope`."""
         marks = [m for m in ("variable", "name") if self.scope.get(f"{m}_scope")]

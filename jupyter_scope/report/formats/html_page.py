@@ -19,6 +19,7 @@ from jupyter_scope.report import fmt
 from jupyter_scope.report.io import ExportError
 from jupyter_scope.report.model import ScopeReport
 
+ASSETS = ("standalone.js", "tree.css")
 PLACEHOLDER = re.compile(r"\{\{(title|css|script|data)\}\}")
 JSON_ESCAPES = {
     "<": "\\u003c",
@@ -38,6 +39,12 @@ def static_text(name: str) -> str:
     if not path.is_file():
         raise ExportError(BUILD_HINT.format(name=name))
     return path.read_text(encoding="utf-8")
+
+
+def check() -> None:
+    """Fail before any work if the front end is not built."""
+    for name in ASSETS:
+        static_text(name)
 
 
 def script_safe_json(data: object) -> str:

@@ -4,6 +4,7 @@ Markdown tables, fit for pasting into a pull request. Long tables fold into `<de
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from jupyter_scope.report import fmt
@@ -12,14 +13,18 @@ from jupyter_scope.report.model import ScopeReport
 FOLD_ROWS = 25  # tables longer than this are folded
 
 
+LINE_BREAKS = re.compile("[\r\n\u2028\u2029]")
+
+
 def cell(text: str) -> str:
     """Plain text made safe for a table cell: no HTML, no column breaks, one line."""
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    text = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return LINE_BREAKS.sub(" ", text)
 
 
 def code(text: str) -> str:
     """A code span; inside one only `|` needs escaping (GitHub splits cells first)."""
-    body = text.replace("|", "\\|").replace("\n", " ")
+    body = LINE_BREAKS.sub(" ", text.replace("|", "\\|"))
     return f"`` {body} ``" if "`" in text else f"`{body}`"
 
 
