@@ -319,7 +319,9 @@ def describe_initializer(init: Any, default: str | None = None) -> str | None:
         return init
     if not callable(init) or (hasattr(init, "dtype") and hasattr(init, "shape")):
         return describe_initial_value(init)
-    name = getattr(init, "__name__", None) or type(init).__name__
+    # A closure (tf-slim's initializers) is named by the function that made it.
+    name = getattr(init, "__qualname__", None) or type(init).__name__
+    name = name.split(".<locals>", 1)[0].rsplit(".", 1)[-1].removesuffix("_initializer")
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
     value = getattr(init, "value", None)
     if snake == "constant" and value is not None and not callable(value):

@@ -99,11 +99,6 @@ class Recording:
         # A graph made inside the block is all ours; an older one only from here on.
         first = len(graph.get_operations())
         self._graphs[id(graph)] = (key, graph, first)
-        is_function = hasattr(graph, "captures")
-        self._capture.graphs.append(
-            {"key": key, "kind": "function" if is_function else "graph",
-             "name": getattr(graph, "name", None) if is_function else None}
-        )
 
     # -- scopes ------------------------------------------------------------------------
 
@@ -299,6 +294,12 @@ class Recording:
             placed = self._placements.get(record.graph, {})
             if record.handle_op and record.handle_op in placed:
                 record.device = placed[record.handle_op]
+        func_graph = self._tf.func_graph.FuncGraph
+        capture.graphs = [
+            {"key": key, "kind": "function", "name": graph.name}
+            if isinstance(graph, func_graph) else {"key": key, "kind": "graph", "name": None}
+            for key, graph, _ in self._graphs.values()
+        ]
         if any(op.graph == EAGER for op in capture.ops):
             capture.graphs.append({"key": EAGER, "kind": "eager", "name": None})
         capture.meta = {

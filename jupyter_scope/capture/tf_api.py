@@ -33,6 +33,7 @@ class TF:
     ops: ModuleType  # framework.ops: Graph, name_scope_v2, get_name_scope
     context: ModuleType  # eager.context
     op_callbacks: ModuleType  # framework.op_callbacks
+    func_graph: ModuleType  # framework.func_graph: FuncGraph
     variable_scope: ModuleType  # ops.variable_scope: VariableScope, _VariableStore
     variables: ModuleType  # ops.variables: VariableMetaclass, Variable
     session: ModuleType  # client.session: BaseSession
@@ -50,6 +51,7 @@ _REQUIRED = [
     ("tensorflow.python.framework.op_callbacks", "add_op_callback"),
     ("tensorflow.python.framework.op_callbacks", "remove_op_callback"),
     ("tensorflow.python.eager.context", "context"),
+    ("tensorflow.python.framework.func_graph", "FuncGraph"),
     ("tensorflow.python.ops.variable_scope", "VariableScope.get_variable"),
     ("tensorflow.python.ops.variable_scope", "_VariableStore._get_single_variable"),
     ("tensorflow.python.ops.variable_scope", "_VariableStore._get_partitioned_variable"),
@@ -98,6 +100,7 @@ def load() -> TF:
         ops=modules["tensorflow.python.framework.ops"],
         context=modules["tensorflow.python.eager.context"],
         op_callbacks=modules["tensorflow.python.framework.op_callbacks"],
+        func_graph=modules["tensorflow.python.framework.func_graph"],
         variable_scope=modules["tensorflow.python.ops.variable_scope"],
         variables=modules["tensorflow.python.ops.variables"],
         session=modules["tensorflow.python.client.session"],

@@ -19,10 +19,27 @@ from jupyter_scope.report.diagnostics import diagnose
 from jupyter_scope.report.model import ScopeReport
 
 _DTYPE_BYTES = {
-    "bool": 1, "int8": 1, "uint8": 1, "qint8": 1, "quint8": 1, "float8_e4m3fn": 1,
-    "float8_e5m2": 1, "int16": 2, "uint16": 2, "float16": 2, "bfloat16": 2, "qint16": 2,
-    "int32": 4, "uint32": 4, "float32": 4, "qint32": 4, "int64": 8, "uint64": 8,
-    "float64": 8, "complex64": 8, "complex128": 16,
+    "bool": 1,
+    "int8": 1,
+    "uint8": 1,
+    "qint8": 1,
+    "quint8": 1,
+    "float8_e4m3fn": 1,
+    "float8_e5m2": 1,
+    "int16": 2,
+    "uint16": 2,
+    "float16": 2,
+    "bfloat16": 2,
+    "qint16": 2,
+    "int32": 4,
+    "uint32": 4,
+    "float32": 4,
+    "qint32": 4,
+    "int64": 8,
+    "uint64": 8,
+    "float64": 8,
+    "complex64": 8,
+    "complex128": 16,
 }
 
 
@@ -64,8 +81,7 @@ class _Scopes:
         if node not in self.graph:
             self.graph.add_node(node, kind="scope", name=path)
             if path:
-                self.graph.add_edge(scope_id(self.add(parent_path(path))), node,
-                                    kind="contains")
+                self.graph.add_edge(scope_id(self.add(parent_path(path))), node, kind="contains")
         return path
 
     def finish(self) -> None:
@@ -82,12 +98,22 @@ class _Scopes:
 def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
     params, nbytes = _size(record.shape, record.dtype)
     attrs = {
-        "kind": "variable", "name": record.name, "shape": record.shape,
-        "dtype": record.dtype, "trainable": record.trainable, "created": record.created,
-        "reuse_count": record.reuse_count, "api": record.api,
-        "initializer": record.initializer, "device_requested": record.device_requested,
-        "device": record.device, "params": params, "bytes": nbytes, "sites": record.sites,
-        "scope": parent_path(record.name), "graph": record.graph,
+        "kind": "variable",
+        "name": record.name,
+        "shape": record.shape,
+        "dtype": record.dtype,
+        "trainable": record.trainable,
+        "created": record.created,
+        "reuse_count": record.reuse_count,
+        "api": record.api,
+        "initializer": record.initializer,
+        "device_requested": record.device_requested,
+        "device": record.device,
+        "params": params,
+        "bytes": nbytes,
+        "sites": record.sites,
+        "scope": parent_path(record.name),
+        "graph": record.graph,
     }
     if record.partition_of:
         attrs["partition_of"] = record.partition_of
@@ -100,8 +126,13 @@ def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
 
 def _op_attrs(op: OpRecord) -> dict[str, Any]:
     return {
-        "kind": "op", "name": op.name, "type": op.type, "scope": parent_path(op.name),
-        "device_requested": op.device_requested, "device": op.device, "graph": op.graph,
+        "kind": "op",
+        "name": op.name,
+        "type": op.type,
+        "scope": parent_path(op.name),
+        "device_requested": op.device_requested,
+        "device": op.device,
+        "graph": op.graph,
     }
 
 
@@ -126,12 +157,13 @@ def build_graph(capture: Capture) -> nx.DiGraph:
             scopes.variable_scopes.add(scope)
         elif record.api != "get_variable":
             scopes.name_scopes.add(scope)
+    variable_names = {record.name for record in capture.variables.values()}
     for op in capture.ops:
         node = op_id(op.graph, op.name)
         graph.add_node(node, **_op_attrs(op))
         scope = scopes.add(parent_path(op.name))
         graph.add_edge(scope_id(scope), node, kind="contains")
-        if scope:
+        if scope and not _belongs_to_variable(op.name, variable_names):
             scopes.name_scopes.add(scope)
     for op in capture.ops:
         target = op_id(op.graph, op.name)
@@ -146,11 +178,22 @@ def build_graph(capture: Capture) -> nx.DiGraph:
     return graph
 
 
+def _belongs_to_variable(op_name: str, variable_names: set[str]) -> bool:
+    """A variable's own ops (`w`, `w/Initializer/...`) take its name, not a name scope's."""
+    path = op_name
+    while path:
+        if path in variable_names:
+            return True
+        path = parent_path(path)
+    return False
+
+
 def _add_totals(graph: nx.DiGraph) -> None:
     """Per scope: variables, ops, params, bytes and devices, descendants included."""
     totals: dict[str, dict[str, Any]] = {
         node: {"n_variables": 0, "n_ops": 0, "params": 0, "bytes": 0, "devices": Counter()}
-        for node, data in graph.nodes(data=True) if data["kind"] == "scope"
+        for node, data in graph.nodes(data=True)
+        if data["kind"] == "scope"
     }
     parent = {v: u for u, v, kind in graph.edges(data="kind") if kind == "contains"}
     for node, data in graph.nodes(data=True):
@@ -177,4 +220,3 @@ def _add_totals(graph: nx.DiGraph) -> None:
 def build_report(capture: Capture) -> ScopeReport:
     graph = build_graph(capture)
     return ScopeReport(graph, capture.meta, diagnose(capture, graph))
-

@@ -1,0 +1,146 @@
+"""The recorder's own guarantees: hooks undone whatever happens, nesting, no leaks,
+the version guard, and the JSON document's round trip and validation."""
+
+from __future__ import annotations
+
+import gc
+import json
+import weakref
+
+import pytest
+from conftest import by_name
+
+import jupyter_scope
+from jupyter_scope.capture import hooks, tf_api
+
+
+def _patched_attributes(tf) -> dict[str, object]:
+    from tensorflow.python.client import session
+    from tensorflow.python.framework import ops
+    from tensorflow.python.ops import variable_scope as vs
+    from tensorflow.python.ops import variables
+
+    return {
+        "Graph.__init__": ops.Graph.__dict__["__init__"],
+        "Graph.as_default": ops.Graph.__dict__["as_default"],
+        "name_scope_v1.__enter__": ops.name_scope_v1.__dict__["__enter__"],
+        "name_scope_v2.__enter__": ops.name_scope_v2.__dict__["__enter__"],
+        "variable_scope.__enter__": vs.variable_scope.__dict__["__enter__"],
+        "VariableScope.get_variable": vs.VariableScope.__dict__["get_variable"],
+        "_get_single_variable": vs._VariableStore.__dict__["_get_single_variable"],
+        "_get_partitioned_variable": vs._VariableStore.__dict__["_get_partitioned_variable"],
+        "VariableMetaclass.__call__": variables.VariableMetaclass.__dict__["__call__"],
+        "BaseSession.run": session.BaseSession.__dict__["run"],
+    }
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_hooks_are_removed_whatever_happens(tf, v1, graph, error):
+    from tensorflow.python.eager import context
+
+    before = _patched_attributes(tf)
+    callbacks_before = list(context.context().op_callbacks)
+    rec = jupyter_scope.record()
+    with pytest.raises(type(error)), rec:
+        assert _patched_attributes(tf) != before  # installed while inside
+        v1.get_variable("w", [1])
+        raise error
+    assert _patched_attributes(tf) == before
+    assert not hooks.installed()
+    assert list(context.context().op_callbacks) == callbacks_before
+    assert rec.report.error["type"] == type(error).__name__
+    assert [v["name"] for v in rec.report.variables] == ["w"]
+
+
+def test_recordings_nest(tf, v1, graph):
+    with jupyter_scope.record() as outer:
+        v1.get_variable("a", [1])
+        with jupyter_scope.record() as inner:
+            v1.get_variable("b", [1])
+        assert hooks.installed()  # the outer recording still listens
+        v1.get_variable("c", [1])
+    assert not hooks.installed()
+    assert [v["name"] for v in inner.report.variables] == ["b"]
+    assert sorted(v["name"] for v in outer.report.variables) == ["a", "b", "c"]
+
+
+def test_nothing_keeps_tf_objects_alive(tf, v1):
+    def build():
+        g = tf.Graph()
+        with g.as_default(), jupyter_scope.record() as rec:
+            w = v1.get_variable("w", [3])
+            tf.identity(w)
+        return rec, weakref.ref(g), weakref.ref(w)
+
+    rec, graph_ref, var_ref = build()
+    gc.collect()
+    assert graph_ref() is None and var_ref() is None
+    assert by_name(rec.report, "w")["shape"] == [3]
+
+
+def test_eager_tensors_are_not_kept(tf):
+    with jupyter_scope.record() as rec:
+        x = tf.constant([1.0, 2.0]) * 3.0
+        ref = weakref.ref(x)
+        del x
+    gc.collect()
+    assert ref() is None
+    assert any(o["type"] == "Mul" for o in rec.report.ops)
+
+
+def test_no_ops_option(tf, v1, graph):
+    with jupyter_scope.record(ops=False) as rec:
+        v1.get_variable("w", [2])
+        tf.constant(1.0)
+    assert rec.report.ops == [] and [v["name"] for v in rec.report.variables] == ["w"]
+
+
+def test_missing_internal_gives_a_clear_error(monkeypatch):
+    from tensorflow.python.ops import variable_scope as vs
+
+    monkeypatch.delattr(vs._VariableStore, "_get_partitioned_variable")
+    tf_api.load.cache_clear()
+    try:
+        with pytest.raises(tf_api.UnsupportedTensorFlow, match="_get_partitioned_variable"), \
+                jupyter_scope.record():
+            pass
+    finally:
+        monkeypatch.undo()
+        tf_api.load.cache_clear()
+    assert not hooks.installed()
+
+
+def test_json_round_trip_is_lossless(tf, v1, graph):
+    with jupyter_scope.record() as rec, v1.variable_scope("s"):
+        w = v1.get_variable("w", [2, 3])
+        tf.matmul(tf.ones([1, 2]), w)
+    report = rec.report
+    again = jupyter_scope.ScopeReport.from_json(report.to_json())
+    assert again.to_dict() == report.to_dict()
+    assert json.loads(report.to_json())["schema"] == "jupyter-scope.report/1"
+    assert report.meta["tf_version"] == tf.__version__
+    assert report.meta["mode"] == "graph" and report.meta["wall_time"] > 0
+    assert {d["device_type"] for d in report.meta["devices"]} >= {"CPU"}
+
+
+@pytest.mark.parametrize(("mangle", "message"), [
+    (lambda d: d.update(schema="jupyter-scope.report/2"), "unsupported report version"),
+    (lambda d: d.update(schema="something-else/1"), "not a jupyter-scope report"),
+    (lambda d: d["meta"].pop("mode"), "'mode' is a required property"),
+    (lambda d: d["graph"]["nodes"][1].update(kind="planet"), "graph/nodes/1/kind"),
+    (lambda d: d["graph"]["edges"].append({"source": "scope:", "target": "nowhere",
+                                           "kind": "contains"}), "'nowhere' is not a node"),
+])
+def test_from_json_refuses_bad_documents(mangle, message):
+    with open("tests/data/sample_report.json") as f:
+        data = json.load(f)
+    mangle(data)
+    with pytest.raises(jupyter_scope.ReportFormatError, match=message):
+        jupyter_scope.ScopeReport.from_json(json.dumps(data))
+
+
+def test_from_json_refuses_truncated_text():
+    with open("tests/data/sample_report.json") as f:
+        text = f.read()
+    with pytest.raises(jupyter_scope.ReportFormatError, match="invalid JSON at line"):
+        jupyter_scope.ScopeReport.from_json(text[: len(text) // 2])
