@@ -34,11 +34,12 @@ def meta() -> dict:
     }
 
 
-def variable(name: str, shape: list[int | None] | None, **fields) -> VariableRecord:
+def variable(name: str, shape: list[int | None] | None, key: str = "", **fields) -> VariableRecord:
+    """A variable of graph `g0` (its key defaults to `g0:name`)."""
     fields = {"dtype": "float32", "trainable": True, "api": "get_variable", **fields}
     site = {"file": "model.py", "line": 3, "kind": "create"}
     return VariableRecord(
-        key=f"g0:{name}", name=name, graph="g0", shape=shape, sites=[site], **fields
+        key=key or f"g0:{name}", name=name, graph="g0", shape=shape, sites=[site], **fields
     )
 
 

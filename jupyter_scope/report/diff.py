@@ -1,7 +1,8 @@
 """`diff_reports(a, b)`: what two reports share, what only one has, and what changed.
 
-Variables and scopes are matched by name. A name that occurs twice in one report (eager
-variables may share one) is matched by order of appearance: the second is `name#2`.
+Variables and scopes are matched by name and listed sorted by name. A name that occurs
+twice in one report (eager variables may share one) is matched by order of appearance:
+the second is `name#2`.
 """
 
 from __future__ import annotations
@@ -78,12 +79,13 @@ def keyed(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def compare(
     a: list[dict[str, Any]], b: list[dict[str, Any]], fields: tuple[str, ...]
 ) -> Comparison:
+    """Match by name; every list sorted by name, so creation order does not matter."""
     in_a, in_b = keyed(a), keyed(b)
-    shared = [name for name in in_a if name in in_b]
+    shared = sorted(in_a.keys() & in_b.keys())
     return Comparison(
         shared=shared,
-        only_a=[name for name in in_a if name not in in_b],
-        only_b=[name for name in in_b if name not in in_a],
+        only_a=sorted(in_a.keys() - in_b.keys()),
+        only_b=sorted(in_b.keys() - in_a.keys()),
         changed=[
             Change(name, field, in_a[name][field], in_b[name][field])
             for name in shared

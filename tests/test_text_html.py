@@ -1,0 +1,101 @@
+"""The text/plain tree, the static text/html tree, and the MIME bundle."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+from report_factory import EVIL, hostile_report, make_report, sample_report, tower_report, variable
+
+from jupyter_scope import MIME_TYPE
+from jupyter_scope.capture.events import OpRecord
+from jupyter_scope.display import html, text
+
+
+class Page(HTMLParser):
+    """The tags and the text of an HTML fragment."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_text_tree_shows_scopes_variables_badges_and_devices():
+    lines = text.render(tower_report()).splitlines()
+    assert lines[0] == (
+        "4 variables (4 created, 1 reused), 3.7K params (14.9 kB), 2 ops on 1 device, 1 warning"
+    )
+    assert lines[1].startswith("⚠ placement-fallback:")
+    tree = lines[2:]
+    assert "tower/  scope · 3 vars · 3.7K params · 14.8 kB · 2 ops" in tree
+    assert "  conv1/  variable+name scope · 2 vars · 2.4K params · 9.7 kB · 2 ops" in tree
+    assert "    weights [5,5,3,32] float32 created reused×1 2.4K params @CPU:0" in tree
+    assert "    ops: Conv2D ×1, Relu ×1" in tree
+    assert "    weights [128,10] float32 created 1.3K params @CPU:0 ⚠ asked GPU:0" in tree
+    assert "global_step [] int64 created not-trainable 1 params" in tree
+
+
+def test_text_filter_keeps_ancestors_and_unfolds():
+    report = sample_report()
+    lines = text.render(report, re.compile("conv2/b")).splitlines()[2:]
+    assert lines == [
+        "image_filters/  variable+name scope · 4 vars · 51.3K params · 205.1 kB · 6 ops",
+        "  conv2/  variable+name scope · 2 vars · 25.6K params · 102.5 kB · 3 ops",
+        "    biases [32] float32 created reused×1 32 params constant(0.0)",
+    ]
+    assert text.render(report, re.compile("nothing")).endswith("(nothing matches 'nothing')")
+
+
+def test_html_tree_is_static_and_escapes_every_string():
+    report = hostile_report()
+    fragment = html.render(report)
+    page = Page(fragment)
+    assert set(page.tags) <= {"div", "p", "b", "span", "ul", "li", "details", "summary", "code"}
+    assert "script" not in page.tags
+    shown = "".join(page.text)
+    assert EVIL in shown  # the message, the initializer and the op type, shown as text
+    assert fragment.count("<details") == fragment.count("</details>")
+
+
+def test_text_and_html_show_the_same_tree():
+    """Both come from one walk: the same scopes and variables, in the same order."""
+    for report in (tower_report(), sample_report()):
+        plain = re.findall(r"^ *(\S+?)(?:/  | \[)", text.render(report), flags=re.M)
+        static = re.findall(
+            r'<summary><b>([^<]*)/</b>|<li title="[^"]*"><code>([^<]*)</code>', html.render(report)
+        )
+        assert plain == [scope or variable for scope, variable in static]
+        assert len(plain) == len(report.variables) + len(report.scopes) - 1  # all but the root
+
+
+def test_op_only_scopes_are_folded():
+    report = make_report(
+        [variable("dense/kernel", [3, 2])],
+        [OpRecord(f"dense/kernel/Initializer/op{i}", "Const", "g0", None) for i in range(3)],
+    )
+    plain = text.render(report)
+    assert re.search(r"^  kernel/  .*scope · 3 ops$", plain, flags=re.M)
+    assert "Initializer" not in plain  # folded: no lines under an op-only scope
+    assert "Initializer" in text.render(report, re.compile("Init"))
+    fragment = html.render(report)
+    assert re.search(r"<details><summary><b>kernel/</b>", fragment)  # closed
+    assert re.search(r"<details open><summary><b>dense/</b>", fragment)
+
+
+def test_mimebundle_has_text_html_and_the_document():
+    report = tower_report()
+    bundle = report._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", MIME_TYPE}
+    assert bundle["text/plain"] == text.render(report)
+    assert bundle["text/html"] == html.render(report)
+    assert json.loads(json.dumps(bundle[MIME_TYPE])) == report.to_dict()
