@@ -19,17 +19,21 @@ from jupyter_scope.report.model import ScopeReport
 WIDGET_MIME_TYPE = "application/vnd.jupyter.widget-view+json"
 
 
-def output_bundle(report: ScopeReport, widget: Any = None, pattern: str | None = None) -> dict:
-    """The report's own bundle plus the widget view when given.
+def output_bundle(
+    report: ScopeReport, widget: Any = None, pattern: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report's own bundle plus the widget's view when given: (data, metadata).
 
     With `pattern`, the text tree shows only the matching scopes (the JSON stays whole).
     """
-    bundle = mimebundle(report)
+    data, metadata = mimebundle(report), {}
     if pattern is not None:
-        bundle["text/plain"] = text.render(report, re.compile(pattern))
+        data["text/plain"] = text.render(report, re.compile(pattern))
     if widget is not None:
-        bundle[WIDGET_MIME_TYPE] = widget._repr_mimebundle_()[WIDGET_MIME_TYPE]
-    return bundle
+        view, view_metadata = widget._repr_mimebundle_()  # anywidget: (data, metadata)
+        data[WIDGET_MIME_TYPE] = view[WIDGET_MIME_TYPE]
+        metadata.update(view_metadata)
+    return data, metadata
 
 
 def show(report: ScopeReport, *, live: bool, filter: str | None = None) -> Any:
@@ -38,6 +42,7 @@ def show(report: ScopeReport, *, live: bool, filter: str | None = None) -> Any:
     if live:
         from jupyter_scope.display.widget import ScopeWidget
 
-        widget = ScopeWidget(report, filter=filter)
-    display(output_bundle(report, widget, filter), raw=True)
+        widget = ScopeWidget(report, filter=filter or "")
+    data, metadata = output_bundle(report, widget, filter)
+    display(data, metadata=metadata, raw=True)
     return widget

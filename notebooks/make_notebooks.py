@@ -1,0 +1,406 @@
+"""Write the story notebooks of this folder (run it after editing a story below).
+
+Each notebook tells one user story of SPEC.md with `%%scopes` cells; the test suite
+(`tests/test_notebooks.py`) executes every one in a real kernel and checks its outputs.
+A `%%scopes` cell that ends with an expression listing what TF itself says (variable
+names) lets the reader, and the tests, compare the report with TF's truth.
+Cells that are meant to raise carry the `raises-exception` tag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).parent
+RAISES = ("raises-exception",)
+
+SETUP_TF1 = """%load_ext jupyter_scope
+import tensorflow.compat.v1 as tf"""
+
+TF_SAYS = "sorted(v.op.name for v in tf.global_variables())  # what TF says"
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str, tags: tuple[str, ...] = ()):
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+SHARING_VARIABLES = [
+    md("""
+# Sharing variables, seen by `%%scopes`
+
+The TensorFlow *Sharing Variables* tutorial, end to end, in graph mode: every
+`%%scopes --graph` cell runs in a fresh `tf.Graph()` with TF1 semantics, and shows which
+variables it **created** and which it **reused**.
+"""),
+    code(SETUP_TF1),
+    md("""
+## The problem: `tf.Variable` in a function makes a new set per call
+"""),
+    code("""
+def my_image_filter(input_images):
+    conv1_weights = tf.Variable(tf.random_normal([5, 5, 32, 32]), name="conv1_weights")
+    conv1_biases = tf.Variable(tf.zeros([32]), name="conv1_biases")
+    conv1 = tf.nn.conv2d(input_images, conv1_weights, strides=[1, 1, 1, 1], padding='SAME')
+    relu1 = tf.nn.relu(conv1 + conv1_biases)
+
+    conv2_weights = tf.Variable(tf.random_normal([5, 5, 32, 32]), name="conv2_weights")
+    conv2_biases = tf.Variable(tf.zeros([32]), name="conv2_biases")
+    conv2 = tf.nn.conv2d(relu1, conv2_weights, strides=[1, 1, 1, 1], padding='SAME')
+    return tf.nn.relu(conv2 + conv2_biases)
+"""),
+    code(f"""
+%%scopes two_sets --graph
+image1 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image1")
+image2 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image2")
+# First call creates one set of variables.
+result1 = my_image_filter(image1)
+# Another set is created in the second call.
+result2 = my_image_filter(image2)
+{TF_SAYS}
+"""),
+    md("""
+Eight variables, none shared; TF renamed the second set (`conv1_weights_1`, …), which
+the `duplicate-name` warnings point out.
+
+## Variable scope: `tf.get_variable` + `tf.variable_scope`
+"""),
+    code("""
+def conv_relu(input, kernel_shape, bias_shape):
+    # Create variable named "weights".
+    weights = tf.get_variable("weights", kernel_shape,
+        initializer=tf.random_normal_initializer())
+    # Create variable named "biases".
+    biases = tf.get_variable("biases", bias_shape,
+        initializer=tf.constant_initializer(0.0))
+    conv = tf.nn.conv2d(input, weights, strides=[1, 1, 1, 1], padding='SAME')
+    return tf.nn.relu(conv + biases)
+
+
+def my_image_filter(input_images):
+    with tf.variable_scope("conv1"):
+        # Variables created here will be named "conv1/weights", "conv1/biases".
+        relu1 = conv_relu(input_images, [5, 5, 32, 32], [32])
+    with tf.variable_scope("conv2"):
+        # Variables created here will be named "conv2/weights", "conv2/biases".
+        return conv_relu(relu1, [5, 5, 32, 32], [32])
+"""),
+    md("""
+Calling it twice without asking for reuse fails. The report shows the scope tree at the
+moment of failure, where `conv1/weights` was first created, and how to fix it:
+"""),
+    code(
+        """
+%%scopes forgot_reuse --graph
+image1 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image1")
+image2 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image2")
+result1 = my_image_filter(image1)
+result2 = my_image_filter(image2)  # Raises ValueError(... conv1/weights already exists ...)
+""",
+        RAISES,
+    ),
+    md("""
+The fix: share them with `reuse_variables()`.
+"""),
+    code(f"""
+%%scopes shared --graph
+image1 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image1")
+image2 = tf.placeholder(tf.float32, [1, 16, 16, 32], name="image2")
+with tf.variable_scope("image_filters") as scope:
+    result1 = my_image_filter(image1)
+    scope.reuse_variables()
+    result2 = my_image_filter(image2)
+{TF_SAYS}
+"""),
+    md("""
+Four variables, each created once and reused once, with the cell line of every use.
+
+## How `tf.get_variable` and `tf.variable_scope` work
+"""),
+    code(f"""
+%%scopes basics --graph
+with tf.variable_scope("foo"):
+    v = tf.get_variable("v", [1])
+assert v.name == "foo/v:0"
+with tf.variable_scope("foo", reuse=True):
+    v1 = tf.get_variable("v", [1])
+assert v1 == v
+
+with tf.variable_scope("root"):
+    with tf.variable_scope("bar"):
+        w = tf.get_variable("w", [1])
+    tf.get_variable_scope().reuse_variables()
+    with tf.variable_scope("bar"):  # the reuse flag is inherited
+        w1 = tf.get_variable("w", [1])
+assert w.name == "root/bar/w:0" and w1 is w
+
+with tf.variable_scope("captured") as captured_scope:
+    c = tf.get_variable("c", [1])
+with tf.variable_scope("elsewhere"):
+    with tf.variable_scope(captured_scope, reuse=True) as captured_again:
+        c1 = tf.get_variable("c", [1])
+assert captured_again.name == "captured" and c1 is c
+{TF_SAYS}
+"""),
+    md("""
+## Initializers in variable scopes
+
+A scope's initializer is inherited by the scopes inside it, unless one sets its own.
+"""),
+    code("""
+%%scopes initializers --graph
+with tf.variable_scope("foo", initializer=tf.constant_initializer(0.4)):
+    v = tf.get_variable("v", [1])
+    w = tf.get_variable("w", [1], initializer=tf.constant_initializer(0.3))
+    with tf.variable_scope("bar"):
+        v_bar = tf.get_variable("v", [1])
+    with tf.variable_scope("baz", initializer=tf.constant_initializer(0.2)):
+        v_baz = tf.get_variable("v", [1])
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    values = {var.op.name: round(float(var.eval()[0]), 6) for var in tf.global_variables()}
+assert values == {"foo/v": 0.4, "foo/w": 0.3, "foo/bar/v": 0.4, "foo/baz/v": 0.2}
+values
+"""),
+    md("""
+## Names of ops: `variable_scope` vs `name_scope`
+
+A variable scope also opens a name scope for ops; a name scope names ops only, not the
+variables of `tf.get_variable`.
+"""),
+    code("""
+%%scopes op_names --graph
+with tf.variable_scope("foo"):
+    x = 1.0 + tf.get_variable("v", [1])
+assert x.op.name == "foo/add"
+
+with tf.variable_scope("qux"):
+    with tf.name_scope("bar"):
+        v = tf.get_variable("v", [1])
+        y = 1.0 + v
+assert v.name == "qux/v:0"
+assert y.op.name == "qux/bar/add"
+[x.op.name, v.op.name, y.op.name]
+"""),
+    code("""
+%%scopes names --graph
+with tf.name_scope("a_name_scope"):
+    initializer = tf.constant_initializer(value=1)
+    var1 = tf.get_variable(name='var1', shape=[1], dtype=tf.float32, initializer=initializer)
+    var2 = tf.Variable(name='var2', initial_value=[2], dtype=tf.float32)
+    var21 = tf.Variable(name='var2', initial_value=[2.1], dtype=tf.float32)
+[var1.name, var2.name, var21.name]
+"""),
+]
+
+GAN_AND_RNN = [
+    md("""
+# Weight sharing in a GAN and in train/test RNNs
+
+Two patterns from the tutorials, in graph mode: a GAN's discriminator applied to real and
+to generated images with one set of weights, and a test RNN that reuses the weights of
+the train RNN although it unrolls over a different number of time steps.
+"""),
+    code(SETUP_TF1),
+    code("""
+def dense(x, n_out, name):
+    with tf.variable_scope(name):
+        w = tf.get_variable("w", [x.shape[-1], n_out],
+                            initializer=tf.random_normal_initializer(stddev=0.02))
+        b = tf.get_variable("b", [n_out], initializer=tf.zeros_initializer())
+        return tf.matmul(x, w) + b
+
+
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.tanh(dense(tf.nn.relu(dense(z, 128, "h1")), 784, "out"))
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return dense(tf.nn.leaky_relu(dense(x, 128, "h1")), 1, "out")
+"""),
+    code(f"""
+%%scopes gan --graph
+z = tf.placeholder(tf.float32, [None, 100], name="z")
+real_images = tf.placeholder(tf.float32, [None, 784], name="real_images")
+fake_images = generator(z)
+d_real = discriminator(real_images)
+d_fake = discriminator(fake_images, reuse=True)  # the same weights judge the fakes
+{TF_SAYS}
+"""),
+    md("""
+The discriminator's four variables are created once and reused once; the generator's
+are used once.
+
+## Train and test RNNs sharing weights
+"""),
+    code("""
+class TrainConfig:
+    batch_size = 20
+    time_steps = 20
+    input_size = 10
+    output_size = 2
+    cell_size = 11
+
+
+class TestConfig(TrainConfig):
+    time_steps = 1
+
+
+train_config = TrainConfig()
+test_config = TestConfig()
+
+
+class RNN:
+    def __init__(self, config):
+        self.x = tf.placeholder(
+            tf.float32, [config.batch_size, config.time_steps, config.input_size], name="x")
+        with tf.variable_scope("in_hidden"):
+            w_in = tf.get_variable("weights", [config.input_size, config.cell_size])
+            b_in = tf.get_variable("biases", [config.cell_size],
+                                   initializer=tf.constant_initializer(0.1))
+        state = tf.zeros([config.batch_size, config.cell_size])
+        with tf.variable_scope("cell", reuse=tf.AUTO_REUSE):
+            for t in range(config.time_steps):
+                w_state = tf.get_variable("recurrent", [config.cell_size, config.cell_size])
+                state = tf.tanh(tf.matmul(self.x[:, t, :], w_in) + b_in
+                                + tf.matmul(state, w_state))
+        with tf.variable_scope("out_hidden"):
+            w_out = tf.get_variable("weights", [config.cell_size, config.output_size])
+            b_out = tf.get_variable("biases", [config.output_size],
+                                    initializer=tf.constant_initializer(0.1))
+        self.pred = tf.matmul(state, w_out) + b_out
+"""),
+    code(f"""
+%%scopes rnn --graph
+with tf.variable_scope('rnn') as scope:
+    sess = tf.Session()
+    train_rnn = RNN(train_config)
+    scope.reuse_variables()
+    test_rnn = RNN(test_config)
+    sess.run(tf.global_variables_initializer())
+sess.close()
+{TF_SAYS}
+"""),
+    md("""
+`rnn/cell/recurrent` is created at the first time step of the train RNN and reused at
+every other step of both RNNs; the input and output layers are shared by the two.
+"""),
+]
+
+EAGER_PITFALL = [
+    md("""
+# TF1 → TF2: `reuse=True` is silently ignored under eager execution
+
+TF1 code that shares weights through `variable_scope(reuse=...)` runs under TF2's eager
+execution without an error, but every `get_variable` call makes a **new** variable.
+`%%scopes` flags it with an `eager-reuse-ignored` warning.
+"""),
+    code("""
+%load_ext jupyter_scope
+import tensorflow as tf
+
+
+def shared_dense(x):
+    with tf.compat.v1.variable_scope("dense", reuse=tf.compat.v1.AUTO_REUSE):
+        w = tf.compat.v1.get_variable("w", [3, 2])
+    return tf.matmul(x, w), w
+"""),
+    code("""
+%%scopes eager
+x = tf.ones([1, 3])
+y1, w1 = shared_dense(x)
+y2, w2 = shared_dense(x)
+[w1 is w2, w1.name, w2.name]  # what TF says: two different variables, one name
+"""),
+    md("""
+Two variables named `dense/w`: the second call did not reuse the first. In graph mode
+(TF1 semantics) the same code shares the variable:
+"""),
+    code("""
+%%scopes graph --graph
+x = tf.ones([1, 3])
+y1, w1 = shared_dense(x)
+y2, w2 = shared_dense(x)
+[w1 is w2, w1.name, w2.name]
+"""),
+    md("""
+To share weights in TF2, keep the variable objects (a `tf.Module` or a Keras layer), or
+wrap the TF1-style code with `tf.compat.v1.keras.utils.track_tf1_style_variables`.
+"""),
+]
+
+KERAS = [
+    md("""
+# A Keras 3 model: the per-layer variable tree
+
+`%%scopes` shows each layer's variables with shapes, parameter counts and bytes per
+scope, and the ops that a `tf.function` call adds.
+"""),
+    code("""
+%load_ext jupyter_scope
+import keras
+import tensorflow as tf
+"""),
+    code("""
+%%scopes keras_model
+model = keras.Sequential(
+    [
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(8, 3, activation="relu", name="conv"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(10, name="logits"),
+    ],
+    name="mnist",
+)
+{w.path: list(w.shape) for w in model.weights}  # what Keras says
+"""),
+    code("""
+model.count_params()
+"""),
+    code("""
+@tf.function
+def predict(images):
+    return model(images)
+"""),
+    code("""
+%%scopes traced --filter logits
+predict(tf.zeros([2, 28, 28, 1])).shape
+"""),
+]
+
+NOTEBOOKS = {
+    "01_sharing_variables.ipynb": SHARING_VARIABLES,
+    "02_gan_and_rnn_sharing.ipynb": GAN_AND_RNN,
+    "03_tf2_eager_pitfall.ipynb": EAGER_PITFALL,
+    "04_keras_model.ipynb": KERAS,
+}
+
+
+def main() -> None:
+    for filename, cells in NOTEBOOKS.items():
+        notebook = new_notebook(
+            cells=cells,
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"},
+            },
+        )
+        for i, cell in enumerate(notebook.cells):
+            cell.id = f"{Path(filename).stem}-{i}"
+        nbformat.validate(notebook)
+        nbformat.write(notebook, HERE / filename)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""The story notebooks, executed by nbclient in a real kernel; their outputs checked.
+
+Each `%%scopes NAME` cell leaves the report JSON in its output; most also end with what
+TF itself says (variable names, values), which the report must agree with.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from jupyter_scope import MIME_TYPE, ScopeReport
+
+pytest.importorskip("tensorflow")
+
+ROOT = Path(__file__).parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL = "jupyter-scope-tests"
+WIDGET_MIME_TYPE = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="session")
+def kernel(tmp_path_factory) -> str:
+    """A kernelspec for this interpreter, with this checkout importable."""
+    home = tmp_path_factory.mktemp("jupyter")
+    spec = home / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    spec.joinpath("kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "jupyter-scope tests",
+                "language": "python",
+                "env": {"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            }
+        )
+    )
+    saved = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(home)
+    yield KERNEL
+    if saved is None:
+        del os.environ["JUPYTER_PATH"]
+    else:
+        os.environ["JUPYTER_PATH"] = saved
+
+
+class Executed:
+    """An executed notebook, read by report name."""
+
+    def __init__(self, notebook: nbformat.NotebookNode) -> None:
+        self.cells = [c for c in notebook.cells if c.cell_type == "code"]
+        self.by_name = {
+            report.meta["name"]: (cell, report)
+            for cell in self.cells
+            for report in reports_in(cell)
+            if report.meta["name"]
+        }
+
+    def report(self, name: str) -> ScopeReport:
+        return self.by_name[name][1]
+
+    def cell(self, name: str) -> nbformat.NotebookNode:
+        return self.by_name[name][0]
+
+    def tf_says(self, name: str) -> Any:
+        """The value the cell showed (its last expression): what TF says."""
+        (result,) = [o for o in self.cell(name).outputs if o.output_type == "execute_result"]
+        return ast.literal_eval(result.data["text/plain"])
+
+    def error(self, name: str) -> dict:
+        (error,) = [o for o in self.cell(name).outputs if o.output_type == "error"]
+        return error
+
+
+def reports_in(cell: nbformat.NotebookNode) -> list[ScopeReport]:
+    return [
+        ScopeReport.from_dict(output.data[MIME_TYPE])
+        for output in cell.outputs
+        if MIME_TYPE in output.get("data", {})
+    ]
+
+
+@pytest.fixture(scope="session")
+def execute(kernel, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("notebooks")
+
+    @cache
+    def execute(filename: str) -> Executed:
+        notebook = nbformat.read(NOTEBOOKS / filename, as_version=4)
+        client = NotebookClient(
+            notebook,
+            kernel_name=kernel,
+            timeout=600,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        client.execute()
+        return Executed(notebook)
+
+    return execute
+
+
+def names(report: ScopeReport) -> list[str]:
+    return sorted(v["name"] for v in report.variables)
+
+
+def by_name(report: ScopeReport) -> dict[str, dict]:
+    return {v["name"]: v for v in report.variables}
+
+
+def codes(report: ScopeReport) -> dict[str, list[list[str]]]:
+    """Diagnostic code → the nodes of each diagnostic with that code."""
+    found: dict[str, list[list[str]]] = {}
+    for diagnostic in report.diagnostics:
+        found.setdefault(diagnostic["code"], []).append(diagnostic["nodes"])
+    return found
+
+
+NOTEBOOK_FILES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("filename", NOTEBOOK_FILES)
+def test_every_scopes_cell_shows_widget_report_html_and_text(execute, filename):
+    executed = execute(filename)
+    assert executed.by_name
+    for cell, report in executed.by_name.values():
+        (output,) = [o for o in cell.outputs if MIME_TYPE in o.get("data", {})]
+        assert {WIDGET_MIME_TYPE, MIME_TYPE, "text/html", "text/plain"} <= set(output.data)
+        assert report.meta["cell"]["execution_count"] == cell.execution_count
+
+
+@pytest.mark.parametrize("filename", NOTEBOOK_FILES)
+def test_only_tagged_cells_raise(execute, filename):
+    for cell in execute(filename).cells:
+        raised = any(o.output_type == "error" for o in cell.outputs)
+        assert raised == ("raises-exception" in cell.metadata.get("tags", []))
+
+
+# -- 01: the sharing-variables tutorial ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sharing(execute) -> Executed:
+    return execute("01_sharing_variables.ipynb")
+
+
+def test_tf_variable_makes_two_sets(sharing):
+    report = sharing.report("two_sets")
+    assert names(report) == sharing.tf_says("two_sets")
+    assert len(report.variables) == 8
+    assert all(v["created"] and v["reuse_count"] == 0 for v in report.variables)
+    renamed = sorted(nodes[0] for nodes in codes(report)["duplicate-name"])
+    assert renamed == ["conv1_biases_1", "conv1_weights_1", "conv2_biases_1", "conv2_weights_1"]
+
+
+def test_forgotten_reuse_shows_the_error_first_creation_and_fix(sharing):
+    error = sharing.error("forgot_reuse")
+    assert error["ename"] == "ValueError"
+    assert "conv1/weights already exists" in error["evalue"]
+    report = sharing.report("forgot_reuse")
+    assert report.error["type"] == "ValueError"
+    (diagnostic,) = [d for d in report.diagnostics if d["code"] == "variable-exists"]
+    assert diagnostic["level"] == "error"
+    assert diagnostic["nodes"] == ["conv1/weights"]
+    assert "reuse=True" in diagnostic["message"]
+    assert diagnostic["sites"] and all(s["file"].startswith("In [") for s in diagnostic["sites"])
+    # The scope tree at the moment of failure: the first call's variables, all created.
+    assert names(report) == ["conv1/biases", "conv1/weights", "conv2/biases", "conv2/weights"]
+
+
+def test_reuse_variables_shares_the_filter(sharing):
+    report = sharing.report("shared")
+    assert names(report) == sharing.tf_says("shared")
+    cell = f"In [{sharing.cell('shared').execution_count}]"
+    for var in report.variables:
+        assert (var["created"], var["reuse_count"]) == (True, 1)
+        assert [s["kind"] for s in var["sites"]] == ["create", "reuse"]
+        callers = {(c["file"], c["line"]) for s in var["sites"] for c in s["callers"]}
+        # The two my_image_filter calls, at lines 5 and 7 of the notebook cell.
+        assert {(cell, 5), (cell, 7)} <= callers
+
+
+def test_get_variable_basics(sharing):
+    report = sharing.report("basics")
+    assert names(report) == sharing.tf_says("basics")
+    assert all(v["reuse_count"] == 1 for v in report.variables)
+
+
+def test_initializers_follow_the_scopes(sharing):
+    report = sharing.report("initializers")
+    values = sharing.tf_says("initializers")
+    assert {v["name"]: v["initializer"] for v in report.variables} == {
+        name: f"constant({value})" for name, value in values.items()
+    }
+
+
+def test_name_scope_names_ops_not_get_variable(sharing):
+    report = sharing.report("op_names")
+    add, variable, nested_add = sharing.tf_says("op_names")
+    assert {add, nested_add} <= {op["name"] for op in report.ops}
+    assert names(report) == ["foo/v", variable]
+    assert codes(report)["name-scope-ignored"] == [[variable]]
+    assert by_name(report)["qux/v"]["name"] == "qux/v"
+
+
+def test_variable_and_get_variable_under_a_name_scope(sharing):
+    report = sharing.report("names")
+    assert names(report) == sorted(n.removesuffix(":0") for n in sharing.tf_says("names"))
+    assert codes(report)["duplicate-name"] == [["a_name_scope/var2_1"]]
+    assert codes(report)["name-scope-ignored"] == [["var1"]]
+
+
+# -- 02: GAN and train/test RNN -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def patterns(execute) -> Executed:
+    return execute("02_gan_and_rnn_sharing.ipynb")
+
+
+def test_gan_discriminator_is_shared(patterns):
+    report = patterns.report("gan")
+    assert names(report) == patterns.tf_says("gan")
+    for var in report.variables:
+        shared = var["name"].startswith("discriminator/")
+        assert (var["created"], var["reuse_count"]) == (True, 1 if shared else 0)
+
+
+def test_test_rnn_reuses_the_train_rnn(patterns):
+    report = patterns.report("rnn")
+    assert names(report) == patterns.tf_says("rnn")
+    reuses = {v["name"]: v["reuse_count"] for v in report.variables}
+    train_steps, test_steps = 20, 1
+    assert reuses.pop("rnn/cell/recurrent") == (train_steps - 1) + test_steps
+    assert set(reuses.values()) == {1}
+
+
+# -- 03: the TF1 → TF2 eager pitfall ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eager(execute) -> Executed:
+    return execute("03_tf2_eager_pitfall.ipynb")
+
+
+def test_eager_reuse_is_flagged(eager):
+    same, first, second = eager.tf_says("eager")
+    assert not same and first == second == "dense/w:0"
+    report = eager.report("eager")
+    assert report.meta["mode"] == "eager"
+    assert names(report) == ["dense/w", "dense/w"]
+    (diagnostic,) = [d for d in report.diagnostics if d["code"] == "eager-reuse-ignored"]
+    assert diagnostic["level"] == "warning"
+
+
+def test_graph_mode_shares_the_same_code(eager):
+    same, _, _ = eager.tf_says("graph")
+    assert same
+    report = eager.report("graph")
+    (var,) = report.variables
+    assert (var["name"], var["reuse_count"]) == ("dense/w", 1)
+    assert "eager-reuse-ignored" not in codes(report)
+
+
+# -- 04: a Keras 3 model ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keras_nb(execute) -> Executed:
+    return execute("04_keras_model.ipynb")
+
+
+def test_keras_layers_variables_and_params(keras_nb):
+    report = keras_nb.report("keras_model")
+    shapes = keras_nb.tf_says("keras_model")
+    assert {v["name"]: v["shape"] for v in report.variables} == shapes
+    count_cell = next(c for c in keras_nb.cells if c.source == "model.count_params()")
+    (result,) = count_cell.outputs
+    assert sum(v["params"] for v in report.variables) == int(result.data["text/plain"])
+    assert {s["name"] for s in report.scopes} >= {"mnist/conv", "mnist/logits"}
+
+
+def test_tf_function_ops_are_recorded_and_filtered(keras_nb):
+    report = keras_nb.report("traced")
+    assert "function" in {g["kind"] for g in report.meta["graphs"]}
+    assert any(op["type"] == "MatMul" for op in report.ops)
+    (output,) = [o for o in keras_nb.cell("traced").outputs if MIME_TYPE in o.get("data", {})]
+    tree = output.data["text/plain"]
+    assert "logits" in tree
+    assert "conv" not in tree
