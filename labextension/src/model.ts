@@ -1,0 +1,183 @@
+/**
+ * The scope reports of one notebook, read from its cells' outputs (live while outputs
+ * change, and from saved outputs alike). No DOM, and no kernel: it only listens to the
+ * notebook model's signals.
+ */
+
+import type { INotebookModel } from '@jupyterlab/notebook';
+import { type ISignal, Signal } from '@lumino/signaling';
+import { summarize, type Summary } from './tree/model';
+import { REPORT_MIME_TYPE, type ReportDocument, type VariableNode } from './tree/types';
+import type { IScopeReports } from './tokens';
+
+/** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
+export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
+
+export interface NotebookReport {
+  /** Unique in the notebook: `<cell id>/<output index>`. */
+  key: string;
+  cellId: string;
+  cellIndex: number;
+  executionCount: number | null;
+  /** The name the report was stored under (`%%scopes NAME`), if any. */
+  name: string | null;
+  document: ReportDocument;
+  summary: Summary;
+}
+
+export interface SearchHit {
+  report: NotebookReport;
+  kind: 'scope' | 'variable' | 'op';
+  name: string;
+  /** For variables: created, reused ×N; the sites say where. */
+  variable: VariableNode | null;
+}
+
+/** How many hits a search across reports returns at most. */
+const SEARCH_LIMIT = 200;
+
+export class ReportsModel implements IScopeReports {
+  get changed(): Signal<this, void> {
+    return this._changed;
+  }
+
+  get reports(): readonly NotebookReport[] {
+    return this._reports;
+  }
+
+  get notebook(): NotebookModelLike | null {
+    return this._notebook;
+  }
+
+  /** Follow another notebook, or none (`null`: stop listening, e.g. while hidden). */
+  setNotebook(notebook: NotebookModelLike | null): void {
+    if (notebook === this._notebook) {
+      return;
+    }
+    this._disconnect();
+    this._notebook = notebook;
+    if (notebook) {
+      notebook.cells.changed.connect(this._refresh, this);
+    }
+    this._refresh();
+  }
+
+  /** Nodes of every report whose name contains `query` (case-insensitive), newest report first. */
+  search(query: string): SearchHit[] {
+    const needle = query.trim().toLowerCase();
+    const hits: SearchHit[] = [];
+    if (!needle) {
+      return hits;
+    }
+    for (const report of this._reports) {
+      for (const node of report.document.graph.nodes) {
+        if (node.name && node.name.toLowerCase().includes(needle)) {
+          hits.push({
+            report,
+            kind: node.kind,
+            name: node.name,
+            variable: node.kind === 'variable' ? node : null
+          });
+          if (hits.length >= SEARCH_LIMIT) {
+            return hits;
+          }
+        }
+      }
+    }
+    return hits;
+  }
+
+  dispose(): void {
+    this.setNotebook(null);
+    Signal.clearData(this);
+  }
+
+  /** Re-read every cell's outputs and listen to each output area. */
+  private _refresh(): void {
+    this._disconnect(false);
+    const found: NotebookReport[] = [];
+    const cells = this._notebook?.cells;
+    for (let index = 0; cells && index < cells.length; index++) {
+      const cell = cells.get(index);
+      if (cell.type !== 'code') {
+        continue;
+      }
+      const code = cell as unknown as CodeCellLike;
+      code.outputs.changed.connect(this._refresh, this);
+      code.outputs.stateChanged.connect(this._refresh, this);
+      code.stateChanged.connect(this._onCellState, this);
+      this._codeCells.push(code);
+      for (let o = 0; o < code.outputs.length; o++) {
+        const document = this._document(code.outputs.get(o));
+        if (document) {
+          found.push({
+            key: `${cell.id}/${o}`,
+            cellId: cell.id,
+            cellIndex: index,
+            executionCount: code.executionCount ?? null,
+            name: document.meta.name ?? null,
+            document,
+            summary: summarize(document)
+          });
+        }
+      }
+    }
+    found.sort(
+      (a, b) =>
+        (b.executionCount ?? -1) - (a.executionCount ?? -1) || b.cellIndex - a.cellIndex
+    );
+    this._reports = found;
+    this._changed.emit();
+  }
+
+  /** A cell's execution count arrives after its outputs: re-sort then. */
+  private _onCellState(_: unknown, change: { name: string }): void {
+    if (change.name === 'executionCount') {
+      this._refresh();
+    }
+  }
+
+  /** The report an output holds, read once per output model. */
+  private _document(output: OutputLike): ReportDocument | null {
+    if (!this._documents.has(output)) {
+      const data = output.data[REPORT_MIME_TYPE] as ReportDocument | undefined;
+      this._documents.set(output, data && data.graph ? data : null);
+    }
+    return this._documents.get(output) ?? null;
+  }
+
+  private _disconnect(cells = true): void {
+    for (const cell of this._codeCells) {
+      cell.outputs.changed.disconnect(this._refresh, this);
+      cell.outputs.stateChanged.disconnect(this._refresh, this);
+      cell.stateChanged.disconnect(this._onCellState, this);
+    }
+    this._codeCells = [];
+    if (cells) {
+      this._notebook?.cells.changed.disconnect(this._refresh, this);
+    }
+  }
+
+  private _notebook: NotebookModelLike | null = null;
+  private _reports: NotebookReport[] = [];
+  private _codeCells: CodeCellLike[] = [];
+  // An output model's data is copied on every read; an output that changes in place
+  // (update_display_data) gets a new model in the output area.
+  private _documents = new WeakMap<OutputLike, ReportDocument | null>();
+  private _changed = new Signal<this, void>(this);
+}
+
+interface OutputLike {
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+interface CodeCellLike {
+  readonly executionCount: number | null;
+  readonly stateChanged: ISignal<unknown, { name: string }>;
+  readonly outputs: {
+    readonly length: number;
+    get(index: number): OutputLike;
+    readonly changed: ISignal<unknown, unknown>;
+    readonly stateChanged: ISignal<unknown, unknown>;
+  };
+}

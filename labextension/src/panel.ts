@@ -1,0 +1,217 @@
+/**
+ * The "Scopes" sidebar panel: the reports of the active notebook, newest first, a search
+ * across them, the selected report's tree, jumps to cells and export buttons. It follows
+ * the notebook only while it is visible; hidden, it listens to nothing.
+ */
+
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { LabIcon } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
+import { download, EXPORT_FORMATS, type ExportFormat } from './export';
+import { showCell, showSite } from './jump';
+import type { NotebookReport, ReportsModel, SearchHit } from './model';
+import { h } from './tree/dom';
+import { count } from './tree/format';
+import { TreeView } from './tree/view';
+
+export const scopesIcon = new LabIcon({
+  name: 'jupyter-scope:scopes',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
+    '<g class="jp-icon3" fill="#616161">' +
+    '<rect x="2" y="3" width="8" height="5" rx="1"/><rect x="8" y="10" width="8" height="5" rx="1"/>' +
+    '<rect x="14" y="17" width="8" height="5" rx="1"/><rect x="5" y="8" width="2" height="10"/>' +
+    '<rect x="5" y="11.5" width="3" height="2"/><rect x="11" y="15" width="2" height="5"/>' +
+    '<rect x="11" y="18.5" width="3" height="2"/></g></svg>'
+});
+
+export class ScopePanel extends Widget {
+  constructor(
+    private readonly _model: ReportsModel,
+    private readonly _tracker: INotebookTracker
+  ) {
+    super();
+    this.addClass('jp-Scope-panel');
+    this.title.icon = scopesIcon;
+    this.title.caption = 'Scopes';
+    this._search.addEventListener('input', () => this._renderList());
+    const exports = h('div', { class: 'jp-Scope-exports' }, h('span', {}, 'Export'));
+    for (const [format, { label }] of Object.entries(EXPORT_FORMATS)) {
+      const button = h('button', { class: 'jp-Scope-button', type: 'button', 'data-format': format }, label);
+      button.addEventListener('click', () => this.exportSelected(format as ExportFormat));
+      exports.append(button);
+    }
+    this._exports = exports;
+    this.node.append(
+      h('div', { class: 'jp-Scope-panelHeader' }, h('h2', {}, 'Scopes'), this._notebookName),
+      this._search,
+      this._list,
+      exports,
+      this._tree.node
+    );
+    _model.changed.connect(this._renderList, this);
+    _tracker.currentChanged.connect(this._follow, this);
+  }
+
+  get selected(): NotebookReport | null {
+    return this._model.reports.find(r => r.key === this._selectedKey) ?? null;
+  }
+
+  /** Download the selected report; false when no report is selected. */
+  exportSelected(format: ExportFormat): boolean {
+    const report = this.selected;
+    if (report) {
+      download(report.document, format);
+    }
+    return report !== null;
+  }
+
+  protected onAfterShow(): void {
+    this._follow();
+  }
+
+  protected onAfterHide(): void {
+    this._model.setNotebook(null);
+  }
+
+  /** Follow the active notebook, if visible. */
+  private _follow(): void {
+    if (!this.isVisible) {
+      return;
+    }
+    const panel = this._tracker.currentWidget;
+    this._notebookPanel = panel;
+    this._notebookName.textContent = panel ? panel.title.label : 'No notebook';
+    if (!panel) {
+      this._model.setNotebook(null);
+      return;
+    }
+    void panel.context.ready.then(() => {
+      if (this._notebookPanel === panel && this.isVisible) {
+        this._model.setNotebook(panel.model);
+      }
+    });
+  }
+
+  private _renderList(): void {
+    const reports = this._model.reports;
+    if (!reports.some(r => r.key === this._selectedKey)) {
+      this._selectedKey = reports[0]?.key ?? null;
+      this._shownKey = null;
+    }
+    const query = this._search.value;
+    if (query.trim()) {
+      const hits = this._model.search(query);
+      this._list.replaceChildren(
+        ...hits.map(hit => this._hitItem(hit)),
+        ...(hits.length ? [] : [h('div', { class: 'jp-Scope-hint' }, 'No names match.')])
+      );
+    } else {
+      this._list.replaceChildren(
+        ...reports.map(report => this._reportItem(report)),
+        ...(reports.length
+          ? []
+          : [h('div', { class: 'jp-Scope-hint' }, 'No scope reports in this notebook yet: run a %%scopes cell.')])
+      );
+    }
+    this._exports.hidden = !this.selected;
+    this._showSelected();
+  }
+
+  private _showSelected(): void {
+    const report = this.selected;
+    this._tree.node.hidden = !report;
+    if (report && report.key !== this._shownKey) {
+      this._tree.setDocument(report.document);
+      this._shownKey = report.key;
+    }
+  }
+
+  private _reportItem(report: NotebookReport): HTMLElement {
+    const s = report.summary;
+    const cell = report.executionCount === null ? 'In [ ]' : `In [${report.executionCount}]`;
+    const item = h(
+      'div',
+      {
+        class: `jp-Scope-report${report.key === this._selectedKey ? ' jp-mod-selected' : ''}`,
+        role: 'button',
+        tabindex: '0',
+        'data-key': report.key
+      },
+      h(
+        'div',
+        { class: 'jp-Scope-reportTitle' },
+        h('span', { class: 'jp-Scope-reportCell' }, cell),
+        report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
+        s.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, `${s.errors} error${s.errors > 1 ? 's' : ''}`) : null,
+        s.warnings ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, `${s.warnings} warning${s.warnings > 1 ? 's' : ''}`) : null,
+        h('span', { class: 'jp-Scope-reportTime' }, `${report.document.meta.wall_time.toFixed(2)} s`)
+      ),
+      h(
+        'div',
+        { class: 'jp-Scope-reportCounts' },
+        `${s.created} created · ${s.reused} reused · ${s.ops} ops · ${count(s.params)} params`
+      )
+    );
+    const open = (): void => {
+      this._selectedKey = report.key;
+      this._renderList();
+      void this._showCell(report);
+    };
+    item.addEventListener('click', open);
+    item.addEventListener('keydown', event => event.key === 'Enter' && open());
+    return item;
+  }
+
+  private _hitItem(hit: SearchHit): HTMLElement {
+    const v = hit.variable;
+    const use = v
+      ? [v.created ? 'created' : '', v.reuse_count ? `reused ×${v.reuse_count}` : '']
+          .filter(Boolean)
+          .join(', ')
+      : hit.kind;
+    const where = v?.sites.map(s => `${s.kind} ${s.file}${s.line === null ? '' : `:${s.line}`}`) ?? [];
+    const cell = hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
+    const item = h(
+      'div',
+      { class: 'jp-Scope-report jp-Scope-hit', role: 'button', tabindex: '0' },
+      h('div', { class: 'jp-Scope-reportTitle' }, h('span', { class: 'jp-Scope-hitName' }, hit.name)),
+      h('div', { class: 'jp-Scope-reportCounts' }, [cell, use, ...where].filter(Boolean).join(' · '))
+    );
+    const open = (): void => {
+      this._selectedKey = hit.report.key;
+      this._showSelected();
+      this._tree.select(hit.name);
+      void this._showCell(hit.report);
+    };
+    item.addEventListener('click', open);
+    item.addEventListener('keydown', event => event.key === 'Enter' && open());
+    return item;
+  }
+
+  private async _showCell(report: NotebookReport): Promise<void> {
+    if (this._notebookPanel) {
+      await showCell(this._notebookPanel, report.cellId);
+    }
+  }
+
+  private readonly _search = h('input', {
+    class: 'jp-Scope-search jp-Scope-panelSearch',
+    type: 'search',
+    placeholder: 'Search all reports…',
+    'aria-label': 'Search all reports'
+  }) as HTMLInputElement;
+  private readonly _notebookName = h('span', { class: 'jp-Scope-notebookName' });
+  private readonly _list = h('div', { class: 'jp-Scope-reportList', role: 'list' });
+  private readonly _exports: HTMLElement;
+  private readonly _tree = new TreeView({
+    onSite: site => {
+      if (this._notebookPanel) {
+        void showSite(this._notebookPanel, site);
+      }
+    }
+  });
+  private _notebookPanel: NotebookPanel | null = null;
+  private _selectedKey: string | null = null;
+  private _shownKey: string | null = null;
+}

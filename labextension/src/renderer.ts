@@ -1,0 +1,63 @@
+/**
+ * The output renderer of `application/vnd.jupyter-scope.report+json`. It shows the tree
+ * from the report JSON, so a reopened notebook shows it with no kernel. When the same
+ * output also carries the live widget (`%%scopes` outputs do), it mounts the widget view
+ * too, and CSS shows exactly one of the two: the widget once it has rendered, else the
+ * tree from the JSON (so "model not found" never shows).
+ */
+
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Panel, Widget } from '@lumino/widgets';
+import { REPORT_MIME_TYPE, type ReportDocument } from './tree/types';
+import { TreeView } from './tree/view';
+
+export const WIDGET_MIME_TYPE = 'application/vnd.jupyter.widget-view+json';
+
+/** Ahead of the widget view's renderer (rank -10), so this one is chosen and decides. */
+export const RENDERER_RANK = -20;
+
+export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
+  /** `rendermime` is the notebook's registry, which can render the live widget. */
+  constructor(private readonly _rendermime: IRenderMimeRegistry | null) {
+    super();
+    this.addClass('jp-Scope-output');
+    this._static.addClass('jp-Scope-static');
+    this.addWidget(this._static);
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this._view.setDocument(model.data[REPORT_MIME_TYPE] as unknown as ReportDocument);
+    const canLive =
+      model.trusted &&
+      model.data[WIDGET_MIME_TYPE] !== undefined &&
+      this._rendermime?.mimeTypes.includes(WIDGET_MIME_TYPE);
+    if (canLive && !this._live) {
+      this._live = this._rendermime!.createRenderer(WIDGET_MIME_TYPE);
+      this._live.addClass('jp-Scope-live');
+      this.addWidget(this._live);
+    }
+    await this._live?.renderModel(model);
+  }
+
+  dispose(): void {
+    this._view.dispose();
+    super.dispose();
+  }
+
+  private readonly _view = new TreeView();
+  private readonly _static = new Widget({ node: this._view.node });
+  private _live: IRenderMime.IRenderer | null = null;
+}
+
+/** A factory whose renderers mount live widgets through `rendermime`, when given. */
+export function rendererFactory(
+  rendermime: IRenderMimeRegistry | null
+): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [REPORT_MIME_TYPE],
+    defaultRank: RENDERER_RANK,
+    createRenderer: () => new ReportRenderer(rendermime)
+  };
+}

@@ -1,0 +1,421 @@
+/**
+ * The tree index of a report, without any DOM: scopes → child scopes, variables and op
+ * groups (ops grouped per scope by type), name filtering with ancestors kept, the
+ * summary and the device colours. The view (`view.ts`) only reads this.
+ */
+
+import { count, device, plural, relativeName, size } from './format';
+import type {
+  GraphNode,
+  OpNode,
+  ReportDocument,
+  ScopeNode,
+  VariableNode
+} from './types';
+
+/** The device palette of `jupyter_scope/report/fmt.py`, so every display agrees. */
+export const PALETTE = [
+  '#4e79a7',
+  '#59a14f',
+  '#f28e2b',
+  '#b07aa1',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#9c755f'
+];
+
+export interface ScopeEntry {
+  kind: 'scope';
+  key: string;
+  label: string;
+  node: ScopeNode;
+  parent: ScopeEntry | null;
+  scopes: ScopeEntry[];
+  variables: VariableEntry[];
+  groups: OpGroupEntry[];
+}
+
+export interface VariableEntry {
+  kind: 'variable';
+  key: string;
+  label: string;
+  node: VariableNode;
+  parent: ScopeEntry;
+}
+
+export interface OpGroupEntry {
+  kind: 'group';
+  key: string;
+  /** The op type, e.g. `Conv2D`; the label is `Conv2D ×3`. */
+  type: string;
+  label: string;
+  parent: ScopeEntry;
+  ops: OpEntry[];
+}
+
+export interface OpEntry {
+  kind: 'op';
+  key: string;
+  label: string;
+  node: OpNode;
+  parent: OpGroupEntry;
+  /** Names of the ops whose outputs this op consumes. */
+  inputs: string[];
+}
+
+export type Entry = ScopeEntry | VariableEntry | OpGroupEntry | OpEntry;
+
+/** A node of the report graph: what can be selected and named in `widget.selected`. */
+export type NodeEntry = ScopeEntry | VariableEntry | OpEntry;
+
+export interface Summary {
+  variables: number;
+  created: number;
+  reused: number;
+  params: number;
+  bytes: number;
+  ops: number;
+  devices: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface Row {
+  entry: Entry;
+  depth: number;
+}
+
+/** Whether a name passes the search box (`query`, a case-insensitive substring) and the
+ * `--filter` regex (`pattern`, searched as Python's `re.search`). */
+export type NameTest = (name: string) => boolean;
+
+export function nameTest(query: string, pattern: RegExp | null = null): NameTest | null {
+  const needle = query.trim().toLowerCase();
+  if (!needle && !pattern) {
+    return null;
+  }
+  return name =>
+    (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
+}
+
+export function children(entry: Entry): Entry[] {
+  switch (entry.kind) {
+    case 'scope':
+      return [...entry.scopes, ...entry.variables, ...entry.groups];
+    case 'group':
+      return entry.ops;
+    default:
+      return [];
+  }
+}
+
+export function isExpandable(entry: Entry): entry is ScopeEntry | OpGroupEntry {
+  return entry.kind === 'scope' || entry.kind === 'group';
+}
+
+export class ReportTree {
+  readonly root: ScopeEntry;
+  readonly summary: Summary;
+  /** Short device name (`GPU:0`) → colour, stable for the set of devices in the report. */
+  readonly deviceColours: ReadonlyMap<string, string>;
+
+  constructor(readonly document: ReportDocument) {
+    const nodes = new Map<string, GraphNode>();
+    for (const node of document.graph.nodes) {
+      nodes.set(node.id, node);
+    }
+    const rootNode = document.graph.nodes.find(
+      (n): n is ScopeNode => n.kind === 'scope' && n.name === ''
+    );
+    if (!rootNode) {
+      throw new Error('not a jupyter-scope report: it has no root scope');
+    }
+    this.root = scopeEntry(rootNode, null);
+    this._add(this.root);
+    const inputs = new Map<string, string[]>();
+    const contains: [string, string][] = [];
+    for (const edge of document.graph.edges) {
+      if (edge.kind === 'contains') {
+        contains.push([edge.source, edge.target]);
+      } else if (edge.kind === 'input') {
+        const source = nodes.get(edge.source);
+        const list = inputs.get(edge.target) ?? [];
+        list.push(source ? source.name : edge.source);
+        inputs.set(edge.target, list);
+      }
+    }
+    this._link(contains, nodes, inputs);
+    this.summary = summarize(document);
+    this.deviceColours = deviceColours(document.graph.nodes);
+  }
+
+  /** Every node entry with this full name (eager variables may share one). */
+  find(name: string): NodeEntry[] {
+    return this._byName.get(name) ?? [];
+  }
+
+  get(key: string): Entry | undefined {
+    return this._byKey.get(key);
+  }
+
+  /** The entries above `entry`, nearest first, excluding the root. */
+  ancestors(entry: Entry): Entry[] {
+    const out: Entry[] = [];
+    for (let p = entry.parent; p && p !== this.root; p = p.parent) {
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** Keys of every scope below the root: what "expand all" opens. */
+  scopeKeys(): string[] {
+    const keys: string[] = [];
+    const visit = (scope: ScopeEntry): void => {
+      for (const child of scope.scopes) {
+        keys.push(child.key);
+        visit(child);
+      }
+    };
+    visit(this.root);
+    return keys;
+  }
+
+  /**
+   * The entries kept by `test`: those whose name passes, their ancestors, and everything
+   * inside a scope whose name passes. `null` when there is no test (everything is kept).
+   */
+  filter(test: NameTest | null): Set<Entry> | null {
+    if (!test) {
+      return null;
+    }
+    const kept = new Set<Entry>([this.root]);
+    const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
+      const all = keepAll || (scope.node.name !== '' && test(scope.node.name));
+      let any = all;
+      for (const child of scope.scopes) {
+        any = visit(child, all) || any;
+      }
+      for (const variable of scope.variables) {
+        if (all || test(variable.node.name)) {
+          kept.add(variable);
+          any = true;
+        }
+      }
+      for (const group of scope.groups) {
+        let anyOp = false;
+        for (const op of group.ops) {
+          if (all || test(op.node.name)) {
+            kept.add(op);
+            anyOp = true;
+          }
+        }
+        if (anyOp) {
+          kept.add(group);
+          any = true;
+        }
+      }
+      if (any) {
+        kept.add(scope);
+      }
+      return any;
+    };
+    visit(this.root, false);
+    return kept;
+  }
+
+  /** The rows to show, depth first: children of open entries, when `shown`. */
+  rows(isOpen: (entry: Entry) => boolean, shown: Set<Entry> | null = null): Row[] {
+    const out: Row[] = [];
+    const visit = (entry: Entry, depth: number): void => {
+      for (const child of children(entry)) {
+        if (shown && !shown.has(child)) {
+          continue;
+        }
+        out.push({ entry: child, depth });
+        if (isExpandable(child) && isOpen(child)) {
+          visit(child, depth + 1);
+        }
+      }
+    };
+    visit(this.root, 0);
+    return out;
+  }
+
+  /** Names of the ops that read `variable` (its `reads` edges). */
+  readers(variable: VariableEntry): string[] {
+    const out: string[] = [];
+    for (const edge of this.document.graph.edges) {
+      if (edge.kind === 'reads' && edge.source === variable.key) {
+        out.push(this._byKey.get(edge.target)?.label ?? edge.target);
+      }
+    }
+    return out;
+  }
+
+  /** The summary header, e.g. `4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings`. */
+  summaryLine(): string {
+    return summaryLine(this.summary);
+  }
+
+  colour(deviceName: string | null | undefined): string | undefined {
+    return this.deviceColours.get(device(deviceName));
+  }
+
+  private _link(
+    contains: [string, string][],
+    nodes: Map<string, GraphNode>,
+    inputs: Map<string, string[]>
+  ): void {
+    // Every scope entry first, so that the edges may come in any order.
+    for (const node of nodes.values()) {
+      if (node.kind === 'scope' && node !== this.root.node) {
+        this._add(scopeEntry(node, null));
+      }
+    }
+    for (const [source, target] of contains) {
+      const parent = this._byKey.get(source);
+      const child = this._byKey.get(target);
+      if (parent?.kind === 'scope' && child?.kind === 'scope') {
+        child.parent = parent;
+        child.label = relativeName(child.node.name, parent.node.name);
+        parent.scopes.push(child);
+      }
+    }
+    const groups = new Map<string, OpGroupEntry>();
+    for (const [source, target] of contains) {
+      const parent = this._byKey.get(source);
+      const node = nodes.get(target);
+      if (parent?.kind !== 'scope' || !node || node.kind === 'scope') {
+        continue;
+      }
+      if (node.kind === 'variable') {
+        const entry: VariableEntry = {
+          kind: 'variable',
+          key: node.id,
+          label: relativeName(node.name, parent.node.name),
+          node,
+          parent
+        };
+        parent.variables.push(entry);
+        this._add(entry);
+      } else {
+        const groupKey = `${parent.key}\u0000${node.type}`;
+        let group = groups.get(groupKey);
+        if (!group) {
+          group = { kind: 'group', key: groupKey, type: node.type, label: '', parent, ops: [] };
+          groups.set(groupKey, group);
+          parent.groups.push(group);
+          this._byKey.set(groupKey, group);
+        }
+        const entry: OpEntry = {
+          kind: 'op',
+          key: node.id,
+          label: relativeName(node.name, parent.node.name),
+          node,
+          parent: group,
+          inputs: inputs.get(node.id) ?? []
+        };
+        group.ops.push(entry);
+        this._add(entry);
+      }
+    }
+    for (const group of groups.values()) {
+      group.label = `${group.type} ×${group.ops.length}`;
+    }
+  }
+
+  private _add(entry: NodeEntry): void {
+    this._byKey.set(entry.key, entry);
+    const same = this._byName.get(entry.node.name);
+    if (same) {
+      same.push(entry);
+    } else {
+      this._byName.set(entry.node.name, [entry]);
+    }
+  }
+
+  private readonly _byKey = new Map<string, Entry>();
+  private readonly _byName = new Map<string, NodeEntry[]>();
+}
+
+function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
+  return {
+    kind: 'scope',
+    key: node.id,
+    label: parent ? relativeName(node.name, parent.node.name) : node.name,
+    node,
+    parent,
+    scopes: [],
+    variables: [],
+    groups: []
+  };
+}
+
+/** The counts of the summary header, as `ScopeReport.summary()` computes them. */
+export function summarize(document: ReportDocument): Summary {
+  const s: Summary = {
+    variables: 0,
+    created: 0,
+    reused: 0,
+    params: 0,
+    bytes: 0,
+    ops: 0,
+    devices: 0,
+    errors: 0,
+    warnings: 0
+  };
+  const devices = new Set<string>();
+  for (const node of document.graph.nodes) {
+    if (node.kind === 'variable') {
+      s.variables++;
+      s.created += node.created ? 1 : 0;
+      s.reused += node.reuse_count > 0 ? 1 : 0;
+      s.params += node.params;
+      s.bytes += node.bytes;
+    } else if (node.kind === 'op') {
+      s.ops++;
+    }
+    if (node.kind !== 'scope') {
+      const where = node.device || node.device_requested;
+      if (where) {
+        devices.add(where);
+      }
+    }
+  }
+  s.devices = devices.size;
+  for (const d of document.diagnostics) {
+    s.errors += d.level === 'error' ? 1 : 0;
+    s.warnings += d.level === 'warning' ? 1 : 0;
+  }
+  return s;
+}
+
+/** The summary header, worded as `fmt.summary_line` in Python. */
+export function summaryLine(s: Summary): string {
+  const parts = [
+    `${plural(s.variables, 'variable')} (${s.created} created, ${s.reused} reused)`,
+    `${count(s.params)} params (${size(s.bytes)})`,
+    plural(s.ops, 'op') + (s.devices ? ` on ${plural(s.devices, 'device')}` : '')
+  ];
+  if (s.errors) {
+    parts.push(plural(s.errors, 'error'));
+  }
+  parts.push(plural(s.warnings, 'warning'));
+  return parts.join(', ');
+}
+
+/** A colour per short device name: the sorted names take the palette in turn. */
+export function deviceColours(nodes: readonly GraphNode[]): Map<string, string> {
+  const names = new Set<string>();
+  for (const node of nodes) {
+    if (node.kind !== 'scope') {
+      const name = device(node.device || node.device_requested);
+      if (name) {
+        names.add(name);
+      }
+    }
+  }
+  const sorted = [...names].sort();
+  return new Map(sorted.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+}

@@ -1,0 +1,95 @@
+/** The small pieces rows and details are made of: badges, device chips, totals. */
+
+import { h } from './dom';
+import { count, device, shape, size } from './format';
+import type { ReportTree } from './model';
+import type { ScopeNode, VariableNode } from './types';
+
+export function badge(text: string, kind: string, title?: string): HTMLElement {
+  return h('span', { class: `jp-Scope-badge jp-Scope-badge-${kind}`, title }, text);
+}
+
+/** A chip for one device, coloured like every other chip of that device in the report. */
+export function deviceChip(tree: ReportTree, name: string, title?: string): HTMLElement {
+  const chip = h('span', { class: 'jp-Scope-device', title: title ?? name }, device(name));
+  const colour = tree.colour(name);
+  if (colour) {
+    chip.style.setProperty('--jp-Scope-device-colour', colour);
+  }
+  return chip;
+}
+
+/** Requested and placed device of a variable or op: one chip, or `asked → placed`. */
+export function placement(
+  tree: ReportTree,
+  node: { device: string | null; device_requested: string | null }
+): HTMLElement | null {
+  const { device: placed, device_requested: requested } = node;
+  if (requested && placed && device(requested) !== device(placed)) {
+    const chip = h(
+      'span',
+      {
+        class: 'jp-Scope-fallback',
+        title: `asked for ${requested}, placed on ${placed}`
+      },
+      deviceChip(tree, requested),
+      ' → ',
+      deviceChip(tree, placed)
+    );
+    return chip;
+  }
+  const where = placed || requested;
+  if (!where) {
+    return null;
+  }
+  return deviceChip(tree, where, placed ? `placed on ${placed}` : `asked for ${requested}`);
+}
+
+export function variableBadges(v: VariableNode): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (v.created) {
+    out.push(badge('created', 'created', 'created during the recording'));
+  }
+  if (v.reuse_count > 0) {
+    out.push(
+      badge(`reused ×${v.reuse_count}`, 'reused', `get_variable returned it ${v.reuse_count}×`)
+    );
+  }
+  if (!v.created && v.reuse_count === 0) {
+    out.push(badge('existing', 'existing', 'existed before the recording'));
+  }
+  return out;
+}
+
+export function variableFacts(v: VariableNode): string {
+  const facts = [shape(v.shape), v.dtype, `${count(v.params)} params`, size(v.bytes)];
+  if (v.initializer) {
+    facts.push(v.initializer);
+  }
+  return facts.join(' · ');
+}
+
+/** `VS`, `NS` or `VS+NS`: how the scope was opened. */
+export function scopeMark(s: ScopeNode): HTMLElement | null {
+  const marks = [s.variable_scope && 'VS', s.name_scope && 'NS'].filter(Boolean);
+  if (!marks.length) {
+    return null;
+  }
+  const words = [s.variable_scope && 'variable scope', s.name_scope && 'name scope'];
+  return badge(marks.join('+'), 'mark', words.filter(Boolean).join(' and '));
+}
+
+export function scopeFacts(s: ScopeNode): string {
+  return [
+    `${s.n_variables} vars`,
+    `${count(s.params)} params`,
+    size(s.bytes),
+    `${s.n_ops} ops`
+  ].join(' · ');
+}
+
+export function scopeDevices(tree: ReportTree, s: ScopeNode): HTMLElement[] {
+  return Object.entries(s.devices)
+    .filter(([name]) => name)
+    .map(([name, n]) => deviceChip(tree, name, `${name}: ${n}`));
+}

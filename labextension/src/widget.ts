@@ -1,0 +1,50 @@
+/**
+ * The anywidget front end of `jupyter_scope.display.widget.ScopeWidget`, bundled into
+ * `jupyter_scope/static/tree.js`: one tree per view, `selected` synced both ways.
+ */
+
+import { expandCompact, isCompact, type CompactDocument } from './tree/compact';
+import type { ReportDocument } from './tree/types';
+import { TreeView } from './tree/view';
+
+interface WidgetModel {
+  get(name: 'report'): ReportDocument | CompactDocument;
+  get(name: 'selected' | 'filter'): string;
+  set(name: 'selected', value: string): void;
+  save_changes(): void;
+  on(event: string, callback: () => void): void;
+  off(event: string, callback: () => void): void;
+}
+
+function render({ model, el }: { model: WidgetModel; el: HTMLElement }): () => void {
+  const view = new TreeView({
+    onSelect: name => {
+      model.set('selected', name);
+      model.save_changes();
+    }
+  });
+  view.node.classList.add('jp-Scope-widget');
+  el.append(view.node);
+  const showReport = (): void => {
+    const doc = model.get('report');
+    view.setDocument(isCompact(doc) ? expandCompact(doc) : doc);
+  };
+  const showFilter = (): void => view.setFilter(model.get('filter'));
+  const showSelected = (): void => {
+    view.select(model.get('selected'));
+  };
+  showReport();
+  showFilter();
+  showSelected();
+  model.on('change:report', showReport);
+  model.on('change:filter', showFilter);
+  model.on('change:selected', showSelected);
+  return () => {
+    model.off('change:report', showReport);
+    model.off('change:filter', showFilter);
+    model.off('change:selected', showSelected);
+    view.dispose();
+  };
+}
+
+export default { render };

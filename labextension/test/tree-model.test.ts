@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { expandCompact, type CompactDocument } from '../src/tree/compact';
+import { nameTest, PALETTE, ReportTree, summaryLine, type Entry } from '../src/tree/model';
+import type { GraphNode, ReportDocument } from '../src/tree/types';
+import { sampleReport } from './fixtures';
+
+const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
+
+describe('ReportTree', () => {
+  const tree = new ReportTree(sampleReport());
+
+  it('nests scopes, variables and op groups under the root', () => {
+    expect(labels(tree.root.scopes)).toEqual(['image_filters', 'image_filters_1']);
+    const conv1 = tree.find('image_filters/conv1')[0];
+    expect(conv1.kind).toBe('scope');
+    if (conv1.kind !== 'scope') return;
+    expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
+    expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
+    expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
+  });
+
+  it('groups ops of one scope by type and counts them', () => {
+    const doc = sampleReport();
+    for (const n of [1, 2]) {
+      doc.graph.nodes.push(op(`image_filters/conv1/Conv2D_${n}`, 'Conv2D', 'image_filters/conv1'));
+      doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: `op:g0:image_filters/conv1/Conv2D_${n}`, kind: 'contains' });
+    }
+    const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
+    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    expect(conv1.groups[0].label).toBe('Conv2D ×3');
+    expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
+  });
+
+  it('shows only open entries as rows, ops collapsed', () => {
+    const open = new Set(['scope:image_filters', 'scope:image_filters/conv1']);
+    const rows = tree.rows(e => open.has(e.key));
+    expect(rows.map(r => `${r.depth}:${r.entry.label}`)).toEqual([
+      '0:image_filters',
+      '1:conv1',
+      '2:weights',
+      '2:biases',
+      '2:Conv2D ×1',
+      '2:AddV2 ×1',
+      '2:Relu ×1',
+      '1:conv2',
+      '0:image_filters_1'
+    ]);
+  });
+
+  it('filters by name and keeps the ancestors', () => {
+    const kept = tree.filter(nameTest('WEIGHTS'))!;
+    const rows = tree.rows(() => true, kept);
+    expect(rows.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'conv2', 'weights']);
+  });
+
+  it('keeps everything inside a scope whose name matches, as --filter does', () => {
+    const kept = tree.filter(nameTest('', /conv2$/))!;
+    const rows = tree.rows(() => true, kept).map(r => r.entry.label);
+    expect(rows).toEqual([
+      'image_filters', 'conv2', 'weights', 'biases', 'Conv2D ×1', 'Conv2D', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu'
+    ]);
+    expect(nameTest('  ')).toBeNull();
+  });
+
+  it('counts the summary as ScopeReport.summary() does', () => {
+    expect(tree.summary).toMatchObject({ variables: 4, created: 4, reused: 4, ops: 6, params: 51264, bytes: 205056, errors: 1, warnings: 0, devices: 0 });
+    expect(tree.summaryLine()).toBe('4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings');
+    expect(summaryLine({ variables: 44, created: 22, reused: 22, params: 138_357_544, bytes: 553_430_176, ops: 512, devices: 1, errors: 0, warnings: 0 }))
+      .toBe('44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, 0 warnings');
+  });
+
+  it('gives each device one colour across the report', () => {
+    const doc = sampleReport();
+    const set = (n: GraphNode, requested: string | null, placed: string | null): void => {
+      if (n.kind !== 'scope') {
+        n.device_requested = requested;
+        n.device = placed;
+      }
+    };
+    const [w1, b1, w2, b2, conv] = doc.graph.nodes.slice(5);
+    set(w1, '/device:GPU:0', '/job:localhost/replica:0/task:0/device:CPU:0');
+    set(b1, null, '/job:localhost/replica:0/task:0/device:GPU:1');
+    set(w2, '/gpu:1', null);
+    set(b2, null, '/job:localhost/replica:0/task:0/device:CPU:0');
+    set(conv, '/cpu:0', null);
+    const t = new ReportTree(doc);
+    expect([...t.deviceColours]).toEqual([['CPU:0', PALETTE[0]], ['GPU:1', PALETTE[1]]]);
+    expect(t.colour('/job:localhost/replica:0/task:0/device:GPU:1')).toBe(t.colour('/gpu:1'));
+    expect(t.summary.devices).toBe(4);
+  });
+
+  it('finds nodes by full name and lists their ancestors', () => {
+    const [weights] = tree.find('image_filters/conv2/weights');
+    expect(tree.ancestors(weights).map(e => e.key)).toEqual(['scope:image_filters/conv2', 'scope:image_filters']);
+    expect(tree.find('nope')).toEqual([]);
+    expect(tree.scopeKeys()).toHaveLength(4);
+  });
+
+  it('refuses a document without a root scope', () => {
+    const doc = sampleReport();
+    doc.graph.nodes = doc.graph.nodes.filter(n => n.name !== '');
+    expect(() => new ReportTree(doc)).toThrow(/no root scope/);
+  });
+});
+
+describe('expandCompact', () => {
+  it('gives back the plain document', () => {
+    const doc: ReportDocument = sampleReport();
+    const ops = doc.graph.nodes.filter(n => n.kind === 'op');
+    const compact: CompactDocument = {
+      ...doc,
+      graph: {
+        ...doc.graph,
+        nodes: doc.graph.nodes.filter(n => n.kind !== 'op'),
+        edges: doc.graph.edges.filter(e => e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input')
+      },
+      ops: {
+        strings: [null, 'scope:image_filters/conv1', 'image_filters/conv1', 'Conv2D', 'g0', 'AddV2', 'Relu', 'scope:image_filters/conv2', 'image_filters/conv2'],
+        parent: [1, 1, 1, 7, 7, 7],
+        scope: [2, 2, 2, 8, 8, 8],
+        type: [3, 5, 6, 3, 5, 6],
+        device_requested: [0, 0, 0, 0, 0, 0],
+        device: [0, 0, 0, 0, 0, 0],
+        graph: [4, 4, 4, 4, 4, 4],
+        name: ['Conv2D', 'add', 'Relu', 'Conv2D', 'add', 'Relu'],
+        ids: {},
+        inputs: [0, 1]
+      }
+    };
+    const plain = expandCompact(compact);
+    expect(plain.graph.nodes).toHaveLength(doc.graph.nodes.length);
+    expect(new Set(plain.graph.nodes.map(n => JSON.stringify(n)))).toEqual(new Set(doc.graph.nodes.map(n => JSON.stringify(n))));
+    const edges = (d: ReportDocument): Set<string> => new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
+    expect(edges(plain)).toEqual(edges(doc));
+    expect('ops' in plain).toBe(false);
+  });
+});
+
+function op(name: string, type: string, scope: string): GraphNode {
+  return { id: `op:g0:${name}`, kind: 'op', name, type, scope, device_requested: null, device: null, graph: 'g0' };
+}
