@@ -1,4 +1,5 @@
-"""Small ScopeReports made without TensorFlow, through the real builder (`build_report`).
+"""Small ScopeReports made without TensorFlow, through the real builder (`build_report`),
+and other helpers of the export, diff, display and CLI tests.
 
 `hostile_report()` carries names and messages that try to break every output format:
 markup, quotes, backslashes, table pipes, line separators, non-ASCII.
@@ -6,6 +7,7 @@ markup, quotes, backslashes, table pipes, line separators, non-ASCII.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jupyter_scope import ScopeReport
@@ -95,3 +97,12 @@ def hostile_report() -> ScopeReport:
         }
     )
     return report
+
+
+def unwritable_dir(tmp_path: Path) -> Path:
+    """A directory this process cannot create files in (root ignores permission bits)."""
+    if os.geteuid() == 0:
+        return Path("/sys")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    return locked

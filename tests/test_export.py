@@ -14,7 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from report_factory import EVIL, hostile_report, sample_report, tower_report
+from report_factory import EVIL, hostile_report, sample_report, tower_report, unwritable_dir
 
 from jupyter_scope import ScopeReport
 from jupyter_scope.report import io
@@ -26,15 +26,6 @@ REPORTS = {"tower": tower_report, "hostile": hostile_report, "sample": sample_re
 @pytest.fixture(params=list(REPORTS))
 def report(request) -> ScopeReport:
     return REPORTS[request.param]()
-
-
-def unwritable_dir(tmp_path: Path) -> Path:
-    """A directory this process cannot create files in (root ignores permission bits)."""
-    if os.geteuid() == 0:
-        return Path("/sys")
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    return locked
 
 
 # -- round trips ---------------------------------------------------------------------------
