@@ -69,6 +69,7 @@ class _Local(threading.local):
 
 _local = _Local()
 _active: list[Listener] = []
+_seen_graphs: set[int] = set()  # graphs already announced to the listeners
 _restore: list[tuple[Any, str, Any]] = []
 _lock = threading.RLock()
 
@@ -78,6 +79,7 @@ def attach(listener: Listener, tf: TF) -> None:
         if not _active:
             _install(tf)
         _active.append(listener)
+        _seen_graphs.clear()  # announce every graph again, to the newcomer too
 
 
 def detach(listener: Listener) -> None:
@@ -134,17 +136,23 @@ def _each(method: str, *args: Any) -> None:
 # -- graphs ----------------------------------------------------------------------------
 
 
+def _announce(graph: Any) -> None:
+    if id(graph) not in _seen_graphs:  # listeners hold the graph, so its id stays unique
+        _seen_graphs.add(id(graph))
+        _each("on_graph", graph)
+
+
 def _graph_init(orig):
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
-        _each("on_graph", self)
+        _announce(self)
 
     return __init__
 
 
 def _graph_as_default(orig):
-    def as_default(self):
-        _each("on_graph", self)
+    def as_default(self):  # TF calls this once per op made: keep it cheap
+        _announce(self)
         return orig(self)
 
     return as_default
@@ -296,7 +304,7 @@ def _variable_call(orig):
 def _api_and_site(args: tuple, kwargs: dict) -> tuple[str, dict, str | None]:
     """One walk of the stack: the user's line, and whether Keras made the variable."""
     frame = sites.user_frame(3)
-    site = sites.site("create", skip=3)
+    site = sites.site("create", frame=frame)
     walker = inspect.currentframe()
     keras_initializer = None
     api = "Variable"

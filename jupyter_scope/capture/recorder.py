@@ -133,7 +133,7 @@ class Recording:
         self._capture.variables[record.key] = record
         self._vars[id(var)] = (var, record.key)
         eager = record.graph == EAGER
-        if eager and hasattr(var, "handle"):
+        if eager and not wrapped and hasattr(var, "handle"):  # components hold the handles
             self._handles[id(var.handle)] = (weakref.ref(var.handle), record.key)
         if eager and creation.api == "get_variable" and not record.partition_of:
             earlier = self._eager_names.setdefault(record.name, [])

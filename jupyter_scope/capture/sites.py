@@ -29,6 +29,7 @@ def _library_dirs() -> tuple[str, ...]:
     return tuple(dirs)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_library(filename: str) -> bool:
     filename = os.path.normcase(filename)
     return (
@@ -45,13 +46,13 @@ def user_frame(skip: int = 1) -> FrameType | None:
     return frame
 
 
-def site(kind: str, skip: int = 2) -> dict:
+def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict:
     """`{"file", "line", "kind", "callers"}` of the user's code on the current stack.
 
     `callers` are the user frames that led there (outward, until library code), so that
     a `get_variable` inside a helper shows which call of the helper created or reused.
     """
-    frame = user_frame(skip)
+    frame = frame or user_frame(skip + 1)
     if frame is None:
         return {"file": "<unknown>", "line": None, "kind": kind, "callers": []}
     callers = []
@@ -68,3 +69,4 @@ def site(kind: str, skip: int = 2) -> dict:
 def reset_cache() -> None:
     """Forget the library folders (a library imported after the first recording)."""
     _library_dirs.cache_clear()
+    is_library.cache_clear()
