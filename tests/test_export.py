@@ -236,3 +236,70 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
     with pytest.raises(expected):
         tower_report().export(tmp_path / "r.json")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the standalone HTML page in a real browser --------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page():
+    """A Chromium page that is offline and records requests, script errors and dialogs."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    try:
+        html_page.check()
+    except io.ExportError as exc:
+        pytest.skip(str(exc))
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(offline=True).new_page()
+        page.events = {"requests": [], "errors": [], "dialogs": []}
+        page.on("request", lambda r: page.events["requests"].append(r.url))
+        page.on("pageerror", lambda e: page.events["errors"].append(str(e)))
+        page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
+        yield page
+        browser.close()
+
+
+def shown_names(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".jp-Scope-row[data-name]", "rows => rows.map(r => r.dataset.name)"
+    )
+
+
+@pytest.mark.browser
+def test_html_page_shows_the_tree_and_searches_offline(browser_page, tmp_path):
+    page = browser_page
+    path = tower_report().export(tmp_path / "r.html")
+    page.goto(path.as_uri())
+    page.wait_for_selector(".jp-Scope-row")
+    assert "tower" in shown_names(page)
+    assert "4 variables (4 created, 1 reused)" in page.inner_text("body")
+    assert "placement-fallback" in page.inner_text("body")
+    page.fill(".jp-Scope-search", "biases")
+    page.wait_for_function("!document.querySelector('.jp-Scope-row[data-name=\"global_step\"]')")
+    assert "tower/conv1/biases" in shown_names(page)
+    assert not any("weights" in name for name in shown_names(page))
+    assert page.events == {"requests": [path.as_uri()], "errors": [], "dialogs": []}
+
+
+@pytest.mark.browser
+def test_html_page_with_hostile_names_runs_no_injected_script(browser_page, tmp_path):
+    page = browser_page
+    path = hostile_report().export(tmp_path / "r.html")
+    page.goto(path.as_uri())
+    page.wait_for_selector(".jp-Scope-row")
+    assert EVIL in page.inner_text("body")  # shown as text, through the diagnostic
+    assert page.events == {"requests": [path.as_uri()], "errors": [], "dialogs": []}
