@@ -379,11 +379,93 @@ predict(tf.zeros([2, 28, 28, 1])).shape
 """),
 ]
 
+DEVICES = [
+    md("""
+# Devices: requested vs assigned, and every fallback
+
+Each variable and op carries the device it was asked for (`tf.device`) and the one TF
+placed it on. On a machine without a GPU, asking for one falls back to the CPU (soft
+placement), and `%%scopes` flags each fallback with a `placement-fallback` warning.
+"""),
+    code("""
+%load_ext jupyter_scope
+import tensorflow as tf
+
+tf.config.list_logical_devices()
+"""),
+    code("""
+%%scopes eager_devices
+with tf.device("/GPU:0"):
+    v = tf.Variable(tf.ones([2, 2]), name="on_gpu")
+    y = tf.matmul(v, v)
+{"v": v.device, "y": y.device}  # what TF says
+"""),
+    md("""
+In graph mode TF places the ops when a session first runs them; the report shows where.
+"""),
+    code("""
+%%scopes graph_devices --graph
+with tf.device("/GPU:0"):
+    w = tf.compat.v1.get_variable("w", [2, 2])
+    z = tf.matmul(w, w)
+config = tf.compat.v1.ConfigProto(allow_soft_placement=True)
+with tf.compat.v1.Session(config=config) as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    sess.run(z)
+"""),
+]
+
+EXPORT_AND_DIFF = [
+    md("""
+# Export a report and diff two
+
+Reports are kept in `jupyter_scope.reports` and in the variable named on the magic line;
+`%scopes_export` writes one as JSON, GraphML, DOT, standalone HTML, Markdown or CSV, and
+`%scopes_diff` shows what two reports share and what changed.
+"""),
+    code(SETUP_TF1),
+    code("""
+def mlp(x, sizes):
+    for i, size in enumerate(sizes):
+        with tf.variable_scope(f"layer{i}"):
+            w = tf.get_variable("w", [x.shape[-1], size])
+            b = tf.get_variable("b", [size], initializer=tf.zeros_initializer())
+            x = tf.nn.relu(tf.matmul(x, w) + b)
+    return x
+"""),
+    code("""
+%%scopes before --graph
+mlp(tf.placeholder(tf.float32, [None, 8]), [16, 4])
+"""),
+    code("""
+%%scopes after --graph
+mlp(tf.placeholder(tf.float32, [None, 8]), [16, 32, 4])
+"""),
+    code("""
+%scopes_diff before after
+"""),
+    code("""
+for suffix in ["json", "graphml", "dot", "html", "md", "csv"]:
+    %scopes_export before before.{suffix} --force
+%scopes_export after.json --force
+"""),
+    code("""
+import pathlib
+
+from jupyter_scope import ScopeReport
+
+reread = ScopeReport.from_json(pathlib.Path("before.json").read_text())
+[reread.to_dict() == before.to_dict(), sorted(p.name for p in pathlib.Path().glob("before.*"))]
+"""),
+]
+
 NOTEBOOKS = {
     "01_sharing_variables.ipynb": SHARING_VARIABLES,
     "02_gan_and_rnn_sharing.ipynb": GAN_AND_RNN,
     "03_tf2_eager_pitfall.ipynb": EAGER_PITFALL,
     "04_keras_model.ipynb": KERAS,
+    "05_devices.ipynb": DEVICES,
+    "06_export_and_diff.ipynb": EXPORT_AND_DIFF,
 }
 
 

@@ -72,13 +72,21 @@ class Executed:
         return self.by_name[name][0]
 
     def tf_says(self, name: str) -> Any:
-        """The value the cell showed (its last expression): what TF says."""
-        (result,) = [o for o in self.cell(name).outputs if o.output_type == "execute_result"]
-        return ast.literal_eval(result.data["text/plain"])
+        """The value the cell of a report showed (its last expression): what TF says."""
+        return ast.literal_eval(shown(self.cell(name)))
+
+    def starting(self, source: str) -> nbformat.NotebookNode:
+        return next(cell for cell in self.cells if cell.source.startswith(source))
 
     def error(self, name: str) -> dict:
         (error,) = [o for o in self.cell(name).outputs if o.output_type == "error"]
         return error
+
+
+def shown(cell: nbformat.NotebookNode) -> str:
+    """The `text/plain` of the cell's Out[n]."""
+    (result,) = [o for o in cell.outputs if o.output_type == "execute_result"]
+    return result.data["text/plain"]
 
 
 def reports_in(cell: nbformat.NotebookNode) -> list[ScopeReport]:
@@ -282,9 +290,8 @@ def test_keras_layers_variables_and_params(keras_nb):
     report = keras_nb.report("keras_model")
     shapes = keras_nb.tf_says("keras_model")
     assert {v["name"]: v["shape"] for v in report.variables} == shapes
-    count_cell = next(c for c in keras_nb.cells if c.source == "model.count_params()")
-    (result,) = count_cell.outputs
-    assert sum(v["params"] for v in report.variables) == int(result.data["text/plain"])
+    count = int(shown(keras_nb.starting("model.count_params()")))
+    assert sum(v["params"] for v in report.variables) == count
     assert {s["name"] for s in report.scopes} >= {"mnist/conv", "mnist/logits"}
 
 
@@ -296,3 +303,49 @@ def test_tf_function_ops_are_recorded_and_filtered(keras_nb):
     tree = output.data["text/plain"]
     assert "logits" in tree
     assert "conv" not in tree
+
+
+# -- 05: devices --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def devices(execute) -> Executed:
+    return execute("05_devices.ipynb")
+
+
+def test_eager_fallback_from_gpu_to_cpu_is_flagged(devices):
+    placed = devices.tf_says("eager_devices")
+    report = devices.report("eager_devices")
+    (var,) = report.variables
+    assert var["device_requested"].endswith("GPU:0")
+    assert var["device"] == placed["v"]
+    assert placed["y"] in {op["device"] for op in report.ops if op["type"] == "MatMul"}
+    assert var["name"] in {n for nodes in codes(report)["placement-fallback"] for n in nodes}
+
+
+def test_graph_placement_is_read_from_the_session_run(devices):
+    report = devices.report("graph_devices")
+    (var,) = report.variables
+    assert var["device_requested"] == "/device:GPU:0"
+    assert var["device"].endswith("CPU:0")
+    assert "placement-fallback" in codes(report)
+
+
+# -- 06: export and diff ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exports(execute) -> Executed:
+    return execute("06_export_and_diff.ipynb")
+
+
+def test_diff_shows_added_and_changed_variables(exports):
+    diff = shown(exports.starting("%scopes_diff"))
+    assert "layer2/w" in diff and "only in B" in diff
+    assert "layer1/w" in diff and "[16,4] → [16,32]" in diff
+
+
+def test_every_export_format_is_written_and_json_round_trips(exports):
+    round_trips, files = ast.literal_eval(shown(exports.starting("import pathlib")))
+    assert round_trips
+    assert files == [f"before.{s}" for s in ("csv", "dot", "graphml", "html", "json", "md")]

@@ -8,6 +8,7 @@ terminal IPython `text/plain`.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from IPython.display import display
@@ -38,11 +39,17 @@ def output_bundle(
 
 def show(report: ScopeReport, *, live: bool, filter: str | None = None) -> Any:
     """Display the report; with a live widget front end, also as the tree widget (returned)."""
-    widget = None
-    if live:
-        from jupyter_scope.display.widget import ScopeWidget
-
-        widget = ScopeWidget(report, filter=filter or "")
+    widget = live_widget(report, filter) if live else None
     data, metadata = output_bundle(report, widget, filter)
     display(data, metadata=metadata, raw=True)
     return widget
+
+
+def live_widget(report: ScopeReport, filter: str | None) -> Any:
+    """The tree widget, or None (with a warning) when its front end is not built."""
+    try:
+        from jupyter_scope.display.widget import ScopeWidget
+    except ImportError as exc:
+        warnings.warn(f"showing the static tree: {exc}", stacklevel=3)
+        return None
+    return ScopeWidget(report, filter=filter)
