@@ -1,0 +1,47 @@
+"""The bundle a `%%scopes` cell displays: widget view + report JSON + HTML + text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jupyter_scope import MIME_TYPE, ScopeReport
+from jupyter_scope.display.output import WIDGET_MIME_TYPE, output_bundle
+
+SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
+
+
+class FakeWidget:
+    """anywidget's `_repr_mimebundle_` returns (data, metadata)."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        view = {"version_major": 2, "version_minor": 1, "model_id": "m1"}
+        return {"text/plain": "ScopeWidget()", WIDGET_MIME_TYPE: view}, {"colab": True}
+
+
+def sample() -> ScopeReport:
+    return ScopeReport.from_json(SAMPLE.read_text())
+
+
+def test_static_bundle_is_the_reports_own():
+    report = sample()
+    data, metadata = output_bundle(report)
+    assert data == report._repr_mimebundle_()
+    assert metadata == {}
+
+
+def test_widget_view_is_added_and_the_fallbacks_kept():
+    report = sample()
+    data, metadata = output_bundle(report, FakeWidget())
+    assert data[WIDGET_MIME_TYPE]["model_id"] == "m1"
+    assert data[MIME_TYPE] == report.to_dict()
+    assert data["text/plain"] != "ScopeWidget()"  # the text tree, for terminals and logs
+    assert "text/html" in data
+    assert metadata == {"colab": True}
+
+
+def test_filter_narrows_the_text_tree_only():
+    report = sample()
+    data, _ = output_bundle(report, pattern="conv2")
+    tree = data["text/plain"].split("\nimage_filters/", 1)[1]  # the tree, below diagnostics
+    assert "conv2/" in tree and "conv1/" not in tree
+    assert data[MIME_TYPE] == report.to_dict()
