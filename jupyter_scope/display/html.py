@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from jupyter_scope.report.model import ScopeReport
 
 OPEN_DEPTH = 2  # scopes shallower than this start expanded, unless they hold only ops
-OPS_LISTED = 50  # op names listed per op type; the rest are counted
+OPS_LISTED = 20  # op names listed per op type and scope; the rest are counted
+OP_NAMES_LISTED = 1000  # op names listed in the whole tree
 LEVEL_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 MUTED = "color:#777"
 
@@ -28,74 +29,82 @@ def badge(text: str, colour: str) -> str:
     )
 
 
-def device_chip(node: dict[str, Any], colours: dict[str, str]) -> str:
-    name = fmt.node_device(node)
-    if not name:
+def fallback_badge(node: dict[str, Any]) -> str:
+    if not fmt.asked_elsewhere(node):
         return ""
-    chip = badge(name, colours[name])
-    if fmt.asked_elsewhere(node):
-        chip += " " + badge(
-            f"asked {fmt.device(node['device_requested'])}", LEVEL_COLOURS["warning"]
+    return badge(f"asked {fmt.device(node['device_requested'])}", LEVEL_COLOURS["warning"])
+
+
+class StaticTree:
+    """The `<details>` tree of one report. Op names are listed up to a budget for the
+    whole tree, so a graph of 100,000 ops still gives a page a notebook can hold."""
+
+    def __init__(self, report: ScopeReport) -> None:
+        self.colours = fmt.device_colours([*report.variables, *report.ops])
+        self.op_names_left = OP_NAMES_LISTED
+
+    def device_chip(self, node: dict[str, Any]) -> str:
+        name = fmt.node_device(node)
+        return " ".join(
+            p for p in (badge(name, self.colours[name]) if name else "", fallback_badge(node)) if p
         )
-    return chip
 
+    def variable_item(self, var: dict[str, Any], label: str) -> str:
+        parts = [
+            f"<code>{escape(label)}</code>",
+            escape(fmt.shape(var["shape"])),
+            escape(var["dtype"]),
+        ]
+        if var["created"]:
+            parts.append(badge("created", "#2e7d32"))
+        if var["reuse_count"]:
+            parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
+        if not var["trainable"]:
+            parts.append(badge("not trainable", "#757575"))
+        details = [f"{fmt.count(var['params'])} params", fmt.size(var["bytes"])]
+        if var["initializer"]:
+            details.append(var["initializer"])
+        parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
+        parts.append(self.device_chip(var))
+        sites = ", ".join(f"{s['kind']} {fmt.site(s)}" for s in var["sites"])
+        return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}</li>'
 
-def variable_item(var: dict[str, Any], label: str, colours: dict[str, str]) -> str:
-    parts = [
-        f"<code>{escape(label)}</code>",
-        escape(fmt.shape(var["shape"])),
-        escape(var["dtype"]),
-    ]
-    if var["created"]:
-        parts.append(badge("created", "#2e7d32"))
-    if var["reuse_count"]:
-        parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
-    if not var["trainable"]:
-        parts.append(badge("not trainable", "#757575"))
-    details = [f"{fmt.count(var['params'])} params", fmt.size(var["bytes"])]
-    if var["initializer"]:
-        details.append(var["initializer"])
-    parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
-    parts.append(device_chip(var, colours))
-    sites = ", ".join(f"{s['kind']} {fmt.site(s)}" for s in var["sites"])
-    return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}</li>'
+    def op_names(self, group: list[dict[str, Any]]) -> str:
+        listed = group[: min(OPS_LISTED, self.op_names_left)]
+        self.op_names_left -= len(listed)
+        names = [f"<code>{escape(op['name'])}</code>{fallback_badge(op)}" for op in listed]
+        if len(group) > len(listed):
+            names.append(f"… {len(group) - len(listed)} more")
+        return ", ".join(names)
 
+    def ops_block(self, ops: dict[str, list[dict[str, Any]]]) -> str:
+        n_ops = sum(len(group) for group in ops.values())
+        head = ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
+        items = "".join(
+            f"<li><b>{escape(op_type)} ×{len(group)}</b>: {self.op_names(group)}</li>"
+            for op_type, group in ops.items()
+        )
+        return (
+            f"<li><details><summary>{fmt.plural(n_ops, 'op')}: {escape(head)}</summary>"
+            f"<ul>{items}</ul></details></li>"
+        )
 
-def ops_block(ops: dict[str, list[dict[str, Any]]], colours: dict[str, str]) -> str:
-    n_ops = sum(len(group) for group in ops.values())
-    head = ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
-    items = []
-    for op_type, group in ops.items():
-        names = [f"<code>{escape(op['name'])}</code> {device_chip(op, colours)}" for op in group]
-        more = len(group) - OPS_LISTED
-        if more > 0:
-            names = [*names[:OPS_LISTED], f"… {more} more"]
-        items.append(f"<li><b>{escape(op_type)} ×{len(group)}</b>: {', '.join(names)}</li>")
-    return (
-        f"<li><details><summary>{fmt.plural(n_ops, 'op')}: {escape(head)}</summary>"
-        f"<ul>{''.join(items)}</ul></details></li>"
-    )
+    def scope_block(self, tree: ScopeNode, depth: int) -> str:
+        totals = f"{tree.kind} · {fmt.scope_totals(tree.scope)}"
+        summary = f'<b>{escape(tree.label)}/</b> <span style="{MUTED}">{escape(totals)}</span>'
+        opened = " open" if depth < OPEN_DEPTH and not tree.ops_only else ""
+        return (
+            f"<li><details{opened}><summary>{summary}</summary>"
+            f"{self.children(tree, depth + 1)}</details></li>"
+        )
 
-
-def scope_block(tree: ScopeNode, depth: int, colours: dict[str, str]) -> str:
-    totals = f"{tree.kind} · {fmt.scope_totals(tree.scope)}"
-    summary = f'<b>{escape(tree.label)}/</b> <span style="{MUTED}">{escape(totals)}</span>'
-    opened = " open" if depth < OPEN_DEPTH and not tree.ops_only else ""
-    return (
-        f"<li><details{opened}><summary>{summary}</summary>"
-        f"{children(tree, depth + 1, colours)}</details></li>"
-    )
-
-
-def children(tree: ScopeNode, depth: int, colours: dict[str, str]) -> str:
-    items = [
-        variable_item(v, relative_name(v["name"], tree.scope["name"]), colours)
-        for v in tree.variables
-    ]
-    if tree.ops:
-        items.append(ops_block(tree.ops, colours))
-    items.extend(scope_block(sub, depth, colours) for sub in tree.scopes)
-    return f'<ul style="list-style:none;padding-left:1.2em;margin:0">{"".join(items)}</ul>'
+    def children(self, tree: ScopeNode, depth: int) -> str:
+        scope = tree.scope["name"]
+        items = [self.variable_item(v, relative_name(v["name"], scope)) for v in tree.variables]
+        if tree.ops:
+            items.append(self.ops_block(tree.ops))
+        items.extend(self.scope_block(sub, depth) for sub in tree.scopes)
+        return f'<ul style="list-style:none;padding-left:1.2em;margin:0">{"".join(items)}</ul>'
 
 
 def diagnostic_item(diag: dict[str, Any]) -> str:
@@ -111,7 +120,6 @@ def diagnostic_item(diag: dict[str, Any]) -> str:
 
 def render(report: ScopeReport) -> str:
     """The summary, the diagnostics, then the collapsible scope tree."""
-    colours = fmt.device_colours([*report.variables, *report.ops])
     parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
     if report.error:
         parts.append(
@@ -121,5 +129,5 @@ def render(report: ScopeReport) -> str:
     if report.diagnostics:
         items = "".join(diagnostic_item(d) for d in report.diagnostics)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
-    parts.append(children(scope_tree(report), 0, colours))
+    parts.append(StaticTree(report).children(scope_tree(report), 0))
     return f'<div class="jupyter-scope-static">{"".join(parts)}</div>'
