@@ -303,3 +303,15 @@ def test_html_page_with_hostile_names_runs_no_injected_script(browser_page, tmp_
     page.wait_for_selector(".jp-Scope-row")
     assert EVIL in page.inner_text("body")  # shown as text, through the diagnostic
     assert page.events == {"requests": [path.as_uri()], "errors": [], "dialogs": []}
+
+
+def test_report_export_passes_ops_through(tmp_path):
+    """`ScopeReport.export(..., ops=True)` adds op rows to the CSV, as `--ops` does."""
+    from jupyter_scope import ScopeReport
+
+    with open("tests/data/sample_report.json") as f:
+        report = ScopeReport.from_json(f.read())
+    without = report.export(tmp_path / "vars.csv").read_text()
+    with_ops = report.export(tmp_path / "all.csv", ops=True).read_text()
+    assert "image_filters/conv1/Conv2D" not in without
+    assert "image_filters/conv1/Conv2D" in with_ops

@@ -99,11 +99,16 @@ class ScopeReport:
 
     # -- exports and comparison ----------------------------------------------------------
 
-    def export(self, path: str | Path, format: str | None = None, *, force: bool = False) -> Path:
-        """Write the report to `path`; the format comes from the suffix when not given."""
+    def export(self, path: str | Path, format: str | None = None, *, force: bool = False,
+               ops: bool = False) -> Path:
+        """Write the report to `path`; the format comes from the suffix when not given.
+
+        An existing file is refused unless `force`; `ops` adds one row or node per op to
+        the CSV and DOT formats.
+        """
         from jupyter_scope.report.io import export
 
-        return export(self, path, format, force=force)
+        return export(self, path, format, force=force, ops=ops)
 
     def diff(self, other: ScopeReport):
         from jupyter_scope.report.diff import diff_reports
