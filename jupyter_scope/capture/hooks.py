@@ -13,11 +13,12 @@ import contextlib
 import inspect
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from jupyter_scope.capture import sites
+from jupyter_scope.capture import placement, sites
 from jupyter_scope.capture.tf_api import TF
 
 
@@ -35,6 +36,7 @@ class Listener(Protocol):
     def on_name_scope(self, name_scope: str) -> None: ...
     def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None: ...
     def on_run_metadata(self, graph: Any, run_metadata: Any) -> None: ...
+    def on_function_graphs(self, run_metadata: Any) -> None: ...
 
 
 @dataclass
@@ -70,7 +72,9 @@ class _Local(threading.local):
 _local = _Local()
 _active: list[Listener] = []
 _seen_graphs: set[int] = set()  # graphs already announced to the listeners
+_placed_runs: weakref.WeakKeyDictionary[Any, set[tuple]] = weakref.WeakKeyDictionary()
 _restore: list[tuple[Any, str, Any]] = []
+_collecting: list[TF] = []  # the TF whose function graph collection we turned on
 _lock = threading.RLock()
 
 
@@ -80,14 +84,24 @@ def attach(listener: Listener, tf: TF) -> None:
             _install(tf)
         _active.append(listener)
         _seen_graphs.clear()  # announce every graph again, to the newcomer too
+        _placed_runs.clear()  # and ask every session run for its placement again
+        _collect_function_graphs(tf)
 
 
 def detach(listener: Listener) -> None:
     with _lock:
-        if listener in _active:
-            _active.remove(listener)
-        if not _active:
-            _uninstall()
+        try:
+            if listener in _active and listener.placement and _collecting:
+                _deliver_function_graphs(_collecting[0])
+        finally:
+            if listener in _active:
+                _active.remove(listener)
+            try:
+                if _collecting and not _placement_listeners():
+                    placement.stop_function_graphs(_collecting.pop())
+            finally:
+                if not _active:
+                    _uninstall()
 
 
 def installed() -> bool:
@@ -116,7 +130,7 @@ def _install(tf: TF) -> None:
 
 def _install_all(tf: TF) -> None:
     ops, vs = tf.ops, tf.variable_scope
-    _patch(ops.Graph, "__init__", _graph_init)
+    _patch(ops.Graph, "__init__", lambda orig: _graph_init(orig, tf))
     _patch(ops.Graph, "as_default", _graph_as_default)
     _patch(ops.name_scope_v1, "__enter__", lambda orig: _name_scope_enter(orig, ops))
     _patch(ops.name_scope_v2, "__enter__", lambda orig: _name_scope_enter(orig, ops))
@@ -125,12 +139,16 @@ def _install_all(tf: TF) -> None:
     _patch(vs._VariableStore, "_get_single_variable", _get_single_variable)
     _patch(vs._VariableStore, "_get_partitioned_variable", _get_partitioned_variable)
     _patch(tf.variables.VariableMetaclass, "__call__", _variable_call)
-    _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf.config_pb2))
+    _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf))
 
 
 def _each(method: str, *args: Any) -> None:
     for listener in list(_active):
         getattr(listener, method)(*args)
+
+
+def _placement_listeners() -> list[Listener]:
+    return [listener for listener in _active if listener.placement]
 
 
 # -- graphs ----------------------------------------------------------------------------
@@ -142,9 +160,10 @@ def _announce(graph: Any) -> None:
         _each("on_graph", graph)
 
 
-def _graph_init(orig):
+def _graph_init(orig, tf: TF):
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
+        _collect_function_graphs(tf)  # a tf.function being traced: TF is initialised by now
         _announce(self)
 
     return __init__
@@ -380,9 +399,44 @@ def _short(value: Any) -> str:
 # -- placement -------------------------------------------------------------------------
 
 
-def _session_run(orig, config_pb2):
+def _collect_function_graphs(tf: TF) -> None:
+    """Have TF keep the placed graphs of the functions it instantiates from now on."""
+    with _lock:
+        if (not _collecting and _placement_listeners()
+                and placement.start_function_graphs(tf)):
+            _collecting.append(tf)
+
+
+def _deliver_function_graphs(tf: TF) -> None:
+    """Every recording still listening gets the function graphs collected so far."""
+    run_metadata = placement.take_function_graphs(tf)
+    if run_metadata is not None:
+        for listener in _placement_listeners():
+            listener.on_function_graphs(run_metadata)
+
+
+def _run_key(nest: Any, fetches: Any, feed_dict: Any) -> tuple | None:
+    """The names fetched and fed: what a session keys its executors, and so their
+    placement, by. None when a fetch or feed is not hashable."""
+    key = (tuple(getattr(f, "name", f) for f in nest.flatten(fetches)),
+           frozenset(getattr(k, "name", k) for k in feed_dict or ()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _session_run(orig, tf: TF):
+    config_pb2, nest = tf.config_pb2, tf.tf.nest
+
     def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
-        if not any(listener.placement for listener in _active):
+        listeners = _placement_listeners()
+        if not listeners:
+            return orig(session, fetches, feed_dict, options, run_metadata)
+        key = _run_key(nest, fetches, feed_dict)
+        placed = _placed_runs.setdefault(session, set())
+        if key in placed:  # TF reuses the executors of that run, placed as they were
             return orig(session, fetches, feed_dict, options, run_metadata)
         asked_graphs = bool(options is not None and options.output_partition_graphs)
         run_options = config_pb2.RunOptions()
@@ -391,7 +445,10 @@ def _session_run(orig, config_pb2):
         run_options.output_partition_graphs = True
         metadata = run_metadata if run_metadata is not None else config_pb2.RunMetadata()
         result = orig(session, fetches, feed_dict, run_options, metadata)
-        _each("on_run_metadata", session.graph, metadata)
+        for listener in listeners:
+            listener.on_run_metadata(session.graph, metadata)
+        if key is not None:
+            placed.add(key)
         if run_metadata is not None and not asked_graphs:
             del run_metadata.partition_graphs[:]  # give back only what the user asked for
         return result

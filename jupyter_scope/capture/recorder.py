@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 import weakref
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from jupyter_scope.capture import hooks, placement, sites, tf_api
@@ -54,6 +54,7 @@ class Recording:
         self._eager_op_names: Counter[str] = Counter()
         self._eager_dropped = 0
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
+        self._function_runs: list[tuple[placement.Signature, dict[str, str]]] = []
         self._mode = "eager" if self._tf.tf.executing_eagerly() else "graph"
         if self._mode == "graph":
             self.on_graph(self._tf.ops.get_default_graph())
@@ -122,26 +123,35 @@ class Recording:
         return entry[1] if entry is not None and entry[0] is var else None
 
     def on_variable(self, var: Any, creation: hooks.Creation, wrapped: list[Any]) -> None:
-        if self._key_of(var) is not None:
-            return  # the same object came back out of an outer tf.Variable() call
-        record = self._describe(var, creation)
-        if wrapped:  # a distributed variable around its per-replica components
+        key = self._key_of(var)
+        if key is None:
+            key = self._add_variable(var, creation)
+        record = self._capture.variables[key]
+        if wrapped and not record.components:
+            # A distributed variable around its per-replica components. TF may report
+            # the wrapper first without them (its own nested tf.Variable() call).
             record.api = "distributed"
             record.components = [k for v in wrapped if (k := self._key_of(v))]
-            for key in record.components:
-                self._capture.variables[key].component_of = record.key
+            for component in record.components:
+                self._capture.variables[component].component_of = key
+
+    def _add_variable(self, var: Any, creation: hooks.Creation) -> str:
+        record = self._describe(var, creation)
         self._capture.variables[record.key] = record
         self._vars[id(var)] = (var, record.key)
-        eager = record.graph == EAGER
-        if eager and not wrapped and hasattr(var, "handle"):  # components hold the handles
-            self._handles[id(var.handle)] = (weakref.ref(var.handle), record.key)
-        if eager and creation.api == "get_variable" and not record.partition_of:
+        if record.graph != EAGER:
+            return record.key
+        handle = _handle_of(var)
+        if handle is not None:
+            self._handles[id(handle)] = (weakref.ref(handle), record.key)
+        if creation.api == "get_variable" and not record.partition_of:
             earlier = self._eager_names.setdefault(record.name, [])
             if earlier:
                 self._capture.eager_reuse.append(
                     EagerReuse(record.key, earlier[-1], creation.site)
                 )
             earlier.append(record.key)
+        return record.key
 
     def _describe(self, var: Any, creation: hooks.Creation) -> VariableRecord:
         tf = self._tf
@@ -243,6 +253,22 @@ class Recording:
         placed = self._placements.setdefault(self._graph_key(graph), {})
         placed.update(placement.placements(run_metadata))
 
+    def on_function_graphs(self, run_metadata: Any) -> None:
+        self._function_runs += placement.function_placements(run_metadata)
+
+    def _place_functions(self) -> None:
+        """Each instantiated function's placement → the one traced FuncGraph with its ops."""
+        func_graph = self._tf.func_graph.FuncGraph
+        by_signature: defaultdict[placement.Signature, list[str]] = defaultdict(list)
+        for key, graph, _ in self._graphs.values():
+            if isinstance(graph, func_graph):
+                ops = ((op.name, op.type) for op in graph.get_operations())
+                by_signature[placement.signature(ops)].append(key)
+        for signature, placed in self._function_runs:
+            keys = by_signature.get(signature, [])
+            if len(keys) == 1:  # twin traces: which one ran is not known, so neither
+                self._placements.setdefault(keys[0], {}).update(placed)
+
     def _graph_ops(self) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         handles: dict[tuple[str, str], str] = {
@@ -286,6 +312,8 @@ class Recording:
 
     def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
         capture = self._capture
+        if self._function_runs:
+            self._place_functions()
         if self.ops:
             capture.ops = self._graph_ops() + capture.ops
         else:
@@ -305,7 +333,7 @@ class Recording:
         capture.meta = {
             "tf_version": self._tf.version,
             "mode": self._mode,
-            "devices": placement.devices(self._tf.tf),
+            "devices": placement.devices(self._tf),
             "wall_time": round(wall_time, 6),
             "cell": None,
             "graphs": capture.graphs,
@@ -321,6 +349,15 @@ def _graph_of(var: Any) -> Any:
     try:
         return var.graph
     except (AttributeError, RuntimeError):
+        return None
+
+
+def _handle_of(var: Any) -> Any:
+    """An eager variable's resource handle; None for a distributed variable outside a
+    replica context (its components hold the handles)."""
+    try:
+        return getattr(var, "handle", None)
+    except ValueError:
         return None
 
 

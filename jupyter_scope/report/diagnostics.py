@@ -117,9 +117,10 @@ def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
                                            else "")
         found.append(_diagnostic("warning", "placement-fallback", (
             f"{len(names)} node(s) in scope {scope or '(root)'!r} asked for {asked} but were "
-            f"placed on {placed}: {examples}. With soft placement TF falls back when the "
-            f"device is missing or the op has no kernel for it; check "
-            f"tf.config.list_logical_devices() and the op's kernels."
+            f"placed on {placed}: {examples}. Under soft placement TF falls back when the "
+            f"device is missing or has no kernel for the op, and it runs an op that reads a "
+            f"variable where the variable lives; check tf.config.list_logical_devices() "
+            f"and the op's kernels."
         ), names, []))
     return found
 
