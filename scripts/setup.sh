@@ -15,10 +15,12 @@ if ((${#need_apt[@]})); then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q -U pip
-# TF is an extra: users pick their build; we test with tensorflow-cpu.
-.venv/bin/python -m pip install -q "jupyterlab>=4.2,<5" "hatch-jupyter-builder>=0.9" "hatchling>=1.21"
+# The venv's tools (jupyter, jupyter-builder) are called by name by the build steps.
+export PATH="$PWD/.venv/bin:$PATH"
+python -m pip install -q -U pip
+python -m pip install -q "jupyterlab>=4.2,<5" "hatch-jupyter-builder>=0.9" "hatchling>=1.21"
 npm ci --no-audit --no-fund --loglevel=error
-PATH="$PWD/.venv/bin:$PATH" npm run build:prod --silent
-.venv/bin/python -m pip install -q -e ".[tensorflow-cpu,test]"
-.venv/bin/jupyter labextension develop --overwrite . >/dev/null
+npm run build:prod --silent
+# TF is an extra: users pick their build; we test with tensorflow-cpu.
+python -m pip install -q -e ".[tensorflow-cpu,test]"
+jupyter labextension develop --overwrite . >/dev/null
