@@ -134,6 +134,8 @@ class Recording:
             record.components = [k for v in wrapped if (k := self._key_of(v))]
             for component in record.components:
                 self._capture.variables[component].component_of = key
+            if record.components:  # the wrapper's own arguments are no initial value
+                record.initializer = self._capture.variables[record.components[0]].initializer
 
     def _add_variable(self, var: Any, creation: hooks.Creation) -> str:
         record = self._describe(var, creation)

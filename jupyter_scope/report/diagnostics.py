@@ -103,16 +103,18 @@ def _name_scope_ignored(capture: Capture) -> list[dict]:
 
 def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
     """One line per (scope, asked, placed), not one per op."""
-    groups: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
+    # names in order, once: a graph variable and the op holding it share a name
+    groups: defaultdict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
     for _, data in graph.nodes(data=True):
         if data["kind"] == "scope":
             continue
         asked, placed = data.get("device_requested"), data.get("device")
         if not devices.honoured(asked, placed):
-            groups[(data["scope"], devices.short(asked), devices.short(placed))].append(
-                data["name"])
+            groups[(data["scope"], devices.short(asked), devices.short(placed))][
+                data["name"]] = None
     found = []
-    for (scope, asked, placed), names in sorted(groups.items()):
+    for (scope, asked, placed), named in sorted(groups.items()):
+        names = list(named)
         examples = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
                                            else "")
         found.append(_diagnostic("warning", "placement-fallback", (
