@@ -31,7 +31,10 @@ function render({ model, el }: { model: WidgetModel; el: HTMLElement }): () => v
   };
   const showFilter = (): void => view.setFilter(model.get('filter'));
   const showSelected = (): void => {
-    view.select(model.get('selected'));
+    const name = model.get('selected');
+    if (name && name !== view.selectedName) {
+      view.select(name);
+    }
   };
   showReport();
   showFilter();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandCompact, type CompactDocument } from '../src/tree/compact';
 import { nameTest, PALETTE, ReportTree, summaryLine, type Entry } from '../src/tree/model';
-import type { GraphNode, ReportDocument } from '../src/tree/types';
+import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
 import { sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
@@ -93,6 +93,12 @@ describe('ReportTree', () => {
     const [weights] = tree.find('image_filters/conv2/weights');
     expect(tree.ancestors(weights).map(e => e.key)).toEqual(['scope:image_filters/conv2', 'scope:image_filters']);
     expect(tree.find('nope')).toEqual([]);
+    const doc = sampleReport();
+    doc.graph.nodes.push(op('image_filters/conv1/weights', 'VarHandleOp', 'image_filters/conv1'));
+    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'op:g0:image_filters/conv1/weights', kind: 'contains' });
+    doc.graph.nodes.push({ ...(doc.graph.nodes[2] as ScopeNode), id: 'scope:image_filters/conv1/weights', name: 'image_filters/conv1/weights' });
+    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'scope:image_filters/conv1/weights', kind: 'contains' });
+    expect(new ReportTree(doc).find('image_filters/conv1/weights').map(e => e.kind)).toEqual(['variable', 'op', 'scope']);
     expect(tree.scopeKeys()).toHaveLength(4);
   });
 

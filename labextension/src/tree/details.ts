@@ -46,11 +46,16 @@ export function renderDetails(
       rows.push(['sites', sites(node.kind === 'variable' ? node.sites : [], onSite)]);
     }
   }
-  const table = h('dl', { class: 'jp-Scope-fields' });
   for (const [key, value] of rows) {
-    table.append(h('dt', {}, key), h('dd', {}, value));
+    pane.append(
+      h(
+        'div',
+        { class: 'jp-Scope-field' },
+        h('span', { class: 'jp-Scope-fieldName' }, key),
+        h('span', { class: 'jp-Scope-fieldValue' }, value)
+      )
+    );
   }
-  pane.append(table);
   return pane;
 }
 

@@ -150,7 +150,8 @@ export class ReportTree {
     this.deviceColours = deviceColours(document.graph.nodes);
   }
 
-  /** Every node entry with this full name (eager variables may share one). */
+  /** Every node entry with this full name (eager variables may share one): variables,
+   * then ops, then scopes. */
   find(name: string): NodeEntry[] {
     return this._byName.get(name) ?? [];
   }
@@ -168,12 +169,14 @@ export class ReportTree {
     return out;
   }
 
-  /** Keys of every scope below the root: what "expand all" opens. */
-  scopeKeys(): string[] {
+  /** Keys of the scopes below the root (that pass `test`): "expand all" opens them all. */
+  scopeKeys(test: (scope: ScopeEntry) => boolean = () => true): string[] {
     const keys: string[] = [];
     const visit = (scope: ScopeEntry): void => {
       for (const child of scope.scopes) {
-        keys.push(child.key);
+        if (test(child)) {
+          keys.push(child.key);
+        }
         visit(child);
       }
     };
@@ -329,7 +332,10 @@ export class ReportTree {
     this._byKey.set(entry.key, entry);
     const same = this._byName.get(entry.node.name);
     if (same) {
-      same.push(entry);
+      // A variable `a/w`, its VarHandleOp `a/w` and the name scope `a/w` of its
+      // initializer ops: the variable first, then ops, then scopes.
+      const at = same.findIndex(e => FIND_ORDER[e.kind] > FIND_ORDER[entry.kind]);
+      same.splice(at < 0 ? same.length : at, 0, entry);
     } else {
       this._byName.set(entry.node.name, [entry]);
     }
@@ -338,6 +344,8 @@ export class ReportTree {
   private readonly _byKey = new Map<string, Entry>();
   private readonly _byName = new Map<string, NodeEntry[]>();
 }
+
+const FIND_ORDER = { variable: 0, op: 1, scope: 2 } as const;
 
 function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
   return {

@@ -31,8 +31,8 @@ import type { Diagnostic, ReportDocument } from './types';
 export const ROW_HEIGHT = 24;
 /** Rows drawn above and below the visible ones. */
 const OVERSCAN = 12;
-/** Reports with up to this many scopes open fully expanded; bigger ones one level deep. */
-const EXPAND_ALL_LIMIT = 60;
+/** At first, scopes that hold variables open, up to this many; beyond, one level. */
+const OPEN_AT_FIRST = 60;
 
 export interface TreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
@@ -85,14 +85,22 @@ export class TreeView {
     return this._tree;
   }
 
+  /** Full name of the selected scope, variable or op; `null` for none or an op group. */
+  get selectedName(): string | null {
+    const entry = this._selected;
+    return entry && entry.kind !== 'group' ? entry.node.name : null;
+  }
+
   /** Show a report; expansion and selection carry over when names stay the same. */
   setDocument(document: ReportDocument): void {
     const first = this._tree === null;
     this._tree = new ReportTree(document);
     if (first) {
-      const keys = this._tree.scopeKeys();
+      const withVariables = this._tree.scopeKeys(s => s.node.n_variables > 0);
       this._expanded = new Set(
-        keys.length <= EXPAND_ALL_LIMIT ? keys : this._tree.root.scopes.map(s => s.key)
+        withVariables.length <= OPEN_AT_FIRST
+          ? withVariables
+          : this._tree.root.scopes.map(s => s.key)
       );
     }
     const selected = this._selected && this._tree.get(this._selected.key);
@@ -218,10 +226,11 @@ export class TreeView {
 
   /** Draw the rows in sight (plus a margin); nothing else has DOM nodes. */
   private _draw(): void {
-    if (!this._tree || !this._rows.length) {
+    const height = this._list.clientHeight;
+    // Not displayed (yet): the resize observer draws once it is.
+    if (!this._tree || !this._rows.length || !height) {
       return;
     }
-    const height = this._list.clientHeight || 20 * ROW_HEIGHT;
     const first = Math.max(0, Math.floor(this._list.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(
       this._rows.length,

@@ -1,0 +1,205 @@
+"""A real JupyterLab server and Debian's Chromium, for the browser tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    """A running `jupyter lab`: its root directory, base URL and token."""
+
+    root: Path
+    base: str
+    token: str
+    process: subprocess.Popen
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path}?token={self.token}"
+
+    def api(self, path: str, method: str = "GET", body: Any = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.base}/api/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read()
+        return json.loads(text) if text else None
+
+
+def start_lab(root: Path, work: Path) -> Lab:
+    """Start JupyterLab on a free loopback port with this checkout's built extension."""
+    extensions = work / "labextensions"
+    extensions.mkdir()
+    (extensions / "jupyter-scope").symlink_to(ROOT / "jupyter_scope" / "labextension")
+    news = work / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    port, token = free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        f"--LabApp.extra_labextensions_path={extensions}",
+        f"--LabApp.user_settings_dir={work / 'settings'}",
+        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
+        "--ServerApp.allow_root=True",
+    ]  # fmt: skip
+    log = (work / "lab.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    lab = Lab(root, f"http://127.0.0.1:{port}", token, process)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            lab.api("status")
+            return lab
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"jupyter lab did not start; see {work / 'lab.log'}") from None
+            time.sleep(0.3)
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+# -- driving JupyterLab in the page (`--LabApp.expose_app_in_browser` gives `jupyterapp`) --
+
+KERNEL_EVAL = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({ code, store_history: false });
+  let out = '';
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}"""
+
+
+def open_notebook(page, lab: Lab, name: str) -> None:
+    page.goto(lab.url(f"lab/tree/{name}"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
+        "?.connectionStatus === 'connected'",
+        timeout=60_000,
+    )
+
+
+def command(page, name: str, args: dict | None = None) -> Any:
+    return page.evaluate(
+        "([name, args]) => window.jupyterapp.commands.execute(name, args)", [name, args or {}]
+    )
+
+
+def kernel_eval(page, code: str) -> str:
+    """Run `code` in the notebook's kernel; its stdout (and any error)."""
+    return page.evaluate(KERNEL_EVAL, code)
+
+
+def run_all(page, rows_expected: int) -> None:
+    """Run every cell and wait until `rows_expected` scope trees show rows."""
+    command(page, "notebook:run-all-cells")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-OutputArea .jp-Scope-widget .jp-Scope-row')"
+        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-widget').length >= n",
+        arg=rows_expected,
+        timeout=180_000,
+    )
+
+
+def set_theme(page, theme: str) -> None:
+    command(page, "apputils:change-theme", {"theme": theme})
+    page.wait_for_function(
+        "t => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
+    )
+    page.wait_for_timeout(500)
+
+
+SHARING_CELL = '''\
+%%scopes filters --graph
+import tensorflow as tf
+v1 = tf.compat.v1
+
+def conv_relu(x, kernel_shape, bias_shape):
+    weights = v1.get_variable("weights", kernel_shape,
+                              initializer=v1.random_normal_initializer())
+    biases = v1.get_variable("biases", bias_shape, initializer=v1.constant_initializer(0.0))
+    conv = tf.nn.conv2d(x, weights, strides=[1, 1, 1, 1], padding="SAME")
+    return tf.nn.relu(conv + biases)
+
+def image_filter(x):
+    with v1.variable_scope("conv1"):
+        relu1 = conv_relu(x, [5, 5, 32, 32], [32])
+    with v1.variable_scope("conv2"):
+        return conv_relu(relu1, [5, 5, 32, 32], [32])
+
+image1 = v1.placeholder(tf.float32, [1, 8, 8, 32])
+image2 = v1.placeholder(tf.float32, [1, 8, 8, 32])
+with v1.variable_scope("image_filters") as scope:
+    result1 = image_filter(image1)
+    scope.reuse_variables()
+    result2 = image_filter(image2)
+'''
+
+SMALL_CELL = '''\
+%%scopes small --graph
+with tf.compat.v1.variable_scope("foo"):
+    v = tf.compat.v1.get_variable("v", [1])
+with tf.compat.v1.variable_scope("foo", reuse=True):
+    v2 = tf.compat.v1.get_variable("v", [1])
+'''
+
+# The live widget of the newest `%%scopes` output (the magic does not name it).
+LAST_WIDGET = (
+    "import ipywidgets\n"
+    "from jupyter_scope.display.widget import ScopeWidget\n"
+    "w = [x for x in ipywidgets.widgets.widget._instances.values()"
+    " if isinstance(x, ScopeWidget)][-1]\n"
+)

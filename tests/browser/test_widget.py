@@ -1,0 +1,83 @@
+"""The tree widget of a `%%scopes` cell in a real JupyterLab and Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.lab import (
+    LAST_WIDGET,
+    SHARING_CELL,
+    kernel_eval,
+    open_notebook,
+    run_all,
+    set_theme,
+    write_notebook,
+)
+
+pytestmark = pytest.mark.browser
+
+TREE = ".jp-OutputArea .jp-Scope-widget"
+
+
+def row_names(page) -> list[str]:
+    return page.eval_on_selector_all(f"{TREE} .jp-Scope-row", "els => els.map(e => e.dataset.name || e.textContent)")
+
+
+def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
+    write_notebook(lab.root / "widget.ipynb", ["%load_ext jupyter_scope", SHARING_CELL])
+    open_notebook(page, lab, "widget.ipynb")
+    run_all(page, 1)
+
+    # Exactly one tree: the live widget; the JSON fallback of the same output hides.
+    assert page.locator(".jp-OutputArea .jp-Scope-root:visible").count() == 1
+    tree = page.locator(TREE)
+    names = row_names(page)
+    for name in ("image_filters/conv1/weights", "image_filters/conv1/biases", "image_filters/conv2/weights"):
+        assert name in names
+    assert "image_filters/conv1/weights/Initializer" not in names  # scopes of ops only stay shut
+    weights = tree.locator('.jp-Scope-variable[data-name="image_filters/conv1/weights"]')
+    assert weights.locator(".jp-Scope-badge-created").inner_text() == "created"
+    assert weights.locator(".jp-Scope-badge-reused").inner_text() == "reused ×1"
+    assert "[5,5,32,32] · float32 · 25.6K params · 102.4 kB" in weights.inner_text()
+    assert "4 variables (4 created, 4 reused)" in tree.locator(".jp-Scope-summaryLine").inner_text()
+    page.screenshot(path=artifacts / "widget-light.png")
+
+    tree.get_by_role("button", name="Collapse all").click()
+    assert "image_filters/conv1/weights" not in row_names(page)
+    tree.get_by_role("button", name="Expand all").click()
+    assert "image_filters/conv1/weights" in row_names(page)
+
+    # Op groups are collapsed; a click opens one and shows its ops.
+    assert tree.locator(".jp-Scope-op").count() == 0
+    group = tree.locator(".jp-Scope-group").first
+    group.click()
+    assert group.get_attribute("aria-expanded") == "true"
+    assert tree.locator(".jp-Scope-op").count() > 0
+
+    tree.locator(".jp-Scope-search").fill("biases")
+    names = row_names(page)
+    assert "image_filters/conv1/biases" in names
+    assert "image_filters/conv2/biases" in names
+    assert all("biases" in name for name in names if name.count("/") >= 2), names
+
+    # Browser → kernel: clicking a node sets `widget.selected`.
+    tree.locator(".jp-Scope-search").fill("conv1/weights")
+    weights.locator(".jp-Scope-name").click()
+    tree.locator(".jp-Scope-search").fill("")
+    assert "weights" in tree.locator(".jp-Scope-detailsName").inner_text()
+    assert "create at In [" in tree.locator(".jp-Scope-details").inner_text()
+    out = kernel_eval(page, LAST_WIDGET + "print(w.selected)")
+    assert out.strip() == "image_filters/conv1/weights"
+
+    # Kernel → browser: setting it selects and reveals the node.
+    kernel_eval(page, LAST_WIDGET + "w.selected = 'image_filters/conv2/biases'")
+    selected = tree.locator(".jp-Scope-row.jp-mod-selected")
+    selected.wait_for()
+    assert selected.get_attribute("data-name") == "image_filters/conv2/biases"
+    assert "jp-Scope-variable" in selected.get_attribute("class")
+
+    page.screenshot(path=artifacts / "widget-selected.png")
+    set_theme(page, "JupyterLab Dark")
+    page.screenshot(path=artifacts / "widget-dark.png")
+    assert tree.locator(".jp-Scope-row.jp-mod-selected").is_visible()
+    set_theme(page, "JupyterLab Light")
