@@ -20,7 +20,9 @@ TREE = ".jp-OutputArea .jp-Scope-widget"
 
 
 def row_names(page) -> list[str]:
-    return page.eval_on_selector_all(f"{TREE} .jp-Scope-row", "els => els.map(e => e.dataset.name || e.textContent)")
+    return page.eval_on_selector_all(
+        f"{TREE} .jp-Scope-row", "els => els.map(e => e.dataset.name || e.textContent)"
+    )
 
 
 def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
@@ -32,7 +34,8 @@ def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
     assert page.locator(".jp-OutputArea .jp-Scope-root:visible").count() == 1
     tree = page.locator(TREE)
     names = row_names(page)
-    for name in ("image_filters/conv1/weights", "image_filters/conv1/biases", "image_filters/conv2/weights"):
+    for name in ("image_filters/conv1/weights", "image_filters/conv1/biases",
+                 "image_filters/conv2/weights"):  # fmt: skip
         assert name in names
     assert "image_filters/conv1/weights/Initializer" not in names  # scopes of ops only stay shut
     weights = tree.locator('.jp-Scope-variable[data-name="image_filters/conv1/weights"]')

@@ -1,0 +1,37 @@
+// Run in Chromium by widget_scale.py: parse the widget's compact report and render the
+// widget's ES module with a fake anywidget model (first paint), then time actions to the
+// next painted frame (two animation frames later, so a figure is at least ~33 ms at 60 Hz).
+async ([source, text]) => {
+  let report = null;
+  const module = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const timed = async action => {
+    const t = performance.now();
+    await action();
+    await frame();
+    return performance.now() - t;
+  };
+  const model = {
+    get: k => (k === 'report' ? report : ''), set() {}, save_changes() {}, on() {}, off() {}
+  };
+  const el = document.getElementById('host');
+  const firstPaint = await timed(() => {
+    report = JSON.parse(text);
+    module.default.render({ model, el });
+  });
+  const click = sel => () => el.querySelector(sel).click();
+  const search = q => () => {
+    const input = el.querySelector('.jp-Scope-search');
+    input.value = q;
+    input.dispatchEvent(new Event('input'));
+  };
+  const expandAll = await timed(click('.jp-Scope-button'));
+  const collapseAll = await timed(click('.jp-Scope-button + .jp-Scope-button'));
+  await timed(search('tower_7/block_3/'));
+  const group = await timed(click('.jp-Scope-group'));
+  const searchAll = await timed(search('op_1'));
+  const searchOne = await timed(search('tower_42/block_17/weights_1'));
+  const clear = await timed(search(''));
+  return { firstPaint, expandAll, collapseAll, group, searchAll, searchOne, clear,
+           rowsInDom: el.querySelectorAll('.jp-Scope-row').length };
+}
