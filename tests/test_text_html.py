@@ -99,3 +99,15 @@ def test_mimebundle_has_text_html_and_the_document():
     assert bundle["text/plain"] == text.render(report)
     assert bundle["text/html"] == html.render(report)
     assert json.loads(json.dumps(bundle[MIME_TYPE])) == report.to_dict()
+
+
+def test_short_device_names_keep_job_and_task_and_judge_fallbacks():
+    """A ps/worker cluster's devices stay distinct, and only a real fallback is flagged."""
+    from jupyter_scope.report import fmt
+
+    ps0 = {"device_requested": "/job:ps/task:0", "device": "/job:ps/replica:0/task:0/device:CPU:0"}
+    ps1 = {"device_requested": "/job:ps/task:1", "device": "/job:ps/replica:0/task:1/device:CPU:0"}
+    gpu = {"device_requested": "/GPU:0", "device": "/job:localhost/replica:0/task:0/device:CPU:0"}
+    assert fmt.node_device(ps0) == "/job:ps/task:0/CPU:0" != fmt.node_device(ps1)
+    assert not fmt.asked_elsewhere(ps0) and not fmt.asked_elsewhere(ps1)
+    assert fmt.asked_elsewhere(gpu) and fmt.node_device(gpu) == "CPU:0"

@@ -200,7 +200,8 @@ def _add_totals(graph: nx.DiGraph) -> None:
         kind = data["kind"]
         if kind == "scope" or data.get("component_of"):
             continue  # a per-replica part is counted once, in its logical variable
-        device = data.get("device") or data.get("device_requested") or ""
+        # Where TF placed it; "" until TF has (a request is not a placement).
+        device = data.get("device") or ""
         scope = parent.get(node)
         while scope is not None:
             total = totals[scope]

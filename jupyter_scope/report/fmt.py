@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_scope.report import devices
+
 
 def count(n: int) -> str:
     """`51264` → `51.3K`, `138357544` → `138.4M`."""
@@ -30,11 +32,7 @@ def shape(dims: list[int | None] | None) -> str:
 
 def device(name: str | None) -> str:
     """The short form of a device: `/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0`."""
-    if not name:
-        return ""
-    if "device:" in name:
-        return name.rsplit("device:", 1)[1]
-    return name.rstrip("/").rsplit("/", 1)[-1].upper()
+    return devices.short(name) if name else ""
 
 
 def node_device(node: dict[str, Any]) -> str:
@@ -44,8 +42,7 @@ def node_device(node: dict[str, Any]) -> str:
 
 def asked_elsewhere(node: dict[str, Any]) -> bool:
     """Whether the node was placed on another device than the one it asked for."""
-    requested, placed = node.get("device_requested"), node.get("device")
-    return bool(requested and placed and device(requested) != device(placed))
+    return not devices.honoured(node.get("device_requested"), node.get("device"))
 
 
 def site(s: dict[str, Any]) -> str:
