@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from jupyter_scope.history import reports
+from jupyter_scope.history import reports, widgets
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
 
 __version__ = "0.1.0"
-__all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports"]
+__all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports", "widgets"]
 
 
 def record(*, ops: bool = True, placement: bool = True):

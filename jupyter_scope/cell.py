@@ -19,7 +19,7 @@ from typing import Any
 from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
-from jupyter_scope.history import reports
+from jupyter_scope.history import reports, widgets
 from jupyter_scope.report.model import ScopeReport
 
 TF_MISSING = (
@@ -222,6 +222,9 @@ def publish(shell: Any, report: ScopeReport, options: CellOptions) -> None:
     if not options.quiet:
         from jupyter_scope.display.output import show
 
-        show(report, live=getattr(shell, "kernel", None) is not None, filter=options.filter)
+        widget = show(report, live=getattr(shell, "kernel", None) is not None,
+                      filter=options.filter)
+        if widget is not None:
+            widgets.append(widget)
     if options.export is not None:
         report.export(options.export, force=True)

@@ -1,4 +1,8 @@
-"""The session's report history: `jupyter_scope.reports`, bounded, newest last."""
+"""The session's history: `jupyter_scope.reports` and the live tree widgets showing them.
+
+Both are bounded and newest last; `jupyter_scope.widgets[-1].selected` is the node selected
+in the newest `%%scopes` output's tree.
+"""
 
 from __future__ import annotations
 
@@ -7,3 +11,4 @@ from collections import deque
 HISTORY_SIZE = 50
 
 reports: deque = deque(maxlen=HISTORY_SIZE)
+widgets: deque = deque(maxlen=HISTORY_SIZE)

@@ -196,10 +196,5 @@ with tf.compat.v1.variable_scope("foo", reuse=True):
     v2 = tf.compat.v1.get_variable("v", [1])
 '''
 
-# The live widget of the newest `%%scopes` output (the magic does not name it).
-LAST_WIDGET = (
-    "import ipywidgets\n"
-    "from jupyter_scope.display.widget import ScopeWidget\n"
-    "w = [x for x in ipywidgets.widgets.widget._instances.values()"
-    " if isinstance(x, ScopeWidget)][-1]\n"
-)
+# The live widget of the newest `%%scopes` output.
+LAST_WIDGET = "import jupyter_scope\nw = jupyter_scope.widgets[-1]\n"
