@@ -144,3 +144,16 @@ def test_from_json_refuses_truncated_text():
         text = f.read()
     with pytest.raises(jupyter_scope.ReportFormatError, match="invalid JSON at line"):
         jupyter_scope.ScopeReport.from_json(text[: len(text) // 2])
+
+
+def test_graph_mode_recording_leaves_tf_op_callbacks_alone(tf, v1, graph):
+    """Op callbacks make TF serialise every graph op; a graph-mode block has no eager ops."""
+    from tensorflow.python.eager import context
+
+    with jupyter_scope.record() as rec:
+        assert list(context.context().op_callbacks) == []
+        tf.constant(1.0, name="c")
+    assert [o["name"] for o in rec.report.ops] == ["c"]
+    eager_rec = jupyter_scope.record()
+    with context.eager_mode(), eager_rec:
+        assert len(context.context().op_callbacks) == 1

@@ -60,13 +60,16 @@ class Recording:
             self.on_graph(self._tf.ops.get_default_graph())
         self._start = time.perf_counter()
         hooks.attach(self, self._tf)
-        if self.ops:
+        # Eager ops are only seen through op callbacks, which make TF serialise every
+        # graph op it builds; a recording that starts inside a graph has no eager ops.
+        self._eager_ops = self.ops and self._mode == "eager"
+        if self._eager_ops:
             self._tf.op_callbacks.add_op_callback(self._on_eager_op)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
-            if self.ops:
+            if self._eager_ops:
                 self._tf.op_callbacks.remove_op_callback(self._on_eager_op)
         finally:
             hooks.detach(self)
