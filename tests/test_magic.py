@@ -184,6 +184,9 @@ def test_forgotten_reuse_raises_the_same_error_and_keeps_the_partial_report(shel
     assert "variable-exists" in {d["code"] for d in report.diagnostics}
     assert names(report) == graph_variable_names(shell.user_ns["graph"])
     assert any(MIME_TYPE in output.data for output in captured.outputs)
+    # The traceback shows the cell and TF, not the recorder's hooks in between.
+    assert "already exists" in captured.stdout + captured.stderr
+    assert "jupyter_scope/capture" not in captured.stdout + captured.stderr
 
 
 def test_eager_cell_records_eager_variables(shell):

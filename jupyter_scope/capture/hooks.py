@@ -208,6 +208,7 @@ def _variable_scope_enter(orig, ops):
 
 def _scope_get_variable(orig, ops):
     def get_variable(scope, var_store, name, *args, **kwargs):
+        __tracebackhide__ = True  # IPython shows the user's frames, not ours
         full_name = f"{scope.name}/{name}" if scope.name else name
         call = GetVariableCall(
             full_name=full_name,
@@ -234,6 +235,7 @@ def _get_single_variable(orig):
     signature = inspect.signature(orig)
 
     def _get_single_variable(store, *args, **kwargs):
+        __tracebackhide__ = True  # IPython shows the user's frames, not ours
         bound = signature.bind(store, *args, **kwargs).arguments
         name = bound["name"]
         existing = store._vars.get(name)
@@ -264,6 +266,7 @@ def _get_partitioned_variable(orig):
     signature = inspect.signature(orig)
 
     def _get_partitioned_variable(store, *args, **kwargs):
+        __tracebackhide__ = True  # IPython shows the user's frames, not ours
         name = signature.bind(store, *args, **kwargs).arguments["name"]
         existing = store._partitioned_vars.get(name)
         _local.partitions.append(name)
@@ -297,6 +300,7 @@ def _creating(creation: Creation) -> Iterator[Creation]:
 
 def _variable_call(orig):
     def __call__(cls, *args, **kwargs):
+        __tracebackhide__ = True  # IPython shows the user's frames, not ours
         if not _active:
             return orig(cls, *args, **kwargs)
         outer = _local.creations[-1] if _local.creations else None
