@@ -240,22 +240,12 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
 
 # -- the standalone HTML page in a real browser --------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
 @pytest.fixture
 def browser_page():
     """A Chromium page that is offline and records requests, script errors and dialogs."""
     playwright = pytest.importorskip("playwright.sync_api")
+    from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS
+
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     try:
