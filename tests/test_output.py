@@ -39,9 +39,11 @@ def test_widget_view_is_added_and_the_fallbacks_kept():
     assert metadata == {"colab": True}
 
 
-def test_filter_narrows_the_text_tree_only():
+def test_filter_narrows_the_text_and_html_trees():
     report = sample()
     data, _ = output_bundle(report, pattern="conv2")
     tree = data["text/plain"].split("\nimage_filters/", 1)[1]  # the tree, below diagnostics
     assert "conv2/" in tree and "conv1/" not in tree
+    static_tree = data["text/html"].split("<details", 1)[1]  # below summary and diagnostics
+    assert "conv2" in static_tree and "conv1" not in static_tree
     assert data[MIME_TYPE] == report.to_dict()

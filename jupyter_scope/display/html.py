@@ -6,6 +6,7 @@ report goes through `html.escape`.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -118,8 +119,9 @@ def diagnostic_item(diag: dict[str, Any]) -> str:
     )
 
 
-def render(report: ScopeReport) -> str:
-    """The summary, the diagnostics, then the collapsible scope tree."""
+def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
+    """The summary, the diagnostics, then the collapsible scope tree (with `pattern`, only
+    the scopes and nodes whose names match, with their ancestors)."""
     parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
     if report.error:
         parts.append(
@@ -129,5 +131,5 @@ def render(report: ScopeReport) -> str:
     if report.diagnostics:
         items = "".join(diagnostic_item(d) for d in report.diagnostics)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
-    parts.append(StaticTree(report).children(scope_tree(report), 0))
+    parts.append(StaticTree(report).children(scope_tree(report, pattern), 0))
     return f'<div class="jupyter-scope-static">{"".join(parts)}</div>'

@@ -13,7 +13,7 @@ from typing import Any
 
 from IPython.display import display
 
-from jupyter_scope.display import text
+from jupyter_scope.display import html, text
 from jupyter_scope.display.bundle import mimebundle
 from jupyter_scope.report.model import ScopeReport
 
@@ -25,11 +25,13 @@ def output_bundle(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The report's own bundle plus the widget's view when given: (data, metadata).
 
-    With `pattern`, the text tree shows only the matching scopes (the JSON stays whole).
+    With `pattern`, the text and HTML trees show only the matching scopes (the JSON
+    stays whole).
     """
     data, metadata = mimebundle(report), {}
     if pattern is not None:
         data["text/plain"] = text.render(report, re.compile(pattern))
+        data["text/html"] = html.render(report, re.compile(pattern))
     if widget is not None:
         view, view_metadata = widget._repr_mimebundle_()  # anywidget: (data, metadata)
         data[WIDGET_MIME_TYPE] = view[WIDGET_MIME_TYPE]
