@@ -28,7 +28,6 @@ from jupyter_scope.report.model import ScopeReport
 
 EAGER = "eager"
 MAX_EAGER_OPS = 200_000  # a long eager loop is summarised past this many executions
-_HANDLE_TYPES = {"VarHandleOp", "VariableV2", "Variable", "Placeholder"}
 _READ_TYPES = {"ReadVariableOp", "Identity"}
 
 
