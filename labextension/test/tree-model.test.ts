@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandCompact, type CompactDocument } from '../src/tree/compact';
-import { nameTest, PALETTE, ReportTree, summaryLine, type Entry } from '../src/tree/model';
+import { device } from '../src/tree/format';
+import { nameTest, PALETTE, ReportTree, summaryLine, UNPLACED_COLOUR, type Entry } from '../src/tree/model';
 import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
 import { sampleReport } from './fixtures';
 
@@ -89,6 +90,65 @@ describe('ReportTree', () => {
     expect(t.summary.devices).toBe(4);
   });
 
+  it('filters by device, placed before requested, with the ancestors, and with the name search', () => {
+    const t = new ReportTree(placedReport());
+    expect(t.devices).toEqual(['CPU:0', 'GPU:0']);
+    const on = (device: string, query = ''): string[] =>
+      t.rows(() => true, t.filter(nameTest(query), device)).map(r => r.entry.label);
+    // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
+    expect(on('GPU:0')).toEqual(['image_filters', 'conv1', 'biases', 'Conv2D ×1', 'Conv2D', 'conv2', 'weights']);
+    expect(on('CPU:0')).toEqual(['image_filters', 'conv1', 'weights', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu', 'conv2', 'biases']);
+    expect(on('GPU:0', 'conv2/w')).toEqual(['image_filters', 'conv2', 'weights']);
+    expect(on('GPU:0', 'weights')).toEqual(['image_filters', 'conv2', 'weights']);
+    // A scope whose name matches keeps only what is on the device; an empty one goes.
+    expect(on('CPU:0', 'image_filters_1')).toEqual([]);
+    expect(on('TPU:0')).toEqual([]);
+    expect(t.filter(null, '')).toBeNull();
+  });
+
+  it('gives each scope its device mix, counted per device, coloured as the chips', () => {
+    const t = new ReportTree(placedReport());
+    const scope = (name: string) => {
+      const s = t.find(name)[0];
+      if (s.kind !== 'scope') throw new Error('not a scope');
+      return s;
+    };
+    const [cpu, gpu] = [t.colour('CPU:0')!, t.colour('GPU:0')!];
+    expect(new Set([cpu, gpu, UNPLACED_COLOUR]).size).toBe(3);
+    // Two spellings of one device add up; what is not placed comes last, in grey.
+    expect(t.deviceMix(scope('image_filters').node)).toEqual([
+      { device: 'CPU:0', count: 5, colour: cpu },
+      { device: 'GPU:0', count: 2, colour: gpu },
+      { device: '', count: 3, colour: UNPLACED_COLOUR }
+    ]);
+    expect(t.deviceMix(scope('image_filters/conv1').node)).toEqual([
+      { device: 'CPU:0', count: 3, colour: cpu },
+      { device: 'GPU:0', count: 2, colour: gpu }
+    ]);
+    expect(t.deviceMix(scope('image_filters_1').node)).toEqual([]);
+    // One device, one colour: in every scope, chip and row.
+    const [weights] = t.find('image_filters/conv1/weights');
+    expect(t.entryColour(weights)).toBe(cpu);
+    expect(t.entryColour(scope('image_filters/conv1'))).toBeUndefined();
+    expect(t.entryColour(scope('image_filters/conv2'))).toBeUndefined();
+    const conv1 = scope('image_filters/conv1');
+    expect(t.entryColour(conv1.groups[0])).toBe(gpu);
+    // Adding a device that sorts first moves the palette, but within one report a device
+    // keeps its colour everywhere.
+    const doc = placedReport();
+    (doc.graph.nodes[14] as { device: string }).device = '/job:localhost/replica:0/task:0/device:A:0';
+    expect(new ReportTree(doc).colour('A:0')).toBe(PALETTE[0]);
+  });
+
+  it('shortens devices as devices.short does in Python', () => {
+    expect(device('/job:localhost/replica:0/task:0/device:GPU:1')).toBe('GPU:1');
+    expect(device('/gpu:0')).toBe('GPU:0');
+    expect(device('/device:CPU:*')).toBe('CPU:*');
+    expect(device('/job:ps/task:1')).toBe('/job:ps/task:1');
+    expect(device('/job:ps/replica:0/task:1/device:CPU:0')).toBe('/job:ps/task:1/CPU:0');
+    expect(device(null)).toBe('');
+  });
+
   it('finds nodes by full name and lists their ancestors', () => {
     const [weights] = tree.find('image_filters/conv2/weights');
     expect(tree.ancestors(weights).map(e => e.key)).toEqual(['scope:image_filters/conv2', 'scope:image_filters']);
@@ -141,6 +201,40 @@ describe('expandCompact', () => {
     expect('ops' in plain).toBe(false);
   });
 });
+
+/** The sample report with placements: conv1 on CPU:0 and GPU:0, conv2 partly placed. */
+function placedReport(): ReportDocument {
+  const doc = sampleReport();
+  const cpu = '/job:localhost/replica:0/task:0/device:CPU:0';
+  const gpu = '/job:localhost/replica:0/task:0/device:GPU:0';
+  const where: Record<string, [string | null, string | null]> = {
+    'image_filters/conv1/weights': ['/device:GPU:0', cpu],
+    'image_filters/conv1/biases': [null, gpu],
+    'image_filters/conv1/Conv2D': ['/gpu:0', '/device:GPU:0'],
+    'image_filters/conv1/add': [null, cpu],
+    'image_filters/conv1/Relu': [null, '/cpu:0'],
+    'image_filters/conv2/weights': ['/gpu:0', null],
+    'image_filters/conv2/biases': [null, cpu]
+  };
+  for (const node of doc.graph.nodes) {
+    if (node.kind !== 'scope' && node.name in where) {
+      [node.device_requested, node.device] = where[node.name];
+    }
+  }
+  // As build.py counts them: placed devices only, '' for not placed yet.
+  const devices: Record<string, Record<string, number>> = {
+    '': { [cpu]: 4, '/cpu:0': 1, [gpu]: 1, '/device:GPU:0': 1, '': 3 },
+    image_filters: { [cpu]: 4, '/cpu:0': 1, [gpu]: 1, '/device:GPU:0': 1, '': 3 },
+    'image_filters/conv1': { [cpu]: 2, '/cpu:0': 1, [gpu]: 1, '/device:GPU:0': 1 },
+    'image_filters/conv2': { [cpu]: 2, '': 3 }
+  };
+  for (const node of doc.graph.nodes) {
+    if (node.kind === 'scope' && node.name in devices) {
+      node.devices = devices[node.name];
+    }
+  }
+  return doc;
+}
 
 function op(name: string, type: string, scope: string): GraphNode {
   return { id: `op:g0:${name}`, kind: 'op', name, type, scope, device_requested: null, device: null, graph: 'g0' };

@@ -123,7 +123,7 @@ KERNEL_EVAL = """async (code) => {
 
 
 def open_notebook(page, lab: Lab, name: str) -> None:
-    page.goto(lab.url(f"lab/tree/{name}"))
+    page.goto(lab.url(f"lab/tree/{name}") + "&reset")  # a fresh workspace: no earlier test's tabs
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"

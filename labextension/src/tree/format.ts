@@ -41,17 +41,36 @@ export function shape(dims: (number | null)[] | null): string {
   return '[' + dims.map(d => (d === null ? '?' : String(d))).join(',') + ']';
 }
 
-/** `/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0`. */
+/**
+ * `/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0`, `/gpu:1` → `GPU:1`; a job other
+ * than `localhost` stays: `/job:ps/task:1/device:CPU:0` → `/job:ps/task:1/CPU:0`. As
+ * `devices.short` in Python.
+ */
 export function device(name: string | null | undefined): string {
   if (!name) {
     return '';
   }
-  const at = name.lastIndexOf('device:');
-  if (at >= 0) {
-    return name.slice(at + 'device:'.length);
+  const spec: Record<string, string> = {};
+  for (const part of name.trim().split('/')) {
+    const named = /^(job|replica|task):(.+)$/.exec(part);
+    const typed = /^(?:device:)?([A-Za-z_]+):(\d+|\*)$/.exec(part);
+    if (named) {
+      spec[named[1]] = named[2];
+    } else if (typed) {
+      spec.type = typed[1].toUpperCase();
+      if (typed[2] !== '*') {
+        spec.index = typed[2];
+      }
+    }
   }
-  const parts = name.replace(/\/+$/, '').split('/');
-  return parts[parts.length - 1].toUpperCase();
+  const parts: string[] = [];
+  if ((spec.job ?? 'localhost') !== 'localhost') {
+    parts.push(`/job:${spec.job}/task:${spec.task ?? '*'}`);
+  }
+  if (spec.type) {
+    parts.push(`${spec.type}:${spec.index ?? '*'}`);
+  }
+  return parts.join('/') || name;
 }
 
 export function site(s: Site): string {

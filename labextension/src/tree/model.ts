@@ -1,7 +1,8 @@
 /**
  * The tree index of a report, without any DOM: scopes → child scopes, variables and op
- * groups (ops grouped per scope by type), name filtering with ancestors kept, the
- * summary and the device colours. The view (`view.ts`) only reads this.
+ * groups (ops grouped per scope by type), name and device filtering with ancestors kept,
+ * the summary, the device colours and each scope's device mix. The view (`view.ts`) only
+ * reads this.
  */
 
 import { count, device, plural, relativeName, size } from './format';
@@ -24,6 +25,15 @@ export const PALETTE = [
   '#edc948',
   '#9c755f'
 ];
+/** The colour of what is not placed (yet), as `UNPLACED_COLOUR` in `fmt.py`. */
+export const UNPLACED_COLOUR = '#bab0ac';
+
+/** One device's share of a scope: `device` is the short name, `''` for not placed yet. */
+export interface DeviceShare {
+  device: string;
+  count: number;
+  colour: string;
+}
 
 export interface ScopeEntry {
   kind: 'scope';
@@ -97,6 +107,12 @@ export function nameTest(query: string, pattern: RegExp | null = null): NameTest
   }
   return name =>
     (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
+}
+
+/** Where a variable or op runs (short form): its placed device, else the one it asked
+ * for; `''` for neither. */
+export function nodeDevice(node: { device: string | null; device_requested: string | null }): string {
+  return device(node.device || node.device_requested);
 }
 
 export function children(entry: Entry): Entry[] {
@@ -184,23 +200,32 @@ export class ReportTree {
     return keys;
   }
 
+  /** The short names of the report's devices, sorted: the device filter's choices. */
+  get devices(): string[] {
+    return [...this.deviceColours.keys()];
+  }
+
   /**
-   * The entries kept by `test`: those whose name passes, their ancestors, and everything
-   * inside a scope whose name passes. `null` when there is no test (everything is kept).
+   * The entries kept by `test` and `onDevice`: the variables and ops on that device (short
+   * name, see `nodeDevice`) whose name passes or that are inside a scope whose name passes,
+   * and their ancestors; without a device, also the scopes whose name passes. `null` when
+   * there is neither (everything is kept).
    */
-  filter(test: NameTest | null): Set<Entry> | null {
-    if (!test) {
+  filter(test: NameTest | null, onDevice = ''): Set<Entry> | null {
+    if (!test && !onDevice) {
       return null;
     }
     const kept = new Set<Entry>([this.root]);
+    const keeps = (node: VariableNode | OpNode, all: boolean): boolean =>
+      (all || !test || test(node.name)) && (!onDevice || nodeDevice(node) === onDevice);
     const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
-      const all = keepAll || (scope.node.name !== '' && test(scope.node.name));
-      let any = all;
+      const all = keepAll || (!!test && scope.node.name !== '' && test(scope.node.name));
+      let any = all && !onDevice;
       for (const child of scope.scopes) {
         any = visit(child, all) || any;
       }
       for (const variable of scope.variables) {
-        if (all || test(variable.node.name)) {
+        if (keeps(variable.node, all)) {
           kept.add(variable);
           any = true;
         }
@@ -208,7 +233,7 @@ export class ReportTree {
       for (const group of scope.groups) {
         let anyOp = false;
         for (const op of group.ops) {
-          if (all || test(op.node.name)) {
+          if (keeps(op.node, all)) {
             kept.add(op);
             anyOp = true;
           }
@@ -263,6 +288,42 @@ export class ReportTree {
 
   colour(deviceName: string | null | undefined): string | undefined {
     return this.deviceColours.get(device(deviceName));
+  }
+
+  /** A scope's `devices` counts by short device name, in the order of the colours, what
+   * is not placed last; each with its colour. */
+  deviceMix(scope: ScopeNode): DeviceShare[] {
+    const counts = new Map<string, number>();
+    for (const [name, n] of Object.entries(scope.devices)) {
+      const short = device(name);
+      counts.set(short, (counts.get(short) ?? 0) + n);
+    }
+    const order = [...this.deviceColours.keys(), ''];
+    return [...counts]
+      .sort(([a], [b]) => rank(order, a) - rank(order, b) || a.localeCompare(b))
+      .map(([name, n]) => ({
+        device: name,
+        count: n,
+        colour: (name && this.deviceColours.get(name)) || UNPLACED_COLOUR
+      }));
+  }
+
+  /** The colour of the one device everything in `entry` is on; none when that is mixed,
+   * not placed or unknown. */
+  entryColour(entry: Entry): string | undefined {
+    let names: string[];
+    switch (entry.kind) {
+      case 'scope':
+        names = Object.keys(entry.node.devices).map(name => device(name));
+        break;
+      case 'group':
+        names = entry.ops.map(op => nodeDevice(op.node));
+        break;
+      default:
+        names = [nodeDevice(entry.node)];
+    }
+    const one = new Set(names);
+    return one.size === 1 ? this.deviceColours.get(names[0]) : undefined;
   }
 
   private _link(
@@ -347,6 +408,12 @@ export class ReportTree {
 
 const FIND_ORDER = { variable: 0, op: 1, scope: 2 } as const;
 
+/** Position of `name` in `order`; names not in it after all that are. */
+function rank(order: string[], name: string): number {
+  const at = order.indexOf(name);
+  return at < 0 ? order.length : at;
+}
+
 function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
   return {
     kind: 'scope',
@@ -418,7 +485,7 @@ export function deviceColours(nodes: readonly GraphNode[]): Map<string, string> 
   const names = new Set<string>();
   for (const node of nodes) {
     if (node.kind !== 'scope') {
-      const name = device(node.device || node.device_requested);
+      const name = nodeDevice(node);
       if (name) {
         names.add(name);
       }

@@ -88,8 +88,26 @@ export function scopeFacts(s: ScopeNode): string {
   ].join(' · ');
 }
 
+/** A scope's device mix: a small stacked bar (shown when anything is placed) and a chip
+ * per placed device, each in that device's colour. */
 export function scopeDevices(tree: ReportTree, s: ScopeNode): HTMLElement[] {
-  return Object.entries(s.devices)
-    .filter(([name]) => name)
-    .map(([name, n]) => deviceChip(tree, name, `${name}: ${n}`));
+  const mix = tree.deviceMix(s);
+  if (!mix.some(share => share.device)) {
+    return [];
+  }
+  const total = mix.reduce((sum, share) => sum + share.count, 0);
+  const title = mix
+    .map(share => `${share.device || 'not placed'}: ${share.count}`)
+    .join(' · ');
+  const bar = h('span', { class: 'jp-Scope-mix', title, role: 'img', 'aria-label': `devices: ${title}` });
+  for (const share of mix) {
+    const part = h('span', { class: 'jp-Scope-mixPart', 'data-device': share.device });
+    part.style.width = `${(100 * share.count) / total}%`;
+    part.style.background = share.colour;
+    bar.append(part);
+  }
+  const chips = mix
+    .filter(share => share.device)
+    .map(share => deviceChip(tree, share.device, `${share.device}: ${share.count} of ${total}`));
+  return [bar, ...chips];
 }

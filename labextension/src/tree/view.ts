@@ -1,7 +1,7 @@
 /**
- * The tree view: summary header, diagnostics, search, a virtual list of rows and the
- * details pane. It serves the widget, the lab output renderer, the Scopes panel and the
- * standalone HTML page. Only the rows in sight have DOM nodes, so a report of 100,000
+ * The tree view: summary header, diagnostics, search, device filter, a virtual list of
+ * rows and the details pane. It serves the widget, the lab output renderer, the Scopes
+ * panel and the standalone HTML page. Only the rows in sight have DOM nodes, so a report of 100,000
  * ops costs what its visible rows cost.
  */
 
@@ -52,6 +52,10 @@ export class TreeView {
       'aria-label': 'Search names'
     }) as HTMLInputElement;
     this._search.addEventListener('input', () => this._setQuery(this._search.value));
+    this._deviceSelect.addEventListener('change', () => this._setDevice(this._deviceSelect.value));
+    this._byDevice.addEventListener('click', () =>
+      this.colourByDevice(this._byDevice.getAttribute('aria-pressed') !== 'true')
+    );
     const expand = h('button', { class: 'jp-Scope-button', type: 'button' }, 'Expand all');
     expand.addEventListener('click', () => this.expandAll());
     const collapse = h('button', { class: 'jp-Scope-button', type: 'button' }, 'Collapse all');
@@ -72,7 +76,16 @@ export class TreeView {
         'div',
         { class: 'jp-Scope-header' },
         this._summary,
-        h('div', { class: 'jp-Scope-toolbar' }, this._search, this._count, expand, collapse)
+        h(
+          'div',
+          { class: 'jp-Scope-toolbar' },
+          this._search,
+          this._deviceSelect,
+          this._count,
+          this._byDevice,
+          expand,
+          collapse
+        )
       ),
       this._diagnostics,
       h('div', { class: 'jp-Scope-body' }, this._list, this._details)
@@ -106,6 +119,7 @@ export class TreeView {
     const selected = this._selected && this._tree.get(this._selected.key);
     this._selected = selected ?? null;
     this._renderHeader();
+    this._renderDevices();
     this._refilter();
     this._renderDetails();
   }
@@ -120,6 +134,18 @@ export class TreeView {
   search(query: string): void {
     this._search.value = query;
     this._setQuery(query);
+  }
+
+  /** Keep only what is on this device (short name, e.g. `GPU:0`); `''` shows all. */
+  showDevice(name: string): void {
+    this._deviceSelect.value = name;
+    this._setDevice(this._deviceSelect.value);
+  }
+
+  /** Tint each row with the colour of the one device it is on. */
+  colourByDevice(on: boolean): void {
+    this._byDevice.setAttribute('aria-pressed', String(on));
+    this.node.classList.toggle('jp-mod-byDevice', on);
   }
 
   expandAll(): void {
@@ -155,6 +181,7 @@ export class TreeView {
     }
     if (this._shown && entries.some(e => !this._shown!.has(e))) {
       this.search('');
+      this.showDevice('');
     }
     for (const entry of entries) {
       for (const above of this._tree.ancestors(entry)) {
@@ -186,16 +213,27 @@ export class TreeView {
     this._refilter();
   }
 
+  private _setDevice(name: string): void {
+    this._device = name;
+    this._collapsedInSearch.clear();
+    this._refilter();
+  }
+
   private _refilter(): void {
     if (!this._tree) {
       return;
     }
-    this._shown = this._tree.filter(nameTest(this._query, this._pattern));
+    this._shown = this._tree.filter(nameTest(this._query, this._pattern), this._device);
     this._layout();
   }
 
+  /** Searching or filtering by device: everything that matches starts open. */
+  private _searching(): boolean {
+    return this._query.trim() !== '' || this._device !== '';
+  }
+
   private _isOpen = (entry: Entry): boolean => {
-    if (this._query.trim()) {
+    if (this._searching()) {
       return !this._collapsedInSearch.has(entry.key);
     }
     return this._expanded.has(entry.key);
@@ -208,11 +246,12 @@ export class TreeView {
     }
     this._rows = this._tree.rows(this._isOpen, this._shown);
     this._canvas.style.height = `${this._rows.length * ROW_HEIGHT}px`;
-    const searching = this._query.trim() !== '' || this._pattern !== null;
+    const searching = this._searching() || this._pattern !== null;
     this._count.textContent = searching ? `${this._rows.length} shown` : '';
     if (!this._rows.length) {
+      const hint = this._device ? `Nothing matches on ${this._device}.` : 'No names match.';
       this._canvas.replaceChildren(
-        h('div', { class: 'jp-Scope-hint' }, searching ? 'No names match.' : 'Nothing recorded.')
+        h('div', { class: 'jp-Scope-hint' }, searching ? hint : 'Nothing recorded.')
       );
       return;
     }
@@ -259,6 +298,10 @@ export class TreeView {
     });
     el.style.top = `${index * ROW_HEIGHT}px`;
     el.style.paddingLeft = `${4 + depth * 16}px`;
+    const colour = tree.entryColour(entry);
+    if (colour) {
+      el.style.setProperty('--jp-Scope-row-colour', colour);
+    }
     append(
       el,
       h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),
@@ -367,7 +410,7 @@ export class TreeView {
   }
 
   private _toggle(entry: Entry): void {
-    if (this._query.trim()) {
+    if (this._searching()) {
       if (!this._collapsedInSearch.delete(entry.key)) {
         this._collapsedInSearch.add(entry.key);
       }
@@ -405,6 +448,20 @@ export class TreeView {
         : null
     );
     this._diagnostics.replaceChildren(...diagnostics.map(d => this._diagnostic(d)));
+  }
+
+  /** The device filter's choices: the report's devices; hidden when it has none. */
+  private _renderDevices(): void {
+    const devices = this._tree!.devices;
+    const keep = devices.includes(this._device) ? this._device : '';
+    this._deviceSelect.replaceChildren(
+      h('option', { value: '' }, 'All devices'),
+      ...devices.map(name => h('option', { value: name }, name))
+    );
+    this._deviceSelect.value = keep;
+    this._device = keep;
+    this._deviceSelect.hidden = devices.length === 0;
+    this._byDevice.hidden = devices.length === 0;
   }
 
   private _diagnostic(d: Diagnostic): HTMLElement {
@@ -450,10 +507,21 @@ export class TreeView {
   private _collapsedInSearch = new Set<string>();
   private _selected: Entry | null = null;
   private _query = '';
+  /** The device filter: a short device name, `''` for all. */
+  private _device = '';
   private _pattern: RegExp | null = null;
   private _frame = 0;
   private readonly _search: HTMLInputElement;
   private readonly _count = h('span', { class: 'jp-Scope-count' });
+  private readonly _deviceSelect = h(
+    'select',
+    { class: 'jp-Scope-select', 'aria-label': 'Show only what is on a device', title: 'Show only what is on a device' }
+  ) as HTMLSelectElement;
+  private readonly _byDevice = h(
+    'button',
+    { class: 'jp-Scope-button', type: 'button', 'aria-pressed': 'false', title: 'Tint rows by their device' },
+    'Colour by device'
+  );
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
   private readonly _details = h('div', { class: 'jp-Scope-detailsPane' });
