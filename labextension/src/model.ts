@@ -35,6 +35,7 @@ export interface SearchHit {
 
 /** How many hits a search across reports returns at most. */
 const SEARCH_LIMIT = 200;
+const KIND_ORDER: Record<SearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
 
 export class ReportsModel implements IScopeReports {
   get changed(): Signal<this, void> {
@@ -62,7 +63,10 @@ export class ReportsModel implements IScopeReports {
     this._refresh();
   }
 
-  /** Nodes of every report whose name contains `query` (case-insensitive), newest report first. */
+  /**
+   * Nodes of every report whose name contains `query` (case-insensitive): variables first
+   * (where a name is created, where reused), then scopes, then ops; newest report first.
+   */
   search(query: string): SearchHit[] {
     const needle = query.trim().toLowerCase();
     const hits: SearchHit[] = [];
@@ -78,13 +82,11 @@ export class ReportsModel implements IScopeReports {
             name: node.name,
             variable: node.kind === 'variable' ? node : null
           });
-          if (hits.length >= SEARCH_LIMIT) {
-            return hits;
-          }
         }
       }
     }
-    return hits;
+    // A stable sort keeps the newest report first within each kind.
+    return hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]).slice(0, SEARCH_LIMIT);
   }
 
   dispose(): void {

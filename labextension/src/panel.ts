@@ -94,6 +94,11 @@ export class ScopePanel extends Widget {
   }
 
   private _renderList(): void {
+    // Hidden (also briefly while the theme changes), the model lets go of the notebook:
+    // drawing its empty list would lose the selected report.
+    if (!this.isVisible) {
+      return;
+    }
     const reports = this._model.reports;
     if (!reports.some(r => r.key === this._selectedKey)) {
       this._selectedKey = reports[0]?.key ?? null;

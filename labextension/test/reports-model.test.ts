@@ -116,4 +116,19 @@ describe('ReportsModel', () => {
     expect(hits[0].variable?.sites.map(s => s.kind)).toEqual(['create', 'reuse']);
     expect(model.search(' ')).toEqual([]);
   });
+
+  it('lists variables before scopes and ops, newest report first within each', () => {
+    const a = new FakeCell('a', 1);
+    a.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 1) } }];
+    const b = new FakeCell('b', 2);
+    b.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 2) } }];
+    const model = new ReportsModel();
+    model.setNotebook(notebook(a, b).model);
+    const hits = model.search('conv1');
+    const ranks = hits.map(h => ['variable', 'scope', 'op'].indexOf(h.kind));
+    expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+    expect(ranks.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(ranks).toContain(1);
+    expect(hits.slice(0, 4).map(h => h.report.key)).toEqual(['b/0', 'b/0', 'a/0', 'a/0']);
+  });
 });
