@@ -1,0 +1,239 @@
+"""The Scopes sidebar panel in a real JupyterLab and Chromium: list, tree, search, jump,
+export, and a reopened notebook with no kernel."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.lab import (
+    SHARING_CELL,
+    command,
+    kernel_eval,
+    run_all,
+    set_theme,
+    write_notebook,
+)
+
+pytestmark = pytest.mark.browser
+
+PANEL = "#jp-scope-panel"
+TAB = '.jp-SideBar [data-id="jp-scope-panel"]'
+REPORTS = f"{PANEL} .jp-Scope-reportList > .jp-Scope-report"
+WORKSPACE = "scopes-panel-test"
+
+# A second report in a fresh graph, with a name the first report has too.
+TOWER_CELL = '''\
+%%scopes tower --graph
+with tf.compat.v1.variable_scope("tower"):
+    with tf.compat.v1.variable_scope("conv1"):
+        w = tf.compat.v1.get_variable("weights", [3, 3, 1, 8])
+with tf.compat.v1.variable_scope("tower", reuse=True):
+    with tf.compat.v1.variable_scope("conv1"):
+        w2 = tf.compat.v1.get_variable("weights", [3, 3, 1, 8])
+'''
+# Makes the notebook taller than the window, so a jump to the first cell must scroll.
+LONG_CELL = 'print("\\n".join(f"line {i}" for i in range(120)))'
+CELLS = ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL, LONG_CELL]
+
+# The kernel's reports by name: what the panel's counts line should say, and the document.
+KERNEL_REPORTS = """\
+import json, jupyter_scope
+from jupyter_scope.report.fmt import count
+out = {}
+for r in jupyter_scope.reports:
+    s = r.summary()
+    out[r.meta["name"]] = {
+        "counts": f"{s['created']} created · {s['reused']} reused · {s['ops']} ops · "
+                  f"{count(s['params'])} params",
+        "document": r.to_dict(),
+    }
+print(json.dumps(out))
+"""
+
+
+def report_items(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        REPORTS,
+        """els => els.map(e => ({
+          cell: e.querySelector('.jp-Scope-reportCell').textContent,
+          name: e.querySelector('.jp-Scope-reportName')?.textContent ?? null,
+          counts: e.querySelector('.jp-Scope-reportCounts').textContent,
+          selected: e.classList.contains('jp-mod-selected'),
+        }))""",
+    )
+
+
+def tree_names(page) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{PANEL} .jp-Scope-tree .jp-Scope-row",
+        "els => els.map(e => e.dataset.name).filter(Boolean)",  # op groups have no name
+    )
+
+
+IN_VIEW = """i => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const cell = nb.widgets[i].node.getBoundingClientRect();
+  const view = nb.outerNode.getBoundingClientRect();
+  return cell.top < view.bottom && cell.bottom > view.top;
+}"""
+
+
+def ids(document: dict) -> tuple[set, set]:
+    graph = document["graph"]
+    return (
+        {n["id"] for n in graph["nodes"]},
+        {(e["source"], e["target"], e.get("kind")) for e in graph["edges"]},
+    )
+
+
+def open_in_workspace(page, lab, path: str = "") -> None:
+    """Open JupyterLab in this test's own workspace, so the notebook it leaves open (with
+    no kernel) is not restored by the other tests, which use the default workspace."""
+    page.goto(lab.url(f"lab/workspaces/{WORKSPACE}{path and '/' + path}") + "&reset")
+    page.wait_for_function("() => window.jupyterapp?.shell?.isAttached", timeout=60_000)
+
+
+def open_panel(page) -> None:
+    page.locator(TAB).click()
+    page.locator(PANEL).wait_for(state="visible")
+
+
+def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tmp_path) -> None:
+    write_notebook(lab.root / "panel.ipynb", CELLS)
+    open_in_workspace(page, lab, "tree/panel.ipynb")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
+        "?.connectionStatus === 'connected'",
+        timeout=60_000,
+    )
+    run_all(page, 2)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle'",
+        timeout=60_000,
+    )
+    kernel = json.loads(kernel_eval(page, KERNEL_REPORTS))
+    assert set(kernel) == {"filters", "tower"}
+
+    # The palette has the command; the left-area tab opens the panel.
+    assert page.evaluate(
+        "() => window.jupyterapp.commands.label('jupyter-scope:show-panel')"
+    ) == "Scopes: show panel"
+    open_panel(page)
+
+    # Newest first, with the kernel's counts.
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
+    items = report_items(page)
+    assert [(i["cell"], i["name"]) for i in items] == [("In [3]", "tower"), ("In [2]", "filters")]
+    assert [i["counts"] for i in items] == [kernel["tower"]["counts"], kernel["filters"]["counts"]]
+    assert items[0]["selected"]  # the newest is shown at first
+    assert "tower/conv1/weights" in tree_names(page)
+
+    # Select the older report and expand a scope of its tree.
+    page.locator(REPORTS).nth(1).click()
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{REPORTS}')[1].classList.contains('jp-mod-selected')"
+    )
+    tree = page.locator(f"{PANEL} .jp-Scope-root")
+    assert "4 variables (4 created, 4 reused)" in tree.locator(".jp-Scope-summaryLine").inner_text()
+    tree.get_by_role("button", name="Collapse all").click()
+    assert tree_names(page) == ["image_filters"]
+    scope = tree.locator('.jp-Scope-scope[data-name="image_filters"]')
+    assert scope.get_attribute("aria-expanded") == "false"
+    scope.locator(".jp-Scope-caret").click()
+    assert scope.get_attribute("aria-expanded") == "true"
+    assert {"image_filters/conv1", "image_filters/conv2"} <= set(tree_names(page))
+
+    # Search in the tree.
+    tree.locator(".jp-Scope-search").fill("biases")
+    names = tree_names(page)
+    assert {"image_filters/conv1/biases", "image_filters/conv2/biases"} <= set(names)
+    assert not [n for n in names if "weights" in n]
+    tree.locator(".jp-Scope-search").fill("")
+
+    # Search across all reports: where is conv1/weights created, where reused.
+    page.locator(f"{PANEL} .jp-Scope-panelSearch").fill("conv1/weights")
+    hits = page.locator(f"{PANEL} .jp-Scope-hit")
+    hits.first.wait_for()
+    texts = hits.all_inner_texts()
+    # The two variables first, newest report first; then the scopes and ops of that name.
+    assert texts[0].startswith("tower/conv1/weights\nIn [3] · created, reused ×1 · create In [3]:")
+    assert texts[1].startswith("image_filters/conv1/weights\nIn [2] · created, reused ×1 · create")
+    assert not [t for t in texts[2:] if "created" in t], texts
+    assert all("conv1/weights" in t.splitlines()[0] for t in texts)
+    page.screenshot(path=artifacts / "panel-search.png")
+    page.locator(f"{PANEL} .jp-Scope-panelSearch").fill("")
+
+    # Clicking a report scrolls to its cell and selects it.
+    page.evaluate(
+        """() => { const nb = window.jupyterapp.shell.currentWidget.content;
+                   nb.activeCellIndex = 3; nb.outerNode.scrollTop = nb.outerNode.scrollHeight; }"""
+    )
+    page.wait_for_function(f"i => !({IN_VIEW})(i)", arg=1)
+    page.locator(REPORTS).nth(1).click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 1"
+    )
+    page.wait_for_function(IN_VIEW, arg=1)
+
+    # Export JSON from the panel: the kernel's document.
+    with page.expect_download() as download:
+        page.locator(f'{PANEL} .jp-Scope-exports button[data-format="json"]').click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "scopes-filters.json"
+    exported = json.loads(path.read_text())
+    assert ids(exported) == ids(kernel["filters"]["document"])
+    assert exported == kernel["filters"]["document"]
+
+    # Screenshots of the panel in both themes.
+    page.screenshot(path=artifacts / "panel-light.png")
+    page.locator(PANEL).screenshot(path=artifacts / "panel-only-light.png")
+    set_theme(page, "JupyterLab Dark")
+    assert [i["selected"] for i in report_items(page)] == [False, True]  # kept through the switch
+    page.screenshot(path=artifacts / "panel-dark.png")
+    page.locator(PANEL).screenshot(path=artifacts / "panel-only-dark.png")
+    set_theme(page, "JupyterLab Light")
+
+    # Save, shut the kernel down, and reopen in a fresh page with no kernel.
+    command(page, "docmanager:save")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+    )
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    assert lab.api("kernels") == []
+    open_in_workspace(page, lab)
+    page.evaluate(
+        """() => window.jupyterapp.restored.then(() => window.jupyterapp.commands.execute(
+             'docmanager:open', { path: 'panel.ipynb', factory: 'Notebook',
+                                  kernelPreference: { shouldStart: false, canStart: false } }))"""
+    )
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+
+    # The outputs show the trees from the saved JSON, not an error.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-OutputArea .jp-Scope-static .jp-Scope-row')"
+        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-root').length === 2",
+        timeout=60_000,
+    )
+    outputs = page.locator(".jp-OutputArea .jp-Scope-output")
+    assert outputs.count() == 2
+    for i in range(2):
+        output = outputs.nth(i)
+        assert output.locator(".jp-Scope-root:visible").count() == 1
+        assert output.locator(".jp-Scope-root.jp-Scope-static").is_visible()
+    assert outputs.nth(0).locator('.jp-Scope-row[data-name="image_filters"]').count() == 1
+    assert outputs.nth(1).locator('.jp-Scope-row[data-name="tower"]').count() == 1
+    assert page.locator(".jp-OutputArea-output:visible", has_text="Error").count() == 0
+
+    open_panel(page)
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
+    items = report_items(page)
+    assert [(i["cell"], i["name"]) for i in items] == [("In [3]", "tower"), ("In [2]", "filters")]
+    assert [i["counts"] for i in items] == [kernel["tower"]["counts"], kernel["filters"]["counts"]]
+    assert "tower/conv1/weights" in tree_names(page)
+    assert lab.api("kernels") == []
+    page.locator(PANEL).screenshot(path=artifacts / "panel-reopened.png")
