@@ -7,13 +7,8 @@ with what TF itself says, to compare with the report.
 
 from __future__ import annotations
 
-from pathlib import Path
+from make_notebooks import code, md, write
 
-import nbformat
-from make_notebooks import code, md
-from nbformat.v4 import new_notebook
-
-HERE = Path(__file__).parent
 FILENAME = "device_placement.ipynb"
 
 CELLS = [
@@ -155,18 +150,7 @@ a `MirroredStrategy()` without arguments mirrors each variable on every GPU.
 
 
 def main() -> None:
-    notebook = new_notebook(
-        cells=CELLS,
-        metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-            "language_info": {"name": "python"},
-        },
-    )
-    for i, cell in enumerate(notebook.cells):
-        cell.id = f"device-placement-{i}"
-    nbformat.validate(notebook)
-    nbformat.write(notebook, HERE / FILENAME)
-
+    write(FILENAME, CELLS)
 
 if __name__ == "__main__":
     main()

@@ -469,19 +469,24 @@ NOTEBOOKS = {
 }
 
 
+def write(filename: str, cells: list) -> None:
+    """Write one notebook beside this file, with stable cell ids (clean diffs)."""
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
+    for i, cell in enumerate(notebook.cells):
+        cell.id = f"{Path(filename).stem}-{i}"
+    nbformat.validate(notebook)
+    nbformat.write(notebook, HERE / filename)
+
+
 def main() -> None:
     for filename, cells in NOTEBOOKS.items():
-        notebook = new_notebook(
-            cells=cells,
-            metadata={
-                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                "language_info": {"name": "python"},
-            },
-        )
-        for i, cell in enumerate(notebook.cells):
-            cell.id = f"{Path(filename).stem}-{i}"
-        nbformat.validate(notebook)
-        nbformat.write(notebook, HERE / filename)
+        write(filename, cells)
 
 
 if __name__ == "__main__":
