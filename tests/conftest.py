@@ -29,6 +29,20 @@ def graph(tf):
         yield g
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright: one for the session, as Playwright's sync
+    API runs one event loop per thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
 def by_name(report, name: str) -> dict:
     """The one variable of a report with this name."""
     found = [v for v in report.variables if v["name"] == name]

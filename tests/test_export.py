@@ -241,26 +241,20 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
 # -- the standalone HTML page in a real browser --------------------------------------------
 
 @pytest.fixture
-def browser_page():
+def browser_page(browser):
     """A Chromium page that is offline and records requests, script errors and dialogs."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
     try:
         html_page.check()
     except io.ExportError as exc:
         pytest.skip(str(exc))
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(offline=True).new_page()
-        page.events = {"requests": [], "errors": [], "dialogs": []}
-        page.on("request", lambda r: page.events["requests"].append(r.url))
-        page.on("pageerror", lambda e: page.events["errors"].append(str(e)))
-        page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
-        yield page
-        browser.close()
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.events = {"requests": [], "errors": [], "dialogs": []}
+    page.on("request", lambda r: page.events["requests"].append(r.url))
+    page.on("pageerror", lambda e: page.events["errors"].append(str(e)))
+    page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
+    yield page
+    context.close()
 
 
 def shown_names(page) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.lab import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, Lab, start_lab
+from tests.browser.lab import ARTIFACTS, ROOT, Lab, start_lab
 
 
 @pytest.fixture(scope="session")
@@ -18,16 +18,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     yield server
     server.process.terminate()
     server.process.wait(timeout=30)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
