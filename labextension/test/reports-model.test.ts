@@ -101,13 +101,19 @@ describe('ReportsModel', () => {
     expect(model.reports).toHaveLength(0);
   });
 
-  it('searches names across every report', () => {
+  /** A notebook of two cells, each with one report (cell b newer). */
+  const twoReports = (): ReportsModel => {
     const a = new FakeCell('a', 1);
     a.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 1) } }];
     const b = new FakeCell('b', 2);
     b.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 2) } }];
     const model = new ReportsModel();
     model.setNotebook(notebook(a, b).model);
+    return model;
+  };
+
+  it('searches names across every report', () => {
+    const model = twoReports();
     const hits = model.search('conv1/WEIGHTS');
     expect(hits.map(h => [h.report.key, h.kind, h.name])).toEqual([
       ['b/0', 'variable', 'image_filters/conv1/weights'],
@@ -118,12 +124,7 @@ describe('ReportsModel', () => {
   });
 
   it('lists variables before scopes and ops, newest report first within each', () => {
-    const a = new FakeCell('a', 1);
-    a.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 1) } }];
-    const b = new FakeCell('b', 2);
-    b.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 2) } }];
-    const model = new ReportsModel();
-    model.setNotebook(notebook(a, b).model);
+    const model = twoReports();
     const hits = model.search('conv1');
     const ranks = hits.map(h => ['variable', 'scope', 'op'].indexOf(h.kind));
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
