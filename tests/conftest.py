@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -52,3 +55,48 @@ def by_name(report, name: str) -> dict:
 
 def codes(report) -> list[str]:
     return [d["code"] for d in report.diagnostics]
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A Chromium page that is offline and records requests, script errors and dialogs."""
+    from jupyter_scope.report import io
+    from jupyter_scope.report.formats import html_page
+
+    try:
+        html_page.check()
+    except io.ExportError as exc:
+        pytest.skip(str(exc))
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.events = {"requests": [], "errors": [], "dialogs": []}
+    page.on("request", lambda r: page.events["requests"].append(r.url))
+    page.on("pageerror", lambda e: page.events["errors"].append(str(e)))
+    page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
+    yield page
+    context.close()
+
+
+def shown_names(page) -> list[str]:
+    """The names of the rows a scope tree shows."""
+    return page.eval_on_selector_all(
+        ".jp-Scope-row[data-name]", "rows => rows.map(r => r.dataset.name)"
+    )
+
+
+def read_graphml(path: Path) -> dict[str, Any]:
+    """A GraphML export read by networkx, with its JSON-encoded attributes decoded:
+    `{"graph": {...}, "nodes": {id: {...}}, "edges": {(source, target): {...}}}`."""
+    import networkx as nx
+
+    loaded = nx.read_graphml(path)
+    encoded = {"meta", "diagnostics", *loaded.graph["json_attributes"].split(",")}
+
+    def decode(data: dict) -> dict:
+        return {k: json.loads(v) if k in encoded else v for k, v in data.items()}
+
+    return {
+        "graph": decode(loaded.graph),
+        "nodes": {n: decode(d) for n, d in loaded.nodes(data=True)},
+        "edges": {(u, v): decode(d) for u, v, d in loaded.edges(data=True)},
+    }

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import networkx as nx
 import pytest
+from conftest import read_graphml, shown_names
 from report_factory import EVIL, hostile_report, sample_report, tower_report, unwritable_dir
 
 from jupyter_scope import ScopeReport
@@ -38,15 +38,14 @@ def test_json_round_trip(report, tmp_path):
 
 def test_graphml_loads_in_networkx_with_typed_attributes(report, tmp_path):
     path = report.export(tmp_path / "r.graphml")
-    loaded = nx.read_graphml(path)
-    encoded = set(loaded.graph["json_attributes"].split(","))
-    assert json.loads(loaded.graph["meta"]) == report.meta
-    assert json.loads(loaded.graph["diagnostics"]) == report.diagnostics
-    assert set(loaded.nodes) == set(report.graph.nodes)
-    for node, data in report.graph.nodes(data=True):
-        read = {k: json.loads(v) if k in encoded else v for k, v in loaded.nodes[node].items()}
-        assert read == {k: v for k, v in data.items() if v is not None}
-    assert {(u, v, d["kind"]) for u, v, d in loaded.edges(data=True)} == set(
+    loaded = read_graphml(path)
+    assert loaded["graph"]["meta"] == report.meta
+    assert loaded["graph"]["diagnostics"] == report.diagnostics
+    assert loaded["nodes"] == {
+        node: {k: v for k, v in data.items() if v is not None}
+        for node, data in report.graph.nodes(data=True)
+    }
+    assert {(u, v, d["kind"]) for (u, v), d in loaded["edges"].items()} == set(
         report.graph.edges(data="kind")
     )
     text = path.read_text(encoding="utf-8")
@@ -239,29 +238,6 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
 
 
 # -- the standalone HTML page in a real browser --------------------------------------------
-
-@pytest.fixture
-def browser_page(browser):
-    """A Chromium page that is offline and records requests, script errors and dialogs."""
-    try:
-        html_page.check()
-    except io.ExportError as exc:
-        pytest.skip(str(exc))
-    context = browser.new_context(offline=True)
-    page = context.new_page()
-    page.events = {"requests": [], "errors": [], "dialogs": []}
-    page.on("request", lambda r: page.events["requests"].append(r.url))
-    page.on("pageerror", lambda e: page.events["errors"].append(str(e)))
-    page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
-    yield page
-    context.close()
-
-
-def shown_names(page) -> list[str]:
-    return page.eval_on_selector_all(
-        ".jp-Scope-row[data-name]", "rows => rows.map(r => r.dataset.name)"
-    )
-
 
 @pytest.mark.browser
 def test_html_page_shows_the_tree_and_searches_offline(browser_page, tmp_path):

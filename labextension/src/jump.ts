@@ -36,7 +36,10 @@ export async function showSite(panel: NotebookPanel, site: Site): Promise<boolea
     return false;
   }
   if (site.line !== null && cell.editor) {
-    const position = { line: Math.max(0, site.line - 1), column: 0 };
+    const line = Math.max(0, site.line - 1);
+    // At the call, past the indentation.
+    const text = cell.model.sharedModel.getSource().split('\n')[line] ?? '';
+    const position = { line, column: text.length - text.trimStart().length };
     notebook.mode = 'edit';
     cell.editor.setCursorPosition(position);
     cell.editor.revealPosition(position);

@@ -12,6 +12,7 @@ import { showCell, showSite } from './jump';
 import type { NotebookReport, ReportsModel, SearchHit } from './model';
 import { h } from './tree/dom';
 import { count } from './tree/format';
+import type { ReportDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 export const scopesIcon = new LabIcon({
@@ -53,8 +54,11 @@ export class ScopePanel extends Widget {
     _tracker.currentChanged.connect(this._follow, this);
   }
 
+  /** The report the user picked; until they pick one, or while it is gone (its cell runs
+   * again), the newest. */
   get selected(): NotebookReport | null {
-    return this._model.reports.find(r => r.key === this._selectedKey) ?? null;
+    const reports = this._model.reports;
+    return reports.find(r => r.key === this._selectedKey) ?? reports[0] ?? null;
   }
 
   /** Download the selected report; false when no report is selected. */
@@ -94,16 +98,13 @@ export class ScopePanel extends Widget {
   }
 
   private _renderList(): void {
-    // Hidden (also briefly while the theme changes), the model lets go of the notebook:
-    // drawing its empty list would lose the selected report.
+    // Hidden (also briefly while the theme changes), the panel does no work: the model has
+    // let go of the notebook, and showing the panel again reads it afresh.
     if (!this.isVisible) {
       return;
     }
     const reports = this._model.reports;
-    if (!reports.some(r => r.key === this._selectedKey)) {
-      this._selectedKey = reports[0]?.key ?? null;
-      this._shownKey = null;
-    }
+    const selected = this.selected;
     const query = this._search.value;
     if (query.trim()) {
       const hits = this._model.search(query);
@@ -113,32 +114,33 @@ export class ScopePanel extends Widget {
       );
     } else {
       this._list.replaceChildren(
-        ...reports.map(report => this._reportItem(report)),
+        ...reports.map(report => this._reportItem(report, report === selected)),
         ...(reports.length
           ? []
           : [h('div', { class: 'jp-Scope-hint' }, 'No scope reports in this notebook yet: run a %%scopes cell.')])
       );
     }
-    this._exports.hidden = !this.selected;
+    this._exports.hidden = !selected;
     this._showSelected();
   }
 
   private _showSelected(): void {
     const report = this.selected;
     this._tree.node.hidden = !report;
-    if (report && report.key !== this._shownKey) {
-      this._tree.setDocument(report.document);
+    if (report && report.document !== this._shownDocument) {
+      this._tree.setDocument(report.document, { another: report.key !== this._shownKey });
       this._shownKey = report.key;
+      this._shownDocument = report.document;
     }
   }
 
-  private _reportItem(report: NotebookReport): HTMLElement {
+  private _reportItem(report: NotebookReport, selected: boolean): HTMLElement {
     const s = report.summary;
     const cell = report.executionCount === null ? 'In [ ]' : `In [${report.executionCount}]`;
     const item = h(
       'div',
       {
-        class: `jp-Scope-report${report.key === this._selectedKey ? ' jp-mod-selected' : ''}`,
+        class: `jp-Scope-report${selected ? ' jp-mod-selected' : ''}`,
         role: 'button',
         tabindex: '0',
         'data-key': report.key
@@ -219,4 +221,5 @@ export class ScopePanel extends Widget {
   private _notebookPanel: NotebookPanel | null = null;
   private _selectedKey: string | null = null;
   private _shownKey: string | null = null;
+  private _shownDocument: ReportDocument | null = null;
 }

@@ -124,6 +124,11 @@ KERNEL_EVAL = """async (code) => {
 
 def open_notebook(page, lab: Lab, name: str) -> None:
     page.goto(lab.url(f"lab/tree/{name}") + "&reset")  # a fresh workspace: no earlier test's tabs
+    wait_for_kernel(page)
+
+
+def wait_for_kernel(page) -> None:
+    """Wait until the current notebook shows its cells and its kernel is connected."""
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"

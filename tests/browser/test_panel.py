@@ -4,15 +4,19 @@ export, and a reopened notebook with no kernel."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from conftest import read_graphml, shown_names
 
+from jupyter_scope.report.model import MIME_TYPE
 from tests.browser.lab import (
     SHARING_CELL,
     command,
     kernel_eval,
     run_all,
     set_theme,
+    wait_for_kernel,
     write_notebook,
 )
 
@@ -88,10 +92,10 @@ def ids(document: dict) -> tuple[set, set]:
     )
 
 
-def open_in_workspace(page, lab, path: str = "") -> None:
-    """Open JupyterLab in this test's own workspace, so the notebook it leaves open (with
+def open_in_workspace(page, lab, workspace: str, path: str = "") -> None:
+    """Open JupyterLab in a test's own workspace, so the notebook it leaves open (with
     no kernel) is not restored by the other tests, which use the default workspace."""
-    page.goto(lab.url(f"lab/workspaces/{WORKSPACE}{path and '/' + path}") + "&reset")
+    page.goto(lab.url(f"lab/workspaces/{workspace}{path and '/' + path}") + "&reset")
     page.wait_for_function("() => window.jupyterapp?.shell?.isAttached", timeout=60_000)
 
 
@@ -102,13 +106,8 @@ def open_panel(page) -> None:
 
 def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tmp_path) -> None:
     write_notebook(lab.root / "panel.ipynb", CELLS)
-    open_in_workspace(page, lab, "tree/panel.ipynb")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
-        "?.connectionStatus === 'connected'",
-        timeout=60_000,
-    )
+    open_in_workspace(page, lab, WORKSPACE, "tree/panel.ipynb")
+    wait_for_kernel(page)
     run_all(page, 2)
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
@@ -139,6 +138,7 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     )
     tree = page.locator(f"{PANEL} .jp-Scope-root")
     assert "4 variables (4 created, 4 reused)" in tree.locator(".jp-Scope-summaryLine").inner_text()
+    assert "image_filters/conv1/weights" in tree_names(page)  # opened as the first one was
     tree.get_by_role("button", name="Collapse all").click()
     assert tree_names(page) == ["image_filters"]
     scope = tree.locator('.jp-Scope-scope[data-name="image_filters"]')
@@ -205,7 +205,7 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     )
     page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     assert lab.api("kernels") == []
-    open_in_workspace(page, lab)
+    open_in_workspace(page, lab, WORKSPACE)
     page.evaluate(
         """() => window.jupyterapp.restored.then(() => window.jupyterapp.commands.execute(
              'docmanager:open', { path: 'panel.ipynb', factory: 'Notebook',
@@ -237,3 +237,171 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     assert "tower/conv1/weights" in tree_names(page)
     assert lab.api("kernels") == []
     page.locator(PANEL).screenshot(path=artifacts / "panel-reopened.png")
+
+
+# -- live, hidden, site jumps, and the browser-made HTML and GraphML ------------------------
+
+LIVE_WORKSPACE = "scopes-live-test"
+DATA_SCRIPT = re.compile(r'<script type="application/json" id="jupyter-scope-data">(.*?)</script>')
+
+# Records what the kernel connection sends and receives, and when the panel lists a report.
+WATCH_KERNEL = """([mime, reports]) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const listed = () => document.querySelectorAll(reports).length;
+  const log = window.scopeLog = { sent: [], iopub: [], arrived: null, listed: null };
+  kernel.anyMessage.connect((_, { msg, direction }) => {
+    if (direction === 'send') {
+      log.sent.push({ id: msg.header.msg_id, type: msg.header.msg_type,
+                      code: msg.content.code ?? null });
+    } else if (msg.content.data?.[mime] && log.arrived === null) {
+      log.arrived = performance.now();  // off the socket, before JupyterLab handles it
+    }
+  });
+  kernel.iopubMessage.connect((_, msg) => log.iopub.push({
+    parent: msg.parent_header.msg_id, type: msg.header.msg_type,
+    state: msg.content.execution_state ?? null, report: Boolean(msg.content.data?.[mime]),
+    listed: listed() }));
+  const before = listed();
+  new MutationObserver(() => {
+    if (log.listed === null && listed() > before) log.listed = performance.now();
+  }).observe(document.querySelector('#jp-scope-panel .jp-Scope-reportList'), { childList: true });
+}"""
+
+# Where the notebook's cursor is: the active cell, its mode, and the line under the cursor.
+CURSOR = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const cell = nb.activeCell;
+  const { line, column } = cell.editor.getCursorPosition();
+  return { index: nb.activeCellIndex, mode: nb.mode, line,
+           text: cell.model.sharedModel.getSource().split('\\n')[line].slice(column),
+           focused: cell.editor.hasFocus() };
+}"""
+
+KERNEL_EXPORT = """\
+import jupyter_scope
+report = [r for r in jupyter_scope.reports if r.meta["name"] == "tower"][-1]
+for path in {paths!r}:
+    report.export(path)
+"""
+
+
+def run_cell(page, index: int) -> None:
+    page.evaluate(
+        "i => { const nb = window.jupyterapp.shell.currentWidget.content;"
+        " nb.deselectAll(); nb.activeCellIndex = i; }",
+        index,
+    )
+    command(page, "notebook:run-cell")
+
+
+def wait_idle_with_widgets(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-OutputArea .jp-Scope-widget .jp-Scope-row')"
+        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-widget').length"
+        " === n && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle'",
+        arg=n,
+        timeout=180_000,
+    )
+
+
+def without_data(html: str) -> tuple[str, dict]:
+    """A standalone page split into its text around the report data, and the data."""
+    match = DATA_SCRIPT.search(html)
+    return html[: match.start(1)] + html[match.end(1) :], json.loads(match[1])
+
+
+def test_panel_live_hidden_site_jumps_and_browser_exports(
+    lab, page, browser_page, artifacts, tmp_path
+) -> None:
+    write_notebook(lab.root / "live.ipynb", ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL])
+    open_in_workspace(page, lab, LIVE_WORKSPACE, "tree/live.ipynb")
+    wait_for_kernel(page)
+    open_panel(page)
+    page.locator(f"{PANEL} .jp-Scope-hint").wait_for()
+
+    # Hidden, the panel does no work: a report made meanwhile changes nothing in it...
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
+    page.locator(PANEL).wait_for(state="hidden")
+    page.evaluate(
+        """() => { window.scopeMutations = 0;
+          new MutationObserver(records => { window.scopeMutations += records.length; })
+            .observe(document.querySelector('#jp-scope-panel'), { subtree: true,
+                     childList: true, attributes: true, characterData: true }); }"""
+    )
+    run_cell(page, 0)
+    run_cell(page, 1)
+    wait_idle_with_widgets(page, 1)
+    assert page.evaluate("() => window.scopeMutations") == 0
+    # ...and shown again, it catches up.
+    open_panel(page)
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 1")
+    assert [(i["cell"], i["name"]) for i in report_items(page)] == [("In [2]", "filters")]
+
+    # Live: the report of a finished cell is listed as its output arrives, before the kernel
+    # is idle, and the panel sends the kernel nothing (no polling, no code).
+    page.evaluate(WATCH_KERNEL, [MIME_TYPE, REPORTS])
+    run_cell(page, 2)
+    wait_idle_with_widgets(page, 2)
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
+    log = page.evaluate("() => window.scopeLog")
+    executes = [m for m in log["sent"] if m["type"] == "execute_request"]
+    assert [m["code"] for m in executes] == [TOWER_CELL]
+    of_cell = [m for m in log["iopub"] if m["parent"] == executes[0]["id"]]
+    (output,) = [m for m in of_cell if m["report"]]
+    assert output["listed"] == 2  # listed while JupyterLab handles the output message
+    assert [m["listed"] for m in of_cell if m["state"] == "idle"] == [2]
+    latency = {"listed_ms_after_the_output_arrived": log["listed"] - log["arrived"]}
+    (artifacts / "panel-latency.json").write_text(json.dumps(latency))
+    items = report_items(page)
+    assert [(i["cell"], i["name"], i["selected"]) for i in items] == [
+        ("In [3]", "tower", True),  # nothing was picked, so the newest is shown
+        ("In [2]", "filters", False),
+    ]
+    assert "tower/conv1/weights" in tree_names(page)
+
+    # Clicking a site in the details jumps to that cell's line, cursor on the call.
+    page.locator(REPORTS).first.click()
+    page.locator(f'{PANEL} .jp-Scope-variable[data-name="tower/conv1/weights"]').click()
+    sites = page.locator(f"{PANEL} .jp-Scope-detailsPane .jp-Scope-site")
+    assert sites.all_inner_texts() == ["create at In [3]:4", "reuse at In [3]:7"]
+    for site, line, call in [(1, 6, "w2 = tf.compat.v1.get_variable"), (0, 3, "w = tf.compat.")]:
+        page.evaluate(
+            "() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+            " nb.mode = 'command'; nb.activeCellIndex = 0; }"
+        )
+        sites.nth(site).click()
+        page.wait_for_function(f"() => ({CURSOR})().mode === 'edit'")
+        cursor = page.evaluate(CURSOR)
+        assert (cursor["index"], cursor["line"], cursor["focused"]) == (2, line, True)
+        assert cursor["text"].startswith(call)
+        page.wait_for_function(IN_VIEW, arg=2)
+
+    # HTML and GraphML made in the browser, with the kernel's own exports beside them.
+    made = {}
+    for format in ("html", "graphml"):
+        with page.expect_download() as download:
+            page.locator(f'{PANEL} .jp-Scope-exports button[data-format="{format}"]').click()
+        made[format] = tmp_path / download.value.suggested_filename
+        download.value.save_as(made[format])
+    assert [p.name for p in made.values()] == ["scopes-tower.html", "scopes-tower.graphml"]
+    python = {f: tmp_path / f"python.{f}" for f in made}
+    assert kernel_eval(page, KERNEL_EXPORT.format(paths=[str(p) for p in python.values()])) == ""
+
+    # The same standalone page: the same bytes around the data, and the same data (Python
+    # and JavaScript may spell a number differently, e.g. `1e-05` and `0.00001`).
+    browser_html, browser_data = without_data(made["html"].read_text(encoding="utf-8"))
+    python_html, python_data = without_data(python["html"].read_text(encoding="utf-8"))
+    assert browser_html == python_html
+    assert browser_data == python_data
+    assert read_graphml(made["graphml"]) == read_graphml(python["graphml"])
+
+    # The browser-made page works offline: the tree, and its search.
+    browser_page.goto(made["html"].as_uri())
+    browser_page.wait_for_selector(".jp-Scope-row")
+    assert "tower/conv1/weights" in shown_names(browser_page)
+    browser_page.fill(".jp-Scope-search", "no such name")
+    browser_page.wait_for_function("!document.querySelector('.jp-Scope-row[data-name]')")
+    browser_page.fill(".jp-Scope-search", "weights")
+    browser_page.wait_for_selector('.jp-Scope-row[data-name="tower/conv1/weights"]')
+    assert browser_page.events == {"requests": [made["html"].as_uri()], "errors": [], "dialogs": []}

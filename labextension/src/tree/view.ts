@@ -104,11 +104,15 @@ export class TreeView {
     return entry && entry.kind !== 'group' ? entry.node.name : null;
   }
 
-  /** Show a report; expansion and selection carry over when names stay the same. */
-  setDocument(document: ReportDocument): void {
-    const first = this._tree === null;
+  /**
+   * Show a report. An update of the same report keeps what the user opened and selected
+   * (where the names stay); `another: true` opens a different report as if shown first.
+   */
+  setDocument(document: ReportDocument, { another = false } = {}): void {
+    const first = this._tree === null || another;
     this._tree = new ReportTree(document);
     if (first) {
+      this._selected = null;
       const withVariables = this._tree.scopeKeys(s => s.node.n_variables > 0);
       this._expanded = new Set(
         withVariables.length <= OPEN_AT_FIRST
