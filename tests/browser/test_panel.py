@@ -41,32 +41,48 @@ with tf.compat.v1.variable_scope("tower", reuse=True):
 LONG_CELL = 'print("\\n".join(f"line {i}" for i in range(120)))'
 CELLS = ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL, LONG_CELL]
 
-# The kernel's reports by name: what the panel's counts line should say, and the document.
+# The kernel's reports, newest first: how the panel should list each (cell, name, counts,
+# badges, time), and its document.
 KERNEL_REPORTS = """\
 import json, jupyter_scope
 from jupyter_scope.report.fmt import count
-out = {}
-for r in jupyter_scope.reports:
+out = []
+for r in reversed(jupyter_scope.reports):
     s = r.summary()
-    out[r.meta["name"]] = {
-        "counts": f"{s['created']} created · {s['reused']} reused · {s['ops']} ops · "
-                  f"{count(s['params'])} params",
-        "document": r.to_dict(),
-    }
+    badges = [f"{n} {word}{'s' if n > 1 else ''}"
+              for n, word in ((s["errors"], "error"), (s["warnings"], "warning")) if n]
+    listed = [f"In [{r.meta['cell']['execution_count']}]", r.meta["name"],
+              f"{s['created']} created · {s['reused']} reused · {s['ops']} ops · "
+              f"{count(s['params'])} params", badges, f"{r.meta['wall_time']:.2f} s"]
+    out.append({"listed": listed, "document": r.to_dict()})
 print(json.dumps(out))
 """
+
+
+def kernel_reports(page) -> tuple[list[list], dict[str, dict]]:
+    """The panel's lines the kernel expects, newest first, and the documents by name."""
+    reports = json.loads(kernel_eval(page, KERNEL_REPORTS))
+    return [r["listed"] for r in reports], {r["listed"][1]: r["document"] for r in reports}
 
 
 def report_items(page) -> list[dict]:
     return page.eval_on_selector_all(
         REPORTS,
         """els => els.map(e => ({
-          cell: e.querySelector('.jp-Scope-reportCell').textContent,
-          name: e.querySelector('.jp-Scope-reportName')?.textContent ?? null,
-          counts: e.querySelector('.jp-Scope-reportCounts').textContent,
+          listed: [
+            e.querySelector('.jp-Scope-reportCell').textContent,
+            e.querySelector('.jp-Scope-reportName')?.textContent ?? null,
+            e.querySelector('.jp-Scope-reportCounts').textContent,
+            [...e.querySelectorAll('.jp-Scope-badge')].map(b => b.textContent),
+            e.querySelector('.jp-Scope-reportTime').textContent,
+          ],
           selected: e.classList.contains('jp-mod-selected'),
         }))""",
     )
+
+
+def listed(page) -> list[list]:
+    return [i["listed"] for i in report_items(page)]
 
 
 def tree_names(page) -> list[str]:
@@ -114,8 +130,8 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
         " === 'idle'",
         timeout=60_000,
     )
-    kernel = json.loads(kernel_eval(page, KERNEL_REPORTS))
-    assert set(kernel) == {"filters", "tower"}
+    expected, documents = kernel_reports(page)
+    assert [(r[0], r[1]) for r in expected] == [("In [3]", "tower"), ("In [2]", "filters")]
 
     # The palette has the command; the left-area tab opens the panel.
     assert page.evaluate(
@@ -123,12 +139,10 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     ) == "Scopes: show panel"
     open_panel(page)
 
-    # Newest first, with the kernel's counts.
+    # Newest first, with the kernel's counts and times.
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
-    items = report_items(page)
-    assert [(i["cell"], i["name"]) for i in items] == [("In [3]", "tower"), ("In [2]", "filters")]
-    assert [i["counts"] for i in items] == [kernel["tower"]["counts"], kernel["filters"]["counts"]]
-    assert items[0]["selected"]  # the newest is shown at first
+    assert listed(page) == expected
+    assert report_items(page)[0]["selected"]  # the newest is shown at first
     assert "tower/conv1/weights" in tree_names(page)
 
     # Select the older report and expand a scope of its tree.
@@ -186,8 +200,8 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     download.value.save_as(path)
     assert path.name == "scopes-filters.json"
     exported = json.loads(path.read_text())
-    assert ids(exported) == ids(kernel["filters"]["document"])
-    assert exported == kernel["filters"]["document"]
+    assert ids(exported) == ids(documents["filters"])
+    assert exported == documents["filters"]
 
     # Screenshots of the panel in both themes.
     page.screenshot(path=artifacts / "panel-light.png")
@@ -231,9 +245,7 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
 
     open_panel(page)
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
-    items = report_items(page)
-    assert [(i["cell"], i["name"]) for i in items] == [("In [3]", "tower"), ("In [2]", "filters")]
-    assert [i["counts"] for i in items] == [kernel["tower"]["counts"], kernel["filters"]["counts"]]
+    assert listed(page) == expected
     assert "tower/conv1/weights" in tree_names(page)
     assert lab.api("kernels") == []
     page.locator(PANEL).screenshot(path=artifacts / "panel-reopened.png")
@@ -284,6 +296,17 @@ for path in {paths!r}:
     report.export(path)
 """
 
+# Reuse of a missing variable (an error, and the cell raises) after a renamed duplicate
+# `tf.Variable` (a warning).
+OOPS_CELL = """\
+%%scopes oops --graph
+with tf.compat.v1.variable_scope("dup"):
+    a = tf.Variable(1.0, name="var4")
+    b = tf.Variable(2.0, name="var4")
+with tf.compat.v1.variable_scope("dup", reuse=True):
+    c = tf.compat.v1.get_variable("missing", [1])
+"""
+
 
 def run_cell(page, index: int) -> None:
     page.evaluate(
@@ -314,7 +337,8 @@ def without_data(html: str) -> tuple[str, dict]:
 def test_panel_live_hidden_site_jumps_and_browser_exports(
     lab, page, browser_page, artifacts, tmp_path
 ) -> None:
-    write_notebook(lab.root / "live.ipynb", ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL])
+    cells = ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL, OOPS_CELL]
+    write_notebook(lab.root / "live.ipynb", cells)
     open_in_workspace(page, lab, LIVE_WORKSPACE, "tree/live.ipynb")
     wait_for_kernel(page)
     open_panel(page)
@@ -336,7 +360,7 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     # ...and shown again, it catches up.
     open_panel(page)
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 1")
-    assert [(i["cell"], i["name"]) for i in report_items(page)] == [("In [2]", "filters")]
+    assert [i[:2] for i in listed(page)] == [["In [2]", "filters"]]
 
     # Live: the report of a finished cell is listed as its output arrives, before the kernel
     # is idle, and the panel sends the kernel nothing (no polling, no code).
@@ -353,11 +377,9 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     assert [m["listed"] for m in of_cell if m["state"] == "idle"] == [2]
     latency = {"listed_ms_after_the_output_arrived": log["listed"] - log["arrived"]}
     (artifacts / "panel-latency.json").write_text(json.dumps(latency))
-    items = report_items(page)
-    assert [(i["cell"], i["name"], i["selected"]) for i in items] == [
-        ("In [3]", "tower", True),  # nothing was picked, so the newest is shown
-        ("In [2]", "filters", False),
-    ]
+    expected, documents = kernel_reports(page)
+    assert listed(page) == expected
+    assert [i["selected"] for i in report_items(page)] == [True, False]  # the newest: none picked
     assert "tower/conv1/weights" in tree_names(page)
 
     # Clicking a site in the details jumps to that cell's line, cursor on the call.
@@ -405,3 +427,37 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     browser_page.fill(".jp-Scope-search", "weights")
     browser_page.wait_for_selector('.jp-Scope-row[data-name="tower/conv1/weights"]')
     assert browser_page.events == {"requests": [made["html"].as_uri()], "errors": [], "dialogs": []}
+
+    # The palette's export command downloads the selected report too.
+    label = "a => window.jupyterapp.commands.label('jupyter-scope:export-report', a)"
+    assert page.evaluate(label, {"format": "json"}) == "Scopes: export report (JSON)"
+    with page.expect_download() as download:
+        command(page, "jupyter-scope:export-report", {"format": "json"})
+    download.value.save_as(tmp_path / "command.json")
+    assert json.loads((tmp_path / "command.json").read_text()) == documents["tower"]
+
+    # Error and warning badges, as the kernel counts them; the failing cell still raised.
+    run_cell(page, 3)
+    wait_idle_with_widgets(page, 3)
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 3")
+    expected, _ = kernel_reports(page)
+    assert expected[0][1] == "oops" and expected[0][3] == ["1 error", "1 warning"]
+    assert listed(page) == expected
+    traceback = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    assert page.locator(traceback, has_text="ValueError").count() == 1
+
+    # It follows the active notebook.
+    write_notebook(lab.root / "other.ipynb", ["x = 1"])
+    page.evaluate(
+        """() => window.jupyterapp.commands.execute('docmanager:open', { path: 'other.ipynb',
+             kernelPreference: { shouldStart: false, canStart: false } })"""
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#jp-scope-panel .jp-Scope-notebookName')"
+        ".textContent === 'other.ipynb'"
+    )
+    page.locator(f"{PANEL} .jp-Scope-hint").wait_for()
+    assert listed(page) == []
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="live.ipynb").click()
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 3")
+    assert listed(page) == expected
