@@ -78,17 +78,23 @@ def test_text_and_html_show_the_same_tree():
         assert len(plain) == len(report.variables) + len(report.scopes) - 1  # all but the root
 
 
-def test_op_only_scopes_are_folded():
+def test_op_only_scopes_are_folded_and_a_variables_own_ops_go_inside_it():
     report = make_report(
         [variable("dense/kernel", [3, 2])],
-        [OpRecord(f"dense/kernel/Initializer/op{i}", "Const", "g0", None) for i in range(3)],
+        [OpRecord(f"dense/kernel/Initializer/op{i}", "Const", "g0", None) for i in range(3)]
+        + [OpRecord(f"dense/loss/op{i}", "Const", "g0", None) for i in range(2)],
     )
     plain = text.render(report)
-    assert re.search(r"^  kernel/  .*scope · 3 ops$", plain, flags=re.M)
+    assert re.search(r"^  kernel \[3,2\] .* \(3 ops\)$", plain, flags=re.M)
+    assert not re.search(r"^ *kernel/", plain, flags=re.M)  # no sibling named like it
+    assert re.search(r"^  loss/  .*scope · 2 ops$", plain, flags=re.M)
     assert "Initializer" not in plain  # folded: no lines under an op-only scope
-    assert "Initializer" in text.render(report, re.compile("Init"))
+    unfolded = text.render(report, re.compile("Init"))
+    assert re.search(r"^  kernel/  .*\n    Initializer/", unfolded, flags=re.M)
     fragment = html.render(report)
-    assert re.search(r"<details><summary><b>kernel/</b>", fragment)  # closed
+    assert re.search(r"<code>kernel</code>.*?<details><summary>3 ops</summary>", fragment)
+    assert "<b>kernel/</b>" not in fragment
+    assert re.search(r"<details><summary><b>loss/</b>", fragment)  # closed
     assert re.search(r"<details open><summary><b>dense/</b>", fragment)
 
 

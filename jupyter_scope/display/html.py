@@ -50,7 +50,10 @@ class StaticTree:
             p for p in (badge(name, self.colours[name]) if name else "", fallback_badge(node)) if p
         )
 
-    def variable_item(self, var: dict[str, Any], label: str) -> str:
+    def variable_item(
+        self, var: dict[str, Any], label: str, ops: ScopeNode | None, depth: int
+    ) -> str:
+        """A variable's line, and inside it, folded, the scope of its own ops if any."""
         parts = [
             f"<code>{escape(label)}</code>",
             escape(fmt.shape(var["shape"])),
@@ -68,7 +71,11 @@ class StaticTree:
         parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
         parts.append(self.device_chip(var))
         sites = ", ".join(f"{s['kind']} {fmt.site(s)}" for s in var["sites"])
-        return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}</li>'
+        inside = ""
+        if ops:
+            n_ops = fmt.plural(ops.scope["n_ops"], "op")
+            inside = f"<details><summary>{n_ops}</summary>{self.children(ops, depth)}</details>"
+        return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}{inside}</li>'
 
     def op_names(self, group: list[dict[str, Any]]) -> str:
         listed = group[: min(OPS_LISTED, self.op_names_left)]
@@ -101,10 +108,16 @@ class StaticTree:
 
     def children(self, tree: ScopeNode, depth: int) -> str:
         scope = tree.scope["name"]
-        items = [self.variable_item(v, relative_name(v["name"], scope)) for v in tree.variables]
+        own = tree.own_ops()
+        items = [
+            self.variable_item(v, relative_name(v["name"], scope), own.get(v["name"]), depth + 1)
+            for v in tree.variables
+        ]
         if tree.ops:
             items.append(self.ops_block(tree.ops))
-        items.extend(self.scope_block(sub, depth) for sub in tree.scopes)
+        items.extend(
+            self.scope_block(sub, depth) for sub in tree.scopes if sub.scope["name"] not in own
+        )
         return f'<ul style="list-style:none;padding-left:1.2em;margin:0">{"".join(items)}</ul>'
 
 

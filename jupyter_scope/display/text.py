@@ -15,8 +15,8 @@ INDENT = "  "
 LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 
 
-def variable_line(var: dict[str, Any], label: str) -> str:
-    """E.g. `weights [5,5,32,32] float32 created reused×1 random_normal @CPU:0`."""
+def variable_line(var: dict[str, Any], label: str, own_ops: int = 0) -> str:
+    """E.g. `weights [5,5,32,32] float32 created reused×1 random_normal @CPU:0 (9 ops)`."""
     parts = [label, fmt.shape(var["shape"]), var["dtype"]]
     if var["created"]:
         parts.append("created")
@@ -29,6 +29,8 @@ def variable_line(var: dict[str, Any], label: str) -> str:
     if var["initializer"]:
         parts.append(var["initializer"])
     parts.extend(device_badges(var))
+    if own_ops:
+        parts.append(f"({fmt.plural(own_ops, 'op')})")
     return " ".join(parts)
 
 
@@ -58,13 +60,23 @@ def diagnostic_line(diag: dict[str, Any]) -> str:
 
 
 def tree_lines(tree: ScopeNode, depth: int, unfold: bool) -> list[str]:
-    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`."""
+    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`,
+    and a variable's own ops scope is told inside its line."""
     pad = INDENT * depth
     scope = tree.scope["name"]
-    lines = [pad + variable_line(v, relative_name(v["name"], scope)) for v in tree.variables]
+    own = tree.own_ops()
+    lines = []
+    for var in tree.variables:
+        ops = own.get(var["name"])
+        n_ops = ops.scope["n_ops"] if ops else 0
+        lines.append(pad + variable_line(var, relative_name(var["name"], scope), n_ops))
+        if ops and unfold:
+            lines.extend(tree_lines(ops, depth + 1, unfold))
     if tree.ops:
         lines.append(pad + ops_line(tree.ops))
     for sub in tree.scopes:
+        if sub.scope["name"] in own:
+            continue
         lines.append(pad + scope_line(sub))
         if unfold or not sub.ops_only:
             lines.extend(tree_lines(sub, depth + 1, unfold))

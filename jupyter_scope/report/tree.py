@@ -30,6 +30,13 @@ class ScopeNode:
         """No variable anywhere inside: displays keep it folded."""
         return self.scope["n_variables"] == 0
 
+    def own_ops(self) -> dict[str, ScopeNode]:
+        """The ops-only scope of the same name as a variable here (TF's `w/Initializer/...`
+        and `w/Assign` under `w`), by name: displays show it inside the variable, not as a
+        sibling of the same name."""
+        names = {v["name"] for v in self.variables}
+        return {s.scope["name"]: s for s in self.scopes if s.ops_only and s.scope["name"] in names}
+
     @property
     def kind(self) -> str:
         """`variable+name scope`, `variable scope`, `name scope` or `scope`."""

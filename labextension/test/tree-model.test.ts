@@ -63,6 +63,44 @@ describe('ReportTree', () => {
     expect(nameTest('  ')).toBeNull();
   });
 
+  it("shows a variable's own ops scope inside the variable, not beside it", () => {
+    // `w/Initializer/random_normal` and `w/Assign`, as TF names the ops it makes for `w`.
+    const doc = sampleReport();
+    const w = 'image_filters/conv1/weights';
+    const scope = (name: string, n_ops: number): ScopeNode => ({
+      id: `scope:${name}`, kind: 'scope', name, variable_scope: false, name_scope: true,
+      n_variables: 0, n_ops, params: 0, bytes: 0, devices: { '': n_ops }, links: []
+    });
+    doc.graph.nodes.push(scope(w, 2), scope(`${w}/Initializer`, 1));
+    doc.graph.nodes.push(op(`${w}/Assign`, 'AssignVariableOp', w));
+    doc.graph.nodes.push(op(`${w}/Initializer/random_normal`, 'Add', `${w}/Initializer`));
+    for (const [source, target] of [
+      ['scope:image_filters/conv1', `scope:${w}`],
+      [`scope:${w}`, `scope:${w}/Initializer`],
+      [`scope:${w}`, `op:g0:${w}/Assign`],
+      [`scope:${w}/Initializer`, `op:g0:${w}/Initializer/random_normal`]
+    ]) {
+      doc.graph.edges.push({ source, target, kind: 'contains' });
+    }
+    const tree = new ReportTree(doc);
+    const conv1 = tree.find('image_filters/conv1')[0];
+    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    expect(conv1.scopes).toEqual([]);
+    const variable = tree.find(w)[0];
+    expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
+
+    const open = new Set(['scope:image_filters', 'scope:image_filters/conv1', `var:g0:${w}`]);
+    const rows = tree.rows(e => open.has(e.key)).map(r => `${r.depth}:${r.entry.label}`);
+    expect(rows.slice(0, 6)).toEqual(['0:image_filters', '1:conv1', '2:weights', '3:Initializer', '3:AssignVariableOp ×1', '2:biases']);
+    expect(tree.scopeKeys()).toContain(`var:g0:${w}`);
+
+    const random = tree.find(`${w}/Initializer/random_normal`)[0];
+    expect(tree.ancestors(random).map(e => e.label)).toEqual(['Add ×1', 'Initializer', 'weights', 'conv1', 'image_filters']);
+    const kept = tree.filter(nameTest('random_normal'))!;
+    const found = tree.rows(() => true, kept).map(r => r.entry.label);
+    expect(found).toEqual(['image_filters', 'conv1', 'weights', 'Initializer', 'Add ×1', 'random_normal']);
+  });
+
   it('counts the summary as ScopeReport.summary() does', () => {
     expect(tree.summary).toMatchObject({ variables: 4, created: 4, reused: 4, ops: 6, params: 51264, bytes: 205056, errors: 1, warnings: 0, devices: 0 });
     expect(tree.summaryLine()).toBe('4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings');

@@ -44,6 +44,8 @@ export interface ScopeEntry {
   scopes: ScopeEntry[];
   variables: VariableEntry[];
   groups: OpGroupEntry[];
+  /** The variable whose own ops this scope holds; it then has no row of its own. */
+  owner: VariableEntry | null;
 }
 
 export interface VariableEntry {
@@ -52,6 +54,11 @@ export interface VariableEntry {
   label: string;
   node: VariableNode;
   parent: ScopeEntry;
+  /**
+   * The scope of the same name that holds only the variable's own ops (`w/Initializer/…`,
+   * `w/Assign`): shown inside the variable, not as a sibling of the same name.
+   */
+  ops: ScopeEntry | null;
 }
 
 export interface OpGroupEntry {
@@ -121,13 +128,15 @@ export function children(entry: Entry): Entry[] {
       return [...entry.scopes, ...entry.variables, ...entry.groups];
     case 'group':
       return entry.ops;
+    case 'variable':
+      return entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
     default:
       return [];
   }
 }
 
-export function isExpandable(entry: Entry): entry is ScopeEntry | OpGroupEntry {
-  return entry.kind === 'scope' || entry.kind === 'group';
+export function isExpandable(entry: Entry): boolean {
+  return entry.kind === 'scope' || entry.kind === 'group' || (entry.kind === 'variable' && entry.ops !== null);
 }
 
 export class ReportTree {
@@ -176,16 +185,17 @@ export class ReportTree {
     return this._byKey.get(key);
   }
 
-  /** The entries above `entry`, nearest first, excluding the root. */
+  /** The entries above `entry` as shown, nearest first, excluding the root. */
   ancestors(entry: Entry): Entry[] {
     const out: Entry[] = [];
     for (let p = entry.parent; p && p !== this.root; p = p.parent) {
-      out.push(p);
+      out.push((p.kind === 'scope' && p.owner) || p);
     }
     return out;
   }
 
-  /** Keys of the scopes below the root (that pass `test`): "expand all" opens them all. */
+  /** Keys of the scopes below the root (that pass `test`), and of the variables whose ops
+   * scope passes: "expand all" opens them all. */
   scopeKeys(test: (scope: ScopeEntry) => boolean = () => true): string[] {
     const keys: string[] = [];
     const visit = (scope: ScopeEntry): void => {
@@ -194,6 +204,14 @@ export class ReportTree {
           keys.push(child.key);
         }
         visit(child);
+      }
+      for (const variable of scope.variables) {
+        if (variable.ops && test(variable.ops)) {
+          keys.push(variable.key);
+        }
+        if (variable.ops) {
+          visit(variable.ops);
+        }
       }
     };
     visit(this.root);
@@ -225,7 +243,8 @@ export class ReportTree {
         any = visit(child, all) || any;
       }
       for (const variable of scope.variables) {
-        if (keeps(variable.node, all)) {
+        const opsKept = variable.ops !== null && visit(variable.ops, all);
+        if (keeps(variable.node, all) || opsKept) {
           kept.add(variable);
           any = true;
         }
@@ -359,7 +378,8 @@ export class ReportTree {
           key: node.id,
           label: relativeName(node.name, parent.node.name),
           node,
-          parent
+          parent,
+          ops: null
         };
         parent.variables.push(entry);
         this._add(entry);
@@ -387,6 +407,25 @@ export class ReportTree {
     for (const group of groups.values()) {
       group.label = `${group.type} ×${group.ops.length}`;
     }
+    for (const entry of this._byKey.values()) {
+      if (entry.kind === 'scope') {
+        this._foldOwnOps(entry);
+      }
+    }
+  }
+
+  /** Move each variable's ops-only scope of the same name into the variable. */
+  private _foldOwnOps(scope: ScopeEntry): void {
+    const variables = new Map(scope.variables.map(v => [v.node.name, v]));
+    scope.scopes = scope.scopes.filter(child => {
+      const owner = child.node.n_variables === 0 ? variables.get(child.node.name) : undefined;
+      if (owner && !owner.ops) {
+        owner.ops = child;
+        child.owner = owner;
+        return false;
+      }
+      return true;
+    });
   }
 
   private _add(entry: NodeEntry): void {
@@ -423,7 +462,8 @@ function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
     parent,
     scopes: [],
     variables: [],
-    groups: []
+    groups: [],
+    owner: null
   };
 }
 

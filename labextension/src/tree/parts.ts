@@ -1,7 +1,7 @@
 /** The small pieces rows and details are made of: badges, device chips, totals. */
 
 import { h } from './dom';
-import { count, device, shape, size } from './format';
+import { count, device, plural, shape, size } from './format';
 import type { ReportTree } from './model';
 import type { ScopeNode, VariableNode } from './types';
 
@@ -61,10 +61,14 @@ export function variableBadges(v: VariableNode): HTMLElement[] {
   return out;
 }
 
-export function variableFacts(v: VariableNode): string {
+/** Shape, dtype, params, bytes, initializer, and how many ops of its own it has. */
+export function variableFacts(v: VariableNode, ownOps = 0): string {
   const facts = [shape(v.shape), v.dtype, `${count(v.params)} params`, size(v.bytes)];
   if (v.initializer) {
     facts.push(v.initializer);
+  }
+  if (ownOps) {
+    facts.push(plural(ownOps, 'op'));
   }
   return facts.join(' · ');
 }

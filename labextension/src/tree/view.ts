@@ -329,7 +329,7 @@ export class TreeView {
         append(
       el,
           ...variableBadges(entry.node),
-          h('span', { class: 'jp-Scope-facts' }, variableFacts(entry.node)),
+          h('span', { class: 'jp-Scope-facts' }, variableFacts(entry.node, entry.ops?.node.n_ops ?? 0)),
           placement(tree, entry.node)
         );
         break;
@@ -396,9 +396,12 @@ export class TreeView {
       case 'ArrowLeft':
         if (entry && isExpandable(entry) && this._isOpen(entry) === (event.key === 'ArrowLeft')) {
           this._toggle(entry);
-        } else if (entry?.parent && event.key === 'ArrowLeft' && entry.parent !== this._tree?.root) {
-          this._choose(entry.parent, true);
-          this.reveal([entry.parent]);
+        } else if (entry && event.key === 'ArrowLeft') {
+          const up = this._tree?.ancestors(entry)[0];
+          if (up) {
+            this._choose(up, true);
+            this.reveal([up]);
+          }
         }
         break;
       case 'Enter':
