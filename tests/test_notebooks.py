@@ -314,21 +314,49 @@ def devices(execute) -> Executed:
 
 
 def test_eager_fallback_from_gpu_to_cpu_is_flagged(devices):
-    placed = devices.tf_says("eager_devices")
-    report = devices.report("eager_devices")
+    placed = devices.tf_says("eager")
+    report = devices.report("eager")
     (var,) = report.variables
     assert var["device_requested"].endswith("GPU:0")
     assert var["device"] == placed["v"]
-    assert placed["y"] in {op["device"] for op in report.ops if op["type"] == "MatMul"}
-    assert var["name"] in {n for nodes in codes(report)["placement-fallback"] for n in nodes}
+    ops = {op["name"]: op for op in report.ops}
+    assert ops["cpu1/Mul"]["device"] == placed["a"]
+    assert placed["a"].endswith("CPU:1") and placed["b"].endswith("CPU:0")
+    adds = [op for op in report.ops if op["type"] == "AddV2" and op["scope"] == "tower"]
+    assert len(adds) == 100 and {op["device"] for op in adds} == {placed["b"]}
+    assert any(var["name"] in nodes for nodes in codes(report)["placement-fallback"])
 
 
 def test_graph_placement_is_read_from_the_session_run(devices):
-    report = devices.report("graph_devices")
+    report = devices.report("graph")
     (var,) = report.variables
     assert var["device_requested"] == "/device:GPU:0"
     assert var["device"].endswith("CPU:0")
     assert "placement-fallback" in codes(report)
+    never_run = next(op for op in report.ops if op["name"] == "never_run")
+    assert never_run["device"] is None  # never run, so never placed
+
+
+def test_parameter_servers_hold_the_variables_tf_put_there(devices):
+    from tensorflow import DeviceSpec
+
+    asked = devices.tf_says("ps")
+    variables = by_name(devices.report("ps"))
+    assert {name: v["device_requested"] for name, v in variables.items()} == asked
+    where = {
+        name: [(s.job, s.task) for s in map(DeviceSpec.from_string, (v["device"], asked[name]))]
+        for name, v in variables.items()
+    }
+    assert all(placed == wanted for placed, wanted in where.values()), where
+    assert sorted(placed for placed, _ in where.values()) == [("ps", 0), ("ps", 1)]  # round-robin
+
+
+def test_mirrored_variable_has_a_component_per_logical_cpu(devices):
+    placed = devices.tf_says("mirrored")
+    report = devices.report("mirrored")
+    (logical,) = [v for v in report.variables if v["api"] == "distributed"]
+    components = {v["id"]: v for v in report.variables}
+    assert [components[c]["device"] for c in logical["components"]] == placed
 
 
 # -- 06: export and diff ------------------------------------------------------------------
