@@ -136,7 +136,9 @@ export function children(entry: Entry): Entry[] {
 }
 
 export function isExpandable(entry: Entry): boolean {
-  return entry.kind === 'scope' || entry.kind === 'group' || (entry.kind === 'variable' && entry.ops !== null);
+  return (
+    entry.kind === 'scope' || entry.kind === 'group' || (entry.kind === 'variable' && entry.ops !== null)
+  );
 }
 
 export class ReportTree {
@@ -206,10 +208,10 @@ export class ReportTree {
         visit(child);
       }
       for (const variable of scope.variables) {
-        if (variable.ops && test(variable.ops)) {
-          keys.push(variable.key);
-        }
         if (variable.ops) {
+          if (test(variable.ops)) {
+            keys.push(variable.key);
+          }
           visit(variable.ops);
         }
       }
