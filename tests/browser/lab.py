@@ -148,13 +148,20 @@ def kernel_eval(page, code: str) -> str:
     return page.evaluate(KERNEL_EVAL, code)
 
 
-def run_all(page, rows_expected: int) -> None:
-    """Run every cell and wait until `rows_expected` scope trees show rows."""
+def run_all(page, widgets: int) -> None:
+    """Run every cell and wait for `widgets` scope trees and an idle kernel."""
     command(page, "notebook:run-all-cells")
+    wait_for_widgets(page, widgets)
+
+
+def wait_for_widgets(page, n: int) -> None:
+    """Wait until `n` scope widgets are in the outputs, showing rows, and the kernel is idle."""
     page.wait_for_function(
         "n => document.querySelectorAll('.jp-OutputArea .jp-Scope-widget .jp-Scope-row')"
-        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-widget').length >= n",
-        arg=rows_expected,
+        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-widget').length >= n"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle'",
+        arg=n,
         timeout=180_000,
     )
 

@@ -17,6 +17,7 @@ from tests.browser.lab import (
     run_all,
     set_theme,
     wait_for_kernel,
+    wait_for_widgets,
     write_notebook,
 )
 
@@ -125,11 +126,6 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     open_in_workspace(page, lab, WORKSPACE, "tree/panel.ipynb")
     wait_for_kernel(page)
     run_all(page, 2)
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-        " === 'idle'",
-        timeout=60_000,
-    )
     expected, documents = kernel_reports(page)
     assert [(r[0], r[1]) for r in expected] == [("In [3]", "tower"), ("In [2]", "filters")]
 
@@ -317,17 +313,6 @@ def run_cell(page, index: int) -> None:
     command(page, "notebook:run-cell")
 
 
-def wait_idle_with_widgets(page, n: int) -> None:
-    page.wait_for_function(
-        "n => document.querySelectorAll('.jp-OutputArea .jp-Scope-widget .jp-Scope-row')"
-        ".length > 0 && document.querySelectorAll('.jp-OutputArea .jp-Scope-widget').length"
-        " === n && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-        " === 'idle'",
-        arg=n,
-        timeout=180_000,
-    )
-
-
 def without_data(html: str) -> tuple[str, dict]:
     """A standalone page split into its text around the report data, and the data."""
     match = DATA_SCRIPT.search(html)
@@ -355,7 +340,7 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     )
     run_cell(page, 0)
     run_cell(page, 1)
-    wait_idle_with_widgets(page, 1)
+    wait_for_widgets(page, 1)
     assert page.evaluate("() => window.scopeMutations") == 0
     # ...and shown again, it catches up.
     open_panel(page)
@@ -366,7 +351,7 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     # is idle, and the panel sends the kernel nothing (no polling, no code).
     page.evaluate(WATCH_KERNEL, [MIME_TYPE, REPORTS])
     run_cell(page, 2)
-    wait_idle_with_widgets(page, 2)
+    wait_for_widgets(page, 2)
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
     log = page.evaluate("() => window.scopeLog")
     executes = [m for m in log["sent"] if m["type"] == "execute_request"]
@@ -438,7 +423,7 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
 
     # Error and warning badges, as the kernel counts them; the failing cell still raised.
     run_cell(page, 3)
-    wait_idle_with_widgets(page, 3)
+    wait_for_widgets(page, 3)
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 3")
     expected, _ = kernel_reports(page)
     assert expected[0][1] == "oops" and expected[0][3] == ["1 error", "1 warning"]
