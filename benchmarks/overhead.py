@@ -54,13 +54,17 @@ def keras_resnet50(wrap: Wrap) -> None:
 
 WORKLOADS: dict[str, Workload] = {
     "tf-slim inception_v3, recorded from eager code": slim_graph(
-        inception_v3.inception_v3, 299, record_inside=False),
+        inception_v3.inception_v3, 299, record_inside=False
+    ),
     "tf-slim inception_v3, recorded inside the graph (--graph)": slim_graph(
-        inception_v3.inception_v3, 299, record_inside=True),
+        inception_v3.inception_v3, 299, record_inside=True
+    ),
     "tf-slim resnet_v1_152, recorded from eager code": slim_graph(
-        resnet_v1.resnet_v1_152, 224, record_inside=False),
+        resnet_v1.resnet_v1_152, 224, record_inside=False
+    ),
     "tf-slim resnet_v1_152, recorded inside the graph (--graph)": slim_graph(
-        resnet_v1.resnet_v1_152, 224, record_inside=True),
+        resnet_v1.resnet_v1_152, 224, record_inside=True
+    ),
     "Keras ResNet50 build + eager forward": keras_resnet50,
 }
 
@@ -83,8 +87,9 @@ def overhead(pairs: int) -> list[tuple[str, float, float, float]]:
             plain.append(timed(work, record=False))
             recorded.append(timed(work, record=True))
         ratios = [r / p for p, r in zip(plain, recorded, strict=True)]
-        rows.append((name, statistics.median(plain), statistics.median(recorded),
-                     statistics.median(ratios)))
+        rows.append(
+            (name, statistics.median(plain), statistics.median(recorded), statistics.median(ratios))
+        )
     return rows
 
 
@@ -122,8 +127,10 @@ def main() -> None:
     for name, plain, recorded, ratio in overhead(args.pairs):
         print(f"| {name} | {plain:.2f} | {recorded:.2f} | {ratio:.3f} |")
     n_ops, ms_per_kop, bytes_per_op = build_cost()
-    print(f"\nReport build (events → graph → JSON), inception_v3, {n_ops} ops: "
-          f"{ms_per_kop:.1f} ms per 1,000 ops; JSON {bytes_per_op:.0f} bytes per op")
+    print(
+        f"\nReport build (events → graph → JSON), inception_v3, {n_ops} ops: "
+        f"{ms_per_kop:.1f} ms per 1,000 ops; JSON {bytes_per_op:.0f} bytes per op"
+    )
 
 
 if __name__ == "__main__":

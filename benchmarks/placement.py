@@ -129,12 +129,17 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args()
     print(f"TF {tf.__version__}, {os.cpu_count()} cores, median of {args.pairs} rounds\n")
-    print("| Session.run loop | nodes | runs | plain (ms/run) | placement on | placement off "
-          "| asked every run |\n|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| Session.run loop | nodes | runs | plain (ms/run) | placement on | placement off "
+        "| asked every run |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
     for work in workloads():
         per_run, *ratios = measure(work, args.pairs)
-        print(f"| {work.name} | {work.nodes} | {work.runs} | {per_run * 1000:.3f} | "
-              + " | ".join(f"{ratio:.3f}" for ratio in ratios) + " |")
+        print(
+            f"| {work.name} | {work.nodes} | {work.runs} | {per_run * 1000:.3f} | "
+            + " | ".join(f"{ratio:.3f}" for ratio in ratios)
+            + " |"
+        )
 
 
 if __name__ == "__main__":

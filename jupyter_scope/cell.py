@@ -222,8 +222,9 @@ def publish(shell: Any, report: ScopeReport, options: CellOptions) -> None:
     if not options.quiet:
         from jupyter_scope.display.output import show
 
-        widget = show(report, live=getattr(shell, "kernel", None) is not None,
-                      filter=options.filter)
+        widget = show(
+            report, live=getattr(shell, "kernel", None) is not None, filter=options.filter
+        )
         if widget is not None:
             widgets.append(widget)
     if options.export is not None:

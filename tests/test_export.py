@@ -239,6 +239,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
 
 # -- the standalone HTML page in a real browser --------------------------------------------
 
+
 @pytest.mark.browser
 def test_html_page_shows_the_tree_and_searches_offline(browser_page, tmp_path):
     page = browser_page

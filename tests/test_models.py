@@ -16,14 +16,17 @@ slim_nets = pytest.importorskip("tf_slim.nets")
 
 def _assert_matches_graph(report, v1, graph):
     assert sorted(v["name"] for v in report.variables) == sorted(
-        v.op.name for v in v1.global_variables())
+        v.op.name for v in v1.global_variables()
+    )
     assert sorted(o["name"] for o in report.ops) == sorted(o.name for o in graph.get_operations())
     assert {o["type"] for o in report.ops} == {o.type for o in graph.get_operations()}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("net", "size"), [
-    ("vgg.vgg_16", 224), ("resnet_v1.resnet_v1_50", 224), ("inception_v3.inception_v3", 299)])
+@pytest.mark.parametrize(
+    ("net", "size"),
+    [("vgg.vgg_16", 224), ("resnet_v1.resnet_v1_50", 224), ("inception_v3.inception_v3", 299)],
+)
 def test_slim_nets(tf, v1, graph, net, size):
     module, fn = net.split(".")
     build = getattr(getattr(slim_nets, module), fn)
@@ -53,8 +56,13 @@ def test_slim_vgg_train_eval_reuse(tf, v1, graph):
     assert all(v["created"] and v["reuse_count"] == 1 for v in report.variables)
     weights = by_name(report, "vgg_16/conv1/conv1_1/weights")
     assert weights["shape"] == [3, 3, 3, 64] and weights["initializer"] == "variance_scaling"
-    readers = {report.graph.nodes[t]["name"] for _, t, kind in report.graph.out_edges(
-        f"var:{weights['graph']}:vgg_16/conv1/conv1_1/weights", data="kind") if kind == "reads"}
+    readers = {
+        report.graph.nodes[t]["name"]
+        for _, t, kind in report.graph.out_edges(
+            f"var:{weights['graph']}:vgg_16/conv1/conv1_1/weights", data="kind"
+        )
+        if kind == "reads"
+    }
     assert "vgg_16/conv1/conv1_1/Conv2D" in readers and "vgg_16_1/conv1/conv1_1/Conv2D" in readers
     scopes = {s["name"]: s for s in report.scopes}
     assert "vgg_16_1" in scopes["vgg_16"]["links"]
@@ -63,8 +71,14 @@ def test_slim_vgg_train_eval_reuse(tf, v1, graph):
 def test_keras_sequential_and_functional(tf):
     keras = pytest.importorskip("keras")
     with jupyter_scope.record() as rec:
-        seq = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, name="hidden"),
-                                keras.layers.Dense(2, name="out")], name="seq")
+        seq = keras.Sequential(
+            [
+                keras.Input((8,)),
+                keras.layers.Dense(4, name="hidden"),
+                keras.layers.Dense(2, name="out"),
+            ],
+            name="seq",
+        )
         inputs = keras.Input((5,))
         x = keras.layers.Dense(3, activation="relu", name="d1")(inputs)
         func = keras.Model(inputs, keras.layers.Dense(1, name="d2")(x), name="func")
@@ -74,7 +88,10 @@ def test_keras_sequential_and_functional(tf):
     assert report.summary()["params"] == seq.count_params() + func.count_params()
     kernel = by_name(report, "seq/hidden/kernel")
     assert (kernel["api"], kernel["initializer"], kernel["shape"]) == (
-        "keras", "glorot_uniform", [8, 4])
+        "keras",
+        "glorot_uniform",
+        [8, 4],
+    )
     assert by_name(report, "seq/hidden/bias")["initializer"] == "zeros"
     assert kernel["device"] == seq.layers[0].kernel.value.device
 

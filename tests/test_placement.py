@@ -59,8 +59,9 @@ def run_case(body: str, *, logical_cpus: bool = True) -> tuple[dict, str]:
     """Run `body` after PRELUDE in a fresh interpreter; its `dump(...)` and its stdout."""
     script = PRELUDE.replace("LOGICAL_CPUS", str(logical_cpus)) + textwrap.dedent(body)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(result.removeprefix("RESULT ")), done.stdout
@@ -94,8 +95,10 @@ def test_eager_ops_and_variables_on_logical_cpus():
     assert (var["device_requested"], var["device"]) == (CPU1, truth["v"])
     # Per-scope device mix: every op and variable of "right" is on the second CPU.
     right = found["scopes"]["right"]
-    assert list(right) == [CPU1] and right[CPU1] == sum(
-        o["scope"].startswith("right") for o in ops.values()) + 1
+    assert (
+        list(right) == [CPU1]
+        and right[CPU1] == sum(o["scope"].startswith("right") for o in ops.values()) + 1
+    )
     assert found["scopes"]["left"] == {CPU0: 1}
     # meta.devices: physical and logical, as TF lists them.
     listed = {d["kind"]: [] for d in found["devices"]}
@@ -166,7 +169,8 @@ def test_mirrored_strategy_variable_is_one_logical_variable_with_replicas():
 
 
 def test_replica_device_setter_round_robin_on_a_local_cluster():
-    found, _ = run_case("""
+    found, _ = run_case(
+        """
         import socket
 
         def free_port():
@@ -192,7 +196,9 @@ def test_replica_device_setter_round_robin_on_a_local_cluster():
                 sess.run(v1.global_variables_initializer())
                 sess.run(y)
         dump(rec.report, asked=[v.device for v in (w, b, c)], never=never.device)
-    """, logical_cpus=False)
+    """,
+        logical_cpus=False,
+    )
     variables = {v["name"]: v for v in found["variables"]}
     asked = found["truth"]["asked"]
     assert asked == ["/job:ps/task:0", "/job:ps/task:1", "/job:ps/task:0"]
@@ -210,7 +216,8 @@ def test_replica_device_setter_round_robin_on_a_local_cluster():
 
 
 def test_recording_graph_code_leaves_tf_uninitialised():
-    found, _ = run_case("""
+    found, _ = run_case(
+        """
         graph = tf.Graph()
         with graph.as_default(), jupyter_scope.record() as rec:
             x = v1.get_variable("x", [2])
@@ -221,7 +228,9 @@ def test_recording_graph_code_leaves_tf_uninitialised():
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         dump(rec.report, logical=len(tf.config.list_logical_devices()))
-    """, logical_cpus=False)
+    """,
+        logical_cpus=False,
+    )
     assert found["truth"]["logical"] == 2
     assert {d["kind"] for d in found["devices"]} == {"physical"}
     [var] = found["variables"]
@@ -266,8 +275,9 @@ def test_graph_gpu_request_with_soft_placement(tf, v1, graph):
     assert {(o["device_requested"], o["device"]) for o in sines} == {("/device:GPU:0", CPU0)}
     assert ops["unused"]["device"] is None  # never run: not guessed
     assert unused.op.device == "" and ops["unused"]["device_requested"] is None
-    found = {(d["nodes"][0].split("/")[0], len(d["nodes"])) for d in
-             fallbacks(rec.report.diagnostics)}
+    found = {
+        (d["nodes"][0].split("/")[0], len(d["nodes"])) for d in fallbacks(rec.report.diagnostics)
+    }
     assert found == {("tower", 40), ("head", 1)}
 
 
@@ -307,8 +317,12 @@ def test_users_results_and_run_metadata_are_unchanged(tf, v1):
                 value = sess.run(out, {x: feed})
                 traced, graphs = v1.RunMetadata(), v1.RunMetadata()
                 sess.run(out, {x: feed}, options=trace, run_metadata=traced)
-                sess.run(out, {x: feed}, run_metadata=graphs,
-                         options=v1.RunOptions(output_partition_graphs=True))
+                sess.run(
+                    out,
+                    {x: feed},
+                    run_metadata=graphs,
+                    options=v1.RunOptions(output_partition_graphs=True),
+                )
         return rec.report, value, traced, graphs
 
     _, plain, plain_traced, plain_graphs = runs(record=False)
@@ -399,8 +413,11 @@ def _gpu_run_metadata(placed_on: str, *, partitions: bool = True, streams: bool 
     metadata = config_pb2.RunMetadata()
     if partitions:
         gpu, cpu = graph_pb2.GraphDef(), graph_pb2.GraphDef()
-        for name, op in [("conv1/weights", "VarHandleOp"), ("conv1/Conv2D", "Conv2D"),
-                         ("conv1/Relu", "Relu")]:
+        for name, op in [
+            ("conv1/weights", "VarHandleOp"),
+            ("conv1/Conv2D", "Conv2D"),
+            ("conv1/Relu", "Relu"),
+        ]:
             gpu.node.add(name=name, op=op, device=placed_on)
         for name, op in [("_arg_images_0_0", "_Arg"), ("loss", "Sum")]:
             cpu.node.add(name=name, op=op, device=CPU0)
@@ -425,8 +442,9 @@ def _gpu_run_metadata(placed_on: str, *, partitions: bool = True, streams: bool 
 def test_gpu_placement_from_run_metadata(tf, v1, graph, source):
     with jupyter_scope.record() as rec:
         _conv_net(tf, v1)
-        metadata = _gpu_run_metadata(GPU0, partitions=source != "streams",
-                                     streams=source != "partitions")
+        metadata = _gpu_run_metadata(
+            GPU0, partitions=source != "streams", streams=source != "partitions"
+        )
         rec.on_run_metadata(graph, metadata)
     report = rec.report
     ops = {o["name"]: o for o in report.ops}
@@ -466,8 +484,7 @@ def test_gpu_function_graphs_land_on_the_traced_function(tf):
         function.pre_optimization_graph.CopyFrom(concrete.graph.as_graph_def())
         partition = function.partition_graphs.add()
         for op in concrete.graph.get_operations():
-            partition.node.add(name=op.name, op=op.type,
-                               device=GPU0 if op.device else CPU0)
+            partition.node.add(name=op.name, op=op.type, device=GPU0 if op.device else CPU0)
         rec.on_function_graphs(metadata)
     ops = {o["name"]: o for o in rec.report.ops if o["graph"] != "eager"}
     assert ops["act"]["device_requested"] == "/device:GPU:0"
@@ -475,11 +492,14 @@ def test_gpu_function_graphs_land_on_the_traced_function(tf):
     assert "placement-fallback" not in codes(rec.report)
 
 
-@pytest.mark.parametrize(("raw", "canonical"), [
-    (f"{GPU0}/stream:7", GPU0),
-    ("/device:GPU:0/stream:all", GPU0),
-    (f"{GPU0}/memcpy", GPU0),
-    ("/job:ps/replica:0/task:1/device:CPU:0", "/job:ps/replica:0/task:1/device:CPU:0"),
-])
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        (f"{GPU0}/stream:7", GPU0),
+        ("/device:GPU:0/stream:all", GPU0),
+        (f"{GPU0}/memcpy", GPU0),
+        ("/job:ps/replica:0/task:1/device:CPU:0", "/job:ps/replica:0/task:1/device:CPU:0"),
+    ],
+)
 def test_canonical_device(raw, canonical):
     assert canonical_device(raw) == canonical

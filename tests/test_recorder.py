@@ -101,8 +101,10 @@ def test_missing_internal_gives_a_clear_error(monkeypatch):
     monkeypatch.delattr(vs._VariableStore, "_get_partitioned_variable")
     tf_api.load.cache_clear()
     try:
-        with pytest.raises(tf_api.UnsupportedTensorFlow, match="_get_partitioned_variable"), \
-                jupyter_scope.record():
+        with (
+            pytest.raises(tf_api.UnsupportedTensorFlow, match="_get_partitioned_variable"),
+            jupyter_scope.record(),
+        ):
             pass
     finally:
         monkeypatch.undo()
@@ -123,14 +125,21 @@ def test_json_round_trip_is_lossless(tf, v1, graph):
     assert {d["device_type"] for d in report.meta["devices"]} >= {"CPU"}
 
 
-@pytest.mark.parametrize(("mangle", "message"), [
-    (lambda d: d.update(schema="jupyter-scope.report/2"), "unsupported report version"),
-    (lambda d: d.update(schema="something-else/1"), "not a jupyter-scope report"),
-    (lambda d: d["meta"].pop("mode"), "'mode' is a required property"),
-    (lambda d: d["graph"]["nodes"][1].update(kind="planet"), "graph/nodes/1/kind"),
-    (lambda d: d["graph"]["edges"].append({"source": "scope:", "target": "nowhere",
-                                           "kind": "contains"}), "'nowhere' is not a node"),
-])
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda d: d.update(schema="jupyter-scope.report/2"), "unsupported report version"),
+        (lambda d: d.update(schema="something-else/1"), "not a jupyter-scope report"),
+        (lambda d: d["meta"].pop("mode"), "'mode' is a required property"),
+        (lambda d: d["graph"]["nodes"][1].update(kind="planet"), "graph/nodes/1/kind"),
+        (
+            lambda d: d["graph"]["edges"].append(
+                {"source": "scope:", "target": "nowhere", "kind": "contains"}
+            ),
+            "'nowhere' is not a node",
+        ),
+    ],
+)
 def test_from_json_refuses_bad_documents(mangle, message):
     with open("tests/data/sample_report.json") as f:
         data = json.load(f)

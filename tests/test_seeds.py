@@ -45,12 +45,17 @@ def test_tf_variable_filter_called_twice_makes_two_sets(tf, v1, graph):
     report = rec.report
     assert _names(report) == _global_names(v1)
     assert len(report.variables) == 8  # "this creates two sets of variables"
-    assert all(v["created"] and v["reuse_count"] == 0 and v["api"] == "Variable"
-               for v in report.variables)
+    assert all(
+        v["created"] and v["reuse_count"] == 0 and v["api"] == "Variable" for v in report.variables
+    )
     assert by_name(report, "conv1_weights_1")["initializer"] == "random_normal"
     renamed = [d for d in report.diagnostics if d["code"] == "duplicate-name"]
     assert sorted(d["nodes"][0] for d in renamed) == [
-        "conv1_biases_1", "conv1_weights_1", "conv2_biases_1", "conv2_weights_1"]
+        "conv1_biases_1",
+        "conv1_weights_1",
+        "conv2_biases_1",
+        "conv2_weights_1",
+    ]
 
 
 def test_variables_dict_shares_by_passing_objects(tf, v1, graph):
@@ -61,8 +66,9 @@ def test_variables_dict_shares_by_passing_objects(tf, v1, graph):
         }
 
         def my_image_filter(input_images, variables_dict):
-            conv1 = tf.nn.conv2d(input_images, variables_dict["conv1_weights"],
-                                 strides=[1, 1, 1, 1], padding="SAME")
+            conv1 = tf.nn.conv2d(
+                input_images, variables_dict["conv1_weights"], strides=[1, 1, 1, 1], padding="SAME"
+            )
             return tf.nn.relu(conv1 + variables_dict["conv1_biases"])
 
         result1 = my_image_filter(v1.placeholder(tf.float32, [1, 8, 8, 32]), variables_dict)
@@ -70,16 +76,20 @@ def test_variables_dict_shares_by_passing_objects(tf, v1, graph):
     report = rec.report
     assert _names(report) == ["conv1_biases", "conv1_weights"]
     weights = by_name(report, "conv1_weights")
-    readers = {report.graph.nodes[t]["name"] for _, t, k in report.graph.out_edges(
-        f"var:{weights['graph']}:conv1_weights", data="kind") if k == "reads"}
+    readers = {
+        report.graph.nodes[t]["name"]
+        for _, t, k in report.graph.out_edges(f"var:{weights['graph']}:conv1_weights", data="kind")
+        if k == "reads"
+    }
     # Both calls' convolutions read the one kernel.
-    assert {result1.op.inputs[0].op.inputs[0].op.name,
-            result2.op.inputs[0].op.inputs[0].op.name} <= readers
+    assert {
+        result1.op.inputs[0].op.inputs[0].op.name,
+        result2.op.inputs[0].op.inputs[0].op.name,
+    } <= readers
 
 
 def conv_relu(tf, v1, input, kernel_shape, bias_shape):
-    weights = v1.get_variable("weights", kernel_shape,
-                              initializer=v1.random_normal_initializer())
+    weights = v1.get_variable("weights", kernel_shape, initializer=v1.random_normal_initializer())
     biases = v1.get_variable("biases", bias_shape, initializer=v1.constant_initializer(0.0))
     conv = tf.nn.conv2d(input, weights, strides=[1, 1, 1, 1], padding="SAME")
     return tf.nn.relu(conv + biases)
@@ -99,8 +109,11 @@ def test_forgotten_reuse_raises_and_is_diagnosed(tf, v1, graph):
         my_image_filter(tf, v1, image1)
         my_image_filter(tf, v1, image1)  # Raises ValueError(... conv1/weights already exists ...)
     report = rec.report  # the partial report survives the exception
-    assert _names(report) == _global_names(v1) == [
-        "conv1/biases", "conv1/weights", "conv2/biases", "conv2/weights"]
+    assert (
+        _names(report)
+        == _global_names(v1)
+        == ["conv1/biases", "conv1/weights", "conv2/biases", "conv2/weights"]
+    )
     assert report.error["type"] == "ValueError"
     (diag,) = report.diagnostics
     assert diag["code"] == "variable-exists" and diag["level"] == "error"
@@ -120,9 +133,16 @@ def test_reuse_variables_shares_the_filter(tf, v1, graph):
             scope.reuse_variables()
             result2 = my_image_filter(tf, v1, image2)
     report = rec.report
-    assert _names(report) == _global_names(v1) == [
-        "image_filters/conv1/biases", "image_filters/conv1/weights",
-        "image_filters/conv2/biases", "image_filters/conv2/weights"]
+    assert (
+        _names(report)
+        == _global_names(v1)
+        == [
+            "image_filters/conv1/biases",
+            "image_filters/conv1/weights",
+            "image_filters/conv2/biases",
+            "image_filters/conv2/weights",
+        ]
+    )
     for var in report.variables:
         assert var["created"] and var["reuse_count"] == 1
         assert [s["kind"] for s in var["sites"]] == ["create", "reuse"]
@@ -136,8 +156,7 @@ def test_reuse_variables_shares_the_filter(tf, v1, graph):
     assert scopes["image_filters/conv1_1"]["n_variables"] == 0
     assert scopes["image_filters"]["n_variables"] == 4
     assert scopes["image_filters"]["params"] == 2 * (5 * 5 * 32 * 32 + 32)
-    assert sorted(o["name"] for o in report.ops) == sorted(
-        o.name for o in graph.get_operations())
+    assert sorted(o["name"] for o in report.ops) == sorted(o.name for o in graph.get_operations())
     assert result1.op.name in {o["name"] for o in report.ops}
     assert report.diagnostics == []
 
@@ -297,8 +316,9 @@ def test_train_and_test_rnn_share_weights(tf, v1, graph):
             sess.run(v1.global_variables_initializer())
             sess.close()
     report = rec.report
-    assert _names(report) == _global_names(v1) == [
-        "rnn/in_hidden/weights", "rnn/out_hidden/weights"]
+    assert (
+        _names(report) == _global_names(v1) == ["rnn/in_hidden/weights", "rnn/out_hidden/weights"]
+    )
     assert all(v["reuse_count"] == 1 for v in report.variables)
 
 
@@ -306,8 +326,9 @@ def test_a_variable_scope_var3_and_var4(tf, v1, graph):
     with jupyter_scope.record() as rec:
         with v1.variable_scope("a_variable_scope") as scope:
             initializer = v1.constant_initializer(value=3)
-            var3 = v1.get_variable(name="var3", shape=[1], dtype=tf.float32,
-                                   initializer=initializer)
+            var3 = v1.get_variable(
+                name="var3", shape=[1], dtype=tf.float32, initializer=initializer
+            )
             scope.reuse_variables()
             var3_reuse = v1.get_variable(name="var3")
             var4 = tf.Variable(name="var4", initial_value=[4], dtype=tf.float32)
@@ -327,15 +348,20 @@ def test_name_scope_prefixes_tf_variable_not_get_variable(tf, v1, graph):
     with jupyter_scope.record() as rec:
         with v1.name_scope("a_name_scope"):
             initializer = v1.constant_initializer(value=1)
-            var1 = v1.get_variable(name="var1", shape=[1], dtype=tf.float32,
-                                   initializer=initializer)
+            var1 = v1.get_variable(
+                name="var1", shape=[1], dtype=tf.float32, initializer=initializer
+            )
             var2 = tf.Variable(name="var2", initial_value=[2], dtype=tf.float32)
             var21 = tf.Variable(name="var2", initial_value=[2.1], dtype=tf.float32)
             var22 = tf.Variable(name="var2", initial_value=[2.2], dtype=tf.float32)
         with v1.name_scope("my_name_scope"):
             a = tf.add(var1, var2)
     assert [var1.name, var2.name, var21.name, var22.name] == [
-        "var1:0", "a_name_scope/var2:0", "a_name_scope/var2_1:0", "a_name_scope/var2_2:0"]
+        "var1:0",
+        "a_name_scope/var2:0",
+        "a_name_scope/var2_1:0",
+        "a_name_scope/var2_2:0",
+    ]
     report = rec.report
     assert _names(report) == _global_names(v1)
     assert sorted(codes(report)) == ["duplicate-name", "duplicate-name", "name-scope-ignored"]
@@ -355,8 +381,9 @@ def test_scope1_scope2_and_forgotten_reuse(tf, v1, graph):
         with v1.variable_scope("scope2"):
             v1.get_variable("v1", [3, 3], tf.float32, initializer=v1.constant_initializer(1))
         with v1.variable_scope("scope1", reuse=True):
-            share = v1.get_variable("v1", [3, 3], tf.float32,
-                                    initializer=v1.constant_initializer(1))
+            share = v1.get_variable(
+                "v1", [3, 3], tf.float32, initializer=v1.constant_initializer(1)
+            )
             assert share.name == "scope1/v1:0"
         with v1.variable_scope("scope2"):
             v1.get_variable("v1", [3, 3], tf.float32, initializer=v1.constant_initializer(1))

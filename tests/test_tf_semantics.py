@@ -134,10 +134,14 @@ def test_ops_in_a_graph_opened_inside_the_block(tf, v1):
     inner_ops = sorted(o["name"] for o in report.ops if o["graph"] == "g1")
     assert inner_ops == sorted(o.name for o in inner.get_operations())
     assert {o["name"] for o in report.ops if o["graph"] == "g0"} == {
-        o.name for o in outer.get_operations()}
+        o.name for o in outer.get_operations()
+    }
     assert by_name(report, "w")["graph"] == "g1"
-    readers = {report.graph.nodes[t]["name"] for _, t, k in
-               report.graph.out_edges("var:g1:w", data="kind") if k == "reads"}
+    readers = {
+        report.graph.nodes[t]["name"]
+        for _, t, k in report.graph.out_edges("var:g1:w", data="kind")
+        if k == "reads"
+    }
     assert y.op.name in readers
 
 
@@ -159,4 +163,3 @@ def test_tf_function_graph_ops_and_captured_variable_reads(tf):
     eager = [o for o in report.ops if o["graph"] == "eager"]
     assert [o["type"] for o in eager if o["type"].startswith("__inference_f")]
     assert {s["name"] for s in report.scopes} >= {"body"}
-

@@ -30,8 +30,9 @@ class Listener(Protocol):
     def on_graph(self, graph: Any) -> None: ...
     def on_variable(self, var: Any, creation: Creation, wrapped: list[Any]) -> None: ...
     def on_reuse(self, var: Any, site: dict) -> None: ...
-    def on_get_variable_failure(self, name: str, exc: BaseException, existing: Any,
-                                site: dict) -> None: ...
+    def on_get_variable_failure(
+        self, name: str, exc: BaseException, existing: Any, site: dict
+    ) -> None: ...
     def on_variable_scope(self, variable_scope: str, name_scope: str | None) -> None: ...
     def on_name_scope(self, name_scope: str) -> None: ...
     def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None: ...
@@ -307,8 +308,9 @@ def _variable_call(orig):
         if outer is None or outer.get_variable is None or outer.made:
             # A creation of its own (tf.Variable, Keras, a strategy's per-replica part).
             api, site, initializer = _api_and_site(args, kwargs)
-            creation = Creation(api=api, site=site, initializer=initializer,
-                                requested_name=kwargs.get("name"))
+            creation = Creation(
+                api=api, site=site, initializer=initializer, requested_name=kwargs.get("name")
+            )
         else:
             creation = outer
         made_before = len(creation.made)
@@ -406,8 +408,7 @@ def _short(value: Any) -> str:
 def _collect_function_graphs(tf: TF) -> None:
     """Have TF keep the placed graphs of the functions it instantiates from now on."""
     with _lock:
-        if (not _collecting and _placement_listeners()
-                and placement.start_function_graphs(tf)):
+        if not _collecting and _placement_listeners() and placement.start_function_graphs(tf):
             _collecting.append(tf)
 
 
@@ -422,8 +423,10 @@ def _deliver_function_graphs(tf: TF) -> None:
 def _run_key(nest: Any, fetches: Any, feed_dict: Any) -> tuple | None:
     """The names fetched and fed: what a session keys its executors, and so their
     placement, by. None when a fetch or feed is not hashable."""
-    key = (tuple(getattr(f, "name", f) for f in nest.flatten(fetches)),
-           frozenset(getattr(k, "name", k) for k in feed_dict or ()))
+    key = (
+        tuple(getattr(f, "name", f) for f in nest.flatten(fetches)),
+        frozenset(getattr(k, "name", k) for k in feed_dict or ()),
+    )
     try:
         hash(key)
     except TypeError:

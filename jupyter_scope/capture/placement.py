@@ -38,8 +38,12 @@ def canonical_device(name: str) -> str:
 
 
 def _partitions(graphs: Iterable[Any]) -> dict[str, str]:
-    return {node.name: canonical_device(node.device)
-            for graph in graphs for node in graph.node if node.device}
+    return {
+        node.name: canonical_device(node.device)
+        for graph in graphs
+        for node in graph.node
+        if node.device
+    }
 
 
 def placements(run_metadata: Any) -> dict[str, str]:
@@ -63,8 +67,10 @@ def signature(ops: Iterable[tuple[str, str]]) -> Signature:
 def function_placements(run_metadata: Any) -> list[tuple[Signature, dict[str, str]]]:
     """Per instantiated function: its signature and its node name → device."""
     return [
-        (signature((n.name, n.op) for n in graphs.pre_optimization_graph.node),
-         _partitions(graphs.partition_graphs))
+        (
+            signature((n.name, n.op) for n in graphs.pre_optimization_graph.node),
+            _partitions(graphs.partition_graphs),
+        )
         for graphs in run_metadata.function_graphs
     ]
 

@@ -151,9 +151,7 @@ class Recording:
         if creation.api == "get_variable" and not record.partition_of:
             earlier = self._eager_names.setdefault(record.name, [])
             if earlier:
-                self._capture.eager_reuse.append(
-                    EagerReuse(record.key, earlier[-1], creation.site)
-                )
+                self._capture.eager_reuse.append(EagerReuse(record.key, earlier[-1], creation.site))
             earlier.append(record.key)
         return record.key
 
@@ -179,11 +177,19 @@ class Recording:
             handle_op = None
         partition_of = creation.partition_of
         return VariableRecord(
-            key=key, name=name, graph=graph, shape=dims,
-            dtype=var.dtype.base_dtype.name, trainable=bool(getattr(var, "trainable", True)),
-            api=creation.api, initializer=creation.initializer,
-            device_requested=requested, device=placed, created=True,
-            sites=[creation.site], handle_op=handle_op,
+            key=key,
+            name=name,
+            graph=graph,
+            shape=dims,
+            dtype=var.dtype.base_dtype.name,
+            trainable=bool(getattr(var, "trainable", True)),
+            api=creation.api,
+            initializer=creation.initializer,
+            device_requested=requested,
+            device=placed,
+            created=True,
+            sites=[creation.site],
+            handle_op=handle_op,
             requested_name=creation.requested_name,
             partition_of=partition_of if partition_of and partition_of != name else None,
         )
@@ -201,16 +207,23 @@ class Recording:
         record.reuse_count += 1
         record.sites.append(site)
 
-    def on_get_variable_failure(self, name: str, exc: BaseException, existing: Any,
-                                site: dict) -> None:
+    def on_get_variable_failure(
+        self, name: str, exc: BaseException, existing: Any, site: dict
+    ) -> None:
         key = self._key_of(existing) if existing is not None else None
         existing_site = None
         if existing is not None and key is None:
             existing_site = _creation_site_from_tf(existing)
         graph = self._current_graph_key()
         self._capture.failures.append(
-            GetVariableFailure(name=name, graph=graph, message=str(exc), site=site,
-                               existing_key=key, existing_site=existing_site)
+            GetVariableFailure(
+                name=name,
+                graph=graph,
+                message=str(exc),
+                site=site,
+                existing_key=key,
+                existing_site=existing_site,
+            )
         )
 
     def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None:
@@ -243,9 +256,15 @@ class Recording:
                 reads.append(handle[1])
         placed = outputs[0].device if outputs else (inputs[0].device if inputs else None)
         self._capture.ops.append(
-            OpRecord(name=name, type=op_type, graph=EAGER,
-                     device_requested=context.device_name or None, device=placed or None,
-                     inputs=producers, reads=reads)
+            OpRecord(
+                name=name,
+                type=op_type,
+                graph=EAGER,
+                device_requested=context.device_name or None,
+                device=placed or None,
+                inputs=producers,
+                reads=reads,
+            )
         )
         for tensor in outputs:
             self._producers[id(tensor)] = (weakref.ref(tensor), name)
@@ -276,8 +295,7 @@ class Recording:
     def _graph_ops(self) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         handles: dict[tuple[str, str], str] = {
-            (r.graph, r.handle_op): r.key
-            for r in self._capture.variables.values() if r.handle_op
+            (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
         }
         records = []
         for key, graph, first in self._graphs.values():
@@ -297,11 +315,17 @@ class Recording:
                         reads.append(var)
                 if op.type in _READ_TYPES and reads:
                     reads_of[op.name] = reads[0]
-                records.append(OpRecord(
-                    name=op.name, type=op.type, graph=key,
-                    device_requested=op.device or None, device=placed.get(op.name),
-                    inputs=list(dict.fromkeys(inputs)), reads=reads,
-                ))
+                records.append(
+                    OpRecord(
+                        name=op.name,
+                        type=op.type,
+                        graph=key,
+                        device_requested=op.device or None,
+                        device=placed.get(op.name),
+                        inputs=list(dict.fromkeys(inputs)),
+                        reads=reads,
+                    )
+                )
         return records
 
     def _variable_behind(self, tensor: Any, handles: dict[tuple[str, str], str]) -> str | None:
@@ -329,7 +353,8 @@ class Recording:
         func_graph = self._tf.func_graph.FuncGraph
         capture.graphs = [
             {"key": key, "kind": "function", "name": graph.name}
-            if isinstance(graph, func_graph) else {"key": key, "kind": "graph", "name": None}
+            if isinstance(graph, func_graph)
+            else {"key": key, "kind": "graph", "name": None}
             for key, graph, _ in self._graphs.values()
         ]
         if any(op.graph == EAGER for op in capture.ops):

@@ -12,8 +12,17 @@ import os
 import sys
 from types import FrameType
 
-_LIBRARIES = ("tensorflow", "keras", "tf_keras", "tf_slim", "absl", "jupyter_scope",
-              "IPython", "ipykernel", "runpy")
+_LIBRARIES = (
+    "tensorflow",
+    "keras",
+    "tf_keras",
+    "tf_slim",
+    "absl",
+    "jupyter_scope",
+    "IPython",
+    "ipykernel",
+    "runpy",
+)
 MAX_CALLERS = 6
 _STDLIB_FILES = {os.path.normcase(m.__file__) for m in (contextlib, functools)}
 
@@ -57,13 +66,19 @@ def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict:
         return {"file": "<unknown>", "line": None, "kind": kind, "callers": []}
     callers = []
     caller = frame.f_back
-    while caller is not None and len(callers) < MAX_CALLERS and not is_library(
-        caller.f_code.co_filename
+    while (
+        caller is not None
+        and len(callers) < MAX_CALLERS
+        and not is_library(caller.f_code.co_filename)
     ):
         callers.append({"file": caller.f_code.co_filename, "line": caller.f_lineno})
         caller = caller.f_back
-    return {"file": frame.f_code.co_filename, "line": frame.f_lineno, "kind": kind,
-            "callers": callers}
+    return {
+        "file": frame.f_code.co_filename,
+        "line": frame.f_lineno,
+        "kind": kind,
+        "callers": callers,
+    }
 
 
 def reset_cache() -> None:

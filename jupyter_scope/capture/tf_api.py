@@ -78,7 +78,7 @@ def load() -> TF:
     except ImportError as exc:
         raise TensorFlowNotAvailable(
             "jupyter-scope needs TensorFlow, which is not installed here. Install it with "
-            "`pip install \"jupyter-scope[tensorflow]\"` (or `[tensorflow-cpu]` for the CPU "
+            '`pip install "jupyter-scope[tensorflow]"` (or `[tensorflow-cpu]` for the CPU '
             f"build). ({exc})"
         ) from exc
     modules = {name: importlib.import_module(name) for name, _ in _REQUIRED}

@@ -55,8 +55,7 @@ def _check_version(data: Any) -> None:
     schema = data.get("schema")
     if not isinstance(schema, str) or not schema.startswith("jupyter-scope.report/"):
         raise ReportFormatError(
-            f"not a jupyter-scope report: 'schema' is {schema!r}, "
-            f"expected {SCHEMA_ID!r}"
+            f"not a jupyter-scope report: 'schema' is {schema!r}, expected {SCHEMA_ID!r}"
         )
     major = schema.rsplit("/", 1)[1].split(".", 1)[0]
     if major != str(SCHEMA_MAJOR):

@@ -99,8 +99,9 @@ class ScopeReport:
 
     # -- exports and comparison ----------------------------------------------------------
 
-    def export(self, path: str | Path, format: str | None = None, *, force: bool = False,
-               ops: bool = False) -> Path:
+    def export(
+        self, path: str | Path, format: str | None = None, *, force: bool = False, ops: bool = False
+    ) -> Path:
         """Write the report to `path`; the format comes from the suffix when not given.
 
         An existing file is refused unless `force`; `ops` adds one row or node per op to

@@ -174,7 +174,7 @@ def set_theme(page, theme: str) -> None:
     page.wait_for_timeout(500)
 
 
-SHARING_CELL = '''\
+SHARING_CELL = """\
 %%scopes filters --graph
 import tensorflow as tf
 v1 = tf.compat.v1
@@ -198,15 +198,15 @@ with v1.variable_scope("image_filters") as scope:
     result1 = image_filter(image1)
     scope.reuse_variables()
     result2 = image_filter(image2)
-'''
+"""
 
-SMALL_CELL = '''\
+SMALL_CELL = """\
 %%scopes small --graph
 with tf.compat.v1.variable_scope("foo"):
     v = tf.compat.v1.get_variable("v", [1])
 with tf.compat.v1.variable_scope("foo", reuse=True):
     v2 = tf.compat.v1.get_variable("v", [1])
-'''
+"""
 
 # The live widget of the newest `%%scopes` output.
 LAST_WIDGET = "import jupyter_scope\nw = jupyter_scope.widgets[-1]\n"

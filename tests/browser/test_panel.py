@@ -29,7 +29,7 @@ REPORTS = f"{PANEL} .jp-Scope-reportList > .jp-Scope-report"
 WORKSPACE = "scopes-panel-test"
 
 # A second report in a fresh graph, with a name the first report has too.
-TOWER_CELL = '''\
+TOWER_CELL = """\
 %%scopes tower --graph
 with tf.compat.v1.variable_scope("tower"):
     with tf.compat.v1.variable_scope("conv1"):
@@ -37,7 +37,7 @@ with tf.compat.v1.variable_scope("tower"):
 with tf.compat.v1.variable_scope("tower", reuse=True):
     with tf.compat.v1.variable_scope("conv1"):
         w2 = tf.compat.v1.get_variable("weights", [3, 3, 1, 8])
-'''
+"""
 # Makes the notebook taller than the window, so a jump to the first cell must scroll.
 LONG_CELL = 'print("\\n".join(f"line {i}" for i in range(120)))'
 CELLS = ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL, LONG_CELL]
@@ -130,9 +130,10 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     assert [(r[0], r[1]) for r in expected] == [("In [3]", "tower"), ("In [2]", "filters")]
 
     # The palette has the command; the left-area tab opens the panel.
-    assert page.evaluate(
-        "() => window.jupyterapp.commands.label('jupyter-scope:show-panel')"
-    ) == "Scopes: show panel"
+    assert (
+        page.evaluate("() => window.jupyterapp.commands.label('jupyter-scope:show-panel')")
+        == "Scopes: show panel"
+    )
     open_panel(page)
 
     # Newest first, with the kernel's counts and times.
