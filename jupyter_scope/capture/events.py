@@ -25,17 +25,23 @@ class VariableRecord:
     partition_of: str | None = None  # logical name of a partitioned variable
     components: list[str] = field(default_factory=list)  # keys of per-replica parts
     component_of: str | None = None  # key of the distributed variable this is part of
+    tf_name: str | None = None  # TF's own name, where `name` is a Keras path
+    slot_of: str | None = None  # key of the variable this optimizer slot serves
+    slot: str | None = None  # the slot's name (`m`, `v`, `momentum`), where known
+    by_library: bool = False  # made at a library's request (an optimizer), not the user's
 
 
 @dataclass
 class OpRecord:
-    name: str
+    name: str  # its place in the tree: TF's name, under the op that runs its function graph
     type: str
     graph: str
     device_requested: str | None
     device: str | None = None
     inputs: list[str] = field(default_factory=list)  # producing op names, same graph
     reads: list[str] = field(default_factory=list)  # keys of variables read
+    tf_name: str | None = None  # TF's own name in its graph, where it differs from `name`
+    colocated: bool = False  # placed off its request, where a resource it reads lives
 
 
 @dataclass

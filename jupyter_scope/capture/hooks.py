@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import re
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from jupyter_scope.capture import placement, sites
+from jupyter_scope.capture import origins, placement, sites
+from jupyter_scope.capture.origins import describe_initial_value, describe_initializer
 from jupyter_scope.capture.tf_api import TF
 
 
@@ -45,9 +46,8 @@ class GetVariableCall:
     """One `VariableScope.get_variable` call in progress."""
 
     full_name: str
-    name_scope: str  # the name scope in force at the call
-    scope_name_scope: str  # the name scope its variable scope opened
     site: dict
+    ignored_name_scope: str | None  # a user's name scope in force that the name lacks
 
 
 @dataclass
@@ -61,6 +61,9 @@ class Creation:
     partition_of: str | None = None
     get_variable: GetVariableCall | None = None
     made: list[Any] = field(default_factory=list)  # variables made beneath this call
+    path: str | None = None  # a Keras 3 variable's `path`: its place in the tree
+    slot: tuple[Any, str | None] | None = None  # an optimizer slot: (its variable, slot name)
+    by_library: bool = False  # library code, not the user's, asked for it
 
 
 class _Local(threading.local):
@@ -68,6 +71,8 @@ class _Local(threading.local):
         self.calls: list[GetVariableCall] = []
         self.creations: list[Creation] = []
         self.partitions: list[str] = []
+        # Open name scopes: (id of the context manager, the name scope, opened by user code).
+        self.name_scopes: list[tuple[int, str, bool]] = []
 
 
 _local = _Local()
@@ -133,13 +138,15 @@ def _install_all(tf: TF) -> None:
     ops, vs = tf.ops, tf.variable_scope
     _patch(ops.Graph, "__init__", lambda orig: _graph_init(orig, tf))
     _patch(ops.Graph, "as_default", _graph_as_default)
-    _patch(ops.name_scope_v1, "__enter__", lambda orig: _name_scope_enter(orig, ops))
-    _patch(ops.name_scope_v2, "__enter__", lambda orig: _name_scope_enter(orig, ops))
+    for name_scope in (ops.name_scope_v1, ops.name_scope_v2):
+        _patch(name_scope, "__enter__", lambda orig: _name_scope_enter(orig, ops))
+        _patch(name_scope, "__exit__", _name_scope_exit)
     _patch(vs.variable_scope, "__enter__", lambda orig: _variable_scope_enter(orig, ops))
     _patch(vs.VariableScope, "get_variable", lambda orig: _scope_get_variable(orig, ops))
     _patch(vs._VariableStore, "_get_single_variable", _get_single_variable)
     _patch(vs._VariableStore, "_get_partitioned_variable", _get_partitioned_variable)
-    _patch(tf.variables.VariableMetaclass, "__call__", _variable_call)
+    not_variables = (tf.resource_variable_ops._UnreadVariable,)
+    _patch(tf.variables.VariableMetaclass, "__call__", lambda o: _variable_call(o, not_variables))
     _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf))
 
 
@@ -185,11 +192,34 @@ def _name_scope_enter(orig, ops):
     def __enter__(self):
         scope = orig(self)
         current = ops.get_name_scope()
+        by_user = not sites.is_library(sys._getframe(1).f_code.co_filename)
+        _local.name_scopes.append((id(self), current, by_user))
         if current:
             _each("on_name_scope", current)
         return scope
 
     return __enter__
+
+
+def _name_scope_exit(orig):
+    def __exit__(self, *exc_info):
+        stack = _local.name_scopes
+        if stack and stack[-1][0] == id(self):  # not so for a scope opened before the hooks
+            stack.pop()
+        return orig(self, *exc_info)
+
+    return __exit__
+
+
+def _ignored_name_scope(full_name: str, name_scope: str) -> str | None:
+    """The innermost name scope in force, opened by user code, that `full_name` does not
+    carry (`get_variable` takes names from variable scopes only). Name scopes that TF or a
+    library opens (`scope_1` on re-entry, tf-slim's own) were not the user's request."""
+    for _, opened, by_user in reversed(_local.name_scopes):
+        in_force = name_scope == opened or name_scope.startswith(f"{opened}/")
+        if by_user and opened and in_force and not full_name.startswith(f"{opened}/"):
+            return opened
+    return None
 
 
 def _variable_scope_enter(orig, ops):
@@ -213,9 +243,8 @@ def _scope_get_variable(orig, ops):
         full_name = f"{scope.name}/{name}" if scope.name else name
         call = GetVariableCall(
             full_name=full_name,
-            name_scope=ops.get_name_scope(),
-            scope_name_scope=scope.original_name_scope.rstrip("/"),
             site=sites.site("create"),
+            ignored_name_scope=_ignored_name_scope(full_name, ops.get_name_scope()),
         )
         _local.calls.append(call)
         try:
@@ -247,6 +276,7 @@ def _get_single_variable(orig):
             initializer=describe_initializer(bound.get("initializer"), default="glorot_uniform"),
             partition_of=_local.partitions[-1] if _local.partitions else None,
             get_variable=call,
+            slot=origins.slot(sys._getframe(1)),
         )
         with _creating(creation):
             try:
@@ -256,8 +286,8 @@ def _get_single_variable(orig):
                 raise
         if existing is not None:
             _each("on_reuse", var, _current_site("reuse"))
-        elif call is not None and call.name_scope != call.scope_name_scope:
-            _each("on_name_scope_ignored", var, call.name_scope, creation.site)
+        elif call is not None and call.ignored_name_scope:
+            _each("on_name_scope_ignored", var, call.ignored_name_scope, creation.site)
         return var
 
     return _get_single_variable
@@ -299,18 +329,16 @@ def _creating(creation: Creation) -> Iterator[Creation]:
         _local.creations.pop()
 
 
-def _variable_call(orig):
+def _variable_call(orig, not_variables: tuple[type, ...]):
     def __call__(cls, *args, **kwargs):
         __tracebackhide__ = True  # IPython shows the user's frames, not ours
-        if not _active:
+        # `assign` and friends return an `_UnreadVariable`: an op's value, not a variable.
+        if not _active or issubclass(cls, not_variables):
             return orig(cls, *args, **kwargs)
         outer = _local.creations[-1] if _local.creations else None
         if outer is None or outer.get_variable is None or outer.made:
             # A creation of its own (tf.Variable, Keras, a strategy's per-replica part).
-            api, site, initializer = _api_and_site(args, kwargs)
-            creation = Creation(
-                api=api, site=site, initializer=initializer, requested_name=kwargs.get("name")
-            )
+            creation = _creation(args, kwargs, outer)
         else:
             creation = outer
         made_before = len(creation.made)
@@ -326,80 +354,33 @@ def _variable_call(orig):
     return __call__
 
 
-def _api_and_site(args: tuple, kwargs: dict) -> tuple[str, dict, str | None]:
-    """One walk of the stack: the user's line, and whether Keras made the variable."""
-    frame = sites.user_frame(3)
-    site = sites.site("create", frame=frame)
-    walker = inspect.currentframe()
-    keras_initializer = None
-    api = "Variable"
-    while walker is not None and walker is not frame:
-        module = walker.f_globals.get("__name__", "")
-        if module.startswith("keras."):
-            api = "keras"
-            if keras_initializer is None and "initializer" in walker.f_locals:
-                keras_initializer = describe_initializer(walker.f_locals["initializer"])
-        walker = walker.f_back
-    initial_value = kwargs.get("initial_value", args[0] if args else None)
-    return api, site, keras_initializer or describe_initial_value(initial_value)
+def _creation(args: tuple, kwargs: dict, outer: Creation | None) -> Creation:
+    """How a variable made outside `get_variable` was asked for.
 
-
-def describe_initializer(init: Any, default: str | None = None) -> str | None:
-    """`constant(0.4)`, `random_normal`, `glorot_uniform`... for an initializer object."""
-    if init is None:
-        return f"{default} (default)" if default else None
-    if isinstance(init, str):
-        return init
-    if not callable(init) or (hasattr(init, "dtype") and hasattr(init, "shape")):
-        return describe_initial_value(init)
-    # A closure (tf-slim's initializers) is named by the function that made it.
-    name = getattr(init, "__qualname__", None) or type(init).__name__
-    name = name.split(".<locals>", 1)[0].rsplit(".", 1)[-1].removesuffix("_initializer")
-    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-    value = getattr(init, "value", None)
-    if snake == "constant" and value is not None and not callable(value):
-        return f"constant({_short(value)})"
-    return snake
-
-
-def describe_initial_value(value: Any) -> str | None:
-    """What a `tf.Variable`'s initial value was: the TF function that made it, or the constant.
-
-    TF names a composite op after the function's name scope (`random_normal` is an AddV2
-    named `.../random_normal`), so the op's own name says what made it.
+    TF builds a variable through nested constructor calls (`tf.Variable` → a
+    `ResourceVariable`, a distributed variable → its replicas): the inner ones inherit
+    what the outermost call learnt from one walk of the stack.
     """
-    if value is None:
-        return None
-    if callable(value) and not hasattr(value, "dtype"):
-        return describe_initializer(value)
-    op = getattr(value, "op", None)
-    if op is not None and op.type != "Const":
-        return re.sub(r"_\d+$", "", op.name.rsplit("/", 1)[-1])
-    try:
-        import numpy as np
-
-        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
-    except Exception:
-        array = None
-    if array is None and op is not None:
-        from tensorflow.python.framework import tensor_util
-
-        array = tensor_util.constant_value(value)
-    if array is not None and array.size and (array == array.flat[0]).all():
-        return f"constant({_short(array.flat[0])})"
-    return "value"
-
-
-def _short(value: Any) -> str:
-    try:
-        import numpy as np
-
-        array = np.asarray(value)
-        if array.size == 1:
-            return repr(array.reshape(()).item())
-    except Exception:
-        pass
-    return repr(value)[:40]
+    if outer is not None:
+        return Creation(
+            api=outer.api,
+            site=outer.site,
+            initializer=outer.initializer,
+            requested_name=kwargs.get("name"),
+            slot=outer.slot,
+            by_library=outer.by_library,
+        )
+    origin = origins.walk(sys._getframe(2))
+    initial_value = kwargs.get("initial_value", args[0] if args else None)
+    return Creation(
+        api=origin.api,
+        site=sites.site("create", frame=origin.user_frame),
+        initializer=origin.initializer or describe_initial_value(initial_value),
+        requested_name=kwargs.get("name"),
+        path=origin.path,
+        slot=origin.slot,
+        by_library=origin.by_library,
+    )
 
 
 # -- placement -------------------------------------------------------------------------

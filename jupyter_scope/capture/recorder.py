@@ -23,12 +23,25 @@ from jupyter_scope.capture.events import (
     ScopeRecord,
     VariableRecord,
 )
+from jupyter_scope.report import devices
 from jupyter_scope.report.build import build_report
 from jupyter_scope.report.model import ScopeReport
 
 EAGER = "eager"
 MAX_EAGER_OPS = 200_000  # a long eager loop is summarised past this many executions
 _READ_TYPES = {"ReadVariableOp", "Identity"}
+# Ops that run a function graph (a loop body, a branch, a called function) named in
+# their attributes; an op whose type is a function's name runs that function too.
+_CALL_TYPES = {
+    "While",
+    "StatelessWhile",
+    "If",
+    "StatelessIf",
+    "Case",
+    "StatelessCase",
+    "PartitionedCall",
+    "StatefulPartitionedCall",
+}
 
 
 class Recording:
@@ -129,6 +142,12 @@ class Recording:
         if key is None:
             key = self._add_variable(var, creation)
         record = self._capture.variables[key]
+        if creation.path and record.tf_name is None and creation.path != record.name:
+            record.tf_name, record.name = record.name, creation.path
+        if creation.slot is not None and record.slot_of is None:
+            served, record.slot = creation.slot
+            # A Keras 3 variable holds the tf.Variable (or distributed one) it stands for.
+            record.slot_of = self._key_of(served) or self._key_of(getattr(served, "_value", None))
         if wrapped and not record.components:
             # A distributed variable around its per-replica components. TF may report
             # the wrapper first without them (its own nested tf.Variable() call).
@@ -192,6 +211,7 @@ class Recording:
             handle_op=handle_op,
             requested_name=creation.requested_name,
             partition_of=partition_of if partition_of and partition_of != name else None,
+            by_library=creation.by_library,
         )
 
     def on_reuse(self, var: Any, site: dict) -> None:
@@ -255,15 +275,18 @@ class Recording:
             if handle is not None and handle[0]() is tensor:
                 reads.append(handle[1])
         placed = outputs[0].device if outputs else (inputs[0].device if inputs else None)
+        requested = context.device_name or None
+        resources = (t.device for t in inputs if t.dtype == self._tf.tf.resource)
         self._capture.ops.append(
             OpRecord(
                 name=name,
                 type=op_type,
                 graph=EAGER,
-                device_requested=context.device_name or None,
+                device_requested=requested,
                 device=placed or None,
                 inputs=producers,
                 reads=reads,
+                colocated=not devices.honoured(requested, placed) and placed in resources,
             )
         )
         for tensor in outputs:
@@ -292,7 +315,45 @@ class Recording:
             if len(keys) == 1:  # twin traces: which one ran is not known, so neither
                 self._placements.setdefault(keys[0], {}).update(placed)
 
-    def _graph_ops(self) -> list[OpRecord]:
+    def _callers(self) -> dict[str, tuple[str, str]]:
+        """Function graph key → (graph key, name) of the op that runs it: a While op its
+        loop body, an If op its branches, a call op the function."""
+        callers: dict[str, tuple[str, str]] = {}
+        for key, graph, first in self._graphs.values():
+            runs_function: dict[str, bool] = {}  # by op type: a few dozen per graph
+            for op in graph.get_operations()[first:]:
+                kind = op.type
+                if kind not in runs_function:
+                    runs_function[kind] = (
+                        kind in _CALL_TYPES or graph._get_function(kind) is not None
+                    )
+                if not runs_function[kind]:
+                    continue
+                for name in _called_functions(op):
+                    body = self._graphs.get(id(getattr(graph._get_function(name), "graph", None)))
+                    if body is not None:
+                        callers.setdefault(body[0], (key, op.name))
+        return callers
+
+    def _prefixes(self, callers: dict[str, tuple[str, str]]) -> dict[str, str]:
+        """Graph key → the name its ops sit under: the name of the op that runs it, itself
+        nested (`train/rnn/while` for that loop's body), as TF1 would have named them."""
+        prefixes: dict[str, str] = {}
+
+        def prefix(key: str, seen: frozenset[str]) -> str:
+            if key not in prefixes:
+                caller = callers.get(key)
+                if caller is None or key in seen:
+                    prefixes[key] = ""
+                else:
+                    prefixes[key] = _join(prefix(caller[0], seen | {key}), caller[1])
+            return prefixes[key]
+
+        for key in callers:
+            prefix(key, frozenset())
+        return prefixes
+
+    def _graph_ops(self, prefixes: dict[str, str]) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         handles: dict[tuple[str, str], str] = {
             (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
@@ -304,6 +365,7 @@ class Recording:
                 if var is not None:  # a function reads a variable through a capture
                     handles[(key, internal.op.name)] = var
             placed = self._placements.get(key, {})
+            prefix = prefixes.get(key, "")
             reads_of: dict[str, str] = {}  # reading op → variable it read
             for op in graph.get_operations()[first:]:
                 inputs, reads = [], []
@@ -315,15 +377,22 @@ class Recording:
                         reads.append(var)
                 if op.type in _READ_TYPES and reads:
                     reads_of[op.name] = reads[0]
+                device = placed.get(op.name)
+                colocated = not devices.honoured(op.device, device) and any(
+                    t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
+                    for t in op.inputs
+                )
                 records.append(
                     OpRecord(
-                        name=op.name,
+                        name=_join(prefix, op.name),
                         type=op.type,
                         graph=key,
                         device_requested=op.device or None,
-                        device=placed.get(op.name),
+                        device=device,
                         inputs=list(dict.fromkeys(inputs)),
                         reads=reads,
+                        tf_name=op.name if prefix else None,
+                        colocated=colocated,
                     )
                 )
         return records
@@ -342,8 +411,13 @@ class Recording:
         capture = self._capture
         if self._function_runs:
             self._place_functions()
+        callers = self._callers()
+        prefixes = self._prefixes(callers)
+        for scope in capture.scopes:
+            if scope.name_scope and prefixes.get(scope.graph):
+                scope.name_scope = _join(prefixes[scope.graph], scope.name_scope)
         if self.ops:
-            capture.ops = self._graph_ops() + capture.ops
+            capture.ops = self._graph_ops(prefixes) + capture.ops
         else:
             capture.ops = []
         for record in capture.variables.values():
@@ -351,12 +425,15 @@ class Recording:
             if record.handle_op and record.handle_op in placed:
                 record.device = placed[record.handle_op]
         func_graph = self._tf.func_graph.FuncGraph
-        capture.graphs = [
-            {"key": key, "kind": "function", "name": graph.name}
-            if isinstance(graph, func_graph)
-            else {"key": key, "kind": "graph", "name": None}
-            for key, graph, _ in self._graphs.values()
-        ]
+        capture.graphs = []
+        for key, graph, _ in self._graphs.values():
+            if not isinstance(graph, func_graph):
+                capture.graphs.append({"key": key, "kind": "graph", "name": None})
+                continue
+            entry = {"key": key, "kind": "function", "name": graph.name}
+            if key in callers:  # the op that runs it, by graph key and TF name
+                entry["called_by"] = list(callers[key])
+            capture.graphs.append(entry)
         if any(op.graph == EAGER for op in capture.ops):
             capture.graphs.append({"key": EAGER, "kind": "eager", "name": None})
         capture.meta = {
@@ -372,6 +449,20 @@ class Recording:
             "python": sys.version.split()[0],
         }
         return capture
+
+
+def _join(scope: str, name: str) -> str:
+    return f"{scope}/{name}" if scope else name
+
+
+def _called_functions(op: Any) -> list[str]:
+    """Names of the functions an op runs: its function-valued attributes, or its type."""
+    names = [op.type] if op.type not in _CALL_TYPES else []
+    for value in op.node_def.attr.values():
+        if value.HasField("func"):
+            names.append(value.func.name)
+        names.extend(function.name for function in value.list.func)
+    return names
 
 
 def _graph_of(var: Any) -> Any:

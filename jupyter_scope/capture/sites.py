@@ -1,7 +1,10 @@
 """Call sites: the innermost stack frame that belongs to the user, not to a library.
 
 A variable made by `tf_slim.conv2d` inside `vgg_16` is attributed to the line of the
-user's code that called into the libraries, which is where a person would look.
+user's code that called into the libraries, which is where a person would look. Library
+code is the modules named below wherever they live (an editable install included), and
+anything installed in the interpreter's own folders (site-packages, the standard library):
+Sonnet, KerasHub or any other model library installed from a registry.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import functools
 import os
 import sys
+import sysconfig
 from types import FrameType
 
 _LIBRARIES = (
@@ -35,6 +39,9 @@ def _library_dirs() -> tuple[str, ...]:
         path = getattr(module, "__file__", None)
         if path:
             dirs.append(os.path.normcase(os.path.dirname(path)) + os.sep)
+    paths = sysconfig.get_paths()
+    for key in ("purelib", "platlib", "stdlib"):
+        dirs.append(os.path.normcase(paths[key]) + os.sep)
     return tuple(dirs)
 
 
@@ -49,7 +56,11 @@ def is_library(filename: str) -> bool:
 
 
 def user_frame(skip: int = 1) -> FrameType | None:
-    frame: FrameType | None = sys._getframe(skip)
+    return user_frame_from(sys._getframe(skip))
+
+
+def user_frame_from(frame: FrameType | None) -> FrameType | None:
+    """`frame` or the nearest of its callers that is the user's code."""
     while frame is not None and is_library(frame.f_code.co_filename):
         frame = frame.f_back
     return frame

@@ -36,6 +36,7 @@ class TF:
     func_graph: ModuleType  # framework.func_graph: FuncGraph
     variable_scope: ModuleType  # ops.variable_scope: VariableScope, _VariableStore
     variables: ModuleType  # ops.variables: VariableMetaclass, Variable
+    resource_variable_ops: ModuleType  # ops.resource_variable_ops: _UnreadVariable
     session: ModuleType  # client.session: BaseSession
     config_pb2: ModuleType  # core.protobuf.config_pb2: RunOptions, RunMetadata
 
@@ -58,6 +59,8 @@ _REQUIRED = [
     ("tensorflow.python.ops.variable_scope", "variable_scope.__enter__"),
     ("tensorflow.python.ops.variables", "VariableMetaclass.__call__"),
     ("tensorflow.python.ops.variables", "Variable"),
+    ("tensorflow.python.ops.resource_variable_ops", "_UnreadVariable"),
+    ("tensorflow.python.framework.ops", "Graph._get_function"),
     ("tensorflow.python.client.session", "BaseSession.run"),
     ("tensorflow.core.protobuf.config_pb2", "RunOptions"),
 ]
@@ -103,6 +106,7 @@ def load() -> TF:
         func_graph=modules["tensorflow.python.framework.func_graph"],
         variable_scope=modules["tensorflow.python.ops.variable_scope"],
         variables=modules["tensorflow.python.ops.variables"],
+        resource_variable_ops=modules["tensorflow.python.ops.resource_variable_ops"],
         session=modules["tensorflow.python.client.session"],
         config_pb2=modules["tensorflow.core.protobuf.config_pb2"],
     )

@@ -121,11 +121,17 @@ def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
         attrs["components"] = [variable_id(k) for k in record.components]
     if record.component_of:
         attrs["component_of"] = variable_id(record.component_of)
+    if record.tf_name:
+        attrs["tf_name"] = record.tf_name
+    if record.slot_of:
+        attrs["slot_of"] = variable_id(record.slot_of)
+    if record.slot:
+        attrs["slot"] = record.slot
     return attrs
 
 
 def _op_attrs(op: OpRecord) -> dict[str, Any]:
-    return {
+    attrs = {
         "kind": "op",
         "name": op.name,
         "type": op.type,
@@ -134,6 +140,16 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
         "device": op.device,
         "graph": op.graph,
     }
+    if op.tf_name:
+        attrs["tf_name"] = op.tf_name
+    if op.colocated:
+        attrs["colocated"] = True
+    return attrs
+
+
+def _op_node(op: OpRecord) -> str:
+    """Ids use TF's own name, unique in its graph, which `inputs` refer to."""
+    return op_id(op.graph, op.tf_name or op.name)
 
 
 def build_graph(capture: Capture) -> nx.DiGraph:
@@ -159,14 +175,14 @@ def build_graph(capture: Capture) -> nx.DiGraph:
             scopes.name_scopes.add(scope)
     variable_names = {record.name for record in capture.variables.values()}
     for op in capture.ops:
-        node = op_id(op.graph, op.name)
+        node = _op_node(op)
         graph.add_node(node, **_op_attrs(op))
         scope = scopes.add(parent_path(op.name))
         graph.add_edge(scope_id(scope), node, kind="contains")
         if scope and not _belongs_to_variable(op.name, variable_names):
             scopes.name_scopes.add(scope)
     for op in capture.ops:
-        target = op_id(op.graph, op.name)
+        target = _op_node(op)
         for producer in op.inputs:
             source = op_id(op.graph, producer)
             if source in graph:

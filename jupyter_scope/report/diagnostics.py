@@ -126,6 +126,7 @@ def _duplicate_names(capture: Capture) -> list[dict]:
         leaf = var.name.rsplit("/", 1)[-1]
         if (
             var.api == "get_variable"
+            or var.by_library  # an optimizer's `beta1_power_1`: TF's choice, not a slip
             or var.graph == "eager"
             or not isinstance(asked, str)
             or not asked
@@ -160,8 +161,8 @@ def _name_scope_ignored(capture: Capture) -> list[dict]:
             (
                 f"get_variable made {n.name} inside name_scope {n.name_scope!r} (at "
                 f"{where(n.site)}), but the name does not carry it: get_variable takes names "
-                f"from variable scopes only. Use tf.compat.v1.variable_scope if the name should "
-                f"carry the scope."
+                f"from variable scopes only. To have the name carry {n.name_scope!r}, open "
+                f"tf.compat.v1.variable_scope instead of name_scope there."
             ),
             [n.name],
             [n.site],
@@ -178,7 +179,9 @@ def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
         if data["kind"] == "scope":
             continue
         asked, placed = data.get("device_requested"), data.get("device")
-        if not devices.honoured(asked, placed):
+        # TF runs an op where a resource it takes lives (a replica's initializer reading the
+        # primary, an iterator's op on its host): the recorder marks it colocated.
+        if not devices.honoured(asked, placed) and not data.get("colocated"):
             groups[(data["scope"], devices.short(asked), devices.short(placed))][data["name"]] = (
                 None
             )
