@@ -168,6 +168,29 @@ def test_mirrored_strategy_variable_is_one_logical_variable_with_replicas():
     assert ops["mul"]["device"] == CPU0 and ops["replica_1/mul"]["device"] == CPU1
 
 
+def test_mirrored_report_summary_is_the_front_ends():
+    """tests/data/mirrored_report.json was recorded from `tf.Variable`s `w` [3] and `b` [2, 2]
+    under MirroredStrategy on two logical CPUs. Its summary counts each once; the front
+    end's test (labextension/test/tree-model.test.ts) expects these same figures."""
+    report = jupyter_scope.ScopeReport.from_json(
+        (ROOT / "tests/data/mirrored_report.json").read_text()
+    )
+    logical = [v for v in report.variables if v["api"] == "distributed"]
+    assert sorted(v["name"] for v in logical) == ["b", "w"]
+    assert all(len(v["components"]) == 2 for v in logical)
+    assert report.summary() == {
+        "created": 2,
+        "reused": 0,
+        "variables": 2,
+        "params": 7,
+        "bytes": 28,
+        "ops": 18,
+        "devices": 2,
+        "errors": 0,
+        "warnings": 0,
+    }
+
+
 def test_replica_device_setter_round_robin_on_a_local_cluster():
     found, _ = run_case(
         """

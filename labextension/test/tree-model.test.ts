@@ -3,7 +3,7 @@ import { expandCompact, type CompactDocument } from '../src/tree/compact';
 import { device } from '../src/tree/format';
 import { nameTest, PALETTE, ReportTree, summaryLine, UNPLACED_COLOUR, type Entry } from '../src/tree/model';
 import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
-import { sampleReport } from './fixtures';
+import { mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
 
@@ -106,6 +106,11 @@ describe('ReportTree', () => {
     expect(tree.summaryLine()).toBe('4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings');
     expect(summaryLine({ variables: 44, created: 22, reused: 22, params: 138_357_544, bytes: 553_430_176, ops: 512, devices: 1, errors: 0, warnings: 0 }))
       .toBe('44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, 0 warnings');
+  });
+
+  it('counts a distributed variable once, not once per replica', () => {
+    // The figures ScopeReport.summary() gives for the same file (tests/test_placement.py).
+    expect(new ReportTree(mirroredReport()).summary).toMatchObject({ variables: 2, created: 2, params: 7, bytes: 28, ops: 18, devices: 2 });
   });
 
   it('gives each device one colour across the report', () => {

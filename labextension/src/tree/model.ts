@@ -484,6 +484,9 @@ export function summarize(document: ReportDocument): Summary {
   };
   const devices = new Set<string>();
   for (const node of document.graph.nodes) {
+    if (node.kind === 'variable' && node.component_of) {
+      continue; // a replica of a distributed variable: counted once, as the variable
+    }
     if (node.kind === 'variable') {
       s.variables++;
       s.created += node.created ? 1 : 0;

@@ -43,6 +43,14 @@ export interface VariableNode {
   sites: Site[];
   scope: string;
   graph: string;
+  /** A per-replica part of this distributed variable (by id): never counted again. */
+  component_of?: string;
+  components?: string[];
+  /** TF's own name, where `name` is a Keras 3 path. */
+  tf_name?: string;
+  /** The variable this optimizer slot serves (by id), and the slot's name. */
+  slot_of?: string;
+  slot?: string;
 }
 
 export interface OpNode {
@@ -54,6 +62,8 @@ export interface OpNode {
   device_requested: string | null;
   device: string | null;
   graph: string;
+  /** TF's own name in its function graph, where `name` nests it under its caller. */
+  tf_name?: string;
 }
 
 export type GraphNode = ScopeNode | VariableNode | OpNode;
