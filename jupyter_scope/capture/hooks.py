@@ -192,7 +192,7 @@ def _name_scope_enter(orig, ops):
     def __enter__(self):
         scope = orig(self)
         current = ops.get_name_scope()
-        by_user = not sites.is_library(sys._getframe(1).f_code.co_filename)
+        by_user = not sites.is_library_frame(sys._getframe(1))
         _local.name_scopes.append((id(self), current, by_user))
         if current:
             _each("on_name_scope", current)

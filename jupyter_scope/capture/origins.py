@@ -51,13 +51,13 @@ class Origin:
 
 def walk(frame: FrameType | None) -> Origin:
     """From the frame that called the variable's constructor out to the user's code."""
-    origin = Origin(by_library=frame is not None and sites.is_library(frame.f_code.co_filename))
+    origin = Origin(by_library=frame is not None and sites.is_library_frame(frame))
     served: Any = None
     slot_name: str | None = None
     for _ in range(_MAX_FRAMES):
-        if frame is None or not sites.is_library(frame.f_code.co_filename):
+        if frame is None or not sites.is_library_frame(frame):
             break
-        name = frame.f_code.co_name
+        name = frame.f_code.co_name.removeprefix("tf__")  # autograph's converted copy
         if frame.f_globals.get("__name__", "").startswith("keras."):
             origin.api = "keras"
             _read_keras(frame, origin)

@@ -28,6 +28,8 @@ _LIBRARIES = (
     "runpy",
 )
 MAX_CALLERS = 6
+# Inside a tf.function, autograph runs a converted copy of the code from a temporary file.
+_AUTOGRAPH_FILE = "__autograph_generated_file"
 _STDLIB_FILES = {os.path.normcase(m.__file__) for m in (contextlib, functools)}
 
 
@@ -52,7 +54,25 @@ def is_library(filename: str) -> bool:
         filename.startswith(_library_dirs())
         or filename in _STDLIB_FILES
         or filename.startswith("<frozen ")
+        or _AUTOGRAPH_FILE in filename  # unless mapped back to its source by `location`
     )
+
+
+def location(frame: FrameType) -> tuple[str, int | None]:
+    """The frame's file and line; for code that autograph converted, where it came from
+    (autograph keeps a source map on the converted function, which its `converted_call`
+    frame holds)."""
+    filename, line = frame.f_code.co_filename, frame.f_lineno
+    if _AUTOGRAPH_FILE in filename and frame.f_back is not None:
+        converted = frame.f_back.f_locals.get("converted_f")
+        origin = getattr(converted, "ag_source_map", {}).get((filename, line))
+        if origin is not None:
+            return origin.loc.filename, origin.loc.lineno
+    return filename, line
+
+
+def is_library_frame(frame: FrameType) -> bool:
+    return is_library(location(frame)[0])
 
 
 def user_frame(skip: int = 1) -> FrameType | None:
@@ -61,7 +81,7 @@ def user_frame(skip: int = 1) -> FrameType | None:
 
 def user_frame_from(frame: FrameType | None) -> FrameType | None:
     """`frame` or the nearest of its callers that is the user's code."""
-    while frame is not None and is_library(frame.f_code.co_filename):
+    while frame is not None and is_library_frame(frame):
         frame = frame.f_back
     return frame
 
@@ -77,19 +97,12 @@ def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict:
         return {"file": "<unknown>", "line": None, "kind": kind, "callers": []}
     callers = []
     caller = frame.f_back
-    while (
-        caller is not None
-        and len(callers) < MAX_CALLERS
-        and not is_library(caller.f_code.co_filename)
-    ):
-        callers.append({"file": caller.f_code.co_filename, "line": caller.f_lineno})
+    while caller is not None and len(callers) < MAX_CALLERS and not is_library_frame(caller):
+        file, line = location(caller)
+        callers.append({"file": file, "line": line})
         caller = caller.f_back
-    return {
-        "file": frame.f_code.co_filename,
-        "line": frame.f_lineno,
-        "kind": kind,
-        "callers": callers,
-    }
+    file, line = location(frame)
+    return {"file": file, "line": line, "kind": kind, "callers": callers}
 
 
 def reset_cache() -> None:
