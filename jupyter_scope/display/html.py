@@ -10,7 +10,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.report import fmt
+from jupyter_scope.report import fmt, presentation
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class StaticTree:
     whole tree, so a graph of 100,000 ops still gives a page a notebook can hold."""
 
     def __init__(self, report: ScopeReport) -> None:
-        self.colours = fmt.device_colours([*report.variables, *report.ops])
+        self.colours = presentation.colours(report.display["devices"])
         self.op_names_left = OP_NAMES_LISTED
 
     def device_chip(self, node: dict[str, Any]) -> str:

@@ -33,6 +33,14 @@ def honoured(requested: str | None, placed: str | None) -> bool:
     return all(got.get(field) in (None, value) for field, value in want.items())
 
 
+def fell_back(node: dict) -> bool:
+    """A variable or op placed against its request: a fallback, unless TF put it where a
+    resource it takes lives (colocation, which the recorder marks `colocated`)."""
+    return not honoured(node.get("device_requested"), node.get("device")) and not node.get(
+        "colocated"
+    )
+
+
 def short(device: str | None) -> str:
     """`/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0` (job kept if not local)."""
     if not device:

@@ -179,9 +179,7 @@ def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
         if data["kind"] == "scope":
             continue
         asked, placed = data.get("device_requested"), data.get("device")
-        # TF runs an op where a resource it takes lives (a replica's initializer reading the
-        # primary, an iterator's op on its host): the recorder marks it colocated.
-        if not devices.honoured(asked, placed) and not data.get("colocated"):
+        if devices.fell_back(data):
             groups[(data["scope"], devices.short(asked), devices.short(placed))][data["name"]] = (
                 None
             )

@@ -15,7 +15,8 @@ import jsonschema
 import networkx as nx
 
 SCHEMA_MAJOR = 1
-SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}"
+SCHEMA_MINOR = 1  # 1.1 added `display`; a 1.0 document is read and gets it anew
+SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 
 
 class ReportFormatError(ValueError):

@@ -41,8 +41,8 @@ def node_device(node: dict[str, Any]) -> str:
 
 
 def asked_elsewhere(node: dict[str, Any]) -> bool:
-    """Whether the node was placed on another device than the one it asked for."""
-    return not devices.honoured(node.get("device_requested"), node.get("device"))
+    """Whether the node fell back: placed on another device than the one it asked for."""
+    return devices.fell_back(node)
 
 
 def site(s: dict[str, Any]) -> str:
@@ -76,13 +76,3 @@ def summary_line(summary: dict[str, Any]) -> str:
         parts.append(plural(s["errors"], "error"))
     parts.append(plural(s["warnings"], "warning"))
     return ", ".join(parts)
-
-
-PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
-UNPLACED_COLOUR = "#bab0ac"
-
-
-def device_colours(nodes: list[dict[str, Any]]) -> dict[str, str]:
-    """A colour per short device name, stable for a given set of devices."""
-    names = sorted({node_device(n) for n in nodes} - {""})
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.report import document
+from jupyter_scope.report import document, presentation
 
 MIME_TYPE = "application/vnd.jupyter-scope.report+json"
 
@@ -59,30 +59,23 @@ class ScopeReport:
         """The exception the recorded block raised (type and message), if any."""
         return self.meta.get("error")
 
+    @cached_property
+    def display(self) -> dict[str, Any]:
+        """What the displays show, computed once (`presentation.py`): the document's
+        `display` section."""
+        return presentation.display(self.graph, self.meta, self.diagnostics)
+
     def summary(self) -> dict[str, Any]:
         """The counts the summary header shows."""
-        variables = [v for v in self.variables if not v.get("component_of")]
-        devices = {
-            device
-            for node in (*variables, *self.ops)
-            if (device := node.get("device") or node.get("device_requested"))
-        }
-        return {
-            "created": sum(v["created"] for v in variables),
-            "reused": sum(v["reuse_count"] > 0 for v in variables),
-            "variables": len(variables),
-            "params": sum(v["params"] for v in variables),
-            "bytes": sum(v["bytes"] for v in variables),
-            "ops": len(self.ops),
-            "devices": len(devices),
-            "errors": sum(d["level"] == "error" for d in self.diagnostics),
-            "warnings": sum(d["level"] == "warning" for d in self.diagnostics),
-        }
+        return {k: v for k, v in self.display["summary"].items() if k != "line"}
 
     # -- the JSON document ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return document.to_document(self.graph, self.meta, self.diagnostics)
+        return {
+            **document.to_document(self.graph, self.meta, self.diagnostics),
+            "display": self.display,
+        }
 
     def to_json(self, *, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)

@@ -20,6 +20,7 @@ class ScopeNode:
     scopes: list[ScopeNode] = field(default_factory=list)
     variables: list[dict[str, Any]] = field(default_factory=list)
     ops: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    owned: bool = False  # holds a variable's own ops (`presentation.owners`)
 
     @property
     def empty(self) -> bool:
@@ -31,11 +32,11 @@ class ScopeNode:
         return self.scope["n_variables"] == 0
 
     def own_ops(self) -> dict[str, ScopeNode]:
-        """The ops-only scope of the same name as a variable here (TF's `w/Initializer/...`
-        and `w/Assign` under `w`), by name: displays show it inside the variable, not as a
-        sibling of the same name."""
-        names = {v["name"] for v in self.variables}
-        return {s.scope["name"]: s for s in self.scopes if s.ops_only and s.scope["name"] in names}
+        """The scopes here that hold a variable's own ops (TF's `w/Initializer/...` and
+        `w/Assign` under `w`), by the variable's name: displays show them inside the
+        variable, not as a sibling of the same name."""
+        names = {v["name"] for v in self.variables}  # a filter may have left it out
+        return {s.scope["name"]: s for s in self.scopes if s.owned and s.scope["name"] in names}
 
     @property
     def kind(self) -> str:
@@ -57,6 +58,7 @@ def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> S
     """
     graph = report.graph
     root = next(n for n, d in graph.nodes(data=True) if d["kind"] == "scope" and d["name"] == "")
+    owned = report.display["nodes"]
 
     def build(node_id: str, parent_name: str, keep_all: bool) -> ScopeNode | None:
         """The subtree at `node_id`, or `None` when nothing in it is kept."""
@@ -65,6 +67,7 @@ def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> S
             keep_all or pattern is None or bool(data["name"] and pattern.search(data["name"]))
         )
         tree = ScopeNode({"id": node_id, **data}, relative_name(data["name"], parent_name))
+        tree.owned = "owner" in owned.get(node_id, {})
         for child_id, edge in graph.adj[node_id].items():
             if edge["kind"] != "contains":
                 continue

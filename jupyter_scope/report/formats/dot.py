@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_scope.report import fmt
+from jupyter_scope.report import fmt, presentation
 from jupyter_scope.report.model import ScopeReport
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
@@ -25,7 +25,7 @@ def node_statement(node: dict[str, Any], label: str, colours: dict[str, str]) ->
     device = fmt.node_device(node)
     attributes = [
         f"label={quote(label)}",
-        f'fillcolor="{colours.get(device, fmt.UNPLACED_COLOUR)}"',
+        f'fillcolor="{colours.get(device, presentation.UNPLACED_COLOUR)}"',
         f"tooltip={quote(device or 'not placed')}",
     ]
     if node["kind"] == "op":
@@ -68,7 +68,7 @@ def body(tree: ScopeNode, ops: bool, colours: dict[str, str], indent: str) -> li
 
 
 def legend(colours: dict[str, str]) -> list[str]:
-    entries = [*colours.items(), ("not placed", fmt.UNPLACED_COLOUR)]
+    entries = [*colours.items(), ("not placed", presentation.UNPLACED_COLOUR)]
     lines = ['  subgraph "cluster_legend" {', '    label="devices"; style=dashed;']
     lines.extend(
         f'    {quote("legend:" + name)} [label={quote(name)}, fillcolor="{colour}"];'
@@ -79,7 +79,7 @@ def legend(colours: dict[str, str]) -> list[str]:
 
 def render(report: ScopeReport, *, ops: bool = False) -> str:
     """The scope clusters with their variables and, when `ops`, their ops and op edges."""
-    colours = fmt.device_colours([*report.variables, *report.ops])
+    colours = presentation.colours(report.display["devices"])
     kinds = {"reads", "input"} if ops else set()
     edges = [
         f"  {quote(u)} -> {quote(v)}{' [style=dashed]' if kind == 'reads' else ''};"

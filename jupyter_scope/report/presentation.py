@@ -1,0 +1,208 @@
+"""What the displays show, computed once, in Python.
+
+The JSON document carries it as `display` (schema 1.1), so the TypeScript tree (widget,
+sidebar panel, mime renderer, standalone page) renders these values instead of computing
+them again, and the text, HTML and file exports read the same ones:
+
+- `summary`: the counts of the header and its `line`;
+- `heading`: mode, TF version and wall time;
+- `devices`: every device string in the report → its short name and colour;
+- `nodes`: per scope its totals line (`facts`), how it was opened (`mark`), its device
+  mix and, for a variable's own ops scope (`w/Initializer`, `w/Assign`), the variable it
+  belongs to (`owner`); per variable its facts and badges; per variable or op placed
+  against its request, `fallback`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from jupyter_scope.report import devices, fmt
+
+PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
+UNPLACED_COLOUR = "#bab0ac"
+
+
+def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
+    """The header's counts: a distributed variable counts once, not once per replica."""
+    variables, ops, places = 0, 0, set()
+    counts = {"created": 0, "reused": 0, "params": 0, "bytes": 0}
+    for _, data in graph.nodes(data=True):
+        kind = data["kind"]
+        if kind == "scope" or data.get("component_of"):
+            continue
+        if kind == "variable":
+            variables += 1
+            counts["created"] += bool(data["created"])
+            counts["reused"] += data["reuse_count"] > 0
+            counts["params"] += data["params"]
+            counts["bytes"] += data["bytes"]
+        else:
+            ops += 1
+        if where := data.get("device") or data.get("device_requested"):
+            places.add(where)
+    return {
+        **counts,
+        "variables": variables,
+        "ops": ops,
+        "devices": len(places),
+        "errors": sum(d["level"] == "error" for d in diagnostics),
+        "warnings": sum(d["level"] == "warning" for d in diagnostics),
+    }
+
+
+def heading(meta: dict[str, Any]) -> str:
+    """E.g. `graph mode · TF 2.21.0 · 0.12 s`."""
+    parts = [f"“{meta['name']}”"] if meta.get("name") else []
+    parts.append(f"{meta['mode']} mode")
+    if meta.get("tf_version"):
+        parts.append(f"TF {meta['tf_version']}")
+    parts.append(f"{meta['wall_time']:.2f} s")
+    return " · ".join(parts)
+
+
+def device_table(graph: nx.DiGraph) -> dict[str, dict[str, str | None]]:
+    """Every device string asked for or placed on → short name and colour. Colours go to
+    the short names where nodes run (placed, else asked for), sorted, in palette order."""
+    named: set[str] = set()
+    running: set[str] = set()
+    for _, data in graph.nodes(data=True):
+        if data["kind"] == "scope":
+            continue
+        named.update(d for d in (data.get("device"), data.get("device_requested")) if d)
+        if where := data.get("device") or data.get("device_requested"):
+            running.add(devices.short(where))
+    colours = {short: PALETTE[i % len(PALETTE)] for i, short in enumerate(sorted(running))}
+    return {
+        name: {"short": devices.short(name), "colour": colours.get(devices.short(name))}
+        for name in sorted(named)
+    }
+
+
+def colours(table: dict[str, dict[str, str | None]]) -> dict[str, str]:
+    """Short device name → colour, from the device table."""
+    return {e["short"]: e["colour"] for e in table.values() if e["short"] and e["colour"]}
+
+
+def owners(graph: nx.DiGraph) -> dict[str, str]:
+    """Scope id → id of the variable whose own ops it holds: a scope of the same name as a
+    variable beside it, with no variable inside (TF names a variable's ops `w/Assign`)."""
+    found = {}
+    for scope, data in graph.nodes(data=True):
+        if data["kind"] != "scope":
+            continue
+        variables, scopes = {}, []
+        for child in graph.successors(scope):
+            kind = graph.nodes[child]["kind"]
+            if kind == "variable":
+                variables.setdefault(graph.nodes[child]["name"], child)
+            elif kind == "scope" and graph.nodes[child]["n_variables"] == 0:
+                scopes.append(child)
+        for child in scopes:
+            if (owner := variables.get(graph.nodes[child]["name"])) is not None:
+                found[child] = owner
+    return found
+
+
+def _mix(scope: dict[str, Any], table: dict[str, dict[str, str | None]]) -> list[dict] | None:
+    """The scope's placements by short device name, in colour order, unplaced last; None
+    when nothing in it is placed."""
+    counts: defaultdict[str, int] = defaultdict(int)
+    for name, n in scope["devices"].items():
+        counts[table[name]["short"] if name in table else ""] += n
+    if not any(counts.keys() - {""}):
+        return None
+    colours = {entry["short"]: entry["colour"] for entry in table.values()}
+    order = sorted(counts, key=lambda short: (short == "", colours.get(short) is None, short))
+    return [
+        {"device": short, "count": counts[short], "colour": colours.get(short) or UNPLACED_COLOUR}
+        for short in order
+    ]
+
+
+def _mark(scope: dict[str, Any]) -> dict[str, str] | None:
+    """`VS`, `NS` or `VS+NS`: how the scope was opened."""
+    opened = [
+        (m, w)
+        for m, w, on in (
+            ("VS", "variable scope", scope["variable_scope"]),
+            ("NS", "name scope", scope["name_scope"]),
+        )
+        if on
+    ]
+    if not opened:
+        return None
+    return {"text": "+".join(m for m, _ in opened), "title": " and ".join(w for _, w in opened)}
+
+
+def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
+    """Created, reused ×N or existing; and an optimizer slot's variable."""
+    out = []
+    if var["created"]:
+        out.append({"text": "created", "kind": "created", "title": "created during the recording"})
+    if var["reuse_count"]:
+        n = var["reuse_count"]
+        out.append(
+            {"text": f"reused ×{n}", "kind": "reused", "title": f"get_variable returned it {n}×"}
+        )
+    if not var["created"] and not var["reuse_count"]:
+        out.append(
+            {"text": "existing", "kind": "existing", "title": "existed before the recording"}
+        )
+    if served is not None:
+        slot = f"slot {var['slot']}" if var.get("slot") else "slot"
+        out.append({"text": slot, "kind": "slot", "title": f"optimizer {slot} of {served}"})
+    return out
+
+
+def variable_facts(var: dict[str, Any], own_ops: int = 0) -> str:
+    """E.g. `[5,5,1,32] · float32 · 800 params · 3.2 kB · random_normal · 9 ops`."""
+    facts = [
+        fmt.shape(var["shape"]),
+        var["dtype"],
+        f"{fmt.count(var['params'])} params",
+        fmt.size(var["bytes"]),
+    ]
+    if var.get("initializer"):
+        facts.append(var["initializer"])
+    if own_ops:
+        facts.append(fmt.plural(own_ops, "op"))
+    return " · ".join(facts)
+
+
+def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) -> dict[str, Any]:
+    """The document's `display` section."""
+    table = device_table(graph)
+    owned = owners(graph)
+    own_ops = {var: graph.nodes[scope]["n_ops"] for scope, var in owned.items()}
+    nodes: dict[str, dict[str, Any]] = {}
+    for node, data in graph.nodes(data=True):
+        kind = data["kind"]
+        entry: dict[str, Any] = {}
+        if kind == "scope":
+            entry["facts"] = fmt.scope_totals(data)
+            if mark := _mark(data):
+                entry["mark"] = mark
+            if mix := _mix(data, table):
+                entry["mix"] = mix
+            if node in owned:
+                entry["owner"] = owned[node]
+        elif kind == "variable":
+            slot_of = data.get("slot_of")
+            served = graph.nodes[slot_of]["name"] if slot_of in graph else None
+            entry["facts"] = variable_facts(data, own_ops.get(node, 0))
+            entry["badges"] = badges(data, served)
+        if kind != "scope" and devices.fell_back(data):
+            entry["fallback"] = True
+        if entry:
+            nodes[node] = entry
+    counts = summary(graph, diagnostics)
+    return {
+        "summary": {**counts, "line": fmt.summary_line(counts)},
+        "heading": heading(meta),
+        "devices": table,
+        "nodes": nodes,
+    }
