@@ -53,6 +53,14 @@ def tf_variables(variables) -> list[Var]:
     return [_sized(v.name.split(":")[0], v.shape, v.dtype, v.trainable) for v in unique]
 
 
+def _differ(got: Counter, expected: Counter, what: str) -> str:
+    extra, missing = sorted(got - expected), sorted(expected - got)
+    return (
+        f"{sum(got.values())} {what} recorded vs {sum(expected.values())} in TF; "
+        f"{len(extra)} extra {extra[:6]}, {len(missing)} missing {missing[:6]}"
+    )
+
+
 def logical_variables(report) -> list[dict]:
     """The report's variables less the per-replica parts of distributed ones."""
     return [v for v in report.variables if not v.get("component_of")]
@@ -61,11 +69,8 @@ def logical_variables(report) -> list[dict]:
 def assert_variables_are(report, expected: list[Var]) -> None:
     """Names, count, params, bytes and the trainable split equal TF's, in every total."""
     got = logical_variables(report)
-    assert Counter(v["name"] for v in got) == Counter(v.name for v in expected), (
-        f"{len(got)} variables recorded vs {len(expected)} in TF; "
-        f"extra {sorted(Counter(v['name'] for v in got) - Counter(v.name for v in expected))[:8]}, "
-        f"missing {sorted(Counter(v.name for v in expected) - Counter(v['name'] for v in got))[:8]}"
-    )
+    names, truth = Counter(v["name"] for v in got), Counter(v.name for v in expected)
+    assert names == truth, _differ(names, truth, "variables")
     params, size = sum(v.params for v in expected), sum(v.bytes for v in expected)
     summary = report.summary()
     assert (summary["variables"], summary["params"], summary["bytes"]) == (
@@ -140,9 +145,10 @@ def assert_ops_nested(report, graph) -> None:
     """The report's ops are the graph's ops plus its bodies' ops, each body op named under
     its calling op with TF's own name in `tf_name`; no root scope is a body's local name."""
     expected = nested_op_names(graph)
-    assert Counter(o["name"] for o in report.ops) == Counter(name for name, _ in expected)
-    got_tf_names = Counter((o["name"], o.get("tf_name") or o["name"]) for o in report.ops)
-    assert got_tf_names == Counter(expected)
+    names, truth = Counter(o["name"] for o in report.ops), Counter(n for n, _ in expected)
+    assert names == truth, _differ(names, truth, "ops")
+    pairs = Counter((o["name"], o.get("tf_name") or o["name"]) for o in report.ops)
+    assert pairs == Counter(expected), _differ(pairs, Counter(expected), "(name, tf_name)")
     roots = {s["name"].split("/")[0] for s in report.scopes if s["name"]}
     assert roots <= {name.split("/")[0] for name, _ in expected}
     root = next(s for s in report.scopes if s["name"] == "")
