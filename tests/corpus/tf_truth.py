@@ -102,12 +102,12 @@ def assert_slots_are(report, slots: list[tuple[str, str, str]]) -> None:
     assert got == expected
 
 
-def problems(report) -> list[dict]:
-    return [d for d in report.diagnostics if d["level"] in ("warning", "error")]
+def problems(diagnostics: list[dict]) -> list[dict]:
+    return [d for d in diagnostics if d["level"] in ("warning", "error")]
 
 
 def assert_no_warnings(report) -> None:
-    assert problems(report) == []
+    assert problems(report.diagnostics) == []
 
 
 def _called_functions(op):
