@@ -4,7 +4,13 @@ and a global step, plus a streaming metric: the report is the graph's own collec
 from __future__ import annotations
 
 import pytest
-from tf_truth import assert_no_warnings, assert_slots_are, assert_variables_are, graph_variables
+from tf_truth import (
+    allow_tf_slim_batch_norm,
+    assert_no_warnings,
+    assert_slots_are,
+    assert_variables_are,
+    graph_variables,
+)
 
 import jupyter_scope
 
@@ -13,11 +19,8 @@ from tf_slim.nets import resnet_v1  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _tensor_alias(tf, monkeypatch):
-    """tf-slim 1.1's BatchNorm still reads `ops.Tensor`, an alias TF 2.21 removed."""
-    from tensorflow.python.framework import ops
-
-    monkeypatch.setattr(ops, "Tensor", tf.Tensor, raising=False)
+def _batch_norm(monkeypatch):
+    allow_tf_slim_batch_norm(monkeypatch)
 
 
 def _tiny_resnet(inputs):
@@ -42,8 +45,7 @@ def test_slim_resnet_adam_train_op(tf, v1, build, size):
         with tf.Graph().as_default() as graph:
             images = v1.random_uniform([1, size, size, 3], seed=1)
             labels = tf.one_hot([1], 3)
-            # TF 2.21's unfused BatchNorm path lazily imports a module tf_keras no longer
-            # has; zero-debiased moving means take slim's fused path (and add variables).
+            # Zero-debiased moving means: slim's fused path (see allow_tf_slim_batch_norm).
             with tf_slim.arg_scope(resnet_v1.resnet_arg_scope()):
                 with tf_slim.arg_scope([tf_slim.batch_norm], zero_debias_moving_mean=True):
                     logits, _ = build(images)

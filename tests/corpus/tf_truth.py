@@ -12,6 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def allow_tf_slim_batch_norm(monkeypatch) -> None:
+    """tf-slim 1.1's BatchNorm still reads `ops.Tensor`, an alias TF 2.21 removed; TF's
+    unfused path lazily imports a module tf_keras no longer has, so callers also pass
+    `zero_debias_moving_mean=True`, which takes slim's fused path."""
+    import tensorflow as tf
+    from tensorflow.python.framework import ops
+
+    monkeypatch.setattr(ops, "Tensor", tf.Tensor, raising=False)
+
+
 @dataclass(frozen=True)
 class Var:
     """One variable as TF sees it: the name the report must show, its size, trainable."""
