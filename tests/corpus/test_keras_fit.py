@@ -5,27 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tf_truth import assert_no_warnings, assert_slots_are, assert_variables_are, keras_variables
+from tf_truth import (
+    assert_no_warnings,
+    assert_slots_are,
+    assert_variables_are,
+    keras_adam_slots,
+    keras_training_variables,
+    keras_variables,
+)
 
 import jupyter_scope
 
 keras = pytest.importorskip("keras")
-
-
-def keras_training_variables(model) -> list:
-    """Every variable a compiled, fitted Keras model owns: weights, optimizer variables
-    (slots, `iteration`, `learning_rate`) and the compiled metrics' state (`loss/total`)."""
-    metrics = [v for metric in model.metrics for v in metric.variables]
-    return [*model.weights, *model.optimizer.variables, *metrics]
-
-
-def keras_adam_slots(optimizer) -> list[tuple[str, str, str]]:
-    """Keras 3 Adam keeps `_momentums`/`_velocities` aligned with `_trainable_variables`."""
-    return [
-        (slot.path, var.path, name)
-        for name, slots in (("momentum", optimizer._momentums), ("velocity", optimizer._velocities))
-        for var, slot in zip(optimizer._trainable_variables, slots, strict=True)
-    ]
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ function graphs that call ops run, Keras paths, optimizer slots), never from the
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,40 @@ def _differ(got: Counter, expected: Counter, what: str) -> str:
         f"{sum(got.values())} {what} recorded vs {sum(expected.values())} in TF; "
         f"{len(extra)} extra {extra[:6]}, {len(missing)} missing {missing[:6]}"
     )
+
+
+def keras_training_variables(model) -> list:
+    """Every variable a compiled, fitted Keras model holds: its variables (weights and
+    seed-generator states), the optimizer's (slots, `iteration`, `learning_rate`) and the
+    compiled metrics' state (`loss/total`, `loss/count`)."""
+    metrics = [v for metric in model.metrics for v in metric.variables]
+    return [*model.variables, *model.optimizer.variables, *metrics]
+
+
+def keras_adam_slots(optimizer) -> list[tuple[str, str, str]]:
+    """Keras 3 Adam keeps `_momentums`/`_velocities` aligned with `_trainable_variables`."""
+    pairs = (("momentum", optimizer._momentums), ("velocity", optimizer._velocities))
+    return [
+        (slot.path, var.path, name)
+        for name, slots in pairs
+        for var, slot in zip(optimizer._trainable_variables, slots, strict=True)
+    ]
+
+
+@contextmanager
+def created_variables():
+    """Every variable TF creates in the block, as its `variable_creator_scope` sees them
+    (an assign's `_UnreadVariable` is not created through it)."""
+    import tensorflow as tf
+
+    made = []
+
+    def count(next_creator, **kwargs):
+        made.append(next_creator(**kwargs))
+        return made[-1]
+
+    with tf.variable_creator_scope(count):
+        yield made
 
 
 def logical_variables(report) -> list[dict]:
