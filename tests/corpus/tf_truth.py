@@ -31,11 +31,12 @@ class Var:
     params: int
     bytes: int
     trainable: bool
+    tf_name: str | None = None  # TF's own name where the tree uses another (Keras paths)
 
 
-def _sized(name: str, shape, dtype, trainable: bool) -> Var:
+def _sized(name: str, shape, dtype, trainable: bool, tf_name: str | None = None) -> Var:
     params = int(np.prod([int(d) for d in shape]))
-    return Var(name, params, params * dtype.size, bool(trainable))
+    return Var(name, params, params * dtype.size, bool(trainable), tf_name)
 
 
 def graph_variables(graph) -> list[Var]:
@@ -55,7 +56,10 @@ def keras_variables(variables) -> list[Var]:
     import tensorflow as tf
 
     unique = {id(v): v for v in variables}.values()
-    return [_sized(v.path, v.shape, tf.as_dtype(v.dtype), v.trainable) for v in unique]
+    return [
+        _sized(v.path, v.shape, tf.as_dtype(v.dtype), v.trainable, v.value.name.split(":")[0])
+        for v in unique
+    ]
 
 
 def tf_variables(variables) -> list[Var]:
@@ -116,6 +120,8 @@ def assert_variables_are(report, expected: list[Var]) -> None:
     got = logical_variables(report)
     names, truth = Counter(v["name"] for v in got), Counter(v.name for v in expected)
     assert names == truth, _differ(names, truth, "variables")
+    tf_names = Counter((v["name"], v.get("tf_name") or v["name"]) for v in got)
+    assert tf_names == Counter((v.name, v.tf_name or v.name) for v in expected)
     params, size = sum(v.params for v in expected), sum(v.bytes for v in expected)
     summary = report.summary()
     assert (summary["variables"], summary["params"], summary["bytes"]) == (
