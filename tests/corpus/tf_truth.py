@@ -204,3 +204,11 @@ def assert_ops_nested(report, graph) -> None:
     assert roots <= {name.split("/")[0] for name, _ in expected}
     root = next(s for s in report.scopes if s["name"] == "")
     assert root["n_ops"] == len(expected)
+
+
+def assert_function_ops(report, graph) -> None:
+    """A function graph called from eager code keeps its ops' own names, while the bodies
+    its ops call nest under them; the eager ops around the call are not compared."""
+    got = Counter(o["name"] for o in report.ops if o["graph"] != "eager")
+    truth = Counter(name for name, _ in nested_op_names(graph))
+    assert got == truth, _differ(got, truth, "function-graph ops")
