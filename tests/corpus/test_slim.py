@@ -37,7 +37,7 @@ def _resnet_v1_50(inputs):
 
 @pytest.mark.parametrize(
     ("build", "size"),
-    [(_tiny_resnet, 32), pytest.param(_resnet_v1_50, 64, marks=pytest.mark.slow)],
+    [(_tiny_resnet, 32), (_resnet_v1_50, 64)],
     ids=["tiny_resnet_v1", "resnet_v1_50"],
 )
 def test_slim_resnet_adam_train_op(tf, v1, build, size):
