@@ -11,6 +11,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import pytest
 
+# The corpus's shared comparisons (tests/corpus/tf_truth.py) get pytest's assertion detail.
+pytest.register_assert_rewrite("tf_truth")
+
 
 @pytest.fixture
 def tf():

@@ -1,0 +1,214 @@
+"""TensorFlow's own answers, and the comparisons of a report with them, for the corpus.
+
+Every "expected" here is read from TF's objects (collections, `get_operations()`, the
+function graphs that call ops run, Keras paths, optimizer slots), never from the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def allow_tf_slim_batch_norm(monkeypatch) -> None:
+    """tf-slim 1.1's BatchNorm still reads `ops.Tensor`, an alias TF 2.21 removed; TF's
+    unfused path lazily imports a module tf_keras no longer has, so callers also pass
+    `zero_debias_moving_mean=True`, which takes slim's fused path."""
+    import tensorflow as tf
+    from tensorflow.python.framework import ops
+
+    monkeypatch.setattr(ops, "Tensor", tf.Tensor, raising=False)
+
+
+@dataclass(frozen=True)
+class Var:
+    """One variable as TF sees it: the name the report must show, its size, trainable."""
+
+    name: str
+    params: int
+    bytes: int
+    trainable: bool
+    tf_name: str | None = None  # TF's own name where the tree uses another (Keras paths)
+
+
+def _sized(name: str, shape, dtype, trainable: bool, tf_name: str | None = None) -> Var:
+    params = int(np.prod([int(d) for d in shape]))
+    return Var(name, params, params * dtype.size, bool(trainable), tf_name)
+
+
+def graph_variables(graph) -> list[Var]:
+    """GLOBAL_VARIABLES + LOCAL_VARIABLES of a TF1 graph, trainable as its collection says."""
+    from tensorflow.compat.v1 import GraphKeys
+
+    trainable = {id(v) for v in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)}
+    found = {}
+    for key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.LOCAL_VARIABLES):
+        for v in graph.get_collection(key):
+            found.setdefault(id(v), v)
+    return [_sized(v.op.name, v.shape, v.dtype, id(v) in trainable) for v in found.values()]
+
+
+def keras_variables(variables) -> list[Var]:
+    """Keras 3 variables, named by `path` (the report's tree follows Keras paths)."""
+    import tensorflow as tf
+
+    unique = {id(v): v for v in variables}.values()
+    return [
+        _sized(v.path, v.shape, tf.as_dtype(v.dtype), v.trainable, v.value.name.split(":")[0])
+        for v in unique
+    ]
+
+
+def tf_variables(variables) -> list[Var]:
+    """Plain `tf.Variable`s (Sonnet, tf.Module), by TF's name without the `:0`."""
+    unique = {id(v): v for v in variables}.values()
+    return [_sized(v.name.split(":")[0], v.shape, v.dtype, v.trainable) for v in unique]
+
+
+def _differ(got: Counter, expected: Counter, what: str) -> str:
+    extra, missing = sorted(got - expected), sorted(expected - got)
+    return (
+        f"{sum(got.values())} {what} recorded vs {sum(expected.values())} in TF; "
+        f"{len(extra)} extra {extra[:6]}, {len(missing)} missing {missing[:6]}"
+    )
+
+
+def keras_training_variables(model) -> list:
+    """Every variable a compiled, fitted Keras model holds: its variables (weights and
+    seed-generator states), the optimizer's (slots, `iteration`, `learning_rate`) and the
+    compiled metrics' state (`loss/total`, `loss/count`)."""
+    metrics = [v for metric in model.metrics for v in metric.variables]
+    return [*model.variables, *model.optimizer.variables, *metrics]
+
+
+def keras_adam_slots(optimizer) -> list[tuple[str, str, str]]:
+    """Keras 3 Adam keeps `_momentums`/`_velocities` aligned with `_trainable_variables`."""
+    pairs = (("momentum", optimizer._momentums), ("velocity", optimizer._velocities))
+    return [
+        (slot.path, var.path, name)
+        for name, slots in pairs
+        for var, slot in zip(optimizer._trainable_variables, slots, strict=True)
+    ]
+
+
+@contextmanager
+def created_variables():
+    """Every variable TF creates in the block, as its `variable_creator_scope` sees them
+    (an assign's `_UnreadVariable` is not created through it)."""
+    import tensorflow as tf
+
+    made = []
+
+    def count(next_creator, **kwargs):
+        made.append(next_creator(**kwargs))
+        return made[-1]
+
+    with tf.variable_creator_scope(count):
+        yield made
+
+
+def logical_variables(report) -> list[dict]:
+    """The report's variables less the per-replica parts of distributed ones."""
+    return [v for v in report.variables if not v.get("component_of")]
+
+
+def assert_variables_are(report, expected: list[Var]) -> None:
+    """Names, count, params, bytes and the trainable split equal TF's, in every total."""
+    got = logical_variables(report)
+    names, truth = Counter(v["name"] for v in got), Counter(v.name for v in expected)
+    assert names == truth, _differ(names, truth, "variables")
+    tf_names = Counter((v["name"], v.get("tf_name") or v["name"]) for v in got)
+    assert tf_names == Counter((v.name, v.tf_name or v.name) for v in expected)
+    params, size = sum(v.params for v in expected), sum(v.bytes for v in expected)
+    summary = report.summary()
+    assert (summary["variables"], summary["params"], summary["bytes"]) == (
+        len(expected),
+        params,
+        size,
+    )
+    root = next(s for s in report.scopes if s["name"] == "")
+    assert (root["n_variables"], root["params"], root["bytes"]) == (len(expected), params, size)
+    assert Counter(v["name"] for v in got if v["trainable"]) == Counter(
+        v.name for v in expected if v.trainable
+    )
+    assert sum(v["params"] for v in got if v["trainable"]) == sum(
+        v.params for v in expected if v.trainable
+    )
+
+
+def assert_slots_are(report, slots: list[tuple[str, str, str]]) -> None:
+    """`slots` is TF's `(slot variable, variable it serves, slot name)`, by report name.
+    Exactly those variables are slots, each linked by `slot_of` to its primary's `id`."""
+    assert slots, "the optimizer made no slots: nothing to compare"
+    by_name = {v["name"]: v for v in logical_variables(report)}
+    expected = {slot: (by_name[primary]["id"], name) for slot, primary, name in slots}
+    got = {
+        v["name"]: (v.get("slot_of"), v.get("slot"))
+        for v in logical_variables(report)
+        if v.get("slot_of") is not None
+    }
+    assert got == expected
+
+
+def problems(diagnostics: list[dict]) -> list[dict]:
+    return [d for d in diagnostics if d["level"] in ("warning", "error")]
+
+
+def assert_no_warnings(report) -> None:
+    assert problems(report.diagnostics) == []
+
+
+def _called_functions(op):
+    """Names of the functions an op calls (While's cond/body, If's branches, a call's f)."""
+    for key, value in op.node_def.attr.items():
+        if value.HasField("func"):
+            yield key, value.func.name
+        elif value.HasField("list"):
+            for i, func in enumerate(value.list.func):
+                yield f"{key}[{i}]", func.name
+
+
+def _function_graph(graph, name: str):
+    while graph is not None:
+        found = graph._get_function(name)
+        if found is not None:
+            return found.graph
+        graph = getattr(graph, "outer_graph", None)
+    raise LookupError(f"function {name} is in none of the enclosing graphs")
+
+
+def nested_op_names(graph, prefix: str = "") -> list[tuple[str, str]]:
+    """Every op of `graph` and of the function graphs its ops call, recursively, as
+    `(name in the tree, TF's own name)`: a body op sits under the op that calls it."""
+    found = []
+    for op in graph.get_operations():
+        found.append((prefix + op.name, op.name))
+        for _, function in _called_functions(op):
+            body = _function_graph(graph, function)
+            found.extend(nested_op_names(body, f"{prefix}{op.name}/"))
+    return found
+
+
+def assert_ops_nested(report, graph) -> None:
+    """The report's ops are the graph's ops plus its bodies' ops, each body op named under
+    its calling op with TF's own name in `tf_name`; no root scope is a body's local name."""
+    expected = nested_op_names(graph)
+    names, truth = Counter(o["name"] for o in report.ops), Counter(n for n, _ in expected)
+    assert names == truth, _differ(names, truth, "ops")
+    pairs = Counter((o["name"], o.get("tf_name") or o["name"]) for o in report.ops)
+    assert pairs == Counter(expected), _differ(pairs, Counter(expected), "(name, tf_name)")
+    roots = {s["name"].split("/")[0] for s in report.scopes if s["name"]}
+    assert roots <= {name.split("/")[0] for name, _ in expected}
+    root = next(s for s in report.scopes if s["name"] == "")
+    assert root["n_ops"] == len(expected)
+
+
+def assert_function_ops(report, graph) -> None:
+    """A function graph called from eager code keeps its ops' own names, while the bodies
+    its ops call nest under them; the eager ops around the call are not compared."""
+    got = Counter(o["name"] for o in report.ops if o["graph"] != "eager")
+    truth = Counter(name for name, _ in nested_op_names(graph))
+    assert got == truth, _differ(got, truth, "function-graph ops")
