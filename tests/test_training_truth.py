@@ -1,9 +1,9 @@
 """What training code does to a report, against TF's own answer: assign results are ops,
-loop and function bodies sit under the op that runs them, Keras 3 paths make the tree,
-optimizer slots know their variable, and sites inside a tf.function are the user's lines.
+Keras 3 paths make the tree, optimizer slots know their variable, and sites inside a
+tf.function are the user's lines.
 
-The corpus of third-party model libraries is in tests/corpus/; these are the rules one
-at a time, on the smallest code that shows each.
+The corpus (tests/corpus/) holds third-party model code and TF's control flow; these
+are the rules one at a time, on the smallest code that shows each.
 """
 
 from __future__ import annotations
@@ -51,40 +51,6 @@ def test_a_tf_function_step_that_creates_nothing_records_no_variable(tf):
     assert rec.report.variables == []
     assert rec.report.summary()["variables"] == 0
     assert any(o["type"] == "AssignSubVariableOp" for o in rec.report.ops)
-
-
-def _body_graphs(graph, op):
-    """TF's truth: the function graphs a control-flow op runs, by attribute."""
-    attrs = op.node_def.attr
-    names = [a.func.name for a in attrs.values() if a.HasField("func")]
-    return [graph._get_function(name).graph for name in names]
-
-
-def test_loop_and_branch_bodies_nest_under_the_op_that_runs_them(tf, v1, graph):
-    with jupyter_scope.record() as rec:
-        x = v1.placeholder(tf.float32, [3])
-        for scope in ("train", "eval"):
-            with tf.name_scope(scope):
-                tf.while_loop(
-                    lambda i, a: i < 3,
-                    lambda i, a: (i + 1, tf.cond(i > 1, lambda: a * 2.0, lambda: a + 1.0)),
-                    [0, x],
-                )
-    ops = rec.report.ops
-    expected = {o.name for o in graph.get_operations()}
-    for loop in (op for op in graph.get_operations() if op.type.endswith("While")):
-        for body in _body_graphs(graph, loop):
-            for op in body.get_operations():
-                expected.add(f"{loop.name}/{op.name}")
-                for branch in _body_graphs(body, op) if op.type.endswith("If") else []:
-                    expected |= {f"{loop.name}/{op.name}/{b.name}" for b in branch.get_operations()}
-    assert {o["name"] for o in ops} == expected
-    # TF's names inside each body are kept, and no body op sits at the root by them.
-    nested = [o for o in ops if o.get("tf_name")]
-    assert nested and all(o["name"].endswith("/" + o["tf_name"]) for o in nested)
-    roots = {s["name"] for s in rec.report.scopes if s["name"] and "/" not in s["name"]}
-    assert roots == {"train", "eval"}
-    assert all(o["name"].split("/")[0] in {"train", "eval", "Placeholder"} for o in ops)
 
 
 def test_keras_subclassed_model_keeps_its_layer_tree(tf):

@@ -24,7 +24,7 @@ from jupyter_scope.capture.events import (
     VariableRecord,
 )
 from jupyter_scope.report import devices
-from jupyter_scope.report.build import build_report
+from jupyter_scope.report.build import build_report, parent_path
 from jupyter_scope.report.model import ScopeReport
 
 EAGER = "eager"
@@ -146,6 +146,8 @@ class Recording:
             record.tf_name, record.name = record.name, creation.path
         if creation.slot is not None and record.slot_of is None:
             served, record.slot = creation.slot
+            # Unnamed (Sonnet's `m`, `v`): the name scope the optimizer made it in.
+            record.slot = record.slot or self._tf.ops.get_name_scope().rsplit("/", 1)[-1] or None
             # A Keras 3 variable holds the tf.Variable (or distributed one) it stands for.
             record.slot_of = self._key_of(served) or self._key_of(getattr(served, "_value", None))
         if wrapped and not record.components:
@@ -335,25 +337,26 @@ class Recording:
                         callers.setdefault(body[0], (key, op.name))
         return callers
 
-    def _prefixes(self, callers: dict[str, tuple[str, str]]) -> dict[str, str]:
-        """Graph key → the name its ops sit under: the name of the op that runs it, itself
-        nested (`train/rnn/while` for that loop's body), as TF1 would have named them."""
-        prefixes: dict[str, str] = {}
+    def _places(self, callers: dict[str, tuple[str, str]]) -> dict[str, Place]:
+        """Graph key → where its names go: under the name of the op that runs it, itself
+        placed (`train/rnn/while` for that loop's body), as TF1 would have named them."""
+        places: dict[str, Place] = {}
 
-        def prefix(key: str, seen: frozenset[str]) -> str:
-            if key not in prefixes:
+        def place(key: str, seen: frozenset[str]) -> Place:
+            if key not in places:
                 caller = callers.get(key)
                 if caller is None or key in seen:
-                    prefixes[key] = ""
+                    places[key] = TOP
                 else:
-                    prefixes[key] = _join(prefix(caller[0], seen | {key}), caller[1])
-            return prefixes[key]
+                    graph, op = caller
+                    places[key] = (_nest(place(graph, seen | {key}), op), parent_path(op))
+            return places[key]
 
         for key in callers:
-            prefix(key, frozenset())
-        return prefixes
+            place(key, frozenset())
+        return places
 
-    def _graph_ops(self, prefixes: dict[str, str]) -> list[OpRecord]:
+    def _graph_ops(self, places: dict[str, Place]) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         handles: dict[tuple[str, str], str] = {
             (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
@@ -365,7 +368,7 @@ class Recording:
                 if var is not None:  # a function reads a variable through a capture
                     handles[(key, internal.op.name)] = var
             placed = self._placements.get(key, {})
-            prefix = prefixes.get(key, "")
+            place = places.get(key, TOP)
             reads_of: dict[str, str] = {}  # reading op → variable it read
             for op in graph.get_operations()[first:]:
                 inputs, reads = [], []
@@ -384,14 +387,14 @@ class Recording:
                 )
                 records.append(
                     OpRecord(
-                        name=_join(prefix, op.name),
+                        name=_nest(place, op.name),
                         type=op.type,
                         graph=key,
                         device_requested=op.device or None,
                         device=device,
                         inputs=list(dict.fromkeys(inputs)),
                         reads=reads,
-                        tf_name=op.name if prefix else None,
+                        tf_name=op.name if place != TOP else None,
                         colocated=colocated,
                     )
                 )
@@ -412,12 +415,12 @@ class Recording:
         if self._function_runs:
             self._place_functions()
         callers = self._callers()
-        prefixes = self._prefixes(callers)
+        places = self._places(callers)
         for scope in capture.scopes:
-            if scope.name_scope and prefixes.get(scope.graph):
-                scope.name_scope = _join(prefixes[scope.graph], scope.name_scope)
+            if scope.name_scope and scope.graph in places:
+                scope.name_scope = _nest(places[scope.graph], scope.name_scope)
         if self.ops:
-            capture.ops = self._graph_ops(prefixes) + capture.ops
+            capture.ops = self._graph_ops(places) + capture.ops
         else:
             capture.ops = []
         for record in capture.variables.values():
@@ -451,8 +454,20 @@ class Recording:
         return capture
 
 
-def _join(scope: str, name: str) -> str:
-    return f"{scope}/{name}" if scope else name
+# Where a graph's names go in the tree: (the name of the op that runs it, that op's scope
+# in TF's own naming). Names in a top-level graph stay as they are.
+Place = tuple[str, str]
+TOP: Place = ("", "")
+
+
+def _nest(place: Place, name: str) -> str:
+    """A name of a function graph under the op that runs it. A body op that already
+    carries the caller's scope (`train/rnn/strided_slice` in `train/rnn/while`'s body)
+    does not repeat it: TF1 named it `train/rnn/while/strided_slice`."""
+    prefix, outer = place
+    if outer and name.startswith(f"{outer}/"):
+        name = name[len(outer) + 1 :]
+    return f"{prefix}/{name}" if prefix else name
 
 
 def _called_functions(op: Any) -> list[str]:

@@ -180,15 +180,20 @@ def _function_graph(graph, name: str):
     raise LookupError(f"function {name} is in none of the enclosing graphs")
 
 
-def nested_op_names(graph, prefix: str = "") -> list[tuple[str, str]]:
+def nested_op_names(graph, caller: str = "", outer: str = "") -> list[tuple[str, str]]:
     """Every op of `graph` and of the function graphs its ops call, recursively, as
-    `(name in the tree, TF's own name)`: a body op sits under the op that calls it."""
+    `(name in the tree, TF's own name)`: a body op sits under the op that calls it, as TF1
+    named it (`train/rnn/while/strided_slice`, not repeating the `train/rnn/` scope that
+    the calling op's name and the body op's own name both carry)."""
     found = []
     for op in graph.get_operations():
-        found.append((prefix + op.name, op.name))
+        local = op.name.removeprefix(f"{outer}/") if outer else op.name
+        name = f"{caller}/{local}" if caller else local
+        found.append((name, op.name))
         for _, function in _called_functions(op):
             body = _function_graph(graph, function)
-            found.extend(nested_op_names(body, f"{prefix}{op.name}/"))
+            scope = op.name.rsplit("/", 1)[0] if "/" in op.name else ""
+            found.extend(nested_op_names(body, name, scope))
     return found
 
 
