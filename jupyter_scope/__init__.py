@@ -6,9 +6,14 @@
 
 from __future__ import annotations
 
+from jupyter_scope.display.bundle import mimebundle
 from jupyter_scope.history import reports, widgets
+from jupyter_scope.report import model
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
+
+# The layers meet here: a report shows itself through the displays.
+model.mimebundle = mimebundle
 
 __version__ = "0.1.0"
 __all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports", "widgets"]
@@ -34,3 +39,8 @@ def load_ipython_extension(ipython) -> None:
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyter-scope"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    # The panel's exports and old documents' upgrade run in the server (server.py).
+    return [{"module": "jupyter_scope.server"}]

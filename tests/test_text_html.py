@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from report_factory import EVIL, hostile_report, make_report, sample_report, tower_report, variable
 
 from jupyter_scope import MIME_TYPE
-from jupyter_scope.capture.events import OpRecord
 from jupyter_scope.display import html, text
+from jupyter_scope.report.records import OpRecord
 
 
 class Page(HTMLParser):

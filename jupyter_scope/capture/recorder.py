@@ -14,7 +14,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from jupyter_scope.capture import hooks, placement, sites, tf_api
-from jupyter_scope.capture.events import (
+from jupyter_scope.report import devices
+from jupyter_scope.report.build import build_report, parent_path
+from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.report.records import (
     Capture,
     EagerReuse,
     GetVariableFailure,
@@ -23,9 +26,6 @@ from jupyter_scope.capture.events import (
     ScopeRecord,
     VariableRecord,
 )
-from jupyter_scope.report import devices
-from jupyter_scope.report.build import build_report, parent_path
-from jupyter_scope.report.model import ScopeReport
 
 EAGER = "eager"
 MAX_EAGER_OPS = 200_000  # a long eager loop is summarised past this many executions

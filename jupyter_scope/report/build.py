@@ -14,9 +14,9 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.capture.events import Capture, OpRecord, VariableRecord
 from jupyter_scope.report.diagnostics import diagnose
 from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
 
 _DTYPE_BYTES = {
     "bool": 1,

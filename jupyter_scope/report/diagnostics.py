@@ -7,8 +7,8 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.capture.events import Capture
 from jupyter_scope.report import devices
+from jupyter_scope.report.records import Capture
 
 
 def where(site: dict | None) -> str:

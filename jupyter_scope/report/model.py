@@ -7,6 +7,7 @@ The graph is the single source of truth (schema in SPEC.md and `schema.json`);
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ import networkx as nx
 from jupyter_scope.report import document, presentation
 
 MIME_TYPE = "application/vnd.jupyter-scope.report+json"
+
+# The displays' MIME bundle, set by `jupyter_scope/__init__.py` to
+# `display.bundle.mimebundle`: displays depend on reports, never the other way round.
+mimebundle: Callable[[ScopeReport], dict[str, Any]] | None = None
 
 
 class ScopeReport:
@@ -112,8 +117,8 @@ class ScopeReport:
     # -- displays ------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        from jupyter_scope.display.bundle import mimebundle
-
+        if mimebundle is None:  # only the report layer was imported
+            return {"text/plain": repr(self)}
         return mimebundle(self)
 
     def __repr__(self) -> str:

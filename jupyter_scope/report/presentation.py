@@ -64,6 +64,17 @@ def heading(meta: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def card(counts: dict[str, Any], meta: dict[str, Any]) -> dict[str, str | None]:
+    """A report's line in the sidebar's list."""
+    return {
+        "counts": f"{counts['created']} created · {counts['reused']} reused · "
+        f"{fmt.plural(counts['ops'], 'op')} · {fmt.count(counts['params'])} params",
+        "time": f"{meta['wall_time']:.2f} s",
+        "errors": fmt.plural(counts["errors"], "error") if counts["errors"] else None,
+        "warnings": fmt.plural(counts["warnings"], "warning") if counts["warnings"] else None,
+    }
+
+
 def device_table(graph: nx.DiGraph) -> dict[str, dict[str, str | None]]:
     """Every device string asked for or placed on → short name and colour. Colours go to
     the short names where nodes run (placed, else asked for), sorted, in palette order."""
@@ -202,6 +213,7 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
     counts = summary(graph, diagnostics)
     return {
         "summary": {**counts, "line": fmt.summary_line(counts)},
+        "card": card(counts, meta),
         "heading": heading(meta),
         "devices": table,
         "nodes": nodes,

@@ -1,14 +1,23 @@
 /**
  * The scope reports of one notebook, read from its cells' outputs (live while outputs
  * change, and from saved outputs alike). No DOM, and no kernel: it only listens to the
- * notebook model's signals.
+ * notebook model's signals. A report saved before schema 1.1 is listed once the server
+ * has given it its display section (`shown`).
  */
 
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { type ISignal, Signal } from '@lumino/signaling';
-import { summarize, type Summary } from './tree/model';
-import { REPORT_MIME_TYPE, type ReportDocument, type VariableNode } from './tree/types';
+import {
+  REPORT_MIME_TYPE,
+  type ReportDocument,
+  type ShownDocument,
+  type Summary,
+  type VariableNode
+} from './tree/types';
 import type { IScopeReports } from './tokens';
+
+/** Gives a document its display section (from the server, for an old document). */
+export type Upgrade = (doc: ReportDocument) => Promise<ShownDocument>;
 
 /** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
 export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
@@ -21,7 +30,7 @@ export interface NotebookReport {
   executionCount: number | null;
   /** The name the report was stored under (`%%scopes NAME`), if any. */
   name: string | null;
-  document: ReportDocument;
+  document: ShownDocument;
   summary: Summary;
 }
 
@@ -38,6 +47,8 @@ const SEARCH_LIMIT = 200;
 const KIND_ORDER: Record<SearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
 
 export class ReportsModel implements IScopeReports {
+  constructor(private readonly _upgrade: Upgrade | null = null) {}
+
   get changed(): Signal<this, void> {
     return this._changed;
   }
@@ -119,7 +130,7 @@ export class ReportsModel implements IScopeReports {
             executionCount: code.executionCount ?? null,
             name: document.meta.name ?? null,
             document,
-            summary: summarize(document)
+            summary: document.display.summary
           });
         }
       }
@@ -139,11 +150,20 @@ export class ReportsModel implements IScopeReports {
     }
   }
 
-  /** The report an output holds, read once per output model. */
-  private _document(output: OutputLike): ReportDocument | null {
+  /** The report an output holds, read once per output model; an old one when upgraded. */
+  private _document(output: OutputLike): ShownDocument | null {
     if (!this._documents.has(output)) {
       const data = output.data[REPORT_MIME_TYPE] as ReportDocument | undefined;
-      this._documents.set(output, data && data.graph ? data : null);
+      this._documents.set(output, data?.display ? (data as ShownDocument) : null);
+      if (data?.graph && !data.display && this._upgrade) {
+        this._upgrade(data).then(
+          upgraded => {
+            this._documents.set(output, upgraded);
+            this._refresh();
+          },
+          reason => console.error('jupyter-scope: cannot show a report saved before 1.1:', reason)
+        );
+      }
     }
     return this._documents.get(output) ?? null;
   }
@@ -165,7 +185,7 @@ export class ReportsModel implements IScopeReports {
   private _codeCells: CodeCellLike[] = [];
   // An output model's data is copied on every read; an output that changes in place
   // (update_display_data) gets a new model in the output area.
-  private _documents = new WeakMap<OutputLike, ReportDocument | null>();
+  private _documents = new WeakMap<OutputLike, ShownDocument | null>();
   private _changed = new Signal<this, void>(this);
 }
 

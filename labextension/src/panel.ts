@@ -11,8 +11,8 @@ import { download, EXPORT_FORMATS, type ExportFormat } from './export';
 import { showCell, showSite } from './jump';
 import type { NotebookReport, ReportsModel, SearchHit } from './model';
 import { h } from './tree/dom';
-import { count } from './tree/format';
-import type { ReportDocument } from './tree/types';
+import { site } from './tree/format';
+import type { ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 export const scopesIcon = new LabIcon({
@@ -37,7 +37,7 @@ export class ScopePanel extends Widget {
     this.title.caption = 'Scopes';
     this._search.addEventListener('input', () => this._renderList());
     const exports = h('div', { class: 'jp-Scope-exports' }, h('span', {}, 'Export'));
-    for (const [format, { label }] of Object.entries(EXPORT_FORMATS)) {
+    for (const [format, label] of Object.entries(EXPORT_FORMATS)) {
       const button = h('button', { class: 'jp-Scope-button', type: 'button', 'data-format': format }, label);
       button.addEventListener('click', () => this.exportSelected(format as ExportFormat));
       exports.append(button);
@@ -61,11 +61,12 @@ export class ScopePanel extends Widget {
     return reports.find(r => r.key === this._selectedKey) ?? reports[0] ?? null;
   }
 
-  /** Download the selected report; false when no report is selected. */
+  /** Download the selected report, as the server's Python writes it; false when no
+   * report is selected. */
   exportSelected(format: ExportFormat): boolean {
     const report = this.selected;
     if (report) {
-      download(report.document, format);
+      download(report.document, format).catch(reason => console.error('jupyter-scope export:', reason));
     }
     return report !== null;
   }
@@ -135,7 +136,7 @@ export class ScopePanel extends Widget {
   }
 
   private _reportItem(report: NotebookReport, selected: boolean): HTMLElement {
-    const s = report.summary;
+    const card = report.document.display.card;
     const cell = report.executionCount === null ? 'In [ ]' : `In [${report.executionCount}]`;
     const item = h(
       'div',
@@ -150,15 +151,11 @@ export class ScopePanel extends Widget {
         { class: 'jp-Scope-reportTitle' },
         h('span', { class: 'jp-Scope-reportCell' }, cell),
         report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
-        s.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, `${s.errors} error${s.errors > 1 ? 's' : ''}`) : null,
-        s.warnings ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, `${s.warnings} warning${s.warnings > 1 ? 's' : ''}`) : null,
-        h('span', { class: 'jp-Scope-reportTime' }, `${report.document.meta.wall_time.toFixed(2)} s`)
+        card.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, card.errors) : null,
+        card.warnings ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, card.warnings) : null,
+        h('span', { class: 'jp-Scope-reportTime' }, card.time)
       ),
-      h(
-        'div',
-        { class: 'jp-Scope-reportCounts' },
-        `${s.created} created · ${s.reused} reused · ${s.ops} ops · ${count(s.params)} params`
-      )
+      h('div', { class: 'jp-Scope-reportCounts' }, card.counts)
     );
     const open = (): void => {
       this._selectedKey = report.key;
@@ -172,12 +169,9 @@ export class ScopePanel extends Widget {
 
   private _hitItem(hit: SearchHit): HTMLElement {
     const v = hit.variable;
-    const use = v
-      ? [v.created ? 'created' : '', v.reuse_count ? `reused ×${v.reuse_count}` : '']
-          .filter(Boolean)
-          .join(', ')
-      : hit.kind;
-    const where = v?.sites.map(s => `${s.kind} ${s.file}${s.line === null ? '' : `:${s.line}`}`) ?? [];
+    const badges = v ? hit.report.document.display.nodes[v.id]?.badges ?? [] : [];
+    const use = v ? badges.map(b => b.text).join(', ') : hit.kind;
+    const where = v?.sites.map(s => `${s.kind} ${site(s)}`) ?? [];
     const cell = hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
     const item = h(
       'div',
@@ -221,5 +215,5 @@ export class ScopePanel extends Widget {
   private _notebookPanel: NotebookPanel | null = null;
   private _selectedKey: string | null = null;
   private _shownKey: string | null = null;
-  private _shownDocument: ReportDocument | null = null;
+  private _shownDocument: ShownDocument | null = null;
 }

@@ -9,6 +9,7 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Panel, Widget } from '@lumino/widgets';
+import { shown } from './export';
 import { REPORT_MIME_TYPE, type ReportDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
@@ -27,7 +28,15 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this._view.setDocument(model.data[REPORT_MIME_TYPE] as unknown as ReportDocument);
+    const data = model.data[REPORT_MIME_TYPE] as unknown as ReportDocument;
+    try {
+      this._view.setDocument(await shown(data));
+    } catch (reason) {
+      this._view.showProblem(
+        `This report was saved by an older jupyter-scope; showing it needs the jupyter-scope ` +
+          `server extension (${String(reason)}).`
+      );
+    }
     const canLive =
       model.trusted &&
       model.data[WIDGET_MIME_TYPE] !== undefined &&

@@ -3,10 +3,10 @@
  * `window.jupyterScope.mount(element, reportDocument)`.
  */
 
-import type { ReportDocument } from './tree/types';
+import type { ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
-function mount(element: HTMLElement, report: ReportDocument): TreeView {
+function mount(element: HTMLElement, report: ShownDocument): TreeView {
   const view = new TreeView();
   view.node.classList.add('jp-Scope-page');
   element.append(view.node);

@@ -4,11 +4,12 @@
  */
 
 import { expandCompact, isCompact, type CompactDocument } from './tree/compact';
-import type { ReportDocument } from './tree/types';
+import type { ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 interface WidgetModel {
-  get(name: 'report'): ReportDocument | CompactDocument;
+  // Python sends the current schema, with its display section.
+  get(name: 'report'): ShownDocument | CompactDocument;
   get(name: 'selected' | 'filter'): string;
   set(name: 'selected', value: string): void;
   save_changes(): void;
@@ -27,7 +28,7 @@ function render({ model, el }: { model: WidgetModel; el: HTMLElement }): () => v
   el.append(view.node);
   const showReport = (): void => {
     const doc = model.get('report');
-    view.setDocument(isCompact(doc) ? expandCompact(doc) : doc);
+    view.setDocument(isCompact(doc) ? (expandCompact(doc) as ShownDocument) : doc);
   };
   const showFilter = (): void => view.setFilter(model.get('filter'));
   const showSelected = (): void => {

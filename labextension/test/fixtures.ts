@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
-import type { ReportDocument } from '../src/tree/types';
+import type { ShownDocument } from '../src/tree/types';
 
-function dataFile(name: string): ReportDocument {
-  const url = new URL(`../../tests/data/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as ReportDocument;
+/** A golden document: as Python writes it, display section included (tests/test_golden.py). */
+export function golden(name: string): ShownDocument {
+  const url = new URL(`../../tests/data/golden/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as ShownDocument;
 }
 
-/** `tests/data/sample_report.json`, the report of the sharing-variables tutorial. */
-export function sampleReport(): ReportDocument {
-  return dataFile('sample_report.json');
+/** The report of the sharing-variables tutorial. */
+export function sampleReport(): ShownDocument {
+  return golden('sample');
 }
 
-/** `tests/data/mirrored_report.json`: two variables under MirroredStrategy on two logical
- * CPUs, each with its two per-replica parts. */
-export function mirroredReport(): ReportDocument {
-  return dataFile('mirrored_report.json');
+/** Two variables under MirroredStrategy on two logical CPUs, each with its two parts. */
+export function mirroredReport(): ShownDocument {
+  return golden('mirrored');
+}
+
+/** The cases of the two forms both languages write (`format.ts`, Python's `fmt.site` and
+ * `relative_name`). */
+export function goldenFormats(): {
+  site: { site: { file: string; line: number | null; kind: 'create' | 'reuse' }; text: string }[];
+  relative_name: { name: string; parent: string; text: string }[];
+} {
+  const url = new URL('../../tests/data/golden/formats.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8'));
 }

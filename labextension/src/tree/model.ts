@@ -1,39 +1,21 @@
 /**
  * The tree index of a report, without any DOM: scopes → child scopes, variables and op
- * groups (ops grouped per scope by type), name and device filtering with ancestors kept,
- * the summary, the device colours and each scope's device mix. The view (`view.ts`) only
- * reads this.
+ * groups (ops grouped per scope by type), and name and device filtering with ancestors
+ * kept. Every number, label and colour comes computed in the document's `display`
+ * section; the view (`view.ts`) only reads this.
  */
 
-import { count, device, plural, relativeName, size } from './format';
+import { relativeName } from './format';
 import type {
+  DeviceShare,
   GraphNode,
+  NodeDisplay,
   OpNode,
-  ReportDocument,
   ScopeNode,
+  ShownDocument,
+  Summary,
   VariableNode
 } from './types';
-
-/** The device palette of `jupyter_scope/report/fmt.py`, so every display agrees. */
-export const PALETTE = [
-  '#4e79a7',
-  '#59a14f',
-  '#f28e2b',
-  '#b07aa1',
-  '#e15759',
-  '#76b7b2',
-  '#edc948',
-  '#9c755f'
-];
-/** The colour of what is not placed (yet), as `UNPLACED_COLOUR` in `fmt.py`. */
-export const UNPLACED_COLOUR = '#bab0ac';
-
-/** One device's share of a scope: `device` is the short name, `''` for not placed yet. */
-export interface DeviceShare {
-  device: string;
-  count: number;
-  colour: string;
-}
 
 export interface ScopeEntry {
   kind: 'scope';
@@ -86,18 +68,6 @@ export type Entry = ScopeEntry | VariableEntry | OpGroupEntry | OpEntry;
 /** A node of the report graph: what can be selected and named in `widget.selected`. */
 export type NodeEntry = ScopeEntry | VariableEntry | OpEntry;
 
-export interface Summary {
-  variables: number;
-  created: number;
-  reused: number;
-  params: number;
-  bytes: number;
-  ops: number;
-  devices: number;
-  errors: number;
-  warnings: number;
-}
-
 export interface Row {
   entry: Entry;
   depth: number;
@@ -114,12 +84,6 @@ export function nameTest(query: string, pattern: RegExp | null = null): NameTest
   }
   return name =>
     (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
-}
-
-/** Where a variable or op runs (short form): its placed device, else the one it asked
- * for; `''` for neither. */
-export function nodeDevice(node: { device: string | null; device_requested: string | null }): string {
-  return device(node.device || node.device_requested);
 }
 
 export function children(entry: Entry): Entry[] {
@@ -143,11 +107,8 @@ export function isExpandable(entry: Entry): boolean {
 
 export class ReportTree {
   readonly root: ScopeEntry;
-  readonly summary: Summary;
-  /** Short device name (`GPU:0`) → colour, stable for the set of devices in the report. */
-  readonly deviceColours: ReadonlyMap<string, string>;
 
-  constructor(readonly document: ReportDocument) {
+  constructor(readonly document: ShownDocument) {
     const nodes = new Map<string, GraphNode>();
     for (const node of document.graph.nodes) {
       nodes.set(node.id, node);
@@ -173,8 +134,25 @@ export class ReportTree {
       }
     }
     this._link(contains, nodes, inputs);
-    this.summary = summarize(document);
-    this.deviceColours = deviceColours(document.graph.nodes);
+  }
+
+  get summary(): Summary {
+    return this.document.display.summary;
+  }
+
+  /** What `id`'s node shows beyond its fields: facts, badges, device mix… */
+  shown(id: string): NodeDisplay {
+    return this.document.display.nodes[id] ?? NOTHING;
+  }
+
+  /** The short name of a device string (`CPU:0`); `''` for none. */
+  short(name: string | null | undefined): string {
+    return (name && this.document.display.devices[name]?.short) || '';
+  }
+
+  /** Where a variable or op runs (short name): its placed device, else the one asked for. */
+  nodeDevice(node: { device: string | null; device_requested: string | null }): string {
+    return this.short(node.device || node.device_requested);
   }
 
   /** Every node entry with this full name (eager variables may share one): variables,
@@ -220,9 +198,12 @@ export class ReportTree {
     return keys;
   }
 
-  /** The short names of the report's devices, sorted: the device filter's choices. */
+  /** The short names of the devices nodes run on, sorted: the device filter's choices. */
   get devices(): string[] {
-    return [...this.deviceColours.keys()];
+    const names = Object.values(this.document.display.devices)
+      .filter(d => d.colour)
+      .map(d => d.short);
+    return [...new Set(names)].sort();
   }
 
   /**
@@ -237,7 +218,7 @@ export class ReportTree {
     }
     const kept = new Set<Entry>([this.root]);
     const keeps = (node: VariableNode | OpNode, all: boolean): boolean =>
-      (all || !test || test(node.name)) && (!onDevice || nodeDevice(node) === onDevice);
+      (all || !test || test(node.name)) && (!onDevice || this.nodeDevice(node) === onDevice);
     const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
       const all = keepAll || (!!test && scope.node.name !== '' && test(scope.node.name));
       let any = all && !onDevice;
@@ -304,29 +285,16 @@ export class ReportTree {
 
   /** The summary header, e.g. `4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings`. */
   summaryLine(): string {
-    return summaryLine(this.summary);
+    return this.summary.line;
   }
 
   colour(deviceName: string | null | undefined): string | undefined {
-    return this.deviceColours.get(device(deviceName));
+    return (deviceName && this.document.display.devices[deviceName]?.colour) || undefined;
   }
 
-  /** A scope's `devices` counts by short device name, in the order of the colours, what
-   * is not placed last; each with its colour. */
+  /** A scope's placements by device, in colour order, what is not placed last. */
   deviceMix(scope: ScopeNode): DeviceShare[] {
-    const counts = new Map<string, number>();
-    for (const [name, n] of Object.entries(scope.devices)) {
-      const short = device(name);
-      counts.set(short, (counts.get(short) ?? 0) + n);
-    }
-    const order = [...this.deviceColours.keys(), ''];
-    return [...counts]
-      .sort(([a], [b]) => rank(order, a) - rank(order, b) || a.localeCompare(b))
-      .map(([name, n]) => ({
-        device: name,
-        count: n,
-        colour: (name && this.deviceColours.get(name)) || UNPLACED_COLOUR
-      }));
+    return this.shown(scope.id).mix ?? [];
   }
 
   /** The colour of the one device everything in `entry` is on; none when that is mixed,
@@ -335,16 +303,16 @@ export class ReportTree {
     let names: string[];
     switch (entry.kind) {
       case 'scope':
-        names = Object.keys(entry.node.devices).map(name => device(name));
+        names = Object.keys(entry.node.devices);
         break;
       case 'group':
-        names = entry.ops.map(op => nodeDevice(op.node));
+        names = entry.ops.map(op => op.node.device || op.node.device_requested || '');
         break;
       default:
-        names = [nodeDevice(entry.node)];
+        names = [entry.node.device || entry.node.device_requested || ''];
     }
-    const one = new Set(names);
-    return one.size === 1 ? this.deviceColours.get(names[0]) : undefined;
+    const one = new Set(names.map(name => this.short(name)));
+    return one.size === 1 ? this.colour(names[0]) : undefined;
   }
 
   private _link(
@@ -416,12 +384,11 @@ export class ReportTree {
     }
   }
 
-  /** Move each variable's ops-only scope of the same name into the variable. */
+  /** Move each scope that holds a variable's own ops (`w/Initializer`) into the variable. */
   private _foldOwnOps(scope: ScopeEntry): void {
-    const variables = new Map(scope.variables.map(v => [v.node.name, v]));
     scope.scopes = scope.scopes.filter(child => {
-      const owner = child.node.n_variables === 0 ? variables.get(child.node.name) : undefined;
-      if (owner && !owner.ops) {
+      const owner = this._byKey.get(this.shown(child.key).owner ?? '');
+      if (owner?.kind === 'variable' && !owner.ops) {
         owner.ops = child;
         child.owner = owner;
         return false;
@@ -448,12 +415,7 @@ export class ReportTree {
 }
 
 const FIND_ORDER = { variable: 0, op: 1, scope: 2 } as const;
-
-/** Position of `name` in `order`; names not in it after all that are. */
-function rank(order: string[], name: string): number {
-  const at = order.indexOf(name);
-  return at < 0 ? order.length : at;
-}
+const NOTHING: NodeDisplay = {};
 
 function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
   return {
@@ -467,75 +429,4 @@ function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
     groups: [],
     owner: null
   };
-}
-
-/** The counts of the summary header, as `ScopeReport.summary()` computes them. */
-export function summarize(document: ReportDocument): Summary {
-  const s: Summary = {
-    variables: 0,
-    created: 0,
-    reused: 0,
-    params: 0,
-    bytes: 0,
-    ops: 0,
-    devices: 0,
-    errors: 0,
-    warnings: 0
-  };
-  const devices = new Set<string>();
-  for (const node of document.graph.nodes) {
-    if (node.kind === 'variable' && node.component_of) {
-      continue; // a replica of a distributed variable: counted once, as the variable
-    }
-    if (node.kind === 'variable') {
-      s.variables++;
-      s.created += node.created ? 1 : 0;
-      s.reused += node.reuse_count > 0 ? 1 : 0;
-      s.params += node.params;
-      s.bytes += node.bytes;
-    } else if (node.kind === 'op') {
-      s.ops++;
-    }
-    if (node.kind !== 'scope') {
-      const where = node.device || node.device_requested;
-      if (where) {
-        devices.add(where);
-      }
-    }
-  }
-  s.devices = devices.size;
-  for (const d of document.diagnostics) {
-    s.errors += d.level === 'error' ? 1 : 0;
-    s.warnings += d.level === 'warning' ? 1 : 0;
-  }
-  return s;
-}
-
-/** The summary header, worded as `fmt.summary_line` in Python. */
-export function summaryLine(s: Summary): string {
-  const parts = [
-    `${plural(s.variables, 'variable')} (${s.created} created, ${s.reused} reused)`,
-    `${count(s.params)} params (${size(s.bytes)})`,
-    plural(s.ops, 'op') + (s.devices ? ` on ${plural(s.devices, 'device')}` : '')
-  ];
-  if (s.errors) {
-    parts.push(plural(s.errors, 'error'));
-  }
-  parts.push(plural(s.warnings, 'warning'));
-  return parts.join(', ');
-}
-
-/** A colour per short device name: the sorted names take the palette in turn. */
-export function deviceColours(nodes: readonly GraphNode[]): Map<string, string> {
-  const names = new Set<string>();
-  for (const node of nodes) {
-    if (node.kind !== 'scope') {
-      const name = nodeDevice(node);
-      if (name) {
-        names.add(name);
-      }
-    }
-  }
-  const sorted = [...names].sort();
-  return new Map(sorted.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
 }

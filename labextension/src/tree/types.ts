@@ -1,6 +1,7 @@
 /**
- * The report document (`jupyter-scope.report/1`): networkx node-link data plus meta and
- * diagnostics, as `jupyter_scope/report/schema.json` defines it.
+ * The report document (`jupyter-scope.report/1.1`): networkx node-link data plus meta,
+ * diagnostics and what the displays show (`display`, computed by
+ * `jupyter_scope/report/presentation.py`), as `jupyter_scope/report/schema.json` defines it.
  */
 
 export const REPORT_MIME_TYPE = 'application/vnd.jupyter-scope.report+json';
@@ -95,6 +96,70 @@ export interface ReportMeta {
   [key: string]: unknown;
 }
 
+/** The counts of the summary header, and the header's line. */
+export interface Summary {
+  variables: number;
+  created: number;
+  reused: number;
+  params: number;
+  bytes: number;
+  ops: number;
+  devices: number;
+  errors: number;
+  warnings: number;
+  line: string;
+}
+
+/** One device's share of a scope: `device` is the short name, `''` for not placed yet. */
+export interface DeviceShare {
+  device: string;
+  count: number;
+  colour: string;
+}
+
+export interface Badge {
+  text: string;
+  kind: string;
+  title: string;
+}
+
+/** What a scope, variable or op shows beyond its own fields (all computed in Python). */
+export interface NodeDisplay {
+  /** E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`, `[5,5,1,32] · float32 · …`. */
+  facts?: string;
+  /** How a scope was opened: `VS`, `NS`, `VS+NS`. */
+  mark?: { text: string; title: string };
+  /** A scope's placements by device, when anything in it is placed. */
+  mix?: DeviceShare[];
+  /** A scope holding a variable's own ops (`w/Initializer`): that variable's id. */
+  owner?: string;
+  badges?: Badge[];
+  /** Placed against its request (not mere colocation or a completed name). */
+  fallback?: boolean;
+}
+
+/** A report's line in the sidebar's list. */
+export interface Card {
+  /** E.g. `4 created · 4 reused · 6 ops · 51.3K params`. */
+  counts: string;
+  /** E.g. `0.12 s`. */
+  time: string;
+  /** E.g. `1 error`; null for none. */
+  errors: string | null;
+  warnings: string | null;
+}
+
+export interface Display {
+  summary: Summary;
+  card: Card;
+  /** E.g. `graph mode · TF 2.21.0 · 0.12 s`. */
+  heading: string;
+  /** Every device string in the report → short name (`CPU:0`) and colour. */
+  devices: Record<string, { short: string; colour: string | null }>;
+  /** By node id; a node with nothing to show beyond its fields is absent. */
+  nodes: Record<string, NodeDisplay>;
+}
+
 export interface ReportDocument {
   schema: string;
   meta: ReportMeta;
@@ -106,4 +171,9 @@ export interface ReportDocument {
     edges: GraphEdge[];
   };
   diagnostics: Diagnostic[];
+  /** Absent from documents saved before schema 1.1 (see `upgrade.ts`). */
+  display?: Display;
 }
+
+/** A document with its display section, as the tree renders it. */
+export type ShownDocument = ReportDocument & { display: Display };

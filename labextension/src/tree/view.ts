@@ -16,16 +16,8 @@ import {
   ReportTree,
   type Row
 } from './model';
-import {
-  badge,
-  placement,
-  scopeDevices,
-  scopeFacts,
-  scopeMark,
-  variableBadges,
-  variableFacts
-} from './parts';
-import type { Diagnostic, ReportDocument } from './types';
+import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
+import type { Diagnostic, ShownDocument } from './types';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
 export const ROW_HEIGHT = 24;
@@ -108,7 +100,7 @@ export class TreeView {
    * Show a report. An update of the same report keeps what the user opened and selected
    * (where the names stay); `another: true` opens a different report as if shown first.
    */
-  setDocument(document: ReportDocument, { another = false } = {}): void {
+  setDocument(document: ShownDocument, { another = false } = {}): void {
     const first = this._tree === null || another;
     this._tree = new ReportTree(document);
     if (first) {
@@ -203,6 +195,14 @@ export class TreeView {
       }
       this._draw();
     }
+  }
+
+  /** A message instead of a tree, for a document that cannot be shown. */
+  showProblem(message: string): void {
+    this._tree = null;
+    this._summary.replaceChildren(h('div', { class: 'jp-Scope-raised' }, message));
+    this._diagnostics.replaceChildren();
+    this._canvas.replaceChildren();
   }
 
   dispose(): void {
@@ -316,8 +316,8 @@ export class TreeView {
         const links = entry.node.links ?? [];
         append(
       el,
-          scopeMark(entry.node),
-          h('span', { class: 'jp-Scope-facts' }, scopeFacts(entry.node)),
+          scopeMark(tree, entry.node),
+          facts(tree, entry.node),
           ...scopeDevices(tree, entry.node),
           links.length
             ? h('span', { class: 'jp-Scope-links', title: 'the same scope name opened again' }, `↔ ${links.join(', ')}`)
@@ -328,8 +328,8 @@ export class TreeView {
       case 'variable':
         append(
       el,
-          ...variableBadges(entry.node),
-          h('span', { class: 'jp-Scope-facts' }, variableFacts(entry.node, entry.ops?.node.n_ops ?? 0)),
+          ...variableBadges(tree, entry.node),
+          facts(tree, entry.node),
           placement(tree, entry.node)
         );
         break;
@@ -343,7 +343,7 @@ export class TreeView {
         }
         append(
       el,
-          badge('ops', 'ops'),
+          badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
           ...[...devices.values()].map(op => placement(tree, op.node))
         );
         break;
@@ -438,18 +438,12 @@ export class TreeView {
 
   private _renderHeader(): void {
     const tree = this._tree!;
-    const { meta, diagnostics } = tree.document;
-    const facts = [
-      meta.name ? `“${meta.name}”` : '',
-      `${meta.mode} mode`,
-      meta.tf_version ? `TF ${meta.tf_version}` : '',
-      `${meta.wall_time.toFixed(2)} s`
-    ].filter(Boolean);
+    const { meta, diagnostics, display } = tree.document;
     this._summary.replaceChildren();
     append(
       this._summary,
-      h('div', { class: 'jp-Scope-summaryLine' }, tree.summaryLine()),
-      h('div', { class: 'jp-Scope-meta' }, facts.join(' · ')),
+      h('div', { class: 'jp-Scope-summaryLine' }, display.summary.line),
+      h('div', { class: 'jp-Scope-meta' }, display.heading),
       meta.error
         ? h('div', { class: 'jp-Scope-raised' }, `raised ${meta.error.type}: ${meta.error.message}`)
         : null

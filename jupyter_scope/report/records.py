@@ -1,4 +1,5 @@
-"""Plain records of what a recording saw. No TF objects: these outlive the block."""
+"""Plain records of what a recording saw: what `capture` hands to `report`. No TF objects:
+these outlive the block."""
 
 from __future__ import annotations
 

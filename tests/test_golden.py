@@ -1,0 +1,233 @@
+"""The golden files both sides assert: Python writes them, the front end's tests
+(labextension/test/) read them.
+
+- `golden/<name>.json`: the documents of `tests/data/<name>_report.json` (saved as schema
+  1.0) as this version writes them, display section included. The front end renders
+  only those fields; its tests check that it shows them as given.
+- `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
+  with the expected text of each case.
+
+Set JUPYTER_SCOPE_UPDATE_GOLDEN=1 to rewrite them after an intended change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from jupyter_scope import ScopeReport
+from jupyter_scope.report import fmt, presentation
+from jupyter_scope.report.tree import relative_name
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = DATA / "golden"
+UPDATE = os.environ.get("JUPYTER_SCOPE_UPDATE_GOLDEN") == "1"
+
+
+def check(path: Path, value: object) -> None:
+    text = json.dumps(value, indent=1, ensure_ascii=False) + "\n"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: see this module"
+
+
+CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
+GPU = "/job:localhost/replica:0/task:0/device:GPU:0"
+
+
+def saved(name: str) -> dict:
+    """A document saved as schema 1.0 (no display section)."""
+    doc = json.loads((DATA / f"{name}_report.json").read_text())
+    assert doc["schema"] == "jupyter-scope.report/1" and "display" not in doc
+    return doc
+
+
+def nodes(doc: dict) -> dict[str, dict]:
+    return {n["name"]: n for n in doc["graph"]["nodes"] if n["kind"] != "scope"}
+
+
+def placed() -> dict:
+    """The sample with placements: conv1 on CPU:0 and GPU:0 in two spellings each, conv1's
+    weights asked for GPU:0 but placed on CPU:0, conv2 partly placed."""
+    doc = saved("sample")
+    where = {
+        "image_filters/conv1/weights": ("/device:GPU:0", CPU),
+        "image_filters/conv1/biases": (None, GPU),
+        "image_filters/conv1/Conv2D": ("/gpu:0", "/device:GPU:0"),
+        "image_filters/conv1/add": (None, CPU),
+        "image_filters/conv1/Relu": (None, "/cpu:0"),
+        "image_filters/conv2/weights": ("/gpu:0", None),
+        "image_filters/conv2/biases": (None, CPU),
+    }
+    for name, (asked, device) in where.items():
+        nodes(doc)[name].update(device_requested=asked, device=device)
+    # As build.py counts them: placed devices only, "" for not placed yet.
+    both = {CPU: 4, "/cpu:0": 1, GPU: 1, "/device:GPU:0": 1, "": 3}
+    devices = {
+        "": both,
+        "image_filters": both,
+        "image_filters/conv1": {CPU: 2, "/cpu:0": 1, GPU: 1, "/device:GPU:0": 1},
+        "image_filters/conv2": {CPU: 2, "": 3},
+    }
+    for node in doc["graph"]["nodes"]:
+        if node["kind"] == "scope" and node["name"] in devices:
+            node["devices"] = devices[node["name"]]
+    return doc
+
+
+def own_ops() -> dict:
+    """The sample with the ops TF makes for a variable `w` (`w/Assign`,
+    `w/Initializer/random_normal`) in scopes named after it."""
+    doc = saved("sample")
+    w = "image_filters/conv1/weights"
+    graph = doc["graph"]
+    for name, n_ops in ((w, 2), (f"{w}/Initializer", 1)):
+        graph["nodes"].append(
+            {
+                "id": f"scope:{name}",
+                "kind": "scope",
+                "name": name,
+                "variable_scope": False,
+                "name_scope": True,
+                "n_variables": 0,
+                "n_ops": n_ops,
+                "params": 0,
+                "bytes": 0,
+                "devices": {"": n_ops},
+                "links": [],
+            }
+        )
+    for name, kind, scope in (
+        (f"{w}/Assign", "AssignVariableOp", w),
+        (f"{w}/Initializer/random_normal", "Add", f"{w}/Initializer"),
+    ):
+        graph["nodes"].append(
+            {
+                "id": f"op:g0:{name}",
+                "kind": "op",
+                "name": name,
+                "type": kind,
+                "scope": scope,
+                "device_requested": None,
+                "device": None,
+                "graph": "g0",
+            }
+        )
+        graph["edges"].append(
+            {"source": f"scope:{scope}", "target": f"op:g0:{name}", "kind": "contains"}
+        )
+    graph["edges"] += [
+        {"source": "scope:image_filters/conv1", "target": f"scope:{w}", "kind": "contains"},
+        {"source": f"scope:{w}", "target": f"scope:{w}/Initializer", "kind": "contains"},
+    ]
+    return doc
+
+
+SOURCES = {
+    "sample": lambda: saved("sample"),
+    "mirrored": lambda: saved("mirrored"),
+    "placed": placed,
+    "own_ops": own_ops,
+}
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_golden_documents_are_what_python_writes(name):
+    check(GOLDEN / f"{name}.json", ScopeReport.from_dict(SOURCES[name]()).to_dict())
+
+
+def test_golden_formats_are_pythons():
+    cases = json.loads((GOLDEN / "formats.json").read_text())
+    for case in cases["site"]:
+        assert fmt.site(case["site"]) == case["text"]
+    for case in cases["relative_name"]:
+        assert relative_name(case["name"], case["parent"]) == case["text"]
+
+
+# -- what the display section says, on the golden documents ----------------------------
+
+
+def shown(doc: dict) -> dict:
+    return ScopeReport.from_dict(doc).display
+
+
+def test_each_device_has_one_colour_whatever_its_spelling():
+    doc = saved("sample")
+    set_ = {
+        "image_filters/conv1/weights": ("/device:GPU:0", CPU),
+        "image_filters/conv1/biases": (None, "/job:localhost/replica:0/task:0/device:GPU:1"),
+        "image_filters/conv2/weights": ("/gpu:1", None),
+        "image_filters/conv2/biases": (None, CPU),
+        "image_filters/conv1/Conv2D": ("/cpu:0", None),
+    }
+    for name, (asked, device) in set_.items():
+        nodes(doc)[name].update(device_requested=asked, device=device)
+    display = shown(doc)
+    table = display["devices"]
+    palette = presentation.PALETTE
+    assert table[CPU] == {"short": "CPU:0", "colour": palette[0]}
+    assert table["/cpu:0"] == table[CPU]  # another spelling, the same device
+    gpu1 = table["/job:localhost/replica:0/task:0/device:GPU:1"]
+    assert gpu1 == table["/gpu:1"] == {"short": "GPU:1", "colour": palette[1]}
+    # Asked for but never where anything runs: named, not coloured.
+    assert table["/device:GPU:0"] == {"short": "GPU:0", "colour": None}
+    assert display["summary"]["devices"] == 4
+    assert display["nodes"]["var:g0:image_filters/conv1/weights"]["fallback"] is True
+
+
+def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
+    display = shown(placed())
+    cpu, gpu = (display["devices"][d]["colour"] for d in (CPU, GPU))
+    assert len({cpu, gpu, presentation.UNPLACED_COLOUR}) == 3
+    mix = {name.removeprefix("scope:"): n.get("mix") for name, n in display["nodes"].items()}
+    assert mix["image_filters"] == [
+        {"device": "CPU:0", "count": 5, "colour": cpu},
+        {"device": "GPU:0", "count": 2, "colour": gpu},
+        {"device": "", "count": 3, "colour": presentation.UNPLACED_COLOUR},
+    ]
+    assert mix["image_filters/conv1"] == [
+        {"device": "CPU:0", "count": 3, "colour": cpu},
+        {"device": "GPU:0", "count": 2, "colour": gpu},
+    ]
+    assert mix["image_filters_1"] is None
+
+
+def test_a_variables_own_ops_scope_names_its_owner():
+    display = shown(own_ops())
+    w = "image_filters/conv1/weights"
+    assert display["nodes"][f"scope:{w}"]["owner"] == f"var:g0:{w}"
+    assert "owner" not in display["nodes"][f"scope:{w}/Initializer"]
+    assert display["nodes"][f"var:g0:{w}"]["facts"].endswith(" · 2 ops")
+
+
+def test_summary_line_and_card():
+    display = shown(saved("sample"))
+    assert display["summary"]["line"] == (
+        "4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings"
+    )
+    assert display["card"] == {
+        "counts": "4 created · 4 reused · 6 ops · 51.3K params",
+        "time": "0.12 s",
+        "errors": "1 error",
+        "warnings": None,
+    }
+    assert (
+        fmt.summary_line(
+            {
+                "variables": 44,
+                "created": 22,
+                "reused": 22,
+                "params": 138_357_544,
+                "bytes": 553_430_176,
+                "ops": 512,
+                "devices": 1,
+                "errors": 0,
+                "warnings": 0,
+            }
+        )
+        == "44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, "
+        "0 warnings"
+    )
