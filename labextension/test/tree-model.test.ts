@@ -14,7 +14,7 @@ describe('ReportTree', () => {
     expect(labels(tree.root.scopes)).toEqual(['image_filters', 'image_filters_1']);
     const conv1 = tree.find('image_filters/conv1')[0];
     expect(conv1.kind).toBe('scope');
-    if (conv1.kind !== 'scope') return;
+    if (conv1.kind !== 'scope') {return;}
     expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
     expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
     expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
@@ -27,7 +27,7 @@ describe('ReportTree', () => {
       doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: `op:g0:image_filters/conv1/Conv2D_${n}`, kind: 'contains' });
     }
     const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    if (conv1.kind !== 'scope') {throw new Error('not a scope');}
     expect(conv1.groups[0].label).toBe('Conv2D ×3');
     expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
   });
@@ -84,7 +84,7 @@ describe('ReportTree', () => {
     }
     const tree = new ReportTree(doc);
     const conv1 = tree.find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    if (conv1.kind !== 'scope') {throw new Error('not a scope');}
     expect(conv1.scopes).toEqual([]);
     const variable = tree.find(w)[0];
     expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
@@ -153,7 +153,7 @@ describe('ReportTree', () => {
     const t = new ReportTree(placedReport());
     const scope = (name: string) => {
       const s = t.find(name)[0];
-      if (s.kind !== 'scope') throw new Error('not a scope');
+      if (s.kind !== 'scope') {throw new Error('not a scope');}
       return s;
     };
     const [cpu, gpu] = [t.colour('CPU:0')!, t.colour('GPU:0')!];
@@ -215,7 +215,6 @@ describe('ReportTree', () => {
 describe('expandCompact', () => {
   it('gives back the plain document', () => {
     const doc: ReportDocument = sampleReport();
-    const ops = doc.graph.nodes.filter(n => n.kind === 'op');
     const compact: CompactDocument = {
       ...doc,
       graph: {
