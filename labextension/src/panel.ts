@@ -38,7 +38,11 @@ export class ScopePanel extends Widget {
     this._search.addEventListener('input', () => this._renderList());
     const exports = h('div', { class: 'jp-Scope-exports' }, h('span', {}, 'Export'));
     for (const [format, { label }] of Object.entries(EXPORT_FORMATS)) {
-      const button = h('button', { class: 'jp-Scope-button', type: 'button', 'data-format': format }, label);
+      const button = h(
+        'button',
+        { class: 'jp-Scope-button', type: 'button', 'data-format': format },
+        label
+      );
       button.addEventListener('click', () => this.exportSelected(format as ExportFormat));
       exports.append(button);
     }
@@ -117,7 +121,13 @@ export class ScopePanel extends Widget {
         ...reports.map(report => this._reportItem(report, report === selected)),
         ...(reports.length
           ? []
-          : [h('div', { class: 'jp-Scope-hint' }, 'No scope reports in this notebook yet: run a %%scopes cell.')])
+          : [
+              h(
+                'div',
+                { class: 'jp-Scope-hint' },
+                'No scope reports in this notebook yet: run a %%scopes cell.'
+              )
+            ])
       );
     }
     this._exports.hidden = !selected;
@@ -150,9 +160,25 @@ export class ScopePanel extends Widget {
         { class: 'jp-Scope-reportTitle' },
         h('span', { class: 'jp-Scope-reportCell' }, cell),
         report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
-        s.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, `${s.errors} error${s.errors > 1 ? 's' : ''}`) : null,
-        s.warnings ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, `${s.warnings} warning${s.warnings > 1 ? 's' : ''}`) : null,
-        h('span', { class: 'jp-Scope-reportTime' }, `${report.document.meta.wall_time.toFixed(2)} s`)
+        s.errors
+          ? h(
+              'span',
+              { class: 'jp-Scope-badge jp-Scope-badge-error' },
+              `${s.errors} error${s.errors > 1 ? 's' : ''}`
+            )
+          : null,
+        s.warnings
+          ? h(
+              'span',
+              { class: 'jp-Scope-badge jp-Scope-badge-warning' },
+              `${s.warnings} warning${s.warnings > 1 ? 's' : ''}`
+            )
+          : null,
+        h(
+          'span',
+          { class: 'jp-Scope-reportTime' },
+          `${report.document.meta.wall_time.toFixed(2)} s`
+        )
       ),
       h(
         'div',
@@ -177,13 +203,23 @@ export class ScopePanel extends Widget {
           .filter(Boolean)
           .join(', ')
       : hit.kind;
-    const where = v?.sites.map(s => `${s.kind} ${s.file}${s.line === null ? '' : `:${s.line}`}`) ?? [];
-    const cell = hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
+    const where =
+      v?.sites.map(s => `${s.kind} ${s.file}${s.line === null ? '' : `:${s.line}`}`) ?? [];
+    const cell =
+      hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
     const item = h(
       'div',
       { class: 'jp-Scope-report jp-Scope-hit', role: 'button', tabindex: '0' },
-      h('div', { class: 'jp-Scope-reportTitle' }, h('span', { class: 'jp-Scope-hitName' }, hit.name)),
-      h('div', { class: 'jp-Scope-reportCounts' }, [cell, use, ...where].filter(Boolean).join(' · '))
+      h(
+        'div',
+        { class: 'jp-Scope-reportTitle' },
+        h('span', { class: 'jp-Scope-hitName' }, hit.name)
+      ),
+      h(
+        'div',
+        { class: 'jp-Scope-reportCounts' },
+        [cell, use, ...where].filter(Boolean).join(' · ')
+      )
     );
     const open = (): void => {
       this._selectedKey = hit.report.key;

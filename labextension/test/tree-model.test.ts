@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { expandCompact, type CompactDocument } from '../src/tree/compact';
 import { device } from '../src/tree/format';
-import { nameTest, PALETTE, ReportTree, summaryLine, UNPLACED_COLOUR, type Entry } from '../src/tree/model';
+import {
+  nameTest,
+  PALETTE,
+  ReportTree,
+  summaryLine,
+  UNPLACED_COLOUR,
+  type Entry
+} from '../src/tree/model';
 import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
 import { mirroredReport, sampleReport } from './fixtures';
 
@@ -14,7 +21,9 @@ describe('ReportTree', () => {
     expect(labels(tree.root.scopes)).toEqual(['image_filters', 'image_filters_1']);
     const conv1 = tree.find('image_filters/conv1')[0];
     expect(conv1.kind).toBe('scope');
-    if (conv1.kind !== 'scope') {return;}
+    if (conv1.kind !== 'scope') {
+      return;
+    }
     expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
     expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
     expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
@@ -24,10 +33,16 @@ describe('ReportTree', () => {
     const doc = sampleReport();
     for (const n of [1, 2]) {
       doc.graph.nodes.push(op(`image_filters/conv1/Conv2D_${n}`, 'Conv2D', 'image_filters/conv1'));
-      doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: `op:g0:image_filters/conv1/Conv2D_${n}`, kind: 'contains' });
+      doc.graph.edges.push({
+        source: 'scope:image_filters/conv1',
+        target: `op:g0:image_filters/conv1/Conv2D_${n}`,
+        kind: 'contains'
+      });
     }
     const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') {throw new Error('not a scope');}
+    if (conv1.kind !== 'scope') {
+      throw new Error('not a scope');
+    }
     expect(conv1.groups[0].label).toBe('Conv2D ×3');
     expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
   });
@@ -51,14 +66,29 @@ describe('ReportTree', () => {
   it('filters by name and keeps the ancestors', () => {
     const kept = tree.filter(nameTest('WEIGHTS'))!;
     const rows = tree.rows(() => true, kept);
-    expect(rows.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'conv2', 'weights']);
+    expect(rows.map(r => r.entry.label)).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'conv2',
+      'weights'
+    ]);
   });
 
   it('keeps everything inside a scope whose name matches, as --filter does', () => {
     const kept = tree.filter(nameTest('', /conv2$/))!;
     const rows = tree.rows(() => true, kept).map(r => r.entry.label);
     expect(rows).toEqual([
-      'image_filters', 'conv2', 'weights', 'biases', 'Conv2D ×1', 'Conv2D', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu'
+      'image_filters',
+      'conv2',
+      'weights',
+      'biases',
+      'Conv2D ×1',
+      'Conv2D',
+      'AddV2 ×1',
+      'add',
+      'Relu ×1',
+      'Relu'
     ]);
     expect(nameTest('  ')).toBeNull();
   });
@@ -68,8 +98,17 @@ describe('ReportTree', () => {
     const doc = sampleReport();
     const w = 'image_filters/conv1/weights';
     const scope = (name: string, n_ops: number): ScopeNode => ({
-      id: `scope:${name}`, kind: 'scope', name, variable_scope: false, name_scope: true,
-      n_variables: 0, n_ops, params: 0, bytes: 0, devices: { '': n_ops }, links: []
+      id: `scope:${name}`,
+      kind: 'scope',
+      name,
+      variable_scope: false,
+      name_scope: true,
+      n_variables: 0,
+      n_ops,
+      params: 0,
+      bytes: 0,
+      devices: { '': n_ops },
+      links: []
     });
     doc.graph.nodes.push(scope(w, 2), scope(`${w}/Initializer`, 1));
     doc.graph.nodes.push(op(`${w}/Assign`, 'AssignVariableOp', w));
@@ -84,33 +123,87 @@ describe('ReportTree', () => {
     }
     const tree = new ReportTree(doc);
     const conv1 = tree.find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') {throw new Error('not a scope');}
+    if (conv1.kind !== 'scope') {
+      throw new Error('not a scope');
+    }
     expect(conv1.scopes).toEqual([]);
     const variable = tree.find(w)[0];
     expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
 
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1', `var:g0:${w}`]);
     const rows = tree.rows(e => open.has(e.key)).map(r => `${r.depth}:${r.entry.label}`);
-    expect(rows.slice(0, 6)).toEqual(['0:image_filters', '1:conv1', '2:weights', '3:Initializer', '3:AssignVariableOp ×1', '2:biases']);
+    expect(rows.slice(0, 6)).toEqual([
+      '0:image_filters',
+      '1:conv1',
+      '2:weights',
+      '3:Initializer',
+      '3:AssignVariableOp ×1',
+      '2:biases'
+    ]);
     expect(tree.scopeKeys()).toContain(`var:g0:${w}`);
 
     const random = tree.find(`${w}/Initializer/random_normal`)[0];
-    expect(tree.ancestors(random).map(e => e.label)).toEqual(['Add ×1', 'Initializer', 'weights', 'conv1', 'image_filters']);
+    expect(tree.ancestors(random).map(e => e.label)).toEqual([
+      'Add ×1',
+      'Initializer',
+      'weights',
+      'conv1',
+      'image_filters'
+    ]);
     const kept = tree.filter(nameTest('random_normal'))!;
     const found = tree.rows(() => true, kept).map(r => r.entry.label);
-    expect(found).toEqual(['image_filters', 'conv1', 'weights', 'Initializer', 'Add ×1', 'random_normal']);
+    expect(found).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'Initializer',
+      'Add ×1',
+      'random_normal'
+    ]);
   });
 
   it('counts the summary as ScopeReport.summary() does', () => {
-    expect(tree.summary).toMatchObject({ variables: 4, created: 4, reused: 4, ops: 6, params: 51264, bytes: 205056, errors: 1, warnings: 0, devices: 0 });
-    expect(tree.summaryLine()).toBe('4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings');
-    expect(summaryLine({ variables: 44, created: 22, reused: 22, params: 138_357_544, bytes: 553_430_176, ops: 512, devices: 1, errors: 0, warnings: 0 }))
-      .toBe('44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, 0 warnings');
+    expect(tree.summary).toMatchObject({
+      variables: 4,
+      created: 4,
+      reused: 4,
+      ops: 6,
+      params: 51264,
+      bytes: 205056,
+      errors: 1,
+      warnings: 0,
+      devices: 0
+    });
+    expect(tree.summaryLine()).toBe(
+      '4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings'
+    );
+    expect(
+      summaryLine({
+        variables: 44,
+        created: 22,
+        reused: 22,
+        params: 138_357_544,
+        bytes: 553_430_176,
+        ops: 512,
+        devices: 1,
+        errors: 0,
+        warnings: 0
+      })
+    ).toBe(
+      '44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, 0 warnings'
+    );
   });
 
   it('counts a distributed variable once, not once per replica', () => {
     // The figures ScopeReport.summary() gives for the same file (tests/test_placement.py).
-    expect(new ReportTree(mirroredReport()).summary).toMatchObject({ variables: 2, created: 2, params: 7, bytes: 28, ops: 18, devices: 2 });
+    expect(new ReportTree(mirroredReport()).summary).toMatchObject({
+      variables: 2,
+      created: 2,
+      params: 7,
+      bytes: 28,
+      ops: 18,
+      devices: 2
+    });
   });
 
   it('gives each device one colour across the report', () => {
@@ -128,7 +221,10 @@ describe('ReportTree', () => {
     set(b2, null, '/job:localhost/replica:0/task:0/device:CPU:0');
     set(conv, '/cpu:0', null);
     const t = new ReportTree(doc);
-    expect([...t.deviceColours]).toEqual([['CPU:0', PALETTE[0]], ['GPU:1', PALETTE[1]]]);
+    expect([...t.deviceColours]).toEqual([
+      ['CPU:0', PALETTE[0]],
+      ['GPU:1', PALETTE[1]]
+    ]);
     expect(t.colour('/job:localhost/replica:0/task:0/device:GPU:1')).toBe(t.colour('/gpu:1'));
     expect(t.summary.devices).toBe(4);
   });
@@ -139,8 +235,26 @@ describe('ReportTree', () => {
     const on = (device: string, query = ''): string[] =>
       t.rows(() => true, t.filter(nameTest(query), device)).map(r => r.entry.label);
     // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
-    expect(on('GPU:0')).toEqual(['image_filters', 'conv1', 'biases', 'Conv2D ×1', 'Conv2D', 'conv2', 'weights']);
-    expect(on('CPU:0')).toEqual(['image_filters', 'conv1', 'weights', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu', 'conv2', 'biases']);
+    expect(on('GPU:0')).toEqual([
+      'image_filters',
+      'conv1',
+      'biases',
+      'Conv2D ×1',
+      'Conv2D',
+      'conv2',
+      'weights'
+    ]);
+    expect(on('CPU:0')).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'AddV2 ×1',
+      'add',
+      'Relu ×1',
+      'Relu',
+      'conv2',
+      'biases'
+    ]);
     expect(on('GPU:0', 'conv2/w')).toEqual(['image_filters', 'conv2', 'weights']);
     expect(on('GPU:0', 'weights')).toEqual(['image_filters', 'conv2', 'weights']);
     // A scope whose name matches keeps only what is on the device; an empty one goes.
@@ -153,7 +267,9 @@ describe('ReportTree', () => {
     const t = new ReportTree(placedReport());
     const scope = (name: string) => {
       const s = t.find(name)[0];
-      if (s.kind !== 'scope') {throw new Error('not a scope');}
+      if (s.kind !== 'scope') {
+        throw new Error('not a scope');
+      }
       return s;
     };
     const [cpu, gpu] = [t.colour('CPU:0')!, t.colour('GPU:0')!];
@@ -179,7 +295,8 @@ describe('ReportTree', () => {
     // Adding a device that sorts first moves the palette, but within one report a device
     // keeps its colour everywhere.
     const doc = placedReport();
-    (doc.graph.nodes[14] as { device: string }).device = '/job:localhost/replica:0/task:0/device:A:0';
+    (doc.graph.nodes[14] as { device: string }).device =
+      '/job:localhost/replica:0/task:0/device:A:0';
     expect(new ReportTree(doc).colour('A:0')).toBe(PALETTE[0]);
   });
 
@@ -194,14 +311,33 @@ describe('ReportTree', () => {
 
   it('finds nodes by full name and lists their ancestors', () => {
     const [weights] = tree.find('image_filters/conv2/weights');
-    expect(tree.ancestors(weights).map(e => e.key)).toEqual(['scope:image_filters/conv2', 'scope:image_filters']);
+    expect(tree.ancestors(weights).map(e => e.key)).toEqual([
+      'scope:image_filters/conv2',
+      'scope:image_filters'
+    ]);
     expect(tree.find('nope')).toEqual([]);
     const doc = sampleReport();
     doc.graph.nodes.push(op('image_filters/conv1/weights', 'VarHandleOp', 'image_filters/conv1'));
-    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'op:g0:image_filters/conv1/weights', kind: 'contains' });
-    doc.graph.nodes.push({ ...(doc.graph.nodes[2] as ScopeNode), id: 'scope:image_filters/conv1/weights', name: 'image_filters/conv1/weights' });
-    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'scope:image_filters/conv1/weights', kind: 'contains' });
-    expect(new ReportTree(doc).find('image_filters/conv1/weights').map(e => e.kind)).toEqual(['variable', 'op', 'scope']);
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: 'op:g0:image_filters/conv1/weights',
+      kind: 'contains'
+    });
+    doc.graph.nodes.push({
+      ...(doc.graph.nodes[2] as ScopeNode),
+      id: 'scope:image_filters/conv1/weights',
+      name: 'image_filters/conv1/weights'
+    });
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: 'scope:image_filters/conv1/weights',
+      kind: 'contains'
+    });
+    expect(new ReportTree(doc).find('image_filters/conv1/weights').map(e => e.kind)).toEqual([
+      'variable',
+      'op',
+      'scope'
+    ]);
     expect(tree.scopeKeys()).toHaveLength(4);
   });
 
@@ -220,10 +356,22 @@ describe('expandCompact', () => {
       graph: {
         ...doc.graph,
         nodes: doc.graph.nodes.filter(n => n.kind !== 'op'),
-        edges: doc.graph.edges.filter(e => e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input')
+        edges: doc.graph.edges.filter(e =>
+          e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input'
+        )
       },
       ops: {
-        strings: [null, 'scope:image_filters/conv1', 'image_filters/conv1', 'Conv2D', 'g0', 'AddV2', 'Relu', 'scope:image_filters/conv2', 'image_filters/conv2'],
+        strings: [
+          null,
+          'scope:image_filters/conv1',
+          'image_filters/conv1',
+          'Conv2D',
+          'g0',
+          'AddV2',
+          'Relu',
+          'scope:image_filters/conv2',
+          'image_filters/conv2'
+        ],
         parent: [1, 1, 1, 7, 7, 7],
         scope: [2, 2, 2, 8, 8, 8],
         type: [3, 5, 6, 3, 5, 6],
@@ -237,8 +385,11 @@ describe('expandCompact', () => {
     };
     const plain = expandCompact(compact);
     expect(plain.graph.nodes).toHaveLength(doc.graph.nodes.length);
-    expect(new Set(plain.graph.nodes.map(n => JSON.stringify(n)))).toEqual(new Set(doc.graph.nodes.map(n => JSON.stringify(n))));
-    const edges = (d: ReportDocument): Set<string> => new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
+    expect(new Set(plain.graph.nodes.map(n => JSON.stringify(n)))).toEqual(
+      new Set(doc.graph.nodes.map(n => JSON.stringify(n)))
+    );
+    const edges = (d: ReportDocument): Set<string> =>
+      new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
     expect(edges(plain)).toEqual(edges(doc));
     expect('ops' in plain).toBe(false);
   });
@@ -279,5 +430,14 @@ function placedReport(): ReportDocument {
 }
 
 function op(name: string, type: string, scope: string): GraphNode {
-  return { id: `op:g0:${name}`, kind: 'op', name, type, scope, device_requested: null, device: null, graph: 'g0' };
+  return {
+    id: `op:g0:${name}`,
+    kind: 'op',
+    name,
+    type,
+    scope,
+    device_requested: null,
+    device: null,
+    graph: 'g0'
+  };
 }

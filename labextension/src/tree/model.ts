@@ -6,13 +6,7 @@
  */
 
 import { count, device, plural, relativeName, size } from './format';
-import type {
-  GraphNode,
-  OpNode,
-  ReportDocument,
-  ScopeNode,
-  VariableNode
-} from './types';
+import type { GraphNode, OpNode, ReportDocument, ScopeNode, VariableNode } from './types';
 
 /** The device palette of `jupyter_scope/report/fmt.py`, so every display agrees. */
 export const PALETTE = [
@@ -118,7 +112,10 @@ export function nameTest(query: string, pattern: RegExp | null = null): NameTest
 
 /** Where a variable or op runs (short form): its placed device, else the one it asked
  * for; `''` for neither. */
-export function nodeDevice(node: { device: string | null; device_requested: string | null }): string {
+export function nodeDevice(node: {
+  device: string | null;
+  device_requested: string | null;
+}): string {
   return device(node.device || node.device_requested);
 }
 
@@ -137,7 +134,9 @@ export function children(entry: Entry): Entry[] {
 
 export function isExpandable(entry: Entry): boolean {
   return (
-    entry.kind === 'scope' || entry.kind === 'group' || (entry.kind === 'variable' && entry.ops !== null)
+    entry.kind === 'scope' ||
+    entry.kind === 'group' ||
+    (entry.kind === 'variable' && entry.ops !== null)
   );
 }
 

@@ -100,10 +100,13 @@ export function scopeDevices(tree: ReportTree, s: ScopeNode): HTMLElement[] {
     return [];
   }
   const total = mix.reduce((sum, share) => sum + share.count, 0);
-  const title = mix
-    .map(share => `${share.device || 'not placed'}: ${share.count}`)
-    .join(' · ');
-  const bar = h('span', { class: 'jp-Scope-mix', title, role: 'img', 'aria-label': `devices: ${title}` });
+  const title = mix.map(share => `${share.device || 'not placed'}: ${share.count}`).join(' · ');
+  const bar = h('span', {
+    class: 'jp-Scope-mix',
+    title,
+    role: 'img',
+    'aria-label': `devices: ${title}`
+  });
   for (const share of mix) {
     const part = h('span', { class: 'jp-Scope-mixPart', 'data-device': share.device });
     part.style.width = `${(100 * share.count) / total}%`;
