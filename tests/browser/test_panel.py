@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from conftest import read_graphml, shown_names
 
 from jupyter_scope.report.model import MIME_TYPE
 from tests.browser.lab import (
@@ -20,6 +19,7 @@ from tests.browser.lab import (
     wait_for_widgets,
     write_notebook,
 )
+from tests.helpers import read_graphml, shown_names
 
 pytestmark = pytest.mark.browser
 
