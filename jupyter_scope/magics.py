@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
@@ -15,8 +14,11 @@ from IPython.utils.process import arg_split
 
 from jupyter_scope import cell
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
-def parse_argstring(magic: Callable, line: str) -> argparse.Namespace:
+
+def parse_argstring(magic: Any, line: str) -> argparse.Namespace:
     """Like IPython's `parse_argstring`, but quotes are removed as in a shell:
     `--filter '^conv'` gives `^conv` (except on Windows, whose paths hold backslashes)."""
     try:
@@ -29,6 +31,8 @@ def parse_argstring(magic: Callable, line: str) -> argparse.Namespace:
 @magics_class
 class ScopeMagics(Magics):
     """The jupyter-scope magics; load them with `%load_ext jupyter_scope`."""
+
+    shell: InteractiveShell  # set by IPython when it loads the magics
 
     @magic_arguments()
     @argument("name", nargs="?", help="store the report in this user variable")

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
-ruff check jupyter_scope tests benchmarks
+ruff check jupyter_scope tests benchmarks notebooks/make_notebooks.py
+ruff format --check jupyter_scope tests benchmarks notebooks/make_notebooks.py
+mypy
+npm run lint --silent
+npm run typecheck --silent
 npm test --silent
 python -m pytest "$@"

@@ -1,11 +1,11 @@
-"""Shared fixtures. TensorFlow is real everywhere; graph-mode tests get a fresh tf.Graph."""
+"""Shared fixtures. TensorFlow is real everywhere; graph-mode tests get a fresh tf.Graph.
+
+Helpers that are not fixtures live in `tests/helpers.py` (reports) and `tests/report_factory.py`
+(reports made without TensorFlow)."""
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -49,17 +49,6 @@ def browser():
         chromium.close()
 
 
-def by_name(report, name: str) -> dict:
-    """The one variable of a report with this name."""
-    found = [v for v in report.variables if v["name"] == name]
-    assert len(found) == 1, f"{name}: {len(found)} variables in the report"
-    return found[0]
-
-
-def codes(report) -> list[str]:
-    return [d["code"] for d in report.diagnostics]
-
-
 @pytest.fixture
 def browser_page(browser):
     """A Chromium page that is offline and records requests, script errors and dialogs."""
@@ -78,28 +67,3 @@ def browser_page(browser):
     page.on("dialog", lambda d: (page.events["dialogs"].append(d.message), d.dismiss()))
     yield page
     context.close()
-
-
-def shown_names(page) -> list[str]:
-    """The names of the rows a scope tree shows."""
-    return page.eval_on_selector_all(
-        ".jp-Scope-row[data-name]", "rows => rows.map(r => r.dataset.name)"
-    )
-
-
-def read_graphml(path: Path) -> dict[str, Any]:
-    """A GraphML export read by networkx, with its JSON-encoded attributes decoded:
-    `{"graph": {...}, "nodes": {id: {...}}, "edges": {(source, target): {...}}}`."""
-    import networkx as nx
-
-    loaded = nx.read_graphml(path)
-    encoded = {"meta", "diagnostics", *loaded.graph["json_attributes"].split(",")}
-
-    def decode(data: dict) -> dict:
-        return {k: json.loads(v) if k in encoded else v for k, v in data.items()}
-
-    return {
-        "graph": decode(loaded.graph),
-        "nodes": {n: decode(d) for n, d in loaded.nodes(data=True)},
-        "edges": {(u, v): decode(d) for u, v, d in loaded.edges(data=True)},
-    }

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import linecache
 import traceback
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from IPython.core.compilerop import CachingCompiler
 from IPython.core.error import UsageError
+from report_factory import sample_report
 
 from jupyter_scope import cell, reports
-from jupyter_scope.report.model import ScopeReport
-
-SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
 
 
 class FakeShell:
@@ -46,10 +43,6 @@ class FakeKernelShell(FakeShell):
 
 def run_body(shell: FakeShell, body: str):
     return cell.execute(shell, cell.compile_cell(shell, body))
-
-
-def sample_report() -> ScopeReport:
-    return ScopeReport.from_json(SAMPLE.read_text())
 
 
 # -- options ------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import by_name, codes
-
 import jupyter_scope
+from tests.helpers import by_name, codes
 
 
 def test_eager_ops_carry_scope_type_device_and_reads(tf):

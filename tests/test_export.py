@@ -13,12 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import read_graphml, shown_names
 from report_factory import EVIL, hostile_report, sample_report, tower_report, unwritable_dir
 
 from jupyter_scope import ScopeReport
 from jupyter_scope.report import io
 from jupyter_scope.report.formats import html_page
+from tests.helpers import read_graphml, shown_names
 
 REPORTS = {"tower": tower_report, "hostile": hostile_report, "sample": sample_report}
 

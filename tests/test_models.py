@@ -7,9 +7,9 @@ The report must agree with TF: variables with `tf.compat.v1.global_variables()`,
 from __future__ import annotations
 
 import pytest
-from conftest import by_name
 
 import jupyter_scope
+from tests.helpers import by_name
 
 slim_nets = pytest.importorskip("tf_slim.nets")
 

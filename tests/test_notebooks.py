@@ -19,6 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 from jupyter_scope import MIME_TYPE, ScopeReport
+from tests.helpers import nodes_by_code, variables_by_name
 
 pytest.importorskip("tensorflow")
 
@@ -120,18 +121,6 @@ def names(report: ScopeReport) -> list[str]:
     return sorted(v["name"] for v in report.variables)
 
 
-def by_name(report: ScopeReport) -> dict[str, dict]:
-    return {v["name"]: v for v in report.variables}
-
-
-def codes(report: ScopeReport) -> dict[str, list[list[str]]]:
-    """Diagnostic code → the nodes of each diagnostic with that code."""
-    found: dict[str, list[list[str]]] = {}
-    for diagnostic in report.diagnostics:
-        found.setdefault(diagnostic["code"], []).append(diagnostic["nodes"])
-    return found
-
-
 NOTEBOOK_FILES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 
 
@@ -165,7 +154,7 @@ def test_tf_variable_makes_two_sets(sharing):
     assert names(report) == sharing.tf_says("two_sets")
     assert len(report.variables) == 8
     assert all(v["created"] and v["reuse_count"] == 0 for v in report.variables)
-    renamed = sorted(nodes[0] for nodes in codes(report)["duplicate-name"])
+    renamed = sorted(nodes[0] for nodes in nodes_by_code(report)["duplicate-name"])
     assert renamed == ["conv1_biases_1", "conv1_weights_1", "conv2_biases_1", "conv2_weights_1"]
 
 
@@ -215,15 +204,15 @@ def test_name_scope_names_ops_not_get_variable(sharing):
     add, variable, nested_add = sharing.tf_says("op_names")
     assert {add, nested_add} <= {op["name"] for op in report.ops}
     assert names(report) == ["foo/v", variable]
-    assert codes(report)["name-scope-ignored"] == [[variable]]
-    assert by_name(report)["qux/v"]["name"] == "qux/v"
+    assert nodes_by_code(report)["name-scope-ignored"] == [[variable]]
+    assert variables_by_name(report)["qux/v"]["name"] == "qux/v"
 
 
 def test_variable_and_get_variable_under_a_name_scope(sharing):
     report = sharing.report("names")
     assert names(report) == sorted(n.removesuffix(":0") for n in sharing.tf_says("names"))
-    assert codes(report)["duplicate-name"] == [["a_name_scope/var2_1"]]
-    assert codes(report)["name-scope-ignored"] == [["var1"]]
+    assert nodes_by_code(report)["duplicate-name"] == [["a_name_scope/var2_1"]]
+    assert nodes_by_code(report)["name-scope-ignored"] == [["var1"]]
 
 
 # -- 02: GAN and train/test RNN -----------------------------------------------------------
@@ -275,7 +264,7 @@ def test_graph_mode_shares_the_same_code(eager):
     report = eager.report("graph")
     (var,) = report.variables
     assert (var["name"], var["reuse_count"]) == ("dense/w", 1)
-    assert "eager-reuse-ignored" not in codes(report)
+    assert "eager-reuse-ignored" not in nodes_by_code(report)
 
 
 # -- 04: a Keras 3 model ------------------------------------------------------------------
@@ -324,7 +313,7 @@ def test_eager_fallback_from_gpu_to_cpu_is_flagged(devices):
     assert placed["a"].endswith("CPU:1") and placed["b"].endswith("CPU:0")
     adds = [op for op in report.ops if op["type"] == "AddV2" and op["scope"] == "tower"]
     assert len(adds) == 100 and {op["device"] for op in adds} == {placed["b"]}
-    assert any(var["name"] in nodes for nodes in codes(report)["placement-fallback"])
+    assert any(var["name"] in nodes for nodes in nodes_by_code(report)["placement-fallback"])
 
 
 def test_graph_placement_is_read_from_the_session_run(devices):
@@ -332,7 +321,7 @@ def test_graph_placement_is_read_from_the_session_run(devices):
     (var,) = report.variables
     assert var["device_requested"] == "/device:GPU:0"
     assert var["device"].endswith("CPU:0")
-    assert "placement-fallback" in codes(report)
+    assert "placement-fallback" in nodes_by_code(report)
     never_run = next(op for op in report.ops if op["name"] == "never_run")
     assert never_run["device"] is None  # never run, so never placed
 
@@ -341,7 +330,7 @@ def test_parameter_servers_hold_the_variables_tf_put_there(devices):
     from tensorflow import DeviceSpec
 
     asked = devices.tf_says("ps")
-    variables = by_name(devices.report("ps"))
+    variables = variables_by_name(devices.report("ps"))
     assert {name: v["device_requested"] for name, v in variables.items()} == asked
     where = {
         name: [(s.job, s.task) for s in map(DeviceSpec.from_string, (v["device"], asked[name]))]

@@ -18,10 +18,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import by_name, codes
 
 import jupyter_scope
 from jupyter_scope.capture.placement import canonical_device
+from tests.helpers import by_name, codes
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = "/job:localhost/replica:0/task:0/device"

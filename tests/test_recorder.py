@@ -8,10 +8,10 @@ import json
 import weakref
 
 import pytest
-from conftest import by_name
 
 import jupyter_scope
 from jupyter_scope.capture import hooks, tf_api
+from tests.helpers import by_name
 
 
 def _patched_attributes(tf) -> dict[str, object]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import by_name, codes
 
 import jupyter_scope
+from tests.helpers import by_name, codes
 
 
 def _names(report) -> list[str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import by_name, codes
 
 import jupyter_scope
+from tests.helpers import by_name, codes
 
 
 def test_reentered_scope_moves_ops_not_variables(tf, v1, graph):

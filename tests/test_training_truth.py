@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import by_name, codes
-
 import jupyter_scope
+from tests.helpers import by_name, codes
 
 
 def _line_of(text: str) -> int:

@@ -11,7 +11,7 @@ import sys
 import time
 import weakref
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from jupyter_scope.capture import hooks, placement, sites, tf_api
 from jupyter_scope.report import devices
@@ -79,7 +79,7 @@ class Recording:
             self._tf.op_callbacks.add_op_callback(self._on_eager_op)
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         try:
             if self._eager_ops:
                 self._tf.op_callbacks.remove_op_callback(self._on_eager_op)

@@ -15,6 +15,7 @@ import os
 import sys
 import sysconfig
 from types import FrameType
+from typing import Any, cast
 
 _LIBRARIES = (
     "tensorflow",
@@ -30,7 +31,7 @@ _LIBRARIES = (
 MAX_CALLERS = 6
 # Inside a tf.function, autograph runs a converted copy of the code from a temporary file.
 _AUTOGRAPH_FILE = "__autograph_generated_file"
-_STDLIB_FILES = {os.path.normcase(m.__file__) for m in (contextlib, functools)}
+_STDLIB_FILES = {os.path.normcase(cast(str, m.__file__)) for m in (contextlib, functools)}
 
 
 @functools.cache
@@ -95,7 +96,7 @@ def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict:
     frame = frame or user_frame(skip + 1)
     if frame is None:
         return {"file": "<unknown>", "line": None, "kind": kind, "callers": []}
-    callers = []
+    callers: list[dict[str, Any]] = []
     caller = frame.f_back
     while caller is not None and len(callers) < MAX_CALLERS and not is_library_frame(caller):
         file, line = location(caller)

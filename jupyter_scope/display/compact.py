@@ -22,7 +22,8 @@ def compact(document: dict[str, Any]) -> dict[str, Any]:
     ops = [n for n in graph["nodes"] if n["kind"] == "op" and n.keys() == OP_FIELDS]
     index = {op["id"]: i for i, op in enumerate(ops)}
     parents: dict[str, str] = {}
-    edges, inputs = [], []
+    edges: list[dict[str, Any]] = []
+    inputs: list[int] = []
     for edge in graph["edges"]:
         source, target, kind = edge["source"], edge["target"], edge["kind"]
         if kind == "contains" and target in index and target not in parents:

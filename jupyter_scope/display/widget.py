@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _static(name: str) -> str:
-    path = resources.files("jupyter_scope").joinpath("static", name)
+    path = resources.files("jupyter_scope") / "static" / name
     if not path.is_file():
         raise ImportError(
             f"jupyter_scope/static/{name} is missing: the widget's front end is not built. "

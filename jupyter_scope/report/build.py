@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -62,7 +62,7 @@ def parent_path(name: str) -> str:
 def _size(shape: list[int | None] | None, dtype: str) -> tuple[int, int]:
     if shape is None or any(d is None for d in shape):
         return 0, 0
-    params = math.prod(shape)
+    params = math.prod(cast(list[int], shape))
     return params, params * _DTYPE_BYTES.get(dtype, 0)
 
 
@@ -97,7 +97,7 @@ class _Scopes:
 
 def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
     params, nbytes = _size(record.shape, record.dtype)
-    attrs = {
+    attrs: dict[str, Any] = {
         "kind": "variable",
         "name": record.name,
         "shape": record.shape,
@@ -131,7 +131,7 @@ def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
 
 
 def _op_attrs(op: OpRecord) -> dict[str, Any]:
-    attrs = {
+    attrs: dict[str, Any] = {
         "kind": "op",
         "name": op.name,
         "type": op.type,
@@ -155,15 +155,15 @@ def _op_node(op: OpRecord) -> str:
 def build_graph(capture: Capture) -> nx.DiGraph:
     graph = nx.DiGraph()
     scopes = _Scopes(graph)
-    for record in capture.scopes:
-        if record.variable_scope is not None:
-            scopes.variable_scopes.add(record.variable_scope)
-        if record.name_scope:
-            scopes.name_scopes.add(record.name_scope)
-            if record.variable_scope is not None and record.name_scope != record.variable_scope:
+    for entered in capture.scopes:
+        if entered.variable_scope is not None:
+            scopes.variable_scopes.add(entered.variable_scope)
+        if entered.name_scope:
+            scopes.name_scopes.add(entered.name_scope)
+            if entered.variable_scope is not None and entered.name_scope != entered.variable_scope:
                 # A re-entered variable scope names its ops `outer_1/` but its variables `outer/`.
-                scopes.links[record.variable_scope].add(record.name_scope)
-                scopes.links[record.name_scope].add(record.variable_scope)
+                scopes.links[entered.variable_scope].add(entered.name_scope)
+                scopes.links[entered.name_scope].add(entered.variable_scope)
     for record in capture.variables.values():
         node = variable_id(record.key)
         graph.add_node(node, **_variable_attrs(record))

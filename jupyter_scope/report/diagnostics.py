@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
@@ -18,7 +19,7 @@ def where(site: dict | None) -> str:
 
 
 def _diagnostic(
-    level: str, code: str, message: str, nodes: list[str], sites: list[dict]
+    level: str, code: str, message: str, nodes: list[str], sites: Sequence[dict | None]
 ) -> dict[str, Any]:
     return {
         "level": level,

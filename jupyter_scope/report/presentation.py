@@ -16,7 +16,7 @@ them again, and the text, HTML and file exports read the same ones:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 
@@ -24,6 +24,11 @@ from jupyter_scope.report import devices, fmt
 
 PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
 UNPLACED_COLOUR = "#bab0ac"
+
+
+class DeviceEntry(TypedDict):
+    short: str
+    colour: str | None  # none for a device only asked for, where nothing runs
 
 
 def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
@@ -75,7 +80,7 @@ def card(counts: dict[str, Any], meta: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def device_table(graph: nx.DiGraph) -> dict[str, dict[str, str | None]]:
+def device_table(graph: nx.DiGraph) -> dict[str, DeviceEntry]:
     """Every device string asked for or placed on → short name and colour. Colours go to
     the short names where nodes run (placed, else asked for), sorted, in palette order."""
     named: set[str] = set()
@@ -93,7 +98,7 @@ def device_table(graph: nx.DiGraph) -> dict[str, dict[str, str | None]]:
     }
 
 
-def colours(table: dict[str, dict[str, str | None]]) -> dict[str, str]:
+def colours(table: dict[str, DeviceEntry]) -> dict[str, str]:
     """Short device name → colour, from the device table."""
     return {e["short"]: e["colour"] for e in table.values() if e["short"] and e["colour"]}
 
@@ -105,7 +110,8 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
     for scope, data in graph.nodes(data=True):
         if data["kind"] != "scope":
             continue
-        variables, scopes = {}, []
+        variables: dict[str, str] = {}
+        scopes: list[str] = []
         for child in graph.successors(scope):
             kind = graph.nodes[child]["kind"]
             if kind == "variable":
@@ -118,7 +124,7 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
     return found
 
 
-def _mix(scope: dict[str, Any], table: dict[str, dict[str, str | None]]) -> list[dict] | None:
+def _mix(scope: dict[str, Any], table: dict[str, DeviceEntry]) -> list[dict] | None:
     """The scope's placements by short device name, in colour order, unplaced last; None
     when nothing in it is placed."""
     counts: defaultdict[str, int] = defaultdict(int)

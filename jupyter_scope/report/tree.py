@@ -76,7 +76,7 @@ def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> S
                 sub = build(child_id, data["name"], keep_all)
                 if sub is not None:
                     tree.scopes.append(sub)
-            elif keep_all or pattern.search(child["name"]):
+            elif keep_all or (pattern is not None and pattern.search(child["name"])):
                 if child["kind"] == "variable":
                     tree.variables.append(child)
                 else:

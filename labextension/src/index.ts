@@ -54,7 +54,11 @@ const plugin: JupyterFrontEndPlugin<IScopeReports> = {
     });
     palette?.addItem({ command: CommandIDs.showPanel, category: 'Scopes' });
     for (const f of Object.keys(EXPORT_FORMATS)) {
-      palette?.addItem({ command: CommandIDs.exportReport, category: 'Scopes', args: { format: f } });
+      palette?.addItem({
+        command: CommandIDs.exportReport,
+        category: 'Scopes',
+        args: { format: f }
+      });
     }
     return model;
   }

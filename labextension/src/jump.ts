@@ -27,7 +27,9 @@ export async function showSite(panel: NotebookPanel, site: Site): Promise<boolea
   const count = siteCell(site);
   const notebook = panel.content;
   const cell = notebook.widgets.find(
-    c => c.model.type === 'code' && (c.model as { executionCount?: number | null }).executionCount === count
+    c =>
+      c.model.type === 'code' &&
+      (c.model as { executionCount?: number | null }).executionCount === count
   );
   if (count === null || !cell) {
     return false;

@@ -136,8 +136,7 @@ export class ReportsModel implements IScopeReports {
       }
     }
     found.sort(
-      (a, b) =>
-        (b.executionCount ?? -1) - (a.executionCount ?? -1) || b.cellIndex - a.cellIndex
+      (a, b) => (b.executionCount ?? -1) - (a.executionCount ?? -1) || b.cellIndex - a.cellIndex
     );
     this._reports = found;
     this._changed.emit();

@@ -38,7 +38,11 @@ export class ScopePanel extends Widget {
     this._search.addEventListener('input', () => this._renderList());
     const exports = h('div', { class: 'jp-Scope-exports' }, h('span', {}, 'Export'));
     for (const [format, label] of Object.entries(EXPORT_FORMATS)) {
-      const button = h('button', { class: 'jp-Scope-button', type: 'button', 'data-format': format }, label);
+      const button = h(
+        'button',
+        { class: 'jp-Scope-button', type: 'button', 'data-format': format },
+        label
+      );
       button.addEventListener('click', () => this.exportSelected(format as ExportFormat));
       exports.append(button);
     }
@@ -66,7 +70,9 @@ export class ScopePanel extends Widget {
   exportSelected(format: ExportFormat): boolean {
     const report = this.selected;
     if (report) {
-      download(report.document, format).catch(reason => console.error('jupyter-scope export:', reason));
+      download(report.document, format).catch(reason =>
+        console.error('jupyter-scope export:', reason)
+      );
     }
     return report !== null;
   }
@@ -118,7 +124,13 @@ export class ScopePanel extends Widget {
         ...reports.map(report => this._reportItem(report, report === selected)),
         ...(reports.length
           ? []
-          : [h('div', { class: 'jp-Scope-hint' }, 'No scope reports in this notebook yet: run a %%scopes cell.')])
+          : [
+              h(
+                'div',
+                { class: 'jp-Scope-hint' },
+                'No scope reports in this notebook yet: run a %%scopes cell.'
+              )
+            ])
       );
     }
     this._exports.hidden = !selected;
@@ -151,8 +163,12 @@ export class ScopePanel extends Widget {
         { class: 'jp-Scope-reportTitle' },
         h('span', { class: 'jp-Scope-reportCell' }, cell),
         report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
-        card.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, card.errors) : null,
-        card.warnings ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, card.warnings) : null,
+        card.errors
+          ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, card.errors)
+          : null,
+        card.warnings
+          ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, card.warnings)
+          : null,
         h('span', { class: 'jp-Scope-reportTime' }, card.time)
       ),
       h('div', { class: 'jp-Scope-reportCounts' }, card.counts)
@@ -169,15 +185,24 @@ export class ScopePanel extends Widget {
 
   private _hitItem(hit: SearchHit): HTMLElement {
     const v = hit.variable;
-    const badges = v ? hit.report.document.display.nodes[v.id]?.badges ?? [] : [];
+    const badges = v ? (hit.report.document.display.nodes[v.id]?.badges ?? []) : [];
     const use = v ? badges.map(b => b.text).join(', ') : hit.kind;
     const where = v?.sites.map(s => `${s.kind} ${site(s)}`) ?? [];
-    const cell = hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
+    const cell =
+      hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
     const item = h(
       'div',
       { class: 'jp-Scope-report jp-Scope-hit', role: 'button', tabindex: '0' },
-      h('div', { class: 'jp-Scope-reportTitle' }, h('span', { class: 'jp-Scope-hitName' }, hit.name)),
-      h('div', { class: 'jp-Scope-reportCounts' }, [cell, use, ...where].filter(Boolean).join(' · '))
+      h(
+        'div',
+        { class: 'jp-Scope-reportTitle' },
+        h('span', { class: 'jp-Scope-hitName' }, hit.name)
+      ),
+      h(
+        'div',
+        { class: 'jp-Scope-reportCounts' },
+        [cell, use, ...where].filter(Boolean).join(' · ')
+      )
     );
     const open = (): void => {
       this._selectedKey = hit.report.key;

@@ -57,7 +57,10 @@ function report(name: string | null, count: number): ReportDocument {
 describe('ReportsModel', () => {
   it('lists the reports in the outputs, newest first', () => {
     const a = new FakeCell('a', 3);
-    a.outputs.items = [{ data: { 'text/plain': 'x' } }, { data: { [REPORT_MIME_TYPE]: report('first', 3) } }];
+    a.outputs.items = [
+      { data: { 'text/plain': 'x' } },
+      { data: { [REPORT_MIME_TYPE]: report('first', 3) } }
+    ];
     const md = new FakeCell('m', null, 'markdown');
     const b = new FakeCell('b', 7);
     b.outputs.items = [{ data: { [REPORT_MIME_TYPE]: report(null, 7) } }];

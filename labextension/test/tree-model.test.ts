@@ -14,7 +14,9 @@ describe('ReportTree', () => {
     expect(labels(tree.root.scopes)).toEqual(['image_filters', 'image_filters_1']);
     const conv1 = tree.find('image_filters/conv1')[0];
     expect(conv1.kind).toBe('scope');
-    if (conv1.kind !== 'scope') return;
+    if (conv1.kind !== 'scope') {
+      return;
+    }
     expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
     expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
     expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
@@ -24,10 +26,16 @@ describe('ReportTree', () => {
     const doc = sampleReport();
     for (const n of [1, 2]) {
       doc.graph.nodes.push(op(`image_filters/conv1/Conv2D_${n}`, 'Conv2D', 'image_filters/conv1'));
-      doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: `op:g0:image_filters/conv1/Conv2D_${n}`, kind: 'contains' });
+      doc.graph.edges.push({
+        source: 'scope:image_filters/conv1',
+        target: `op:g0:image_filters/conv1/Conv2D_${n}`,
+        kind: 'contains'
+      });
     }
     const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    if (conv1.kind !== 'scope') {
+      throw new Error('not a scope');
+    }
     expect(conv1.groups[0].label).toBe('Conv2D ×3');
     expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
   });
@@ -51,14 +59,29 @@ describe('ReportTree', () => {
   it('filters by name and keeps the ancestors', () => {
     const kept = tree.filter(nameTest('WEIGHTS'))!;
     const rows = tree.rows(() => true, kept);
-    expect(rows.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'conv2', 'weights']);
+    expect(rows.map(r => r.entry.label)).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'conv2',
+      'weights'
+    ]);
   });
 
   it('keeps everything inside a scope whose name matches, as --filter does', () => {
     const kept = tree.filter(nameTest('', /conv2$/))!;
     const rows = tree.rows(() => true, kept).map(r => r.entry.label);
     expect(rows).toEqual([
-      'image_filters', 'conv2', 'weights', 'biases', 'Conv2D ×1', 'Conv2D', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu'
+      'image_filters',
+      'conv2',
+      'weights',
+      'biases',
+      'Conv2D ×1',
+      'Conv2D',
+      'AddV2 ×1',
+      'add',
+      'Relu ×1',
+      'Relu'
     ]);
     expect(nameTest('  ')).toBeNull();
   });
@@ -70,28 +93,69 @@ describe('ReportTree', () => {
     const w = 'image_filters/conv1/weights';
     const tree = new ReportTree(doc);
     const conv1 = tree.find('image_filters/conv1')[0];
-    if (conv1.kind !== 'scope') throw new Error('not a scope');
+    if (conv1.kind !== 'scope') {
+      throw new Error('not a scope');
+    }
     expect(conv1.scopes).toEqual([]);
     const variable = tree.find(w)[0];
     expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
 
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1', `var:g0:${w}`]);
     const rows = tree.rows(e => open.has(e.key)).map(r => `${r.depth}:${r.entry.label}`);
-    expect(rows.slice(0, 6)).toEqual(['0:image_filters', '1:conv1', '2:weights', '3:Initializer', '3:AssignVariableOp ×1', '2:biases']);
+    expect(rows.slice(0, 6)).toEqual([
+      '0:image_filters',
+      '1:conv1',
+      '2:weights',
+      '3:Initializer',
+      '3:AssignVariableOp ×1',
+      '2:biases'
+    ]);
     expect(tree.scopeKeys()).toContain(`var:g0:${w}`);
 
     const random = tree.find(`${w}/Initializer/random_normal`)[0];
-    expect(tree.ancestors(random).map(e => e.label)).toEqual(['Add ×1', 'Initializer', 'weights', 'conv1', 'image_filters']);
+    expect(tree.ancestors(random).map(e => e.label)).toEqual([
+      'Add ×1',
+      'Initializer',
+      'weights',
+      'conv1',
+      'image_filters'
+    ]);
     const kept = tree.filter(nameTest('random_normal'))!;
     const found = tree.rows(() => true, kept).map(r => r.entry.label);
-    expect(found).toEqual(['image_filters', 'conv1', 'weights', 'Initializer', 'Add ×1', 'random_normal']);
+    expect(found).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'Initializer',
+      'Add ×1',
+      'random_normal'
+    ]);
   });
 
   it('shows the summary Python computed', () => {
-    expect(tree.summary).toMatchObject({ variables: 4, created: 4, reused: 4, ops: 6, params: 51264, bytes: 205056, errors: 1, warnings: 0, devices: 0 });
-    expect(tree.summaryLine()).toBe('4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings');
+    expect(tree.summary).toMatchObject({
+      variables: 4,
+      created: 4,
+      reused: 4,
+      ops: 6,
+      params: 51264,
+      bytes: 205056,
+      errors: 1,
+      warnings: 0,
+      devices: 0
+    });
+    expect(tree.summaryLine()).toBe(
+      '4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings'
+    );
     // A distributed variable counts once, not once per replica.
-    expect(new ReportTree(mirroredReport()).summary).toMatchObject({ variables: 2, created: 2, params: 7, bytes: 28, ops: 18, devices: 2 });
+    expect(new ReportTree(mirroredReport()).summary).toMatchObject({
+      variables: 2,
+      created: 2,
+      params: 7,
+      bytes: 28,
+      ops: 18,
+      devices: 2
+    });
   });
 
   it('filters by device, placed before requested, with the ancestors, and with the name search', () => {
@@ -100,8 +164,26 @@ describe('ReportTree', () => {
     const on = (device: string, query = ''): string[] =>
       t.rows(() => true, t.filter(nameTest(query), device)).map(r => r.entry.label);
     // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
-    expect(on('GPU:0')).toEqual(['image_filters', 'conv1', 'biases', 'Conv2D ×1', 'Conv2D', 'conv2', 'weights']);
-    expect(on('CPU:0')).toEqual(['image_filters', 'conv1', 'weights', 'AddV2 ×1', 'add', 'Relu ×1', 'Relu', 'conv2', 'biases']);
+    expect(on('GPU:0')).toEqual([
+      'image_filters',
+      'conv1',
+      'biases',
+      'Conv2D ×1',
+      'Conv2D',
+      'conv2',
+      'weights'
+    ]);
+    expect(on('CPU:0')).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'AddV2 ×1',
+      'add',
+      'Relu ×1',
+      'Relu',
+      'conv2',
+      'biases'
+    ]);
     expect(on('GPU:0', 'conv2/w')).toEqual(['image_filters', 'conv2', 'weights']);
     expect(on('GPU:0', 'weights')).toEqual(['image_filters', 'conv2', 'weights']);
     // A scope whose name matches keeps only what is on the device; an empty one goes.
@@ -115,7 +197,9 @@ describe('ReportTree', () => {
     const t = new ReportTree(doc);
     const scope = (name: string) => {
       const s = t.find(name)[0];
-      if (s.kind !== 'scope') throw new Error('not a scope');
+      if (s.kind !== 'scope') {
+        throw new Error('not a scope');
+      }
       return s;
     };
     const cpu = '/job:localhost/replica:0/task:0/device:CPU:0';
@@ -123,7 +207,9 @@ describe('ReportTree', () => {
     expect(t.colour(cpu)).toBe(doc.display.devices[cpu].colour);
     expect(t.colour('/cpu:0')).toBe(t.colour(cpu));
     expect(t.short('/gpu:0')).toBe('GPU:0');
-    expect(t.deviceMix(scope('image_filters').node)).toEqual(doc.display.nodes['scope:image_filters'].mix);
+    expect(t.deviceMix(scope('image_filters').node)).toEqual(
+      doc.display.nodes['scope:image_filters'].mix
+    );
     expect(t.deviceMix(scope('image_filters_1').node)).toEqual([]);
     // One device, one colour: in every scope, chip and row.
     const [weights] = t.find('image_filters/conv1/weights');
@@ -145,14 +231,33 @@ describe('ReportTree', () => {
 
   it('finds nodes by full name and lists their ancestors', () => {
     const [weights] = tree.find('image_filters/conv2/weights');
-    expect(tree.ancestors(weights).map(e => e.key)).toEqual(['scope:image_filters/conv2', 'scope:image_filters']);
+    expect(tree.ancestors(weights).map(e => e.key)).toEqual([
+      'scope:image_filters/conv2',
+      'scope:image_filters'
+    ]);
     expect(tree.find('nope')).toEqual([]);
     const doc = sampleReport();
     doc.graph.nodes.push(op('image_filters/conv1/weights', 'VarHandleOp', 'image_filters/conv1'));
-    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'op:g0:image_filters/conv1/weights', kind: 'contains' });
-    doc.graph.nodes.push({ ...(doc.graph.nodes[2] as ScopeNode), id: 'scope:image_filters/conv1/weights', name: 'image_filters/conv1/weights' });
-    doc.graph.edges.push({ source: 'scope:image_filters/conv1', target: 'scope:image_filters/conv1/weights', kind: 'contains' });
-    expect(new ReportTree(doc).find('image_filters/conv1/weights').map(e => e.kind)).toEqual(['variable', 'op', 'scope']);
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: 'op:g0:image_filters/conv1/weights',
+      kind: 'contains'
+    });
+    doc.graph.nodes.push({
+      ...(doc.graph.nodes[2] as ScopeNode),
+      id: 'scope:image_filters/conv1/weights',
+      name: 'image_filters/conv1/weights'
+    });
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: 'scope:image_filters/conv1/weights',
+      kind: 'contains'
+    });
+    expect(new ReportTree(doc).find('image_filters/conv1/weights').map(e => e.kind)).toEqual([
+      'variable',
+      'op',
+      'scope'
+    ]);
     expect(tree.scopeKeys()).toHaveLength(4);
   });
 
@@ -166,16 +271,27 @@ describe('ReportTree', () => {
 describe('expandCompact', () => {
   it('gives back the plain document', () => {
     const doc: ReportDocument = sampleReport();
-    const ops = doc.graph.nodes.filter(n => n.kind === 'op');
     const compact: CompactDocument = {
       ...doc,
       graph: {
         ...doc.graph,
         nodes: doc.graph.nodes.filter(n => n.kind !== 'op'),
-        edges: doc.graph.edges.filter(e => e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input')
+        edges: doc.graph.edges.filter(e =>
+          e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input'
+        )
       },
       ops: {
-        strings: [null, 'scope:image_filters/conv1', 'image_filters/conv1', 'Conv2D', 'g0', 'AddV2', 'Relu', 'scope:image_filters/conv2', 'image_filters/conv2'],
+        strings: [
+          null,
+          'scope:image_filters/conv1',
+          'image_filters/conv1',
+          'Conv2D',
+          'g0',
+          'AddV2',
+          'Relu',
+          'scope:image_filters/conv2',
+          'image_filters/conv2'
+        ],
         parent: [1, 1, 1, 7, 7, 7],
         scope: [2, 2, 2, 8, 8, 8],
         type: [3, 5, 6, 3, 5, 6],
@@ -191,12 +307,22 @@ describe('expandCompact', () => {
     expect(plain.graph.nodes).toHaveLength(doc.graph.nodes.length);
     const same = (n: GraphNode): string => JSON.stringify(n, Object.keys(n).sort());
     expect(new Set(plain.graph.nodes.map(same))).toEqual(new Set(doc.graph.nodes.map(same)));
-    const edges = (d: ReportDocument): Set<string> => new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
+    const edges = (d: ReportDocument): Set<string> =>
+      new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
     expect(edges(plain)).toEqual(edges(doc));
     expect('ops' in plain).toBe(false);
   });
 });
 
 function op(name: string, type: string, scope: string): GraphNode {
-  return { id: `op:g0:${name}`, kind: 'op', name, type, scope, device_requested: null, device: null, graph: 'g0' };
+  return {
+    id: `op:g0:${name}`,
+    kind: 'op',
+    name,
+    type,
+    scope,
+    device_requested: null,
+    device: null,
+    graph: 'g0'
+  };
 }

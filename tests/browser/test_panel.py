@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import read_graphml, shown_names
 
 from jupyter_scope.report.model import MIME_TYPE
 from tests.browser.lab import (
@@ -19,6 +18,7 @@ from tests.browser.lab import (
     wait_for_widgets,
     write_notebook,
 )
+from tests.helpers import read_graphml, shown_names
 
 pytestmark = pytest.mark.browser
 

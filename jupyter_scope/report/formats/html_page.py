@@ -35,7 +35,7 @@ BUILD_HINT = (
 
 
 def static_text(name: str) -> str:
-    path = resources.files("jupyter_scope").joinpath("static", name)
+    path = resources.files("jupyter_scope") / "static" / name
     if not path.is_file():
         raise ExportError(BUILD_HINT.format(name=name))
     return path.read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def render(report: ScopeReport) -> str:
-    template = resources.files("jupyter_scope.report").joinpath("templates", "report.html")
+    template = resources.files("jupyter_scope.report") / "templates" / "report.html"
     return fill(
         template.read_text(encoding="utf-8"),
         {

@@ -101,7 +101,9 @@ export function children(entry: Entry): Entry[] {
 
 export function isExpandable(entry: Entry): boolean {
   return (
-    entry.kind === 'scope' || entry.kind === 'group' || (entry.kind === 'variable' && entry.ops !== null)
+    entry.kind === 'scope' ||
+    entry.kind === 'group' ||
+    (entry.kind === 'variable' && entry.ops !== null)
   );
 }
 

@@ -309,25 +309,33 @@ export class TreeView {
     append(
       el,
       h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),
-      h('span', { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name }, entry.label || '(root)')
+      h(
+        'span',
+        { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name },
+        entry.label || '(root)'
+      )
     );
     switch (entry.kind) {
       case 'scope': {
         const links = entry.node.links ?? [];
         append(
-      el,
+          el,
           scopeMark(tree, entry.node),
           facts(tree, entry.node),
           ...scopeDevices(tree, entry.node),
           links.length
-            ? h('span', { class: 'jp-Scope-links', title: 'the same scope name opened again' }, `↔ ${links.join(', ')}`)
+            ? h(
+                'span',
+                { class: 'jp-Scope-links', title: 'the same scope name opened again' },
+                `↔ ${links.join(', ')}`
+              )
             : null
         );
         break;
       }
       case 'variable':
         append(
-      el,
+          el,
           ...variableBadges(tree, entry.node),
           facts(tree, entry.node),
           placement(tree, entry.node)
@@ -342,7 +350,7 @@ export class TreeView {
           }
         }
         append(
-      el,
+          el,
           badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
           ...[...devices.values()].map(op => placement(tree, op.node))
         );
@@ -350,8 +358,12 @@ export class TreeView {
       }
       case 'op':
         append(
-      el,
-          h('span', { class: 'jp-Scope-facts' }, entry.inputs.length ? `← ${entry.inputs.join(', ')}` : ''),
+          el,
+          h(
+            'span',
+            { class: 'jp-Scope-facts' },
+            entry.inputs.length ? `← ${entry.inputs.join(', ')}` : ''
+          ),
           placement(tree, entry.node)
         );
         break;
@@ -468,7 +480,12 @@ export class TreeView {
   private _diagnostic(d: Diagnostic): HTMLElement {
     const item = h(
       'div',
-      { class: `jp-Scope-diagnostic jp-mod-${d.level}`, role: 'button', tabindex: '0', title: 'Show the nodes it concerns' },
+      {
+        class: `jp-Scope-diagnostic jp-mod-${d.level}`,
+        role: 'button',
+        tabindex: '0',
+        title: 'Show the nodes it concerns'
+      },
       h('span', { class: 'jp-Scope-level' }, d.level),
       h('span', { class: 'jp-Scope-code' }, d.code),
       h('span', { class: 'jp-Scope-message' }, d.message),
@@ -514,13 +531,19 @@ export class TreeView {
   private _frame = 0;
   private readonly _search: HTMLInputElement;
   private readonly _count = h('span', { class: 'jp-Scope-count' });
-  private readonly _deviceSelect = h(
-    'select',
-    { class: 'jp-Scope-select', 'aria-label': 'Show only what is on a device', title: 'Show only what is on a device' }
-  ) as HTMLSelectElement;
+  private readonly _deviceSelect = h('select', {
+    class: 'jp-Scope-select',
+    'aria-label': 'Show only what is on a device',
+    title: 'Show only what is on a device'
+  }) as HTMLSelectElement;
   private readonly _byDevice = h(
     'button',
-    { class: 'jp-Scope-button', type: 'button', 'aria-pressed': 'false', title: 'Tint rows by their device' },
+    {
+      class: 'jp-Scope-button',
+      type: 'button',
+      'aria-pressed': 'false',
+      title: 'Tint rows by their device'
+    },
     'Colour by device'
   );
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
