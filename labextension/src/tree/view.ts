@@ -1,28 +1,19 @@
 /**
- * The tree view: summary header, diagnostics, search, device filter, a virtual list of
- * rows and the details pane. It serves the widget, the lab output renderer, the Scopes
- * panel and the standalone HTML page. Only the rows in sight have DOM nodes, so a report of 100,000
- * ops costs what its visible rows cost.
+ * The tree view: the header (summary, diagnostics), the toolbar, a virtual list of rows
+ * and the details pane, and the state they share: what is open, selected, searched for
+ * and filtered. It serves the widget, the lab output renderer, the Scopes panel and the
+ * standalone HTML page.
  */
 
-import { renderDetails, sites, type SiteHandler } from './details';
-import { append, h } from './dom';
-import {
-  type Entry,
-  isExpandable,
-  nameTest,
-  type NodeEntry,
-  type OpEntry,
-  ReportTree,
-  type Row
-} from './model';
-import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
+import { renderDetails, type SiteHandler } from './details';
+import { h } from './dom';
+import { renderDiagnostic, renderSummary } from './header';
+import { VirtualList } from './list';
+import { type Entry, isExpandable, nameTest, type NodeEntry, ReportTree, type Row } from './model';
+import { renderRow } from './row';
+import { Toolbar } from './toolbar';
 import type { Diagnostic, ShownDocument } from './types';
 
-/** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
-export const ROW_HEIGHT = 24;
-/** Rows drawn above and below the visible ones. */
-const OVERSCAN = 12;
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
 
@@ -37,53 +28,15 @@ export class TreeView {
   readonly node: HTMLElement;
 
   constructor(private readonly _options: TreeViewOptions = {}) {
-    this._search = h('input', {
-      class: 'jp-Scope-search',
-      type: 'search',
-      placeholder: 'Search names…',
-      'aria-label': 'Search names'
-    }) as HTMLInputElement;
-    this._search.addEventListener('input', () => this._setQuery(this._search.value));
-    this._deviceSelect.addEventListener('change', () => this._setDevice(this._deviceSelect.value));
-    this._byDevice.addEventListener('click', () =>
-      this.colourByDevice(this._byDevice.getAttribute('aria-pressed') !== 'true')
-    );
-    const expand = h('button', { class: 'jp-Scope-button', type: 'button' }, 'Expand all');
-    expand.addEventListener('click', () => this.expandAll());
-    const collapse = h('button', { class: 'jp-Scope-button', type: 'button' }, 'Collapse all');
-    collapse.addEventListener('click', () => this.collapseAll());
-    this._canvas = h('div', { class: 'jp-Scope-canvas' });
-    this._list = h(
-      'div',
-      { class: 'jp-Scope-tree', role: 'tree', tabindex: '0', 'aria-label': 'Scope tree' },
-      this._canvas
-    );
-    this._list.addEventListener('scroll', () => this._schedule());
-    this._list.addEventListener('click', event => this._onClick(event));
-    this._list.addEventListener('keydown', event => this._onKey(event));
+    this._list.node.addEventListener('click', event => this._onClick(event));
+    this._list.node.addEventListener('keydown', event => this._onKey(event));
     this.node = h(
       'div',
       { class: 'jp-Scope-root' },
-      h(
-        'div',
-        { class: 'jp-Scope-header' },
-        this._summary,
-        h(
-          'div',
-          { class: 'jp-Scope-toolbar' },
-          this._search,
-          this._deviceSelect,
-          this._count,
-          this._byDevice,
-          expand,
-          collapse
-        )
-      ),
+      h('div', { class: 'jp-Scope-header' }, this._summary, this._toolbar.node),
       this._diagnostics,
-      h('div', { class: 'jp-Scope-body' }, this._list, this._details)
+      h('div', { class: 'jp-Scope-body' }, this._list.node, this._details)
     );
-    this._resize = new ResizeObserver(() => this._schedule());
-    this._resize.observe(this._list);
   }
 
   get tree(): ReportTree | null {
@@ -114,8 +67,14 @@ export class TreeView {
     }
     const selected = this._selected && this._tree.get(this._selected.key);
     this._selected = selected ?? null;
-    this._renderHeader();
-    this._renderDevices();
+    this._summary.replaceChildren(...renderSummary(this._tree));
+    const onSite = this._options.onSite ?? null;
+    this._diagnostics.replaceChildren(
+      ...document.diagnostics.map(d => renderDiagnostic(d, onSite, this._showDiagnostic))
+    );
+    const devices = this._tree.devices;
+    this._device = devices.includes(this._device) ? this._device : '';
+    this._toolbar.setDevices(devices, this._device);
     this._refilter();
     this._renderDetails();
   }
@@ -128,19 +87,18 @@ export class TreeView {
 
   /** Type into the search box. */
   search(query: string): void {
-    this._search.value = query;
+    this._toolbar.query = query;
     this._setQuery(query);
   }
 
   /** Keep only what is on this device (short name, e.g. `GPU:0`); `''` shows all. */
   showDevice(name: string): void {
-    this._deviceSelect.value = name;
-    this._setDevice(this._deviceSelect.value);
+    this._setDevice(this._toolbar.setDevice(name));
   }
 
   /** Tint each row with the colour of the one device it is on. */
   colourByDevice(on: boolean): void {
-    this._byDevice.setAttribute('aria-pressed', String(on));
+    this._toolbar.colourByDevice = on;
     this.node.classList.toggle('jp-mod-byDevice', on);
   }
 
@@ -188,12 +146,7 @@ export class TreeView {
     this._layout();
     const index = this._rows.findIndex(row => row.entry === entries[0]);
     if (index >= 0) {
-      const top = index * ROW_HEIGHT;
-      const height = this._list.clientHeight;
-      if (top < this._list.scrollTop || top + ROW_HEIGHT > this._list.scrollTop + height) {
-        this._list.scrollTop = Math.max(0, top - height / 3);
-      }
-      this._draw();
+      this._list.scrollTo(index);
     }
   }
 
@@ -202,12 +155,11 @@ export class TreeView {
     this._tree = null;
     this._summary.replaceChildren(h('div', { class: 'jp-Scope-raised' }, message));
     this._diagnostics.replaceChildren();
-    this._canvas.replaceChildren();
+    this._list.showHint('');
   }
 
   dispose(): void {
-    this._resize.disconnect();
-    cancelAnimationFrame(this._frame);
+    this._list.dispose();
     this.node.remove();
   }
 
@@ -249,135 +201,30 @@ export class TreeView {
       return;
     }
     this._rows = this._tree.rows(this._isOpen, this._shown);
-    this._canvas.style.height = `${this._rows.length * ROW_HEIGHT}px`;
     const searching = this._searching() || this._pattern !== null;
-    this._count.textContent = searching ? `${this._rows.length} shown` : '';
-    if (!this._rows.length) {
+    this._toolbar.count = searching ? `${this._rows.length} shown` : '';
+    if (this._rows.length) {
+      this._list.setLength(this._rows.length);
+    } else {
       const hint = this._device ? `Nothing matches on ${this._device}.` : 'No names match.';
-      this._canvas.replaceChildren(
-        h('div', { class: 'jp-Scope-hint' }, searching ? hint : 'Nothing recorded.')
-      );
-      return;
+      this._list.showHint(searching ? hint : 'Nothing recorded.');
     }
-    this._draw();
   }
 
-  private _schedule(): void {
-    cancelAnimationFrame(this._frame);
-    this._frame = requestAnimationFrame(() => this._draw());
-  }
-
-  /** Draw the rows in sight (plus a margin); nothing else has DOM nodes. */
-  private _draw(): void {
-    const height = this._list.clientHeight;
-    // Not displayed (yet): the resize observer draws once it is.
-    if (!this._tree || !this._rows.length || !height) {
-      return;
-    }
-    const first = Math.max(0, Math.floor(this._list.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(
-      this._rows.length,
-      Math.ceil((this._list.scrollTop + height) / ROW_HEIGHT) + OVERSCAN
-    );
-    const fragment = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
-      fragment.append(this._row(this._rows[i], i));
-    }
-    this._canvas.replaceChildren(fragment);
-  }
-
-  private _row(row: Row, index: number): HTMLElement {
-    const { entry, depth } = row;
-    const tree = this._tree!;
-    const expandable = isExpandable(entry);
-    const open = expandable && this._isOpen(entry);
-    const el = h('div', {
-      class: `jp-Scope-row jp-Scope-${entry.kind}${entry === this._selected ? ' jp-mod-selected' : ''}`,
-      role: 'treeitem',
-      'data-index': String(index),
-      'data-name': entry.kind === 'group' ? undefined : entry.node.name,
-      'aria-level': String(depth + 1),
-      'aria-expanded': expandable ? String(open) : undefined,
-      'aria-selected': String(entry === this._selected)
+  private _drawRow = (index: number): HTMLElement => {
+    const { entry, depth } = this._rows[index];
+    const open = isExpandable(entry) && this._isOpen(entry);
+    return renderRow(this._tree!, entry, {
+      index,
+      depth,
+      open,
+      selected: entry === this._selected
     });
-    el.style.top = `${index * ROW_HEIGHT}px`;
-    el.style.paddingLeft = `${4 + depth * 16}px`;
-    const colour = tree.entryColour(entry);
-    if (colour) {
-      el.style.setProperty('--jp-Scope-row-colour', colour);
-    }
-    append(
-      el,
-      h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),
-      h(
-        'span',
-        { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name },
-        entry.label || '(root)'
-      )
-    );
-    switch (entry.kind) {
-      case 'scope': {
-        const links = entry.node.links ?? [];
-        append(
-          el,
-          scopeMark(tree, entry.node),
-          facts(tree, entry.node),
-          ...scopeDevices(tree, entry.node),
-          links.length
-            ? h(
-                'span',
-                { class: 'jp-Scope-links', title: 'the same scope name opened again' },
-                `↔ ${links.join(', ')}`
-              )
-            : null
-        );
-        break;
-      }
-      case 'variable':
-        append(
-          el,
-          ...variableBadges(tree, entry.node),
-          facts(tree, entry.node),
-          placement(tree, entry.node)
-        );
-        break;
-      case 'group': {
-        const devices = new Map<string, OpEntry>();
-        for (const op of entry.ops) {
-          const where = op.node.device || op.node.device_requested;
-          if (where && !devices.has(where)) {
-            devices.set(where, op);
-          }
-        }
-        append(
-          el,
-          badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
-          ...[...devices.values()].map(op => placement(tree, op.node))
-        );
-        break;
-      }
-      case 'op':
-        append(
-          el,
-          h(
-            'span',
-            { class: 'jp-Scope-facts' },
-            entry.inputs.length ? `← ${entry.inputs.join(', ')}` : ''
-          ),
-          placement(tree, entry.node)
-        );
-        break;
-    }
-    return el;
-  }
+  };
 
   private _onClick(event: MouseEvent): void {
     const target = event.target as HTMLElement;
-    const rowEl = target.closest<HTMLElement>('.jp-Scope-row');
-    if (!rowEl) {
-      return;
-    }
-    const row = this._rows[Number(rowEl.dataset.index)];
+    const row = this._rows[this._list.indexOf(target) ?? -1];
     if (!row) {
       return;
     }
@@ -441,74 +288,21 @@ export class TreeView {
 
   private _choose(entry: Entry, notify: boolean): void {
     this._selected = entry;
-    this._draw();
+    this._list.draw();
     this._renderDetails();
     if (notify && entry.kind !== 'group') {
       this._options.onSelect?.(entry.node.name, entry);
     }
   }
 
-  private _renderHeader(): void {
-    const tree = this._tree!;
-    const { meta, diagnostics, display } = tree.document;
-    this._summary.replaceChildren();
-    append(
-      this._summary,
-      h('div', { class: 'jp-Scope-summaryLine' }, display.summary.line),
-      h('div', { class: 'jp-Scope-meta' }, display.heading),
-      meta.error
-        ? h('div', { class: 'jp-Scope-raised' }, `raised ${meta.error.type}: ${meta.error.message}`)
-        : null
-    );
-    this._diagnostics.replaceChildren(...diagnostics.map(d => this._diagnostic(d)));
-  }
-
-  /** The device filter's choices: the report's devices; hidden when it has none. */
-  private _renderDevices(): void {
-    const devices = this._tree!.devices;
-    const keep = devices.includes(this._device) ? this._device : '';
-    this._deviceSelect.replaceChildren(
-      h('option', { value: '' }, 'All devices'),
-      ...devices.map(name => h('option', { value: name }, name))
-    );
-    this._deviceSelect.value = keep;
-    this._device = keep;
-    this._deviceSelect.hidden = devices.length === 0;
-    this._byDevice.hidden = devices.length === 0;
-  }
-
-  private _diagnostic(d: Diagnostic): HTMLElement {
-    const item = h(
-      'div',
-      {
-        class: `jp-Scope-diagnostic jp-mod-${d.level}`,
-        role: 'button',
-        tabindex: '0',
-        title: 'Show the nodes it concerns'
-      },
-      h('span', { class: 'jp-Scope-level' }, d.level),
-      h('span', { class: 'jp-Scope-code' }, d.code),
-      h('span', { class: 'jp-Scope-message' }, d.message),
-      d.sites.length ? sites(d.sites, this._options.onSite ?? null) : null
-    );
-    const show = (event: Event): void => {
-      if ((event.target as HTMLElement).closest('.jp-Scope-site')) {
-        return;
-      }
-      const entries = d.nodes.flatMap(name => this._tree?.find(name) ?? []);
-      this.reveal(entries);
-      if (entries.length) {
-        this._choose(entries[0], true);
-      }
-    };
-    item.addEventListener('click', show);
-    item.addEventListener('keydown', event => {
-      if (event.key === 'Enter') {
-        show(event);
-      }
-    });
-    return item;
-  }
+  /** A diagnostic clicked: reveal and select the nodes it concerns. */
+  private _showDiagnostic = (d: Diagnostic): void => {
+    const entries = d.nodes.flatMap(name => this._tree?.find(name) ?? []);
+    this.reveal(entries);
+    if (entries.length) {
+      this._choose(entries[0], true);
+    }
+  };
 
   private _renderDetails(): void {
     if (this._tree) {
@@ -528,28 +322,15 @@ export class TreeView {
   /** The device filter: a short device name, `''` for all. */
   private _device = '';
   private _pattern: RegExp | null = null;
-  private _frame = 0;
-  private readonly _search: HTMLInputElement;
-  private readonly _count = h('span', { class: 'jp-Scope-count' });
-  private readonly _deviceSelect = h('select', {
-    class: 'jp-Scope-select',
-    'aria-label': 'Show only what is on a device',
-    title: 'Show only what is on a device'
-  }) as HTMLSelectElement;
-  private readonly _byDevice = h(
-    'button',
-    {
-      class: 'jp-Scope-button',
-      type: 'button',
-      'aria-pressed': 'false',
-      title: 'Tint rows by their device'
-    },
-    'Colour by device'
-  );
+  private readonly _toolbar = new Toolbar({
+    onQuery: query => this._setQuery(query),
+    onDevice: name => this._setDevice(name),
+    onColourByDevice: on => this.colourByDevice(on),
+    onExpandAll: () => this.expandAll(),
+    onCollapseAll: () => this.collapseAll()
+  });
+  private readonly _list = new VirtualList(index => this._drawRow(index));
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
   private readonly _details = h('div', { class: 'jp-Scope-detailsPane' });
-  private readonly _canvas: HTMLElement;
-  private readonly _list: HTMLElement;
-  private readonly _resize: ResizeObserver;
 }

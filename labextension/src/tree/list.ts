@@ -1,0 +1,89 @@
+/**
+ * A virtual list of rows: only the rows in sight (and a margin) have DOM nodes, so a
+ * report of 100,000 ops costs what its visible rows cost. It draws what `draw` returns for
+ * an index, when displayed, scrolled or resized.
+ */
+
+import { h } from './dom';
+import { ROW_HEIGHT } from './row';
+
+/** Rows drawn above and below the visible ones. */
+const OVERSCAN = 12;
+
+export class VirtualList {
+  readonly node: HTMLElement;
+
+  constructor(private readonly _draw: (index: number) => HTMLElement) {
+    this.node = h(
+      'div',
+      { class: 'jp-Scope-tree', role: 'tree', tabindex: '0', 'aria-label': 'Scope tree' },
+      this._canvas
+    );
+    this.node.addEventListener('scroll', () => this.schedule());
+    this._resize.observe(this.node);
+  }
+
+  /** How many rows there are; draws them. */
+  setLength(length: number): void {
+    this._length = length;
+    this._canvas.style.height = `${length * ROW_HEIGHT}px`;
+    this.draw();
+  }
+
+  /** A message instead of rows. */
+  showHint(text: string): void {
+    this._length = 0;
+    this._canvas.style.height = '0px';
+    this._canvas.replaceChildren(h('div', { class: 'jp-Scope-hint' }, text));
+  }
+
+  /** The row index of a drawn row's element (or an element inside one). */
+  indexOf(target: HTMLElement): number | null {
+    const row = target.closest<HTMLElement>('.jp-Scope-row');
+    return row ? Number(row.dataset.index) : null;
+  }
+
+  /** Scroll so that row `index` is in sight, a third down from the top if it was not. */
+  scrollTo(index: number): void {
+    const top = index * ROW_HEIGHT;
+    const height = this.node.clientHeight;
+    if (top < this.node.scrollTop || top + ROW_HEIGHT > this.node.scrollTop + height) {
+      this.node.scrollTop = Math.max(0, top - height / 3);
+    }
+    this.draw();
+  }
+
+  schedule(): void {
+    cancelAnimationFrame(this._frame);
+    this._frame = requestAnimationFrame(() => this.draw());
+  }
+
+  /** Draw the rows in sight. */
+  draw(): void {
+    const height = this.node.clientHeight;
+    // Not displayed (yet): the resize observer draws once it is.
+    if (!this._length || !height) {
+      return;
+    }
+    const first = Math.max(0, Math.floor(this.node.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(
+      this._length,
+      Math.ceil((this.node.scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+    );
+    const fragment = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      fragment.append(this._draw(i));
+    }
+    this._canvas.replaceChildren(fragment);
+  }
+
+  dispose(): void {
+    this._resize.disconnect();
+    cancelAnimationFrame(this._frame);
+  }
+
+  private readonly _canvas = h('div', { class: 'jp-Scope-canvas' });
+  private readonly _resize = new ResizeObserver(() => this.schedule());
+  private _length = 0;
+  private _frame = 0;
+}

@@ -1,0 +1,95 @@
+/** One row of the tree: caret, name, and what the entry shows (badges, facts, chips). */
+
+import { append, h } from './dom';
+import { type Entry, isExpandable, type OpEntry, type ReportTree } from './model';
+import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
+
+/** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
+export const ROW_HEIGHT = 24;
+
+export interface RowState {
+  index: number;
+  depth: number;
+  open: boolean;
+  selected: boolean;
+}
+
+export function renderRow(tree: ReportTree, entry: Entry, state: RowState): HTMLElement {
+  const expandable = isExpandable(entry);
+  const open = expandable && state.open;
+  const el = h('div', {
+    class: `jp-Scope-row jp-Scope-${entry.kind}${state.selected ? ' jp-mod-selected' : ''}`,
+    role: 'treeitem',
+    'data-index': String(state.index),
+    'data-name': entry.kind === 'group' ? undefined : entry.node.name,
+    'aria-level': String(state.depth + 1),
+    'aria-expanded': expandable ? String(open) : undefined,
+    'aria-selected': String(state.selected)
+  });
+  el.style.top = `${state.index * ROW_HEIGHT}px`;
+  el.style.paddingLeft = `${4 + state.depth * 16}px`;
+  const colour = tree.entryColour(entry);
+  if (colour) {
+    el.style.setProperty('--jp-Scope-row-colour', colour);
+  }
+  append(
+    el,
+    h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),
+    h(
+      'span',
+      { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name },
+      entry.label || '(root)'
+    ),
+    ...shows(tree, entry)
+  );
+  return el;
+}
+
+function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
+  switch (entry.kind) {
+    case 'scope': {
+      const links = entry.node.links ?? [];
+      return [
+        scopeMark(tree, entry.node),
+        facts(tree, entry.node),
+        ...scopeDevices(tree, entry.node),
+        links.length
+          ? h(
+              'span',
+              { class: 'jp-Scope-links', title: 'the same scope name opened again' },
+              `↔ ${links.join(', ')}`
+            )
+          : null
+      ];
+    }
+    case 'variable':
+      return [
+        ...variableBadges(tree, entry.node),
+        facts(tree, entry.node),
+        placement(tree, entry.node)
+      ];
+    case 'group': {
+      // One chip per device the group's ops are on.
+      const devices = new Map<string, OpEntry>();
+      for (const op of entry.ops) {
+        const where = op.node.device || op.node.device_requested;
+        if (where && !devices.has(where)) {
+          devices.set(where, op);
+        }
+      }
+      return [
+        badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
+        ...[...devices.values()].map(op => placement(tree, op.node))
+      ];
+    }
+    case 'op':
+      return [
+        h(
+          'span',
+          { class: 'jp-Scope-facts' },
+          entry.inputs.length ? `← ${entry.inputs.join(', ')}` : ''
+        ),
+        placement(tree, entry.node)
+      ];
+  }
+}

@@ -1,0 +1,94 @@
+/** The tree's toolbar: name search, device filter, how many rows are shown, colour by
+ * device, expand and collapse all. It holds the controls; the view holds the state. */
+
+import { h } from './dom';
+
+export interface ToolbarActions {
+  onQuery(query: string): void;
+  onDevice(name: string): void;
+  onColourByDevice(on: boolean): void;
+  onExpandAll(): void;
+  onCollapseAll(): void;
+}
+
+export class Toolbar {
+  readonly node: HTMLElement;
+
+  constructor(actions: ToolbarActions) {
+    this._search.addEventListener('input', () => actions.onQuery(this._search.value));
+    this._devices.addEventListener('change', () => actions.onDevice(this._devices.value));
+    this._byDevice.addEventListener('click', () =>
+      actions.onColourByDevice(this._byDevice.getAttribute('aria-pressed') !== 'true')
+    );
+    const expand = button('Expand all');
+    expand.addEventListener('click', () => actions.onExpandAll());
+    const collapse = button('Collapse all');
+    collapse.addEventListener('click', () => actions.onCollapseAll());
+    this.node = h(
+      'div',
+      { class: 'jp-Scope-toolbar' },
+      this._search,
+      this._devices,
+      this._count,
+      this._byDevice,
+      expand,
+      collapse
+    );
+  }
+
+  set query(query: string) {
+    this._search.value = query;
+  }
+
+  /** The device filter's value after setting it: `''` when there is no such choice. */
+  setDevice(name: string): string {
+    this._devices.value = name;
+    return this._devices.value;
+  }
+
+  /** The device filter's choices (short names); hidden when there are none. */
+  setDevices(names: string[], keep: string): void {
+    this._devices.replaceChildren(
+      h('option', { value: '' }, 'All devices'),
+      ...names.map(name => h('option', { value: name }, name))
+    );
+    this._devices.value = keep;
+    this._devices.hidden = names.length === 0;
+    this._byDevice.hidden = names.length === 0;
+  }
+
+  set colourByDevice(on: boolean) {
+    this._byDevice.setAttribute('aria-pressed', String(on));
+  }
+
+  set count(text: string) {
+    this._count.textContent = text;
+  }
+
+  private readonly _search = h('input', {
+    class: 'jp-Scope-search',
+    type: 'search',
+    placeholder: 'Search names…',
+    'aria-label': 'Search names'
+  }) as HTMLInputElement;
+  private readonly _devices = h('select', {
+    class: 'jp-Scope-select',
+    'aria-label': 'Show only what is on a device',
+    title: 'Show only what is on a device'
+  }) as HTMLSelectElement;
+  private readonly _count = h('span', { class: 'jp-Scope-count' });
+  private readonly _byDevice = h(
+    'button',
+    {
+      class: 'jp-Scope-button',
+      type: 'button',
+      'aria-pressed': 'false',
+      title: 'Tint rows by their device'
+    },
+    'Colour by device'
+  );
+}
+
+function button(text: string): HTMLElement {
+  return h('button', { class: 'jp-Scope-button', type: 'button' }, text);
+}
