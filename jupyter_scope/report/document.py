@@ -1,18 +1,24 @@
 """The versioned JSON document: `{"schema", "meta", "graph", "diagnostics"}`.
 
-`schema.json` beside this file is the contract; `from_document` validates against it so
-that a bad file is refused with a message naming the problem, not half-loaded.
+`schema.json` beside this file is the contract; `from_document` validates against it
+(jsonschema for the frame, `items` for the many nodes and edges) and checks what a schema
+cannot say: the `contains` edges form one tree, numbers are finite, strings are text. A
+bad file is refused with a one-line message naming the problem, never half-loaded.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import jsonschema
 import networkx as nx
+
+from jupyter_scope.report import items
 
 SCHEMA_MAJOR = 1
 SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}"
@@ -37,14 +43,74 @@ def to_document(graph: nx.DiGraph, meta: dict, diagnostics: list[dict]) -> dict[
     }
 
 
+MAX_DEPTH = 100  # JSON nesting a report may hold; real ones stay under 10
+# In JSON text a lone surrogate can only come from a `\uD800`–`\uDFFF` escape.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ReportFormatError(f"not a jupyter-scope report: {name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ReportFormatError(f"not a jupyter-scope report: {text} is out of range")
+    return value
+
+
 def parse(text: str | bytes) -> Any:
+    """The JSON value of `text` (UTF-8 when bytes), refusing what a report cannot hold:
+    NaN and infinities, nesting deeper than Python can follow, text that is not UTF-8."""
     try:
-        return json.loads(text)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")  # strict: json.loads would let encoded surrogates in
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise ReportFormatError(
             f"not a jupyter-scope report: invalid JSON at line {exc.lineno}, "
             f"column {exc.colno}: {exc.msg}"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(
+            f"not a jupyter-scope report: not UTF-8 text (byte {exc.start})"
+        ) from None
+    except RecursionError:
+        raise ReportFormatError("not a jupyter-scope report: JSON nested too deep") from None
+    if not text.isascii() or SURROGATE_ESCAPE.search(text):
+        check_values(data)  # only then can a string hold something that is not text
+    return data
+
+
+def check_values(data: Any) -> None:
+    """Refuse what JSON text cannot carry: NaN or infinite numbers, strings that are not
+    Unicode text (lone surrogates), non-JSON types, nesting deeper than `MAX_DEPTH`."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise ReportFormatError(
+                        f"invalid jupyter-scope report: {value!r} is not Unicode text "
+                        f"(lone surrogate at {exc.start})"
+                    ) from None
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise ReportFormatError(f"invalid jupyter-scope report: {value} is not finite")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: nested deeper than {MAX_DEPTH} levels"
+                )
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif not (value is None or isinstance(value, bool | int)):
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: a {type(value).__name__} is not a JSON value"
+            )
 
 
 def _check_version(data: Any) -> None:
@@ -65,25 +131,104 @@ def _check_version(data: Any) -> None:
         )
 
 
-def validate(data: Any) -> None:
-    """Raise `ReportFormatError` naming the first problem of a document, if it has any."""
+def _invalid(path: list[str | int], message: str) -> ReportFormatError:
+    where = "/".join(str(p) for p in path) or "(document root)"
+    return ReportFormatError(f"invalid jupyter-scope report at {where}: {message}")
+
+
+def _without_items(data: dict) -> dict:
+    """The document with empty node and edge lists: what jsonschema checks quickly."""
+    graph = data.get("graph")
+    if not isinstance(graph, dict):
+        return data
+    empty = {key: [] for key in ("nodes", "edges") if isinstance(graph.get(key), list)}
+    return {**data, "graph": {**graph, **empty}}
+
+
+def check_schema(data: Any) -> None:
+    """Everything `schema.json` asks: jsonschema for the document's frame, meta and
+    diagnostics; the hand-written `items` rules for its (many) nodes and edges."""
     _check_version(data)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(_without_items(data)))
     if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(document root)"
-        raise ReportFormatError(f"invalid jupyter-scope report at {where}: {error.message}")
-    ids = {node["id"] for node in data["graph"]["nodes"]}
-    if len(ids) != len(data["graph"]["nodes"]):
+        raise _invalid(list(error.absolute_path), error.message)
+    try:
+        for index, node in enumerate(data["graph"]["nodes"]):
+            items.check_node(node, index)
+        for index, edge in enumerate(data["graph"]["edges"]):
+            items.check_edge(edge, index)
+    except items.ItemError as exc:
+        raise _invalid(exc.path, exc.message) from None
+
+
+def check_tree(nodes: list[dict], edges: list[dict]) -> None:
+    """Node ids unique, edges between nodes, each at most once; `contains` edges form one
+    tree from the root scope (`name == ""`): one parent per other node, no cycle."""
+    kinds = {node["id"]: node["kind"] for node in nodes}
+    if len(kinds) != len(nodes):
         raise ReportFormatError("invalid jupyter-scope report: node ids are not unique")
-    for edge in data["graph"]["edges"]:
-        for end in ("source", "target"):
-            if edge[end] not in ids:
+    children: dict[str, list[str]] = {}
+    parent: dict[str, str] = {}
+    pairs: set[tuple[str, str]] = set()
+    for edge in edges:
+        source, target = edge["source"], edge["target"]
+        for end in (source, target):
+            if end not in kinds:
                 raise ReportFormatError(
-                    f"invalid jupyter-scope report: an edge's {end} {edge[end]!r} is not a node"
+                    f"invalid jupyter-scope report: an edge's end {end!r} is not a node"
                 )
+        if (source, target) in pairs:
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: edge {source!r} → {target!r} appears twice"
+            )
+        pairs.add((source, target))
+        if edge["kind"] == "contains":
+            if target in parent:
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {target!r} has two parents, "
+                    f"{parent[target]!r} and {source!r}"
+                )
+            if kinds[source] != "scope":
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {source!r} contains {target!r} "
+                    "but is not a scope"
+                )
+            parent[target] = source
+            children.setdefault(source, []).append(target)
+    roots = [node for node in nodes if node["id"] not in parent]
+    if len(roots) != 1 or roots[0]["kind"] != "scope" or roots[0]["name"] != "":
+        names = ", ".join(repr(node["id"]) for node in roots[:3])
+        raise ReportFormatError(
+            "invalid jupyter-scope report: the 'contains' edges must form one tree under "
+            f"the root scope (name ''); nodes without a parent: {names or 'none'}"
+        )
+    reached, stack = 1, [roots[0]["id"]]
+    while stack:
+        below = children.get(stack.pop(), ())
+        reached += len(below)
+        stack.extend(below)
+    if reached != len(nodes):
+        raise ReportFormatError(
+            "invalid jupyter-scope report: the 'contains' edges form a cycle "
+            f"({len(nodes) - reached} nodes are not under the root scope)"
+        )
 
 
-def from_document(data: Any) -> tuple[nx.DiGraph, dict, list[dict]]:
+def validate(data: Any) -> None:
+    """Raise `ReportFormatError` naming the first problem of a document, if it has any.
+
+    `check_values` (numbers, text, depth) is left to the caller: `parse` runs it only
+    when the JSON text could hold a problem, and `from_document` on Python values always.
+    """
+    check_schema(data)
+    check_tree(data["graph"]["nodes"], data["graph"]["edges"])
+
+
+def from_document(data: Any, *, parsed: bool = False) -> tuple[nx.DiGraph, dict, list[dict]]:
+    """The graph, meta and diagnostics of a document; `parsed` when `parse` made it (and
+    so checked its values already)."""
+    if not parsed:
+        check_values(data)
     validate(data)
     graph = nx.node_link_graph(data["graph"], directed=True, multigraph=False, edges="edges")
     return graph, data["meta"], data["diagnostics"]

@@ -95,7 +95,7 @@ class ScopeReport:
     @classmethod
     def from_json(cls, text: str | bytes) -> ScopeReport:
         """Read a document written by `to_json`; refuse a malformed one, naming the problem."""
-        return cls.from_dict(document.parse(text))
+        return cls(*document.from_document(document.parse(text), parsed=True))
 
     # -- exports and comparison ----------------------------------------------------------
 
