@@ -49,10 +49,10 @@ def meta() -> dict:
 
 
 def capture(n_ops: int) -> Capture:
-    """Layers `net/block_i/layer_j` of 100 ops each, a weight per layer read by its first op."""
+    """Layers `net/bI/lJ` of 100 ops each, a weight per layer read by its first op."""
     variables, ops = {}, []
     for i in range(n_ops // OPS_PER_LAYER):
-        scope = f"net/block_{i // 50}/layer_{i % 50}"
+        scope = f"net/b{i // 50}/l{i % 50}"
         key = f"g0:{scope}/weights"
         variables[key] = VariableRecord(
             key=key,
@@ -66,7 +66,7 @@ def capture(n_ops: int) -> Capture:
             sites=[{"file": "model.py", "line": 10 + i % 40, "kind": "create"}],
         )
         for j in range(OPS_PER_LAYER):
-            name = f"{scope}/op_{j}"
+            name = f"{scope}/op{j}"
             ops.append(
                 OpRecord(
                     name,

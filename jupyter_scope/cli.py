@@ -44,7 +44,7 @@ class UserError(Exception):
 
 def load(path: str) -> ScopeReport:
     try:
-        return ScopeReport.from_json(Path(path).read_bytes())
+        return ScopeReport.from_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except OSError as exc:

@@ -62,9 +62,10 @@ class ScopeReport:
     def summary(self) -> dict[str, Any]:
         """The counts the summary header shows."""
         variables = [v for v in self.variables if not v.get("component_of")]
+        ops = [data for _, data in self.graph.nodes(data=True) if data["kind"] == "op"]
         devices = {
             device
-            for node in (*variables, *self.ops)
+            for node in (*variables, *ops)
             if (device := node.get("device") or node.get("device_requested"))
         }
         return {
@@ -73,7 +74,7 @@ class ScopeReport:
             "variables": len(variables),
             "params": sum(v["params"] for v in variables),
             "bytes": sum(v["bytes"] for v in variables),
-            "ops": len(self.ops),
+            "ops": len(ops),
             "devices": len(devices),
             "errors": sum(d["level"] == "error" for d in self.diagnostics),
             "warnings": sum(d["level"] == "warning" for d in self.diagnostics),
@@ -95,7 +96,9 @@ class ScopeReport:
     @classmethod
     def from_json(cls, text: str | bytes) -> ScopeReport:
         """Read a document written by `to_json`; refuse a malformed one, naming the problem."""
-        return cls(*document.from_document(document.parse(text), parsed=True))
+        data = document.parse(text)
+        del text  # a large document's text need not stay in memory beside its data
+        return cls(*document.from_document(data, parsed=True))
 
     # -- exports and comparison ----------------------------------------------------------
 
