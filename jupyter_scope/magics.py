@@ -14,6 +14,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.process import arg_split
 
 from jupyter_scope import cell
+from jupyter_scope.report.io import ExportError
 
 
 def parse_argstring(magic: Callable, line: str) -> argparse.Namespace:
@@ -87,7 +88,10 @@ class ScopeMagics(Magics):
         """
         args = parse_argstring(self.scopes_export, line)
         report = cell.resolve_report(self.shell.user_ns, args.name)
-        return report.export(args.path, format=args.format, force=args.force)
+        try:
+            return report.export(args.path, format=args.format, force=args.force)
+        except ExportError as exc:
+            raise UsageError(f"%scopes_export: {exc}") from None
 
     @magic_arguments()
     @argument("a", help="the old report: a report variable or a history index")

@@ -86,7 +86,11 @@ def attach(listener: Listener, tf: TF) -> None:
         _active.append(listener)
         _seen_graphs.clear()  # announce every graph again, to the newcomer too
         _placed_runs.clear()  # and ask every session run for its placement again
-        _collect_function_graphs(tf)
+        try:
+            _collect_function_graphs(tf)
+        except BaseException:
+            detach(listener)  # a failed attach leaves nothing installed
+            raise
 
 
 def detach(listener: Listener) -> None:
