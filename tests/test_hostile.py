@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import io
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -79,7 +78,7 @@ def test_sample_still_loads_and_round_trips():
     report = sample_report()
     again = ScopeReport.from_json(report.to_json())
     assert nx.utils.graphs_equal(report.graph, again.graph)
-    assert SAMPLE == json.loads((DATA / "sample_report.json").read_text())  # not consumed
+    assert json.loads((DATA / "sample_report.json").read_text()) == SAMPLE  # not consumed
 
 
 # -- the hand-written node rules agree with schema.json --------------------------------
@@ -193,7 +192,7 @@ def test_show_sends_no_control_characters(name, tmp_path, capsys):
     path = report_named(name).export(tmp_path / "r.json")
     assert cli.main(["show", str(path)]) == 0
     out = capsys.readouterr().out
-    assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in out)
+    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
     assert "\\x1b" in out or "\x1b" not in name
 
 
