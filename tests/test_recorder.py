@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import weakref
 
 import pytest
@@ -31,6 +32,7 @@ def _patched_attributes(tf) -> dict[str, object]:
         "_get_partitioned_variable": vs._VariableStore.__dict__["_get_partitioned_variable"],
         "VariableMetaclass.__call__": variables.VariableMetaclass.__dict__["__call__"],
         "BaseSession.run": session.BaseSession.__dict__["run"],
+        "Thread.start": threading.Thread.__dict__["start"],
     }
 
 
@@ -62,6 +64,72 @@ def test_recordings_nest(tf, v1, graph):
     assert not hooks.installed()
     assert [v["name"] for v in inner.report.variables] == ["b"]
     assert sorted(v["name"] for v in outer.report.variables) == ["a", "b", "c"]
+
+
+def _in_threads(*targets) -> None:
+    """Run each target in its own thread at once; re-raise the first failure here."""
+    errors: list[BaseException] = []
+
+    def guarded(target):
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def test_a_recording_belongs_to_its_thread(tf):
+    both_recording = threading.Barrier(2, timeout=60)
+    both_created = threading.Barrier(2, timeout=60)
+    reports = {}
+
+    def record_in_thread(name: str) -> None:
+        with jupyter_scope.record() as rec:
+            both_recording.wait()  # each creates while the other records
+            with tf.name_scope(name):
+                tf.Variable(tf.ones([2]) * 3.0, name=f"{name}_var")
+            both_created.wait()
+        reports[name] = rec.report
+
+    _in_threads(lambda: record_in_thread("a"), lambda: record_in_thread("b"))
+    assert not hooks.installed()
+    for name, report in reports.items():
+        assert [v["name"] for v in report.variables] == [f"{name}/{name}_var"]
+        assert report.ops and all(op["name"].startswith(f"{name}/") for op in report.ops)
+
+
+def test_threads_started_inside_the_recording_report_to_it(tf):
+    made_elsewhere = threading.Event()
+    elsewhere_done = threading.Event()
+
+    def unrelated() -> None:  # started before the recording: not its child
+        made_elsewhere.wait(60)
+        tf.Variable([0.0], name="unrelated")
+        elsewhere_done.set()
+
+    before = threading.Thread(target=unrelated)
+    before.start()
+    with jupyter_scope.record() as rec:
+        _in_threads(lambda: _in_threads(lambda: tf.Variable([1.0], name="grandchild")))
+        made_elsewhere.set()
+        assert elsewhere_done.wait(60)
+    before.join()
+    assert [v["name"] for v in rec.report.variables] == ["grandchild"]
+
+
+def test_eager_ops_of_other_threads_are_not_recorded(tf):
+    # The limit of docs/guarantees.md: TF keeps op callbacks per thread.
+    with jupyter_scope.record() as rec:
+        _in_threads(lambda: tf.ones([2]) * 5.0)
+        tf.ones([3]) + 1.0
+    assert [op["type"] for op in rec.report.ops] == ["Fill", "AddV2"]
 
 
 def test_nothing_keeps_tf_objects_alive(tf, v1):
