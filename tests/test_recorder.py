@@ -54,6 +54,28 @@ def test_hooks_are_removed_whatever_happens(tf, v1, graph, error):
     assert [v["name"] for v in rec.report.variables] == ["w"]
 
 
+def test_a_failed_entry_removes_its_hooks(tf, monkeypatch):
+    from tensorflow.python.eager import context
+
+    from jupyter_scope.capture.recorder import Recording
+
+    before = _patched_attributes(tf)
+    callbacks_before = list(context.context().op_callbacks)
+    # The last step of entry, after the hooks went in: TF refuses a callback of None.
+    monkeypatch.setattr(Recording, "_on_eager_op", None)
+    with jupyter_scope.record(ops=False) as outer:  # adds no op callback
+        with pytest.raises(ValueError, match="callback"), jupyter_scope.record():
+            pass
+        assert hooks.installed()  # the outer recording keeps its hooks
+        tf.Variable([1.0], name="after_failure")
+    assert [v["name"] for v in outer.report.variables] == ["after_failure"]
+    with pytest.raises(ValueError, match="callback"), jupyter_scope.record():
+        pass
+    assert not hooks.installed()
+    assert _patched_attributes(tf) == before
+    assert list(context.context().op_callbacks) == callbacks_before
+
+
 def test_recordings_nest(tf, v1, graph):
     with jupyter_scope.record() as outer:
         v1.get_variable("a", [1])
