@@ -79,10 +79,9 @@ class CompiledCell:
     last_expression: CodeType | None
 
 
-def compile_cell(shell: Any, body: str) -> CompiledCell:
-    """Compile a cell body as IPython does, cached so that tracebacks show its source.
-
-    IPython shows the value of a last expression unless a semicolon ends it.
+def parse_cell(shell: Any, body: str, number: int) -> tuple[str, str, ast.Module]:
+    """A cell body's source as run, the filename it is cached under (so that tracebacks
+    show it) and its syntax tree.
 
     The body is padded with blank lines so that line numbers (in tracebacks and in the
     report's sites) are lines of the notebook cell: below the `%%scopes` line, body line 1
@@ -91,13 +90,27 @@ def compile_cell(shell: Any, body: str) -> CompiledCell:
     """
     padding = "\n" * (BODY_FIRST_LINE - 1 + _leading_blank_lines(body))
     source = padding + shell.transform_cell(body)
-    filename = shell.compile.cache(source, execution_count(shell), raw_code=source)
-    tree = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
+    filename = shell.compile.cache(source, number, raw_code=source)
+    return source, filename, shell.compile.ast_parse(source, filename=filename)
+
+
+def compile_cell(shell: Any, body: str) -> CompiledCell:
+    """Compile a cell body as IPython does. IPython shows the value of a last expression
+    unless a semicolon ends it."""
+    source, filename, tree = parse_cell(shell, body, execution_count(shell))
+    tree = shell.transform_ast(tree)
     last = None
     with shell.compile.extra_flags(TOP_LEVEL_AWAIT):
         if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
             last = shell.compile(ast.Expression(tree.body.pop().value), filename, "eval")
         return CompiledCell(shell.compile(tree, filename, "exec"), last)
+
+
+def check_syntax(shell: Any, body: str, number: int) -> None:
+    """Raise the SyntaxError compiling the body of cell `number` would raise; run nothing."""
+    _, filename, tree = parse_cell(shell, body, number)
+    with shell.compile.extra_flags(TOP_LEVEL_AWAIT):
+        shell.compile(tree, filename, "exec")
 
 
 def ends_with_semicolon(source: str) -> bool:

@@ -104,10 +104,27 @@ def test_exception_propagates_with_the_cells_own_lines(shell):
     assert newest().error == {"type": "KeyError", "message": "'boom'"}
 
 
-def test_syntax_error_is_reported_and_nothing_runs(shell):
-    result, _ = run(shell, "%%scopes\nsyntax_ran = 1\nif")
-    assert isinstance(result.error_in_exec, SyntaxError)
+@pytest.mark.parametrize("bad_line", ["if", "return 1", "x = = 2"])
+def test_syntax_error_looks_as_in_a_plain_cell_and_nothing_runs(shell, bad_line):
+    count = len(jupyter_scope.reports)
+    plain, plain_shown = run(shell, f"pass\nplain = 1\n{bad_line}")
+    magic, magic_shown = run(shell, f"%%scopes\nsyntax_ran = 1\n{bad_line}")
+    for result in (plain, magic):
+        assert isinstance(result.error_before_exec, SyntaxError) and not result.error_in_exec
+    # The same lines, with no frame of the magic's: only the cell number differs.
+    expected = plain_shown.stdout.replace(
+        f"In[{plain.execution_count}]", f"In[{magic.execution_count}]"
+    )
+    assert "SyntaxError" in expected and "Traceback" not in expected
+    assert magic_shown.stdout == expected
     assert "syntax_ran" not in shell.user_ns
+    assert len(jupyter_scope.reports) == count
+
+
+def test_an_unfinished_scopes_cell_is_still_incomplete_while_typed(shell):
+    check = shell.input_transformer_manager.check_complete
+    assert check("%%scopes\nif x:\n")[0] == "incomplete"
+    assert check("%%scopes\nif x:\n    pass\n\n")[0] == "complete"
 
 
 # -- bad arguments ------------------------------------------------------------------------
