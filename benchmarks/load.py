@@ -2,8 +2,8 @@
 
 Builds the document through the real builder (no TensorFlow: plain records, as the
 tests' report factory does), writes it once, then runs `jupyter-scope show` on it in a
-fresh process and reports that process's wall time and peak memory (max RSS), both
-measured in the same run.
+fresh process and reports that process's wall time and peak memory (its high-water
+RSS, Linux only), both measured in the same run.
 
     .venv/bin/python benchmarks/load.py [--ops 700000] [--keep PATH]
 """
@@ -25,13 +25,16 @@ CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
 OPS_PER_LAYER = 100
 OP_TYPES = ("MatMul", "BiasAdd", "Relu", "Identity", "Conv2D")
 
+# The peak is VmHWM, this process's own high-water RSS. Not ru_maxrss: Linux carries it
+# across exec, so it would report this benchmark's own peak from building the document.
 MEASURE = """
-import resource, sys, time
+import re, sys, time
+from pathlib import Path
 from jupyter_scope import cli
 start = time.perf_counter()
 status = cli.main(["show", sys.argv[1]])
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1])
 print(f"{status} {seconds:.2f} {peak / 1024:.0f}", file=sys.stderr)
 """
 
