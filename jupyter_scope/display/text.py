@@ -64,7 +64,7 @@ def scope_line(tree: ScopeNode) -> str:
     return f"{tree.label}/  {tree.kind} · {fmt.scope_totals(tree.scope)}"
 
 
-def ops_line(ops: dict[str, list[dict[str, Any]]]) -> str:
+def ops_line(ops: dict[str, list[str]]) -> str:
     return "ops: " + ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
 
 
