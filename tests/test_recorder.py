@@ -215,6 +215,20 @@ def test_json_round_trip_is_lossless(tf, v1, graph):
     assert {d["device_type"] for d in report.meta["devices"]} >= {"CPU"}
 
 
+def test_a_loaded_report_shares_repeated_values(tf, v1, graph):
+    with jupyter_scope.record() as rec, v1.variable_scope("s"):
+        v1.get_variable("w", [2, 3])
+        tf.ones([2]) + tf.ones([2])
+    again = jupyter_scope.ScopeReport.from_json(rec.report.to_json())
+    ops = again.graph.nodes(data=True)
+    kinds = [data["kind"] for _, data in ops if data["kind"] == "op"]
+    graphs = [data["graph"] for _, data in ops if data["kind"] == "op"]
+    assert len(kinds) > 3
+    assert all(k is kinds[0] for k in kinds) and all(g is graphs[0] for g in graphs)
+    edge_kinds = [kind for *_, kind in again.graph.edges(data="kind") if kind == "contains"]
+    assert all(k is edge_kinds[0] for k in edge_kinds)
+
+
 @pytest.mark.parametrize(
     ("mangle", "message"),
     [
