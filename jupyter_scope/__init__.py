@@ -32,9 +32,10 @@ def record(*, ops: bool = True, placement: bool = True):
 
 
 def load_ipython_extension(ipython) -> None:
-    from jupyter_scope.magics import ScopeMagics
+    from jupyter_scope.magics import ScopeMagics, install_syntax_check
 
     ipython.register_magics(ScopeMagics)
+    install_syntax_check(ipython)
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

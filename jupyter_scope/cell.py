@@ -8,11 +8,15 @@ Everything here takes a *shell-like* object: anything with IPython's `user_ns`,
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
+import inspect
 import keyword
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -20,6 +24,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
 from jupyter_scope.history import reports, widgets
+from jupyter_scope.report.io import ExportError, prepare
 from jupyter_scope.report.model import ScopeReport
 
 TF_MISSING = (
@@ -27,6 +32,7 @@ TF_MISSING = (
     '    pip install "jupyter-scope[tensorflow]"\n'
     'or, for the CPU-only build, pip install "jupyter-scope[tensorflow-cpu]".'
 )
+TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # as IPython compiles an async cell
 BODY_FIRST_LINE = 2
 """The line of the notebook cell where the body starts: line 1 is `%%scopes ...`."""
 
@@ -51,6 +57,11 @@ class CellOptions:
                 re.compile(self.filter)
             except re.error as exc:
                 raise UsageError(f"%%scopes: bad --filter regex {self.filter!r}: {exc}") from None
+        if self.export is not None:  # before the cell runs, not after a long run
+            try:
+                prepare(Path(self.export), None, force=True, ops=False)
+            except ExportError as exc:
+                raise UsageError(f"%%scopes: --export: {exc}") from None
 
 
 def is_variable_name(text: str) -> bool:
@@ -68,10 +79,9 @@ class CompiledCell:
     last_expression: CodeType | None
 
 
-def compile_cell(shell: Any, body: str) -> CompiledCell:
-    """Compile a cell body as IPython does, cached so that tracebacks show its source.
-
-    IPython shows the value of a last expression unless a semicolon ends it.
+def parse_cell(shell: Any, body: str, number: int) -> tuple[str, str, ast.Module]:
+    """A cell body's source as run, the filename it is cached under (so that tracebacks
+    show it) and its syntax tree.
 
     The body is padded with blank lines so that line numbers (in tracebacks and in the
     report's sites) are lines of the notebook cell: below the `%%scopes` line, body line 1
@@ -80,12 +90,27 @@ def compile_cell(shell: Any, body: str) -> CompiledCell:
     """
     padding = "\n" * (BODY_FIRST_LINE - 1 + _leading_blank_lines(body))
     source = padding + shell.transform_cell(body)
-    filename = shell.compile.cache(source, execution_count(shell), raw_code=source)
-    tree = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
+    filename = shell.compile.cache(source, number, raw_code=source)
+    return source, filename, shell.compile.ast_parse(source, filename=filename)
+
+
+def compile_cell(shell: Any, body: str) -> CompiledCell:
+    """Compile a cell body as IPython does. IPython shows the value of a last expression
+    unless a semicolon ends it."""
+    source, filename, tree = parse_cell(shell, body, execution_count(shell))
+    tree = shell.transform_ast(tree)
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
-        last = shell.compile(ast.Expression(tree.body.pop().value), filename, "eval")
-    return CompiledCell(shell.compile(tree, filename, "exec"), last)
+    with shell.compile.extra_flags(TOP_LEVEL_AWAIT):
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(source):
+            last = shell.compile(ast.Expression(tree.body.pop().value), filename, "eval")
+        return CompiledCell(shell.compile(tree, filename, "exec"), last)
+
+
+def check_syntax(shell: Any, body: str, number: int) -> None:
+    """Raise the SyntaxError compiling the body of cell `number` would raise; run nothing."""
+    _, filename, tree = parse_cell(shell, body, number)
+    with shell.compile.extra_flags(TOP_LEVEL_AWAIT):
+        shell.compile(tree, filename, "exec")
 
 
 def ends_with_semicolon(source: str) -> bool:
@@ -99,12 +124,33 @@ def _leading_blank_lines(text: str) -> int:
 
 
 def execute(shell: Any, cell: CompiledCell) -> Any:
-    """Run the cell in the user namespace; return the last expression's value (or None)."""
+    """Run the cell in the user namespace; return the last expression's value (or None).
+
+    Code with a top-level `await` compiles to a coroutine, run to its end here by
+    IPython's own loop runner (`%autoawait`), as IPython runs such a plain cell.
+    """
     __tracebackhide__ = True
-    exec(cell.statements, shell.user_global_ns, shell.user_ns)
+    finish(shell, eval(cell.statements, shell.user_global_ns, shell.user_ns))
     if cell.last_expression is None:
         return None
-    return eval(cell.last_expression, shell.user_global_ns, shell.user_ns)
+    return finish(shell, eval(cell.last_expression, shell.user_global_ns, shell.user_ns))
+
+
+def finish(shell: Any, value: Any) -> Any:
+    """The value of compiled cell code: a coroutine (top-level `await`) is run first."""
+    __tracebackhide__ = True
+    if not inspect.iscoroutine(value):
+        return value
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return shell.loop_runner(value)
+    value.close()
+    raise UsageError(
+        "%%scopes: top-level await needs an event loop of its own, and this shell's "
+        "loop is busy running the cell (Jupyter kernel): await inside an async "
+        "function run by the cell instead"
+    )
 
 
 def import_tensorflow() -> Any:
@@ -202,17 +248,21 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
 
     cell = compile_cell(shell, body)
     recording = record(ops=options.ops, placement=options.placement)
+    raised = True
     try:
         with graph_mode(tf, options.graph), recording:
-            return execute(shell, cell)
+            value = execute(shell, cell)
+        raised = False
+        return value
     finally:
         report = getattr(recording, "report", None)
         if report is not None:
-            publish(shell, report, options)
+            publish(shell, report, options, cell_raised=raised)
 
 
-def publish(shell: Any, report: ScopeReport, options: CellOptions) -> None:
-    """Label, store, show and export the report of a cell."""
+def publish(shell: Any, report: ScopeReport, options: CellOptions, *, cell_raised: bool) -> None:
+    """Label, store, show and export the report of a cell. When the cell raised, a failed
+    export is only told on stderr: the cell's own exception is the one that propagates."""
     label_cell_sites(report, shell.compile._filename_map)
     report.meta["cell"] = cell_meta(shell)
     report.meta["name"] = options.name
@@ -228,4 +278,9 @@ def publish(shell: Any, report: ScopeReport, options: CellOptions) -> None:
         if widget is not None:
             widgets.append(widget)
     if options.export is not None:
-        report.export(options.export, force=True)
+        try:
+            report.export(options.export, force=True)
+        except ExportError as exc:
+            if not cell_raised:
+                raise UsageError(f"%%scopes: --export: {exc}") from None
+            print(f"%%scopes: --export failed: {exc}", file=sys.stderr)

@@ -44,7 +44,7 @@ class UserError(Exception):
 
 def load(path: str) -> ScopeReport:
     try:
-        return ScopeReport.from_json(Path(path).read_bytes())
+        return ScopeReport.from_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except OSError as exc:
@@ -181,8 +181,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from jupyter_scope.display.text import terminal_safe
+
     diff = load(args.a).diff(load(args.b))
-    print(diff)
+    print(terminal_safe(str(diff), keep_newlines=True))
     return 0 if diff.same else 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.process import arg_split
 
 from jupyter_scope import cell
+from jupyter_scope.report.io import ExportError
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -26,6 +28,34 @@ def parse_argstring(magic: Any, line: str) -> argparse.Namespace:
     except ValueError as exc:
         raise UsageError(f"cannot parse {line!r}: {exc}") from None
     return magic.parser.parse_args(argv)
+
+
+MAGIC_LINE = re.compile(r"%%scopes(\s|$)")
+
+
+class SyntaxCheck:
+    """An input transformer: a `%%scopes` cell whose body does not compile fails before
+    it runs, shown as IPython shows a plain cell's syntax error. Raised while the magic
+    runs, IPython would list every frame of the magic (it shows all frames of a
+    SyntaxError raised at run time, `__tracebackhide__` or not)."""
+
+    has_side_effects = True  # it caches the body's source: skipped by check_complete
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+
+    def __call__(self, lines: list[str]) -> list[str]:
+        if lines and MAGIC_LINE.match(lines[0]):
+            # Before the run, IPython's count is already the number of the cell to run.
+            cell.check_syntax(self.shell, "".join(lines[1:]), self.shell.execution_count)
+        return lines
+
+
+def install_syntax_check(shell: Any) -> None:
+    """Run `SyntaxCheck` after IPython's cleanup transforms (prompts stripped), once."""
+    transforms = shell.input_transformers_cleanup
+    if not any(isinstance(t, SyntaxCheck) and t.shell is shell for t in transforms):
+        transforms.append(SyntaxCheck(shell))
 
 
 @magics_class
@@ -91,7 +121,10 @@ class ScopeMagics(Magics):
         """
         args = parse_argstring(self.scopes_export, line)
         report = cell.resolve_report(self.shell.user_ns, args.name)
-        return report.export(args.path, format=args.format, force=args.force)
+        try:
+            return report.export(args.path, format=args.format, force=args.force)
+        except ExportError as exc:
+            raise UsageError(f"%scopes_export: {exc}") from None
 
     @magic_arguments()
     @argument("a", help="the old report: a report variable or a history index")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,6 @@ from IPython.utils.capture import capture_output
 import jupyter_scope
 from jupyter_scope import MIME_TYPE, ScopeReport
 from jupyter_scope.history import HISTORY_SIZE
-from jupyter_scope.report.io import ExportError
 
 ROOT = Path(__file__).parent.parent
 
@@ -74,6 +75,30 @@ def test_trailing_semicolon_hides_the_last_expression(shell):
     assert result.result is None
 
 
+def test_top_level_await_runs_on_ipythons_loop_runner(shell):
+    cell = "%%scopes\nimport asyncio\nawaited = await asyncio.sleep(0, result=5)\nawaited * 2"
+    # In a thread of its own, as in terminal IPython: no event loop runs there (the tests'
+    # session-wide Playwright browser keeps one running in the main thread).
+    with ThreadPoolExecutor(1) as pool:
+        result, _ = pool.submit(run, shell, cell).result()
+    assert result.success and result.result == 10
+    assert shell.user_ns["awaited"] == 5
+
+
+def test_top_level_await_in_a_running_loop_is_a_usage_error(shell):
+    # As in a Jupyter kernel, which runs the cell in its own, busy, event loop.
+    cell = "%%scopes\nimport asyncio\nloop_awaited = await asyncio.sleep(0, result=5)"
+    with capture_output():
+        running = shell.run_cell_async(
+            cell, store_history=True, transformed_cell=shell.transform_cell(cell)
+        )
+        with ThreadPoolExecutor(1) as pool:  # see the test above
+            result = pool.submit(asyncio.run, running).result()
+    assert isinstance(result.error_in_exec, UsageError)
+    assert "event loop" in str(result.error_in_exec)
+    assert "loop_awaited" not in shell.user_ns
+
+
 def test_exception_propagates_with_the_cells_own_lines(shell):
     result, captured = run(shell, "%%scopes\nfine = 1\nraise KeyError('boom')")
     assert isinstance(result.error_in_exec, KeyError)
@@ -84,10 +109,27 @@ def test_exception_propagates_with_the_cells_own_lines(shell):
     assert newest().error == {"type": "KeyError", "message": "'boom'"}
 
 
-def test_syntax_error_is_reported_and_nothing_runs(shell):
-    result, _ = run(shell, "%%scopes\nsyntax_ran = 1\nif")
-    assert isinstance(result.error_in_exec, SyntaxError)
+@pytest.mark.parametrize("bad_line", ["if", "return 1", "x = = 2"])
+def test_syntax_error_looks_as_in_a_plain_cell_and_nothing_runs(shell, bad_line):
+    count = len(jupyter_scope.reports)
+    plain, plain_shown = run(shell, f"pass\nplain = 1\n{bad_line}")
+    magic, magic_shown = run(shell, f"%%scopes\nsyntax_ran = 1\n{bad_line}")
+    for result in (plain, magic):
+        assert isinstance(result.error_before_exec, SyntaxError) and not result.error_in_exec
+    # The same lines, with no frame of the magic's: only the cell number differs.
+    expected = plain_shown.stdout.replace(
+        f"In[{plain.execution_count}]", f"In[{magic.execution_count}]"
+    )
+    assert "SyntaxError" in expected and "Traceback" not in expected
+    assert magic_shown.stdout == expected
     assert "syntax_ran" not in shell.user_ns
+    assert len(jupyter_scope.reports) == count
+
+
+def test_an_unfinished_scopes_cell_is_still_incomplete_while_typed(shell):
+    check = shell.input_transformer_manager.check_complete
+    assert check("%%scopes\nif x:\n")[0] == "incomplete"
+    assert check("%%scopes\nif x:\n    pass\n\n")[0] == "complete"
 
 
 # -- bad arguments ------------------------------------------------------------------------
@@ -241,6 +283,41 @@ def test_export_option_writes_the_report(shell, tmp_path):
     assert ScopeReport.from_json(path.read_text()).to_dict() == newest().to_dict()
 
 
+@pytest.mark.parametrize("target", ["r.bogus", "missing/r.json", "dir.json"])
+def test_bad_export_is_a_usage_error_before_the_cell_runs(shell, tmp_path, target):
+    (tmp_path / "dir.json").mkdir()
+    count = len(jupyter_scope.reports)
+    result, _ = run(shell, f"%%scopes --export {tmp_path / target}\nexport_cell_ran = True")
+    assert isinstance(result.error_in_exec, UsageError)
+    assert "--export" in str(result.error_in_exec)
+    assert "export_cell_ran" not in shell.user_ns
+    assert len(jupyter_scope.reports) == count
+
+
+# The cell itself puts a directory where its export goes: checked fine, fails after.
+BLOCKED_EXPORT_CELL = """%%scopes --quiet --export {path}
+import os
+os.mkdir({path!r})
+{last}
+"""
+
+
+def test_a_failing_export_does_not_hide_the_cells_own_exception(shell, tmp_path):
+    path = str(tmp_path / "r.json")
+    result, captured = run(shell, BLOCKED_EXPORT_CELL.format(path=path, last="raise KeyError(7)"))
+    assert type(result.error_in_exec) is KeyError and result.error_in_exec.args == (7,)
+    assert "--export failed" in captured.stderr and "a directory" in captured.stderr
+    assert newest().error == {"type": "KeyError", "message": "7"}
+
+
+def test_a_failing_export_of_a_cell_that_ran_is_a_usage_error(shell, tmp_path):
+    path = str(tmp_path / "r.json")
+    result, _ = run(shell, BLOCKED_EXPORT_CELL.format(path=path, last="pass"))
+    assert isinstance(result.error_in_exec, UsageError)
+    assert "a directory" in str(result.error_in_exec)
+    assert newest().error is None  # stored all the same
+
+
 def test_scopes_export_newest_or_named(shell, tmp_path):
     run(shell, TF1_CELL.format(args="--graph --quiet named"))
     run(shell, "%%scopes --quiet\npass")
@@ -257,9 +334,22 @@ def test_scopes_export_refuses_to_overwrite_without_force(shell, tmp_path):
     path = tmp_path / "r.json"
     run(shell, "%%scopes --quiet\npass")
     shell.run_line_magic("scopes_export", str(path))
-    with pytest.raises(ExportError, match="already exists"):
+    with pytest.raises(UsageError, match="already exists"):
         shell.run_line_magic("scopes_export", str(path))
     shell.run_line_magic("scopes_export", f"{path} --force")
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [("r.bogus", "suffix"), ("missing/r.json", "does not exist"), ("dir.json", "a directory")],
+)
+def test_scopes_export_errors_are_usage_errors(shell, tmp_path, target, message):
+    (tmp_path / "dir.json").mkdir()
+    run(shell, "%%scopes --quiet\npass")
+    with pytest.raises(UsageError, match=message):
+        shell.run_line_magic("scopes_export", f"{tmp_path / target} --force")
+    assert [p.name for p in tmp_path.iterdir()] == ["dir.json"]  # nothing written
+    assert list((tmp_path / "dir.json").iterdir()) == []
 
 
 def test_scopes_diff_by_name_and_index(shell):

@@ -191,6 +191,38 @@ def test_mirrored_report_summary_is_the_front_ends():
     }
 
 
+def test_variables_made_in_replica_threads_reach_the_recording():
+    # Keras builds the layer on its first call, inside strategy.run: in the threads
+    # MirroredStrategy starts for its replicas, not in the thread that records.
+    found, _ = run_case("""
+        import threading
+        strategy = tf.distribute.MirroredStrategy(["/CPU:0", "/CPU:1"])
+        with strategy.scope():
+            layer = tf.keras.layers.Dense(3)
+        builders = set()
+
+        def replica_fn(x):
+            builders.add(threading.current_thread() is threading.main_thread())
+            return layer(x)
+
+        @tf.function
+        def step(x):
+            return strategy.run(replica_fn, args=(x,))
+
+        with jupyter_scope.record() as rec:
+            step(tf.ones([2, 4]))
+        dump(rec.report, in_main=sorted(builders),
+             replicas=[v.device for v in layer.kernel.value.values])
+    """)
+    assert found["truth"]["in_main"] == [False]  # every replica ran in a thread of TF's
+    variables = found["variables"]
+    logical = {v["name"]: v for v in variables if v["api"] == "distributed"}
+    assert sorted(logical) == ["dense/bias", "dense/kernel"]
+    kernel = {v["id"]: v for v in variables}
+    replicas = [kernel[key]["device"] for key in logical["dense/kernel"]["components"]]
+    assert replicas == found["truth"]["replicas"] == [CPU0, CPU1]
+
+
 def test_replica_device_setter_round_robin_on_a_local_cluster():
     found, _ = run_case(
         """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import weakref
 
 import pytest
@@ -31,6 +32,7 @@ def _patched_attributes(tf) -> dict[str, object]:
         "_get_partitioned_variable": vs._VariableStore.__dict__["_get_partitioned_variable"],
         "VariableMetaclass.__call__": variables.VariableMetaclass.__dict__["__call__"],
         "BaseSession.run": session.BaseSession.__dict__["run"],
+        "Thread.start": threading.Thread.__dict__["start"],
     }
 
 
@@ -52,6 +54,28 @@ def test_hooks_are_removed_whatever_happens(tf, v1, graph, error):
     assert [v["name"] for v in rec.report.variables] == ["w"]
 
 
+def test_a_failed_entry_removes_its_hooks(tf, monkeypatch):
+    from tensorflow.python.eager import context
+
+    from jupyter_scope.capture.recorder import Recording
+
+    before = _patched_attributes(tf)
+    callbacks_before = list(context.context().op_callbacks)
+    # The last step of entry, after the hooks went in: TF refuses a callback of None.
+    monkeypatch.setattr(Recording, "_on_eager_op", None)
+    with jupyter_scope.record(ops=False) as outer:  # adds no op callback
+        with pytest.raises(ValueError, match="callback"), jupyter_scope.record():
+            pass
+        assert hooks.installed()  # the outer recording keeps its hooks
+        tf.Variable([1.0], name="after_failure")
+    assert [v["name"] for v in outer.report.variables] == ["after_failure"]
+    with pytest.raises(ValueError, match="callback"), jupyter_scope.record():
+        pass
+    assert not hooks.installed()
+    assert _patched_attributes(tf) == before
+    assert list(context.context().op_callbacks) == callbacks_before
+
+
 def test_recordings_nest(tf, v1, graph):
     with jupyter_scope.record() as outer:
         v1.get_variable("a", [1])
@@ -62,6 +86,72 @@ def test_recordings_nest(tf, v1, graph):
     assert not hooks.installed()
     assert [v["name"] for v in inner.report.variables] == ["b"]
     assert sorted(v["name"] for v in outer.report.variables) == ["a", "b", "c"]
+
+
+def _in_threads(*targets) -> None:
+    """Run each target in its own thread at once; re-raise the first failure here."""
+    errors: list[BaseException] = []
+
+    def guarded(target):
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def test_a_recording_belongs_to_its_thread(tf):
+    both_recording = threading.Barrier(2, timeout=60)
+    both_created = threading.Barrier(2, timeout=60)
+    reports = {}
+
+    def record_in_thread(name: str) -> None:
+        with jupyter_scope.record() as rec:
+            both_recording.wait()  # each creates while the other records
+            with tf.name_scope(name):
+                tf.Variable(tf.ones([2]) * 3.0, name=f"{name}_var")
+            both_created.wait()
+        reports[name] = rec.report
+
+    _in_threads(lambda: record_in_thread("a"), lambda: record_in_thread("b"))
+    assert not hooks.installed()
+    for name, report in reports.items():
+        assert [v["name"] for v in report.variables] == [f"{name}/{name}_var"]
+        assert report.ops and all(op["name"].startswith(f"{name}/") for op in report.ops)
+
+
+def test_threads_started_inside_the_recording_report_to_it(tf):
+    made_elsewhere = threading.Event()
+    elsewhere_done = threading.Event()
+
+    def unrelated() -> None:  # started before the recording: not its child
+        made_elsewhere.wait(60)
+        tf.Variable([0.0], name="unrelated")
+        elsewhere_done.set()
+
+    before = threading.Thread(target=unrelated)
+    before.start()
+    with jupyter_scope.record() as rec:
+        _in_threads(lambda: _in_threads(lambda: tf.Variable([1.0], name="grandchild")))
+        made_elsewhere.set()
+        assert elsewhere_done.wait(60)
+    before.join()
+    assert [v["name"] for v in rec.report.variables] == ["grandchild"]
+
+
+def test_eager_ops_of_other_threads_are_not_recorded(tf):
+    # The limit of docs/guarantees.md: TF keeps op callbacks per thread.
+    with jupyter_scope.record() as rec:
+        _in_threads(lambda: tf.ones([2]) * 5.0)
+        tf.ones([3]) + 1.0
+    assert [op["type"] for op in rec.report.ops] == ["Fill", "AddV2"]
 
 
 def test_nothing_keeps_tf_objects_alive(tf, v1):
@@ -123,6 +213,20 @@ def test_json_round_trip_is_lossless(tf, v1, graph):
     assert report.meta["tf_version"] == tf.__version__
     assert report.meta["mode"] == "graph" and report.meta["wall_time"] > 0
     assert {d["device_type"] for d in report.meta["devices"]} >= {"CPU"}
+
+
+def test_a_loaded_report_shares_repeated_values(tf, v1, graph):
+    with jupyter_scope.record() as rec, v1.variable_scope("s"):
+        v1.get_variable("w", [2, 3])
+        tf.ones([2]) + tf.ones([2])
+    again = jupyter_scope.ScopeReport.from_json(rec.report.to_json())
+    ops = again.graph.nodes(data=True)
+    kinds = [data["kind"] for _, data in ops if data["kind"] == "op"]
+    graphs = [data["graph"] for _, data in ops if data["kind"] == "op"]
+    assert len(kinds) > 3
+    assert all(k is kinds[0] for k in kinds) and all(g is graphs[0] for g in graphs)
+    edge_kinds = [kind for *_, kind in again.graph.edges(data="kind") if kind == "contains"]
+    assert all(k is edge_kinds[0] for k in edge_kinds)
 
 
 @pytest.mark.parametrize(

@@ -117,3 +117,17 @@ def test_short_device_names_keep_job_and_task_and_judge_fallbacks():
     assert fmt.node_device(ps0) == "/job:ps/task:0/CPU:0" != fmt.node_device(ps1)
     assert not fmt.asked_elsewhere(ps0) and not fmt.asked_elsewhere(ps1)
     assert fmt.asked_elsewhere(gpu) and fmt.node_device(gpu) == "CPU:0"
+
+
+def test_html_lists_op_names_by_type_up_to_a_budget():
+    n = html.OPS_LISTED + 5
+    report = make_report(
+        [variable("net/w", [2])],
+        [OpRecord(f"net/mul{i}", "Mul", "g0", None) for i in range(n)]
+        + [OpRecord("net/add", "AddV2", "g0", None)],
+    )
+    page = " ".join(Page(html.render(report)).text)
+    shown = re.findall(r"net/mul\d+", page)
+    assert shown == [f"net/mul{i}" for i in range(html.OPS_LISTED)]
+    assert "… 5 more" in page and "net/add" in page
+    assert f"Mul ×{n}" in page

@@ -4,7 +4,9 @@ Why class level: TF keeps variable-creator scopes per graph, so a creator instal
 the default graph misses a `tf.Graph()` or `tf.function` graph opened inside the block.
 Patching the classes every graph shares sees them all. Every patch is undone on the
 last detach, whatever happened; nested recordings share one installation and each
-receives every event.
+receives every event of its own thread and of the threads that thread started while
+hooks were installed (TF starts threads on the user's behalf: MirroredStrategy runs
+each replica in one).
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ _placed_runs: weakref.WeakKeyDictionary[Any, set[tuple]] = weakref.WeakKeyDictio
 _restore: list[tuple[Any, str, Any]] = []
 _collecting: list[TF] = []  # the TF whose function graph collection we turned on
 _lock = threading.RLock()
+_owners: dict[Any, threading.Thread] = {}  # listener → the thread it records
+# Thread → the thread that started it, for threads started while hooks are installed.
+_parents: weakref.WeakKeyDictionary[threading.Thread, threading.Thread] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def attach(listener: Listener, tf: TF) -> None:
@@ -89,9 +96,14 @@ def attach(listener: Listener, tf: TF) -> None:
         if not _active:
             _install(tf)
         _active.append(listener)
+        _owners[listener] = threading.current_thread()
         _seen_graphs.clear()  # announce every graph again, to the newcomer too
         _placed_runs.clear()  # and ask every session run for its placement again
-        _collect_function_graphs(tf)
+        try:
+            _collect_function_graphs(tf)
+        except BaseException:
+            detach(listener)  # a failed attach leaves nothing installed
+            raise
 
 
 def detach(listener: Listener) -> None:
@@ -102,6 +114,7 @@ def detach(listener: Listener) -> None:
         finally:
             if listener in _active:
                 _active.remove(listener)
+                del _owners[listener]
             try:
                 if _collecting and not _placement_listeners():
                     placement.stop_function_graphs(_collecting.pop())
@@ -148,10 +161,29 @@ def _install_all(tf: TF) -> None:
     not_variables = (tf.resource_variable_ops._UnreadVariable,)
     _patch(tf.variables.VariableMetaclass, "__call__", lambda o: _variable_call(o, not_variables))
     _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf))
+    _patch(threading.Thread, "start", _thread_start)
+
+
+def _thread_start(orig: Callable[[threading.Thread], None]) -> Callable[[threading.Thread], None]:
+    def start(self: threading.Thread) -> None:
+        _parents[self] = threading.current_thread()
+        return orig(self)
+
+    return start
+
+
+def _here(listeners: list[Listener]) -> list[Listener]:
+    """The listeners recording this thread: it, or a thread that started it."""
+    lineage: set[threading.Thread] = set()
+    thread: threading.Thread | None = threading.current_thread()
+    while thread is not None and thread not in lineage:
+        lineage.add(thread)
+        thread = _parents.get(thread)
+    return [listener for listener in listeners if _owners.get(listener) in lineage]
 
 
 def _each(method: str, *args: Any) -> None:
-    for listener in list(_active):
+    for listener in _here(list(_active)):
         getattr(listener, method)(*args)
 
 
@@ -419,7 +451,7 @@ def _session_run(orig, tf: TF):
     config_pb2, nest = tf.config_pb2, tf.tf.nest
 
     def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
-        listeners = _placement_listeners()
+        listeners = _here(_placement_listeners())
         if not listeners:
             return orig(session, fetches, feed_dict, options, run_metadata)
         key = _run_key(nest, fetches, feed_dict)

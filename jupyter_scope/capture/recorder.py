@@ -75,8 +75,12 @@ class Recording:
         # Eager ops are only seen through op callbacks, which make TF serialise every
         # graph op it builds; a recording that starts inside a graph has no eager ops.
         self._eager_ops = self.ops and self._mode == "eager"
-        if self._eager_ops:
-            self._tf.op_callbacks.add_op_callback(self._on_eager_op)
+        try:
+            if self._eager_ops:
+                self._tf.op_callbacks.add_op_callback(self._on_eager_op)
+        except BaseException:
+            hooks.detach(self)  # a failed entry leaves nothing installed
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> Literal[False]:

@@ -77,19 +77,23 @@ class StaticTree:
             inside = f"<details><summary>{n_ops}</summary>{self.children(ops, depth)}</details>"
         return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}{inside}</li>'
 
-    def op_names(self, group: list[dict[str, Any]]) -> str:
+    def op_names(self, tree: ScopeNode, group: list[str]) -> str:
         listed = group[: min(OPS_LISTED, self.op_names_left)]
         self.op_names_left -= len(listed)
-        names = [f"<code>{escape(op['name'])}</code>{fallback_badge(op)}" for op in listed]
+        names = [
+            f"<code>{escape(op['name'])}</code>{fallback_badge(op)}"
+            for op in tree.op_fields(listed)
+        ]
         if len(group) > len(listed):
             names.append(f"… {len(group) - len(listed)} more")
         return ", ".join(names)
 
-    def ops_block(self, ops: dict[str, list[dict[str, Any]]]) -> str:
+    def ops_block(self, tree: ScopeNode) -> str:
+        ops = tree.ops
         n_ops = sum(len(group) for group in ops.values())
         head = ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
         items = "".join(
-            f"<li><b>{escape(op_type)} ×{len(group)}</b>: {self.op_names(group)}</li>"
+            f"<li><b>{escape(op_type)} ×{len(group)}</b>: {self.op_names(tree, group)}</li>"
             for op_type, group in ops.items()
         )
         return (
@@ -114,7 +118,7 @@ class StaticTree:
             for v in tree.variables
         ]
         if tree.ops:
-            items.append(self.ops_block(tree.ops))
+            items.append(self.ops_block(tree))
         items.extend(
             self.scope_block(sub, depth) for sub in tree.scopes if sub.scope["name"] not in own
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import stat
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -86,7 +87,8 @@ def export(
 ) -> Path:
     """Write `report` to `path` as `format` (by default from the suffix); return the path.
 
-    An existing file is refused unless `force`. Raises `ExportError` with a message that
+    An existing file is refused unless `force`; anything else than a regular file
+    (symlink, FIFO, device, directory) always. Raises `ExportError` with a message that
     names the problem; on any failure nothing is left at `path` or beside it.
     """
     path = Path(path)
@@ -95,10 +97,23 @@ def export(
     return path
 
 
+def refuse_special(path: Path) -> None:
+    """Only a regular file is ever replaced: `--force` on a symlink, FIFO, socket or
+    device (`-o /dev/null` as root) would swap it for a plain file."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        if stat.S_ISLNK(mode):
+            what = "a symbolic link"
+        raise ExportError(f"cannot write {str(path)!r}: it is {what}, and only files are replaced")
+
+
 def check_writable(path: Path, *, force: bool) -> None:
     """Fail early, before any work, if writing `path` is bound to fail."""
-    if path.is_dir():
-        raise ExportError(f"cannot write {str(path)!r}: it is a directory")
+    refuse_special(path)
     if path.exists() and not force:
         raise ExportError(f"{str(path)!r} already exists: use force (--force) to overwrite it")
     if not path.parent.is_dir():
@@ -121,6 +136,7 @@ def write_atomic(path: Path, text: str, *, force: bool) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if force:
+            refuse_special(path)  # again: it may have changed since `check_writable`
             os.replace(tmp, path)
         else:
             os.link(tmp, path)

@@ -93,7 +93,9 @@ class ScopeReport:
     @classmethod
     def from_json(cls, text: str | bytes) -> ScopeReport:
         """Read a document written by `to_json`; refuse a malformed one, naming the problem."""
-        return cls.from_dict(document.parse(text))
+        data = document.parse(text)
+        del text  # a large document's text need not stay in memory beside its data
+        return cls(*document.from_document(data, parsed=True))
 
     # -- exports and comparison ----------------------------------------------------------
 

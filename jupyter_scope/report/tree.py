@@ -4,6 +4,7 @@ text and static HTML displays (so both always show the same tree)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,14 +14,23 @@ if TYPE_CHECKING:
 
 @dataclass
 class ScopeNode:
-    """A scope with its children: sub-scopes, variables, and ops grouped by op type."""
+    """A scope with its children: sub-scopes, variables, and ops grouped by op type.
+
+    Ops are kept as node ids and read off the graph when shown (`op_fields`): a tree of
+    700,000 ops would otherwise hold a copy of each.
+    """
 
     scope: dict[str, Any]
     label: str
     scopes: list[ScopeNode] = field(default_factory=list)
     variables: list[dict[str, Any]] = field(default_factory=list)
-    ops: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ops: dict[str, list[str]] = field(default_factory=dict)  # op type → op node ids
+    nodes: Mapping[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     owned: bool = False  # holds a variable's own ops (`presentation.owners`)
+
+    def op_fields(self, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The ops' fields with their ids, as the report's `ops` has them."""
+        return ({"id": node_id, **self.nodes[node_id]} for node_id in ids)
 
     @property
     def empty(self) -> bool:
@@ -66,21 +76,24 @@ def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> S
         keep_all = (
             keep_all or pattern is None or bool(data["name"] and pattern.search(data["name"]))
         )
-        tree = ScopeNode({"id": node_id, **data}, relative_name(data["name"], parent_name))
+        tree = ScopeNode(
+            {"id": node_id, **data}, relative_name(data["name"], parent_name), nodes=graph.nodes
+        )
         tree.owned = "owner" in owned.get(node_id, {})
         for child_id, edge in graph.adj[node_id].items():
             if edge["kind"] != "contains":
                 continue
-            child = {"id": child_id, **graph.nodes[child_id]}
+            child = graph.nodes[child_id]
             if child["kind"] == "scope":
                 sub = build(child_id, data["name"], keep_all)
                 if sub is not None:
                     tree.scopes.append(sub)
             elif keep_all or (pattern is not None and pattern.search(child["name"])):
                 if child["kind"] == "variable":
-                    tree.variables.append(child)
+                    tree.variables.append({"id": child_id, **child})
                 else:
-                    tree.ops.setdefault(child["type"], []).append(child)
+                    tree.ops.setdefault(child["type"], []).append(child_id)
         return tree if keep_all or not tree.empty else None
 
-    return build(root, "", False) or ScopeNode({"id": root, **graph.nodes[root]}, "")
+    root_data = graph.nodes[root]
+    return build(root, "", False) or ScopeNode({"id": root, **root_data}, "", nodes=graph.nodes)

@@ -1,7 +1,11 @@
 """`csv`: one row per variable, and with `ops=True` one row per op after them.
 
 `kind` tells the rows apart; a column a row's kind lacks is empty. Shapes are JSON lists
-(`[5, 5, null]`), so a reader can parse them back.
+(`[5, 5, null]`), so a reader can parse them back. Rows end in CRLF (RFC 4180); read the
+file with `newline=""`, as the `csv` module asks, to get names holding CR back. A text
+cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or
+carriage return) gets a `'` in front, as OWASP advises against CSV injection; the JSON
+export keeps names exact.
 """
 
 from __future__ import annotations
@@ -32,12 +36,25 @@ COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(row: dict) -> dict:
+    """The row with every text cell that could start a formula made plain text."""
+    return {
+        key: f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        for key, value in row.items()
+    }
+
+
 def render(report: ScopeReport, *, ops: bool = False) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, restval="", extrasaction="ignore", lineterminator="\n")
+    # RFC 4180's CRLF: the writer quotes a field holding any character of the line
+    # terminator, so a name with a lone CR (or LF) stays one field of one row.
+    writer = csv.DictWriter(out, COLUMNS, restval="", extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for var in report.variables:
-        writer.writerow({**var, "shape": json.dumps(var["shape"])})
+        writer.writerow(inert({**var, "shape": json.dumps(var["shape"])}))
     if ops:
-        writer.writerows(report.ops)
+        writer.writerows(inert(op) for op in report.ops)
     return out.getvalue()

@@ -56,7 +56,7 @@ def body(tree: ScopeNode, ops: bool, colours: dict[str, str], indent: str) -> li
             indent
             + node_statement(op, f"{relative_name(op['name'], scope)}\n{op['type']}", colours)
             for group in tree.ops.values()
-            for op in group
+            for op in tree.op_fields(group)
         )
     for sub in tree.scopes:
         if has_content(sub, ops):

@@ -14,6 +14,7 @@ FOLD_ROWS = 25  # tables longer than this are folded
 
 
 LINE_BREAKS = re.compile("[\r\n\u2028\u2029]")
+BACKTICKS = re.compile("`+")
 
 
 def cell(text: str) -> str:
@@ -23,9 +24,13 @@ def cell(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """A code span; inside one only `|` needs escaping (GitHub splits cells first)."""
+    """A code span, fenced by more backticks than any run inside it so that none can end
+    it (and HTML in it stays text); only `|` needs escaping (GitHub splits cells first)."""
     body = LINE_BREAKS.sub(" ", text.replace("|", "\\|"))
-    return f"`` {body} ``" if "`" in text else f"`{body}`"
+    if "`" not in text:
+        return f"`{body}`"
+    fence = "`" * (max(len(run) for run in BACKTICKS.findall(text)) + 1)
+    return f"{fence} {body} {fence}"
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:

@@ -1,0 +1,158 @@
+"""The per-node and per-edge rules of `schema.json`, hand-written for speed.
+
+jsonschema costs ~150 µs a node; a report can hold 700k of them. `document.check_schema`
+checks the rest of a document with jsonschema and its nodes and edges here, against the
+same rules (`$defs/node`, `$defs/site`, the edge item): `tests/test_hostile.py` proves
+that both agree. A failed rule raises `ItemError(path, message)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+
+class ItemError(Exception):
+    def __init__(self, path: list[str | int], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def is_int(value: Any) -> bool:
+    """JSON Schema's `integer`: no bool, and a float only when it has no fraction."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def or_null(check: Check) -> Check:
+    return lambda value: value is None or check(value)
+
+
+def list_of(check: Check) -> Check:
+    return lambda value: isinstance(value, list) and all(check(item) for item in value)
+
+
+def non_negative_int(value: Any) -> bool:
+    return is_int(value) and value >= 0
+
+
+def int_values(value: Any) -> bool:
+    return isinstance(value, dict) and all(is_int(v) for v in value.values())
+
+
+str_or_null = or_null(is_str)
+int_or_null = or_null(is_int)
+
+# kind → field → (required, rule, what the rule asks, for the message)
+Rules = dict[str, tuple[bool, Check, str]]
+SCOPE: Rules = {
+    "variable_scope": (True, is_bool, "a boolean"),
+    "name_scope": (True, is_bool, "a boolean"),
+    "n_variables": (True, is_int, "an integer"),
+    "n_ops": (True, is_int, "an integer"),
+    "params": (True, is_int, "an integer"),
+    "bytes": (True, is_int, "an integer"),
+    "devices": (True, int_values, "an object of integers"),
+    "links": (False, list_of(is_str), "a list of strings"),
+}
+OP: Rules = {
+    "type": (True, is_str, "a string"),
+    "scope": (True, is_str, "a string"),
+    "device_requested": (True, str_or_null, "a string or null"),
+    "device": (True, str_or_null, "a string or null"),
+    "graph": (True, is_str, "a string"),
+}
+VARIABLE: Rules = {
+    "shape": (True, or_null(list_of(int_or_null)), "a list of integers or nulls, or null"),
+    "dtype": (True, is_str, "a string"),
+    "trainable": (True, is_bool, "a boolean"),
+    "created": (True, is_bool, "a boolean"),
+    "reuse_count": (True, non_negative_int, "an integer ≥ 0"),
+    "api": (True, is_str, "a string"),
+    "initializer": (True, str_or_null, "a string or null"),
+    "device_requested": (True, str_or_null, "a string or null"),
+    "device": (True, str_or_null, "a string or null"),
+    "params": (True, is_int, "an integer"),
+    "bytes": (True, is_int, "an integer"),
+    "sites": (True, lambda v: isinstance(v, list), "a list of sites"),
+    "scope": (True, is_str, "a string"),
+    "graph": (True, is_str, "a string"),
+}
+BASE: Rules = {"id": (True, is_str, "a string"), "name": (True, is_str, "a string")}
+KINDS: dict[str, Rules] = {"scope": BASE | SCOPE, "variable": BASE | VARIABLE, "op": BASE | OP}
+EDGE_KINDS = ("contains", "input", "reads")
+SITE_KINDS = ("create", "reuse")
+
+
+def check_fields(item: Any, rules: Rules, path: list[str | int]) -> None:
+    if not isinstance(item, dict):
+        raise ItemError(path, f"{item!r} is not an object")
+    for field, (required, rule, wanted) in rules.items():
+        if field not in item:
+            if required:
+                raise ItemError(path, f"{field!r} is a required property")
+        elif not rule(item[field]):
+            raise ItemError([*path, field], f"{item[field]!r} is not {wanted}")
+
+
+LOCATION: Rules = {"file": (True, is_str, "a string"), "line": (True, int_or_null, "an integer")}
+
+
+def check_site(site: Any, path: list[str | int]) -> None:
+    check_fields(site, LOCATION, path)
+    if "kind" not in site:
+        raise ItemError(path, "'kind' is a required property")
+    if site["kind"] not in SITE_KINDS:
+        raise ItemError([*path, "kind"], f"{site['kind']!r} is not one of {list(SITE_KINDS)}")
+    if "callers" in site:
+        callers = site["callers"]
+        if not isinstance(callers, list):
+            raise ItemError([*path, "callers"], f"{callers!r} is not a list")
+        for i, caller in enumerate(callers):
+            check_fields(caller, LOCATION, [*path, "callers", i])
+
+
+def check_node(node: Any, index: int) -> None:
+    path: list[str | int] = ["graph", "nodes", index]
+    if not isinstance(node, dict):
+        raise ItemError(path, f"{node!r} is not an object")
+    if "kind" not in node:
+        raise ItemError(path, "'kind' is a required property")
+    rules = KINDS.get(node["kind"]) if isinstance(node["kind"], str) else None
+    if rules is None:
+        raise ItemError([*path, "kind"], f"{node['kind']!r} is not one of {list(KINDS)}")
+    check_fields(node, rules, path)
+    if node["kind"] == "variable":
+        for i, site in enumerate(node["sites"]):
+            check_site(site, [*path, "sites", i])
+
+
+EDGE: Rules = {"source": (True, is_str, "a string"), "target": (True, is_str, "a string")}
+
+
+def check_edge(edge: Any, index: int) -> None:
+    if (  # the common case, without a call per field
+        type(edge) is dict
+        and type(edge.get("source")) is str
+        and type(edge.get("target")) is str
+        and edge.get("kind") in EDGE_KINDS
+    ):
+        return
+    path: list[str | int] = ["graph", "edges", index]
+    check_fields(edge, EDGE, path)
+    if "kind" not in edge:
+        raise ItemError(path, "'kind' is a required property")
+    if edge["kind"] not in EDGE_KINDS:
+        raise ItemError([*path, "kind"], f"{edge['kind']!r} is not one of {list(EDGE_KINDS)}")

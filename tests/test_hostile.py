@@ -1,0 +1,219 @@
+"""Hostile input: bad report files, names that try to break each format, special files,
+misuse of the magic. Each gets a one-line error, loses nothing and injects nothing."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from report_factory import DATA, make_report, sample_report, variable
+
+from jupyter_scope import ScopeReport, cli
+from jupyter_scope.report import document
+from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.io import ExportError
+
+HOSTILE = sorted((DATA / "hostile").iterdir())
+SAMPLE = json.loads((DATA / "sample_report.json").read_text())
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str]:
+    status = cli.main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.err
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
+def test_hostile_file_is_refused_in_one_line(path, capsys, tmp_path):
+    for command in (["show", str(path)], ["convert", str(path), "-o", str(tmp_path / "o.md")]):
+        status, err = run_cli(capsys, *command)
+        assert status == cli.USER_ERROR
+        assert err.startswith("jupyter-scope: error: ") and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ReportFormatError):
+        ScopeReport.from_json(path.read_bytes())
+
+
+@pytest.mark.parametrize("where", ["top", "meta"])
+def test_deep_nesting_is_refused(where, capsys, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    text = (
+        deep
+        if where == "top"
+        else json.dumps(SAMPLE).replace('"meta": {', f'"meta": {{"x": {deep},', 1)
+    )
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    status, err = run_cli(capsys, "show", str(path))
+    assert status == cli.USER_ERROR and "nested too deep" in err
+
+
+def test_python_values_are_checked_too():
+    for bad in (float("nan"), "x\udc80", object()):
+        data = copy.deepcopy(SAMPLE)
+        data["meta"]["wall_time" if isinstance(bad, float) else "tf_version"] = bad
+        with pytest.raises(ReportFormatError):
+            ScopeReport.from_dict(data)
+    nested: list = []
+    data = copy.deepcopy(SAMPLE)
+    data["meta"]["x"] = nested
+    for _ in range(document.MAX_DEPTH + 1):
+        nested.append([])
+        nested = nested[0]
+    with pytest.raises(ReportFormatError, match="deeper"):
+        ScopeReport.from_dict(data)
+
+
+def test_sample_still_loads_and_round_trips():
+    report = sample_report()
+    again = ScopeReport.from_json(report.to_json())
+    assert nx.utils.graphs_equal(report.graph, again.graph)
+    assert json.loads((DATA / "sample_report.json").read_text()) == SAMPLE  # not consumed
+
+
+# -- the hand-written node rules agree with schema.json --------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=4,
+)
+FULL = jsonschema.Draft202012Validator(document._validator().schema)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    where=st.sampled_from(["nodes", "edges"]),
+    index=st.integers(0, 10_000),
+    field=st.sampled_from(
+        [
+            "id",
+            "kind",
+            "name",
+            "shape",
+            "sites",
+            "reuse_count",
+            "devices",
+            "links",
+            "type",
+            "device",
+            "source",
+            "target",
+            "dtype",
+            "params",
+            "initializer",
+            "trainable",
+        ]
+    ),
+    value=JSON_VALUES,
+    delete=st.booleans(),
+)
+def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
+    data = copy.deepcopy(SAMPLE)
+    items = data["graph"][where]
+    item = items[index % len(items)]
+    if delete:
+        item.pop(field, None)
+    else:
+        item[field] = value
+    schema_ok = FULL.is_valid(data)
+    try:
+        document.check_schema(data)
+        fast_ok = True
+    except ReportFormatError:
+        fast_ok = False
+    assert schema_ok == fast_ok
+
+
+# -- names escaped for every format ------------------------------------------------------
+
+NAMES = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=12)
+INJECTIONS = [
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "a`b``<img src=x onerror=alert(1)>",
+    "\x1b[31mred\x1b]0;t\x07",
+    "c\x01\x0b",
+]
+
+
+def report_named(name: str) -> ScopeReport:
+    return make_report([variable(name, [2], initializer=name)])
+
+
+@pytest.mark.parametrize("name", [*INJECTIONS, "a\rb\nc\r\nd", "\r"])
+def test_csv_cells_cannot_start_a_formula(name, tmp_path):
+    path = report_named(name).export(tmp_path / "r.csv")
+    rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
+    assert [row["kind"] for row in rows] == ["variable"]  # one row: line breaks stay inside
+    for cell in (rows[0]["name"], rows[0]["initializer"]):
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert cell.lstrip("'") == name
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES)
+def test_markdown_names_stay_code(name, tmp_path_factory):
+    text = (
+        report_named(f"{name}<b>x</b>`")
+        .export(tmp_path_factory.mktemp("md") / "r.md", force=True)
+        .read_text()
+    )
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<b>" not in html  # no raw HTML got through
+    codes = [t for t in MarkdownIt("commonmark").enable("table").parse(text) if t.type == "inline"]
+    spans = [c.content for t in codes for c in t.children if c.type == "code_inline"]
+    assert any("<b>x</b>" in span for span in spans)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES)
+def test_graphml_is_well_formed_whatever_the_name(name, tmp_path_factory):
+    path = report_named(name).export(tmp_path_factory.mktemp("g") / "r.graphml")
+    ET.parse(path)
+    assert nx.read_graphml(path).number_of_nodes() >= 2
+
+
+@pytest.mark.parametrize("name", INJECTIONS)
+def test_show_sends_no_control_characters(name, tmp_path, capsys):
+    path = report_named(name).export(tmp_path / "r.json")
+    assert cli.main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
+    assert "\\x1b" in out or "\x1b" not in name
+
+
+# -- special files are never replaced ----------------------------------------------------
+
+
+def test_force_refuses_special_files(tmp_path):
+    report = sample_report()
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    target = tmp_path / "real.json"
+    target.write_text("keep")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    for path, what in (
+        (fifo, "not a regular file"),
+        (link, "symbolic link"),
+        (Path("/dev/null"), "not a regular file"),
+    ):
+        with pytest.raises(ExportError, match=what):
+            report.export(path, format="json", force=True)
+    assert fifo.is_fifo() and link.is_symlink() and target.read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.json", "link.json", "real.json"]
