@@ -11,7 +11,6 @@ import { download, EXPORT_FORMATS, type ExportFormat } from './export';
 import { showCell, showSite } from './jump';
 import type { NotebookReport, ReportsModel, SearchHit } from './model';
 import { h } from './tree/dom';
-import { site } from './tree/format';
 import type { ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
@@ -147,39 +146,33 @@ export class ScopePanel extends Widget {
     }
   }
 
+  /** A report's one-line card: cell, name, counts, errors and warnings, time. */
   private _reportItem(report: NotebookReport, selected: boolean): HTMLElement {
     const card = report.document.display.card;
     const cell = report.executionCount === null ? 'In [ ]' : `In [${report.executionCount}]`;
     const item = h(
-      'div',
+      'button',
       {
         class: `jp-Scope-report${selected ? ' jp-mod-selected' : ''}`,
-        role: 'button',
-        tabindex: '0',
-        'data-key': report.key
+        type: 'button',
+        'aria-pressed': String(selected),
+        'data-key': report.key,
+        title: `${cell}${report.name ? ` ${report.name}` : ''}: ${card.counts}, ${card.time}`
       },
-      h(
-        'div',
-        { class: 'jp-Scope-reportTitle' },
-        h('span', { class: 'jp-Scope-reportCell' }, cell),
-        report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
-        card.errors
-          ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, card.errors)
-          : null,
-        card.warnings
-          ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, card.warnings)
-          : null,
-        h('span', { class: 'jp-Scope-reportTime' }, card.time)
-      ),
-      h('div', { class: 'jp-Scope-reportCounts' }, card.counts)
+      h('span', { class: 'jp-Scope-reportCell' }, cell),
+      report.name ? h('span', { class: 'jp-Scope-reportName' }, report.name) : null,
+      h('span', { class: 'jp-Scope-reportCounts' }, card.counts),
+      card.errors ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-error' }, card.errors) : null,
+      card.warnings
+        ? h('span', { class: 'jp-Scope-badge jp-Scope-badge-warning' }, card.warnings)
+        : null,
+      h('span', { class: 'jp-Scope-reportTime' }, card.time)
     );
-    const open = (): void => {
+    item.addEventListener('click', () => {
       this._selectedKey = report.key;
       this._renderList();
       void this._showCell(report);
-    };
-    item.addEventListener('click', open);
-    item.addEventListener('keydown', event => event.key === 'Enter' && open());
+    });
     return item;
   }
 
@@ -187,31 +180,25 @@ export class ScopePanel extends Widget {
     const v = hit.variable;
     const badges = v ? (hit.report.document.display.nodes[v.id]?.badges ?? []) : [];
     const use = v ? badges.map(b => b.text).join(', ') : hit.kind;
-    const where = v?.sites.map(s => `${s.kind} ${site(s)}`) ?? [];
+    const where = v ? (hit.report.document.display.nodes[v.id]?.sites ?? []).map(s => s.text) : [];
     const cell =
       hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
     const item = h(
-      'div',
-      { class: 'jp-Scope-report jp-Scope-hit', role: 'button', tabindex: '0' },
+      'button',
+      { class: 'jp-Scope-report jp-Scope-hit', type: 'button' },
+      h('span', { class: 'jp-Scope-hitName' }, hit.name),
       h(
-        'div',
-        { class: 'jp-Scope-reportTitle' },
-        h('span', { class: 'jp-Scope-hitName' }, hit.name)
-      ),
-      h(
-        'div',
+        'span',
         { class: 'jp-Scope-reportCounts' },
         [cell, use, ...where].filter(Boolean).join(' · ')
       )
     );
-    const open = (): void => {
+    item.addEventListener('click', () => {
       this._selectedKey = hit.report.key;
       this._showSelected();
       this._tree.select(hit.name);
       void this._showCell(hit.report);
-    };
-    item.addEventListener('click', open);
-    item.addEventListener('keydown', event => event.key === 'Enter' && open());
+    });
     return item;
   }
 

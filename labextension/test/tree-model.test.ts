@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandCompact, type CompactDocument } from '../src/tree/compact';
 import { relativeName, site } from '../src/tree/format';
-import { nameTest, ReportTree, type Entry } from '../src/tree/model';
+import { isExpandable, nameTest, ReportTree, type Entry } from '../src/tree/model';
 import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
 import { golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
@@ -158,15 +158,16 @@ describe('ReportTree', () => {
     });
   });
 
-  it('filters by device, placed before requested, with the ancestors, and with the name search', () => {
+  it('filters by device, run on or asked for, with the ancestors and the name search', () => {
     const t = new ReportTree(golden('placed'));
     expect(t.devices).toEqual(['CPU:0', 'GPU:0']);
-    const on = (device: string, query = ''): string[] =>
-      t.rows(() => true, t.filter(nameTest(query), device)).map(r => r.entry.label);
+    const on = (device: string, query = '', ops = true): string[] =>
+      t.rows(() => true, t.filter(nameTest(query), device, ops), ops).map(r => r.entry.label);
     // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
     expect(on('GPU:0')).toEqual([
       'image_filters',
       'conv1',
+      'weights',
       'biases',
       'Conv2D ×1',
       'Conv2D',
@@ -185,11 +186,55 @@ describe('ReportTree', () => {
       'biases'
     ]);
     expect(on('GPU:0', 'conv2/w')).toEqual(['image_filters', 'conv2', 'weights']);
-    expect(on('GPU:0', 'weights')).toEqual(['image_filters', 'conv2', 'weights']);
+    expect(on('GPU:0', 'weights')).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'conv2',
+      'weights'
+    ]);
+    // Without ops, a device's ops do not keep their scope in sight.
+    expect(on('GPU:0', '', false)).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'biases',
+      'conv2',
+      'weights'
+    ]);
     // A scope whose name matches keeps only what is on the device; an empty one goes.
     expect(on('CPU:0', 'image_filters_1')).toEqual([]);
     expect(on('TPU:0')).toEqual([]);
     expect(t.filter(null, '')).toBeNull();
+  });
+
+  it('shows variables first, and ops only when asked for', () => {
+    const all = (ops: boolean): string[] =>
+      tree.rows(() => true, null, ops).map(r => r.entry.label);
+    // image_filters_1 holds only ops: TF's name scope of the second call.
+    expect(all(false)).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'biases',
+      'conv2',
+      'weights',
+      'biases'
+    ]);
+    expect(all(true)).toContain('image_filters_1');
+    expect(all(true).slice(0, 5)).toEqual([
+      'image_filters',
+      'conv1',
+      'weights',
+      'biases',
+      'Conv2D ×1'
+    ]);
+    const found = tree.rows(() => true, tree.filter(nameTest('conv1/'), '', false), false);
+    expect(found.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'biases']);
+    const withOwnOps = new ReportTree(golden('own_ops'));
+    const [weights] = withOwnOps.find('image_filters/conv1/weights');
+    expect(isExpandable(weights, false)).toBe(false);
+    expect(isExpandable(weights, true)).toBe(true);
   });
 
   it('colours chips, rows and mixes with the colours Python gave each device', () => {

@@ -1,12 +1,14 @@
-/** The details pane: every field of the selected node, its sites, readers and inputs. */
+/** The details pane, for people: the sites first (call lines a click jumps to), then what
+ * the node is in words, its placement, and long lists folded behind their counts. */
 
 import { h } from './dom';
-import { site as siteText } from './format';
 import type { Entry, ReportTree } from './model';
-import { placement } from './parts';
-import type { Site } from './types';
+import { folded, placement } from './parts';
+import type { OpNode, ScopeNode, Site, SiteLine, VariableNode } from './types';
 
 export type SiteHandler = (site: Site) => void;
+
+type Field = [string, Node | string | null];
 
 export function renderDetails(
   tree: ReportTree,
@@ -18,45 +20,86 @@ export function renderDetails(
     pane.append(h('div', { class: 'jp-Scope-hint' }, 'Select a node to see its details.'));
     return pane;
   }
-  const rows: [string, Node | string][] = [];
-  if (entry.kind === 'group') {
-    pane.append(heading('op group', `${entry.parent.node.name}/${entry.type}`));
-    rows.push(['type', entry.type], ['ops', String(entry.ops.length)]);
-    rows.push(['scope', entry.parent.node.name || '(root)']);
-  } else {
-    const node = entry.node;
-    pane.append(heading(node.kind, node.name || '(root)'));
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'kind' || key === 'name' || key === 'sites') {
-        continue;
-      }
-      rows.push([key, fieldValue(value)]);
-    }
-    if (node.kind !== 'scope') {
-      const where = placement(tree, node);
-      if (where) {
-        rows.push(['placement', where]);
-      }
-    }
-    if (entry.kind === 'op') {
-      rows.push(['inputs', list(entry.inputs)]);
-    }
-    if (entry.kind === 'variable') {
-      rows.push(['read by', list(tree.readers(entry))]);
-      rows.push(['sites', sites(node.kind === 'variable' ? node.sites : [], onSite)]);
-    }
+  let fields: Field[];
+  switch (entry.kind) {
+    case 'group':
+      pane.append(heading('op group', `${entry.parent.node.name}/${entry.type}`));
+      fields = [
+        [
+          'ops',
+          folded(
+            entry.ops.map(op => op.label),
+            'ops'
+          )
+        ],
+        ['in scope', entry.parent.node.name || '(root)']
+      ];
+      break;
+    case 'variable':
+      pane.append(heading('variable', entry.node.name));
+      fields = variableFields(tree, entry.node, onSite);
+      break;
+    case 'scope':
+      pane.append(heading('scope', entry.node.name || '(root)'));
+      fields = scopeFields(tree, entry.node);
+      break;
+    case 'op':
+      pane.append(heading('op', entry.node.name));
+      fields = opFields(tree, entry.node, entry.inputs);
+      break;
   }
-  for (const [key, value] of rows) {
-    pane.append(
-      h(
-        'div',
-        { class: 'jp-Scope-field' },
-        h('span', { class: 'jp-Scope-fieldName' }, key),
-        h('span', { class: 'jp-Scope-fieldValue' }, value)
-      )
-    );
+  for (const [label, value] of fields) {
+    if (value !== null && value !== '') {
+      pane.append(
+        h(
+          'div',
+          { class: 'jp-Scope-field' },
+          h('span', { class: 'jp-Scope-fieldName' }, label),
+          h('span', { class: 'jp-Scope-fieldValue' }, value)
+        )
+      );
+    }
   }
   return pane;
+}
+
+function variableFields(tree: ReportTree, v: VariableNode, onSite: SiteHandler | null): Field[] {
+  const shown = tree.shown(v.id);
+  const served = v.slot_of ? tree.get(v.slot_of) : undefined;
+  return [
+    ['created and reused', siteLines(shown.sites ?? [], onSite)],
+    ['is', shown.facts ?? null],
+    ['use', (shown.badges ?? []).map(b => b.text).join(', ')],
+    ['made by', v.api],
+    ['trainable', v.trainable ? 'yes' : 'no'],
+    ['placement', placement(tree, v)],
+    ['optimizer slot of', served?.kind === 'variable' ? served.node.name : null],
+    ['per replica', v.components ? `${v.components.length} parts` : null],
+    ['TF names it', v.tf_name ?? null],
+    ['read by', folded(tree.readers(v.id), 'ops')]
+  ];
+}
+
+function scopeFields(tree: ReportTree, s: ScopeNode): Field[] {
+  const shown = tree.shown(s.id);
+  const mix = (shown.mix ?? []).map(share => `${share.device || 'not placed'}: ${share.count}`);
+  return [
+    ['holds', shown.facts ?? null],
+    ['opened as', shown.mark?.title ?? null],
+    ['devices', mix.join(' · ')],
+    ['also opened as', (s.links ?? []).join(', ')]
+  ];
+}
+
+function opFields(tree: ReportTree, op: OpNode, inputs: string[]): Field[] {
+  const graph = tree.document.meta.graphs.find(g => g.key === op.graph);
+  return [
+    ['type', op.type],
+    ['placement', placement(tree, op)],
+    ['in tf.function', graph?.kind === 'function' ? (graph.name ?? null) : null],
+    ['TF names it', op.tf_name ?? null],
+    ['inputs', folded(inputs, 'inputs')]
+  ];
 }
 
 function heading(kind: string, name: string): HTMLElement {
@@ -68,35 +111,20 @@ function heading(kind: string, name: string): HTMLElement {
   );
 }
 
-function fieldValue(value: unknown): string {
-  if (value === null || value === undefined) {
-    return '—';
-  }
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-function list(names: string[]): HTMLElement | string {
-  if (!names.length) {
-    return '—';
-  }
-  return h('ul', { class: 'jp-Scope-list' }, ...names.map(name => h('li', {}, name)));
-}
-
-/** The sites, as links that jump to the cell line when the host can do that. */
-export function sites(items: Site[], onSite: SiteHandler | null): HTMLElement | string {
-  if (!items.length) {
-    return '—';
+/** Call lines, as links that jump to the cell line when the host can do that. */
+export function siteLines(lines: SiteLine[], onSite: SiteHandler | null): HTMLElement | null {
+  if (!lines.length) {
+    return null;
   }
   return h(
     'ul',
     { class: 'jp-Scope-list' },
-    ...items.map(s => {
-      const text = `${s.kind} at ${siteText(s)}`;
+    ...lines.map(line => {
       if (!onSite) {
-        return h('li', {}, text);
+        return h('li', {}, line.text);
       }
-      const link = h('button', { class: 'jp-Scope-site', type: 'button' }, text);
-      link.addEventListener('click', () => onSite(s));
+      const link = h('button', { class: 'jp-Scope-site', type: 'button' }, line.text);
+      link.addEventListener('click', () => onSite(line.site));
       return h('li', {}, link);
     })
   );

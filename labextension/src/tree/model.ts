@@ -86,24 +86,40 @@ export function nameTest(query: string, pattern: RegExp | null = null): NameTest
     (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
 }
 
-export function children(entry: Entry): Entry[] {
+/**
+ * What a row holds: variables first, then scopes, then op groups. Without `ops`, ops stay
+ * out of sight: op groups, scopes that hold only ops (TF's `MatMul`, `strided_slice`…)
+ * and a variable's own ops.
+ */
+export function children(entry: Entry, ops = true): Entry[] {
   switch (entry.kind) {
-    case 'scope':
-      return [...entry.scopes, ...entry.variables, ...entry.groups];
+    case 'scope': {
+      const scopes = ops ? entry.scopes : entry.scopes.filter(s => s.node.n_variables > 0);
+      return [...entry.variables, ...scopes, ...(ops ? entry.groups : [])];
+    }
     case 'group':
       return entry.ops;
     case 'variable':
-      return entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
+      return ops && entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
     default:
       return [];
   }
 }
 
-export function isExpandable(entry: Entry): boolean {
+export function isExpandable(entry: Entry, ops = true): boolean {
   return (
     entry.kind === 'scope' ||
+    (entry.kind === 'group' && ops) ||
+    (entry.kind === 'variable' && entry.ops !== null && ops)
+  );
+}
+
+/** An op, an op group or a scope of ops only: what the ops switch hides. */
+export function isOpsOnly(entry: Entry): boolean {
+  return (
+    entry.kind === 'op' ||
     entry.kind === 'group' ||
-    (entry.kind === 'variable' && entry.ops !== null)
+    (entry.kind === 'scope' && entry.node.n_variables === 0 && entry.parent !== null)
   );
 }
 
@@ -200,41 +216,51 @@ export class ReportTree {
     return keys;
   }
 
-  /** The short names of the devices nodes run on, sorted: the device filter's choices. */
+  /** The short names of the devices nodes run on or asked for, sorted: the device
+   * filter's choices. */
   get devices(): string[] {
-    const names = Object.values(this.document.display.devices)
-      .filter(d => d.colour)
-      .map(d => d.short);
+    const names = Object.values(this.document.display.devices).map(d => d.short);
     return [...new Set(names)].sort();
+  }
+
+  /** Whether a variable or op runs on, or asked for, this device (short name). */
+  onDevice(
+    node: { device: string | null; device_requested: string | null },
+    name: string
+  ): boolean {
+    return this.nodeDevice(node) === name || this.short(node.device_requested) === name;
   }
 
   /**
    * The entries kept by `test` and `onDevice`: the variables and ops on that device (short
-   * name, see `nodeDevice`) whose name passes or that are inside a scope whose name passes,
-   * and their ancestors; without a device, also the scopes whose name passes. `null` when
-   * there is neither (everything is kept).
+   * name, run on or asked for) whose name passes or that are inside a scope whose name
+   * passes, and their ancestors; without a device, also the scopes whose name passes.
+   * Without `ops`, ops and scopes of ops only are left out. `null` when there is neither a
+   * test nor a device (everything is kept).
    */
-  filter(test: NameTest | null, onDevice = ''): Set<Entry> | null {
+  filter(test: NameTest | null, onDevice = '', ops = true): Set<Entry> | null {
     if (!test && !onDevice) {
       return null;
     }
     const kept = new Set<Entry>([this.root]);
     const keeps = (node: VariableNode | OpNode, all: boolean): boolean =>
-      (all || !test || test(node.name)) && (!onDevice || this.nodeDevice(node) === onDevice);
+      (all || !test || test(node.name)) && (!onDevice || this.onDevice(node, onDevice));
     const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
       const all = keepAll || (!!test && scope.node.name !== '' && test(scope.node.name));
       let any = all && !onDevice;
       for (const child of scope.scopes) {
-        any = visit(child, all) || any;
+        if (ops || child.node.n_variables > 0) {
+          any = visit(child, all) || any;
+        }
       }
       for (const variable of scope.variables) {
-        const opsKept = variable.ops !== null && visit(variable.ops, all);
+        const opsKept = ops && variable.ops !== null && visit(variable.ops, all);
         if (keeps(variable.node, all) || opsKept) {
           kept.add(variable);
           any = true;
         }
       }
-      for (const group of scope.groups) {
+      for (const group of ops ? scope.groups : []) {
         let anyOp = false;
         for (const op of group.ops) {
           if (keeps(op.node, all)) {
@@ -256,16 +282,17 @@ export class ReportTree {
     return kept;
   }
 
-  /** The rows to show, depth first: children of open entries, when `shown`. */
-  rows(isOpen: (entry: Entry) => boolean, shown: Set<Entry> | null = null): Row[] {
+  /** The rows to show, depth first: children of open entries, when `shown`; ops only
+   * with `ops`. */
+  rows(isOpen: (entry: Entry) => boolean, shown: Set<Entry> | null = null, ops = true): Row[] {
     const out: Row[] = [];
     const visit = (entry: Entry, depth: number): void => {
-      for (const child of children(entry)) {
+      for (const child of children(entry, ops)) {
         if (shown && !shown.has(child)) {
           continue;
         }
         out.push({ entry: child, depth });
-        if (isExpandable(child) && isOpen(child)) {
+        if (isExpandable(child, ops) && isOpen(child)) {
           visit(child, depth + 1);
         }
       }
@@ -275,10 +302,10 @@ export class ReportTree {
   }
 
   /** Names of the ops that read `variable` (its `reads` edges). */
-  readers(variable: VariableEntry): string[] {
+  readers(variableId: string): string[] {
     const out: string[] = [];
     for (const edge of this.document.graph.edges) {
-      if (edge.kind === 'reads' && edge.source === variable.key) {
+      if (edge.kind === 'reads' && edge.source === variableId) {
         out.push(this._byKey.get(edge.target)?.label ?? edge.target);
       }
     }

@@ -89,3 +89,24 @@ export function scopeDevices(tree: ReportTree, s: ScopeNode): HTMLElement[] {
     });
   return [bar, ...chips];
 }
+
+/** How many names a list shows before folding the rest behind a count. */
+export const SHOWN_NAMES = 5;
+
+/** `a, b, c`; past `SHOWN_NAMES`, the first few and the rest folded behind a count. */
+export function folded(names: string[], what: string): HTMLElement {
+  const text = (list: string[]): string => list.join(', ');
+  if (names.length <= SHOWN_NAMES) {
+    return h('span', { class: 'jp-Scope-names' }, text(names));
+  }
+  return h(
+    'details',
+    { class: 'jp-Scope-names' },
+    h(
+      'summary',
+      {},
+      `${text(names.slice(0, SHOWN_NAMES))} and ${names.length - SHOWN_NAMES} more ${what}`
+    ),
+    text(names.slice(SHOWN_NAMES))
+  );
+}

@@ -1,7 +1,7 @@
 /** One row of the tree: caret, name, and what the entry shows (badges, facts, chips). */
 
 import { append, h } from './dom';
-import { type Entry, isExpandable, type OpEntry, type ReportTree } from './model';
+import type { Entry, OpEntry, ReportTree } from './model';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
@@ -10,12 +10,13 @@ export const ROW_HEIGHT = 24;
 export interface RowState {
   index: number;
   depth: number;
+  expandable: boolean;
   open: boolean;
   selected: boolean;
 }
 
 export function renderRow(tree: ReportTree, entry: Entry, state: RowState): HTMLElement {
-  const expandable = isExpandable(entry);
+  const { expandable } = state;
   const open = expandable && state.open;
   const el = h('div', {
     class: `jp-Scope-row jp-Scope-${entry.kind}${state.selected ? ' jp-mod-selected' : ''}`,

@@ -1,5 +1,6 @@
-/** The tree's toolbar: name search, device filter, how many rows are shown, colour by
- * device, expand and collapse all. It holds the controls; the view holds the state. */
+/** The tree's toolbar: name search, device filter, how many rows are shown, the ops
+ * switch, colour by device, expand and collapse all. It holds the controls; the view
+ * holds the state. */
 
 import { h } from './dom';
 
@@ -7,6 +8,7 @@ export interface ToolbarActions {
   onQuery(query: string): void;
   onDevice(name: string): void;
   onColourByDevice(on: boolean): void;
+  onShowOps(on: boolean): void;
   onExpandAll(): void;
   onCollapseAll(): void;
 }
@@ -18,8 +20,9 @@ export class Toolbar {
     this._search.addEventListener('input', () => actions.onQuery(this._search.value));
     this._devices.addEventListener('change', () => actions.onDevice(this._devices.value));
     this._byDevice.addEventListener('click', () =>
-      actions.onColourByDevice(this._byDevice.getAttribute('aria-pressed') !== 'true')
+      actions.onColourByDevice(!pressed(this._byDevice))
     );
+    this._ops.addEventListener('click', () => actions.onShowOps(!pressed(this._ops)));
     const expand = button('Expand all');
     expand.addEventListener('click', () => actions.onExpandAll());
     const collapse = button('Collapse all');
@@ -30,6 +33,7 @@ export class Toolbar {
       this._search,
       this._devices,
       this._count,
+      this._ops,
       this._byDevice,
       expand,
       collapse
@@ -57,6 +61,16 @@ export class Toolbar {
     this._byDevice.hidden = names.length === 0;
   }
 
+  /** The ops switch, labelled with how many ops the report has; hidden when none. */
+  setOps(count: number): void {
+    this._ops.textContent = `Ops (${count})`;
+    this._ops.hidden = count === 0;
+  }
+
+  set ops(on: boolean) {
+    this._ops.setAttribute('aria-pressed', String(on));
+  }
+
   set colourByDevice(on: boolean) {
     this._byDevice.setAttribute('aria-pressed', String(on));
   }
@@ -77,6 +91,12 @@ export class Toolbar {
     title: 'Show only what is on a device'
   }) as HTMLSelectElement;
   private readonly _count = h('span', { class: 'jp-Scope-count' });
+  private readonly _ops = h('button', {
+    class: 'jp-Scope-button jp-Scope-opsSwitch',
+    type: 'button',
+    'aria-pressed': 'false',
+    title: "Show the ops: op groups, scopes of ops only, and each variable's own ops"
+  });
   private readonly _byDevice = h(
     'button',
     {
@@ -87,6 +107,10 @@ export class Toolbar {
     },
     'Colour by device'
   );
+}
+
+function pressed(button: HTMLElement): boolean {
+  return button.getAttribute('aria-pressed') === 'true';
 }
 
 function button(text: string): HTMLElement {

@@ -117,6 +117,22 @@ export interface DeviceShare {
   colour: string;
 }
 
+/** A create or reuse with the user's call chain, grouped with counts, e.g.
+ * `reuse ×20 at In [9]:28 ← In [5]:4 ×19, In [5]:6 ×1`; `site` is where a click jumps. */
+export interface SiteLine {
+  text: string;
+  site: Site;
+}
+
+/** Diagnostics of one code, merged: each explanation stated once. */
+export interface DiagnosticGroup {
+  level: Diagnostic['level'];
+  code: string;
+  count: number;
+  advice: string | null;
+  items: { message: string; nodes: string[]; sites: SiteLine[] }[];
+}
+
 export interface Badge {
   text: string;
   kind: string;
@@ -134,6 +150,8 @@ export interface NodeDisplay {
   /** A scope holding a variable's own ops (`w/Initializer`): that variable's id. */
   owner?: string;
   badges?: Badge[];
+  /** A variable's creates and reuses, as call lines. */
+  sites?: SiteLine[];
   /** Placed against its request (not mere colocation or a completed name). */
   fallback?: boolean;
 }
@@ -154,6 +172,10 @@ export interface Display {
   card: Card;
   /** E.g. `graph mode · TF 2.21.0 · 0.12 s`. */
   heading: string;
+  /** The diagnostics, merged by code: errors, then warnings, then infos. */
+  diagnostics: DiagnosticGroup[];
+  /** The tf.function traces, with the variables each reads. */
+  functions: { name: string; reads: string[] }[];
   /** Every device string in the report → short name (`CPU:0`) and colour. */
   devices: Record<string, { short: string; colour: string | null }>;
   /** By node id; a node with nothing to show beyond its fields is absent. */

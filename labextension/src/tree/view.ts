@@ -9,10 +9,18 @@ import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import { renderDiagnostic, renderSummary } from './header';
 import { VirtualList } from './list';
-import { type Entry, isExpandable, nameTest, type NodeEntry, ReportTree, type Row } from './model';
+import {
+  type Entry,
+  isExpandable,
+  isOpsOnly,
+  nameTest,
+  type NodeEntry,
+  ReportTree,
+  type Row
+} from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
-import type { Diagnostic, ShownDocument } from './types';
+import type { ShownDocument } from './types';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
@@ -65,12 +73,17 @@ export class TreeView {
           : this._tree.root.scopes.map(s => s.key)
       );
     }
+    if (first) {
+      // Ops stay out of sight until asked for, unless there is nothing else to show.
+      this.showOps(this._tree.summary.variables === 0);
+    }
+    this._toolbar.setOps(this._tree.summary.ops);
     const selected = this._selected && this._tree.get(this._selected.key);
     this._selected = selected ?? null;
     this._summary.replaceChildren(...renderSummary(this._tree));
     const onSite = this._options.onSite ?? null;
     this._diagnostics.replaceChildren(
-      ...document.diagnostics.map(d => renderDiagnostic(d, onSite, this._showDiagnostic))
+      ...document.display.diagnostics.map(d => renderDiagnostic(d, onSite, this._showNodes))
     );
     const devices = this._tree.devices;
     this._device = devices.includes(this._device) ? this._device : '';
@@ -94,6 +107,13 @@ export class TreeView {
   /** Keep only what is on this device (short name, e.g. `GPU:0`); `''` shows all. */
   showDevice(name: string): void {
     this._setDevice(this._toolbar.setDevice(name));
+  }
+
+  /** Show ops (op groups, scopes of ops only, each variable's own ops), or hide them. */
+  showOps(on: boolean): void {
+    this._ops = on;
+    this._toolbar.ops = on;
+    this._refilter();
   }
 
   /** Tint each row with the colour of the one device it is on. */
@@ -137,6 +157,10 @@ export class TreeView {
       this.search('');
       this.showDevice('');
     }
+    const hidden = (e: Entry): boolean => isOpsOnly(e) || this._tree!.ancestors(e).some(isOpsOnly);
+    if (!this._ops && entries.some(hidden)) {
+      this.showOps(true);
+    }
     for (const entry of entries) {
       for (const above of this._tree.ancestors(entry)) {
         this._expanded.add(above.key);
@@ -179,7 +203,7 @@ export class TreeView {
     if (!this._tree) {
       return;
     }
-    this._shown = this._tree.filter(nameTest(this._query, this._pattern), this._device);
+    this._shown = this._tree.filter(nameTest(this._query, this._pattern), this._device, this._ops);
     this._layout();
   }
 
@@ -200,7 +224,7 @@ export class TreeView {
     if (!this._tree) {
       return;
     }
-    this._rows = this._tree.rows(this._isOpen, this._shown);
+    this._rows = this._tree.rows(this._isOpen, this._shown, this._ops);
     const searching = this._searching() || this._pattern !== null;
     this._toolbar.count = searching ? `${this._rows.length} shown` : '';
     if (this._rows.length) {
@@ -213,11 +237,12 @@ export class TreeView {
 
   private _drawRow = (index: number): HTMLElement => {
     const { entry, depth } = this._rows[index];
-    const open = isExpandable(entry) && this._isOpen(entry);
+    const expandable = isExpandable(entry, this._ops);
     return renderRow(this._tree!, entry, {
       index,
       depth,
-      open,
+      expandable,
+      open: expandable && this._isOpen(entry),
       selected: entry === this._selected
     });
   };
@@ -253,7 +278,11 @@ export class TreeView {
         break;
       case 'ArrowRight':
       case 'ArrowLeft':
-        if (entry && isExpandable(entry) && this._isOpen(entry) === (event.key === 'ArrowLeft')) {
+        if (
+          entry &&
+          isExpandable(entry, this._ops) &&
+          this._isOpen(entry) === (event.key === 'ArrowLeft')
+        ) {
           this._toggle(entry);
         } else if (entry && event.key === 'ArrowLeft') {
           const up = this._tree?.ancestors(entry)[0];
@@ -265,7 +294,7 @@ export class TreeView {
         break;
       case 'Enter':
       case ' ':
-        if (entry && isExpandable(entry)) {
+        if (entry && isExpandable(entry, this._ops)) {
           this._toggle(entry);
         }
         break;
@@ -296,8 +325,8 @@ export class TreeView {
   }
 
   /** A diagnostic clicked: reveal and select the nodes it concerns. */
-  private _showDiagnostic = (d: Diagnostic): void => {
-    const entries = d.nodes.flatMap(name => this._tree?.find(name) ?? []);
+  private _showNodes = (names: string[]): void => {
+    const entries = names.flatMap(name => this._tree?.find(name) ?? []);
     this.reveal(entries);
     if (entries.length) {
       this._choose(entries[0], true);
@@ -322,10 +351,12 @@ export class TreeView {
   /** The device filter: a short device name, `''` for all. */
   private _device = '';
   private _pattern: RegExp | null = null;
+  private _ops = false;
   private readonly _toolbar = new Toolbar({
     onQuery: query => this._setQuery(query),
     onDevice: name => this._setDevice(name),
     onColourByDevice: on => this.colourByDevice(on),
+    onShowOps: on => this.showOps(on),
     onExpandAll: () => this.expandAll(),
     onCollapseAll: () => this.collapseAll()
   });
