@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from jupyter_scope.history import reports, widgets
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
 
-__version__ = "0.1.0"
+__version__ = version("jupyter-scope")  # package.json's, through the package metadata
 __all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports", "widgets"]
 
 
