@@ -11,11 +11,15 @@ from conftest import read_graphml, shown_names
 
 from jupyter_scope.report.model import MIME_TYPE
 from tests.browser.lab import (
+    PANEL,
+    REPORTS,
     SHARING_CELL,
     command,
     kernel_eval,
+    open_panel,
     run_all,
     set_theme,
+    tree_names,
     wait_for_kernel,
     wait_for_widgets,
     write_notebook,
@@ -23,9 +27,6 @@ from tests.browser.lab import (
 
 pytestmark = pytest.mark.browser
 
-PANEL = "#jp-scope-panel"
-TAB = '.jp-SideBar [data-id="jp-scope-panel"]'
-REPORTS = f"{PANEL} .jp-Scope-reportList > .jp-Scope-report"
 WORKSPACE = "scopes-panel-test"
 
 # A second report in a fresh graph, with a name the first report has too.
@@ -86,13 +87,6 @@ def listed(page) -> list[list]:
     return [i["listed"] for i in report_items(page)]
 
 
-def tree_names(page) -> list[str]:
-    return page.eval_on_selector_all(
-        f"{PANEL} .jp-Scope-tree .jp-Scope-row",
-        "els => els.map(e => e.dataset.name).filter(Boolean)",  # op groups have no name
-    )
-
-
 IN_VIEW = """i => {
   const nb = window.jupyterapp.shell.currentWidget.content;
   const cell = nb.widgets[i].node.getBoundingClientRect();
@@ -114,11 +108,6 @@ def open_in_workspace(page, lab, workspace: str, path: str = "") -> None:
     no kernel) is not restored by the other tests, which use the default workspace."""
     page.goto(lab.url(f"lab/workspaces/{workspace}{path and '/' + path}") + "&reset")
     page.wait_for_function("() => window.jupyterapp?.shell?.isAttached", timeout=60_000)
-
-
-def open_panel(page) -> None:
-    page.locator(TAB).click()
-    page.locator(PANEL).wait_for(state="visible")
 
 
 def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tmp_path) -> None:
