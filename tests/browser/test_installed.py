@@ -58,6 +58,7 @@ LOWEST = Variant(
     "lowest", "3.10", ("jupyterlab==4.2.0", "notebook==7.2.0", "tensorflow-cpu==2.16.2")
 )
 
+VERSION = json.loads((ROOT / "package.json").read_text())["version"]
 # The report's variables, as the widget, the panel and the HTML page show them.
 VARIABLES = ["image_filters/conv1/weights", "image_filters/conv2/biases"]
 
@@ -73,8 +74,8 @@ def interpreter(version: str) -> str:
     return found
 
 
-def run(*command: str | Path, cwd: Path | None = None) -> str:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=1800)
+def run(*command: str | Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -104,7 +105,8 @@ def venv(request, dists: Dists, tmp_path_factory, artifacts: Path) -> Path:
     venv = tmp_path_factory.mktemp(f"venv-{variant.name}")
     start = time.monotonic()
     run(interpreter(variant.python), "-m", "venv", venv)
-    run(venv / "bin" / "python", "-m", "pip", "install", "-q", dists.wheel, *variant.requirements)
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "-q"]
+    run(*pip, dists.wheel, *variant.requirements, env=user_env(venv, venv))
     # A figure to read, not a limit: how long a user's install takes here.
     seconds = f"{time.monotonic() - start:.0f} s\n"
     (artifacts / f"install-{variant.name}-seconds.txt").write_text(seconds)
@@ -135,11 +137,10 @@ def test_sdist_builds_the_same_wheel(dists: Dists) -> None:
     from_sdist, from_tree = wheel_files(dists.wheel), wheel_files(dists.tree_wheel)
     assert sorted(from_sdist) == sorted(from_tree)
     assert [n for n in from_sdist if from_sdist[n] != from_tree[n]] == []
-    data = "jupyter_scope-{v}.data/data/share/jupyter/labextensions/jupyter-scope/"
-    version = json.loads((ROOT / "package.json").read_text())["version"]
-    install_json = json.loads(from_sdist[data.format(v=version) + "install.json"])
-    assert install_json["packageName"] == "jupyter-scope"
-    assert f"jupyter_scope-{version}.dist-info/licenses/LICENSE" in from_sdist
+    shared = f"jupyter_scope-{VERSION}.data/data/share/jupyter/labextensions/jupyter-scope"
+    install_json = json.loads(from_sdist[f"{shared}/install.json"])
+    assert install_json["packageName"] == "jupyter-scope"  # what JupyterLab reads
+    assert f"jupyter_scope-{VERSION}.dist-info/licenses/LICENSE" in from_sdist
     assert "jupyter_scope/static/tree.js" in from_sdist  # the widget's and the HTML page's
     with tarfile.open(dists.sdist) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
@@ -148,15 +149,14 @@ def test_sdist_builds_the_same_wheel(dists: Dists) -> None:
 
 def test_labextension_list_clean(venv: Path, tmp_path: Path) -> None:
     ours, listing = labextension_listing(str(venv / "bin" / "python"), user_env(venv, tmp_path))
-    version = json.loads((ROOT / "package.json").read_text())["version"]
     # Installed from the wheel: the version, and the Python package that ships it.
-    expected = ["jupyter-scope", f"v{version}", "enabled", "OK", "(python,", "jupyter-scope)"]
+    expected = ["jupyter-scope", f"v{VERSION}", "enabled", "OK", "(python,", "jupyter-scope)"]
     assert ours == expected, listing
     assert str(venv) in listing
 
 
 def test_cli_help(venv: Path) -> None:
-    out = run(venv / "bin" / "jupyter-scope", "--help")
+    out = run(venv / "bin" / "jupyter-scope", "--help", env=user_env(venv, venv))
     assert out.startswith("usage: jupyter-scope")
 
 
