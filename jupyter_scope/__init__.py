@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from jupyter_scope.display.bundle import mimebundle
 from jupyter_scope.history import reports, widgets
 from jupyter_scope.report import model
@@ -15,7 +17,7 @@ from jupyter_scope.report.model import MIME_TYPE, ScopeReport
 # The layers meet here: a report shows itself through the displays.
 model.mimebundle = mimebundle
 
-__version__ = "0.1.0"
+__version__ = version("jupyter-scope")  # package.json's, through the package metadata
 __all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports", "widgets"]
 
 

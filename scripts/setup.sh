@@ -18,9 +18,14 @@ fi
 # The venv's tools (jupyter, jupyter-builder) are called by name by the build steps.
 export PATH="$PWD/.venv/bin:$PATH"
 python -m pip install -q -U pip
-python -m pip install -q "jupyterlab>=4.2,<5" "hatch-jupyter-builder>=0.9" "hatchling>=1.21"
+python -m pip install -q "jupyterlab>=4.2,<5" "hatch-jupyter-builder>=0.9" "hatchling>=1.27"
 npm ci --no-audit --no-fund --loglevel=error
 npm run build:prod --silent
+# `labextension develop` below links the venv's copy of the extension to the build in
+# jupyter_scope/labextension; a second pip install would uninstall and write the wheel's
+# shared data (install.json included) through that link into the source tree: unlink first.
+link=.venv/share/jupyter/labextensions/jupyter-scope
+if [ -L "$link" ]; then rm "$link"; fi
 # TF is an extra: users pick their build; we test with tensorflow-cpu.
 python -m pip install -q -e ".[tensorflow-cpu,test]"
 jupyter labextension develop --overwrite . >/dev/null

@@ -16,8 +16,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             pytest.fail(f"jupyter_scope/{built} is missing: run `npm ci && npm run build` first")
     server = start_lab(tmp_path_factory.mktemp("root"), tmp_path_factory.mktemp("lab"))
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=30)
+    server.stop()
 
 
 @pytest.fixture

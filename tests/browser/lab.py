@@ -36,15 +36,20 @@ def free_port() -> int:
 
 @dataclass
 class Lab:
-    """A running `jupyter lab`: its root directory, base URL and token."""
+    """A running `jupyter lab` or Notebook 7 (`app`): its root directory, base URL and token."""
 
     root: Path
     base: str
     token: str
     process: subprocess.Popen
+    app: str = "lab"
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path}?token={self.token}"
+
+    def notebook_url(self, name: str) -> str:
+        """Where `name` opens: JupyterLab's tree, or Notebook 7's notebook page."""
+        return self.url(f"lab/tree/{name}" if self.app == "lab" else f"notebooks/{name}")
 
     def api(self, path: str, method: str = "GET", body: Any = None) -> Any:
         request = urllib.request.Request(
@@ -57,36 +62,69 @@ class Lab:
             text = response.read()
         return json.loads(text) if text else None
 
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
-def start_lab(root: Path, work: Path) -> Lab:
-    """Start JupyterLab on a free loopback port with this checkout's built extension."""
-    extensions = work / "labextensions"
-    extensions.mkdir()
-    (extensions / "jupyter-scope").symlink_to(ROOT / "jupyter_scope" / "labextension")
+
+# What points Python or Jupyter at this checkout or this venv, rather than a user's venv.
+SOURCE_VARIABLES = ("PYTHONPATH", "JUPYTER_PATH", "VIRTUAL_ENV")
+
+
+def user_env(venv: Path, work: Path) -> dict[str, str]:
+    """The environment of a user who activated `venv`: this one's, without SOURCE_VARIABLES,
+    `venv/bin` first on PATH (`jupyter` finds its subcommands there), and Jupyter's user
+    directories in `work`, empty."""
+    env = {k: v for k, v in os.environ.items() if k not in SOURCE_VARIABLES}
+    env.update(
+        PATH=os.pathsep.join([str(venv / "bin"), env["PATH"]]),
+        JUPYTER_DATA_DIR=str(work / "data"),
+        JUPYTER_CONFIG_DIR=str(work / "config"),
+    )
+    return env
+
+
+def start_lab(root: Path, work: Path, venv: Path | None = None, app: str = "lab") -> Lab:
+    """Start JupyterLab (`app="lab"`) or Notebook 7 (`app="notebook"`) on a free loopback port.
+
+    Without `venv`: this process's Python, with this checkout's package and built extension.
+    With `venv`: that venv's Python, which sees only what is installed in it: no source tree
+    on the path, and Jupyter's user directories moved into `work`.
+    """
     news = work / "settings" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     port, token = free_port(), secrets.token_hex(16)
     env = {
-        **os.environ,
+        **(os.environ if venv is None else user_env(venv, work)),
         "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
+    server = "LabApp" if app == "lab" else "JupyterNotebookApp"
+    if venv is None:
+        python = sys.executable
+        extensions = work / "labextensions"
+        extensions.mkdir()
+        (extensions / "jupyter-scope").symlink_to(ROOT / "jupyter_scope" / "labextension")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        source = [f"--{server}.extra_labextensions_path={extensions}"]
+    else:
+        python = str(venv / "bin" / "python")
+        source = []
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
+        python, "-m", "jupyterlab" if app == "lab" else "notebook", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        f"--LabApp.extra_labextensions_path={extensions}",
-        f"--LabApp.user_settings_dir={work / 'settings'}",
-        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        *source,
+        f"--{server}.user_settings_dir={work / 'settings'}",
+        f"--{server}.workspaces_dir={work / 'workspaces'}",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
+        f"--{server}.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
         "--ServerApp.allow_root=True",
     ]  # fmt: skip
-    log = (work / "lab.log").open("w")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    lab = Lab(root, f"http://127.0.0.1:{port}", token, process)
+    log = (work / f"{app}.log").open("w")
+    process = subprocess.Popen(command, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    lab = Lab(root, f"http://127.0.0.1:{port}", token, process, app)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -95,7 +133,7 @@ def start_lab(root: Path, work: Path) -> Lab:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"jupyter lab did not start; see {work / 'lab.log'}") from None
+                raise RuntimeError(f"jupyter {app} did not start; see {log.name}") from None
             time.sleep(0.3)
 
 
@@ -123,7 +161,7 @@ KERNEL_EVAL = """async (code) => {
 
 
 def open_notebook(page, lab: Lab, name: str) -> None:
-    page.goto(lab.url(f"lab/tree/{name}") + "&reset")  # a fresh workspace: no earlier test's tabs
+    page.goto(lab.notebook_url(name) + "&reset")  # a fresh workspace: no earlier test's tabs
     wait_for_kernel(page)
 
 
@@ -163,6 +201,30 @@ def wait_for_widgets(page, n: int) -> None:
         " === 'idle'",
         arg=n,
         timeout=180_000,
+    )
+
+
+# -- the Scopes panel --
+
+PANEL = "#jp-scope-panel"
+TAB = '.jp-SideBar [data-id="jp-scope-panel"]'
+REPORTS = f"{PANEL} .jp-Scope-reportList > .jp-Scope-report"
+
+
+def open_panel(page) -> None:
+    """Open the Scopes panel: JupyterLab's sidebar tab, or Notebook 7's command (no tabs)."""
+    if page.locator(TAB).count():
+        page.locator(TAB).click()
+    else:
+        command(page, "jupyter-scope:show-panel")
+    page.locator(PANEL).wait_for(state="visible")
+
+
+def tree_names(page) -> list[str]:
+    """The names of the rows the panel's tree shows."""
+    return page.eval_on_selector_all(
+        f"{PANEL} .jp-Scope-tree .jp-Scope-row",
+        "els => els.map(e => e.dataset.name).filter(Boolean)",  # op groups have no name
     )
 
 

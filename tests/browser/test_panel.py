@@ -9,11 +9,15 @@ import pytest
 
 from jupyter_scope.report.model import MIME_TYPE
 from tests.browser.lab import (
+    PANEL,
+    REPORTS,
     SHARING_CELL,
     command,
     kernel_eval,
+    open_panel,
     run_all,
     set_theme,
+    tree_names,
     wait_for_kernel,
     wait_for_widgets,
     write_notebook,
@@ -22,9 +26,6 @@ from tests.helpers import read_graphml, shown_names
 
 pytestmark = pytest.mark.browser
 
-PANEL = "#jp-scope-panel"
-TAB = '.jp-SideBar [data-id="jp-scope-panel"]'
-REPORTS = f"{PANEL} .jp-Scope-reportList > .jp-Scope-report"
 WORKSPACE = "scopes-panel-test"
 
 # A second report in a fresh graph, with a name the first report has too.
@@ -85,13 +86,6 @@ def listed(page) -> list[list]:
     return [i["listed"] for i in report_items(page)]
 
 
-def tree_names(page) -> list[str]:
-    return page.eval_on_selector_all(
-        f"{PANEL} .jp-Scope-tree .jp-Scope-row",
-        "els => els.map(e => e.dataset.name).filter(Boolean)",  # op groups have no name
-    )
-
-
 IN_VIEW = """i => {
   const nb = window.jupyterapp.shell.currentWidget.content;
   const cell = nb.widgets[i].node.getBoundingClientRect();
@@ -113,11 +107,6 @@ def open_in_workspace(page, lab, workspace: str, path: str = "") -> None:
     no kernel) is not restored by the other tests, which use the default workspace."""
     page.goto(lab.url(f"lab/workspaces/{workspace}{path and '/' + path}") + "&reset")
     page.wait_for_function("() => window.jupyterapp?.shell?.isAttached", timeout=60_000)
-
-
-def open_panel(page) -> None:
-    page.locator(TAB).click()
-    page.locator(PANEL).wait_for(state="visible")
 
 
 def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tmp_path) -> None:
