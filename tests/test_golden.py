@@ -178,6 +178,24 @@ def test_each_device_has_one_colour_whatever_its_spelling():
     assert display["nodes"]["var:g0:image_filters/conv1/weights"]["fallback"] is True
 
 
+def test_a_remote_task_has_one_colour_and_a_completed_name_is_no_fallback():
+    doc = saved("sample")
+    ps0 = "/job:ps/replica:0/task:0/device:CPU:0"
+    set_ = {
+        "image_filters/conv1/weights": ("/job:ps/task:0", ps0),  # TF completed the name
+        "image_filters/conv1/biases": (None, "/job:ps/replica:0/task:1/device:CPU:0"),
+        "image_filters/conv2/weights": ("/job:ps/task:0", None),
+    }
+    for name, (asked, device) in set_.items():
+        nodes(doc)[name].update(device_requested=asked, device=device)
+    display = shown(doc)
+    table = display["devices"]
+    assert table["/job:ps/task:0"]["colour"] == table[ps0]["colour"] is not None
+    task1 = table["/job:ps/replica:0/task:1/device:CPU:0"]["colour"]
+    assert task1 not in (None, table[ps0]["colour"])
+    assert "fallback" not in display["nodes"]["var:g0:image_filters/conv1/weights"]
+
+
 def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
     display = shown(placed())
     cpu, gpu = (display["devices"][d]["colour"] for d in (CPU, GPU))

@@ -41,6 +41,15 @@ def fell_back(node: dict) -> bool:
     )
 
 
+def colour_key(device: str) -> str:
+    """What one colour stands for: a local device (`CPU:0`), or a remote job's task as a
+    whole (`/job:ps/task:0`), whichever of its devices is named or how completely."""
+    spec = parse(device)
+    if spec.get("job", "localhost") != "localhost":
+        return f"/job:{spec['job']}/task:{spec.get('task', '*')}"
+    return short(device)
+
+
 def short(device: str | None) -> str:
     """`/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0` (job kept if not local)."""
     if not device:

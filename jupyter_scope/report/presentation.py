@@ -82,7 +82,8 @@ def card(counts: dict[str, Any], meta: dict[str, Any]) -> dict[str, str | None]:
 
 def device_table(graph: nx.DiGraph) -> dict[str, DeviceEntry]:
     """Every device string asked for or placed on → short name and colour. Colours go to
-    the short names where nodes run (placed, else asked for), sorted, in palette order."""
+    where nodes run (placed, else asked for): one per local device, one per remote task,
+    sorted, in palette order."""
     named: set[str] = set()
     running: set[str] = set()
     for _, data in graph.nodes(data=True):
@@ -90,10 +91,10 @@ def device_table(graph: nx.DiGraph) -> dict[str, DeviceEntry]:
             continue
         named.update(d for d in (data.get("device"), data.get("device_requested")) if d)
         if where := data.get("device") or data.get("device_requested"):
-            running.add(devices.short(where))
-    colours = {short: PALETTE[i % len(PALETTE)] for i, short in enumerate(sorted(running))}
+            running.add(devices.colour_key(where))
+    colours = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(running))}
     return {
-        name: {"short": devices.short(name), "colour": colours.get(devices.short(name))}
+        name: {"short": devices.short(name), "colour": colours.get(devices.colour_key(name))}
         for name in sorted(named)
     }
 
