@@ -7,15 +7,17 @@ checkpoint, SavedModel, GraphDef or event file as one; `%load_ext jupyter_scope`
 
 from __future__ import annotations
 
+from jupyter_scope.display import match as match_display
 from jupyter_scope.display.bundle import mimebundle
 from jupyter_scope.history import reports, widgets
-from jupyter_scope.report import model
+from jupyter_scope.report import match, model
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
 from jupyter_scope.report.sources import load
 
 # The layers meet here: a report shows itself through the displays.
 model.mimebundle = mimebundle
+match.mimebundle = match_display.mimebundle
 
 __version__ = "0.1.0"
 __all__ = [
