@@ -41,7 +41,7 @@ def rows(match: Match) -> list[tuple[str, str, str, str]]:
     ]
     for name in match.matched:
         their_name = match.pairs[name]
-        found.append(("renamed" if their_name != name else "matched", name, their_name, ""))
+        found.append(("renamed" if name in match.renamed else "matched", name, their_name, ""))
     return found
 
 

@@ -42,6 +42,7 @@ class Match:
     dtype_mismatch: list[tuple[str, str, str]]  # (report name, report, checkpoint dtype)
     assignment_map: dict[str, str]  # checkpoint key → report variable, for init_from_checkpoint
     renames: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, report) scope
+    renamed_pairs: dict[str, str] = field(default_factory=dict)  # the pairs renames made
 
     @property
     def object_based(self) -> bool:
@@ -55,8 +56,8 @@ class Match:
 
     @property
     def renamed(self) -> dict[str, str]:
-        """Matched pairs whose names differ: report name → checkpoint name."""
-        return {n: self.pairs[n] for n in self.matched if self.pairs[n] != n}
+        """Matched pairs made through a scope rename: report name → checkpoint name."""
+        return {n: self.renamed_pairs[n] for n in self.matched if n in self.renamed_pairs}
 
     @property
     def unresolved(self) -> list[str]:
@@ -92,6 +93,7 @@ class Match:
             "shape_mismatch": [list(row) for row in self.shape_mismatch],
             "dtype_mismatch": [list(row) for row in self.dtype_mismatch],
             "renames": [list(rename) for rename in self.renames],
+            "renamed": self.renamed,
             "assignment_map": self.assignment_map,
         }
 
@@ -172,7 +174,7 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
             pair(name, name)
         elif alias in free:
             pair(name, alias)
-    renames = []
+    renames, renamed_pairs = [], {}
     for their_scope, our_scope in infer_renames([n for n in ours if n not in pairs], free):
         found = {}
         for name in ours:
@@ -183,6 +185,7 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
                 found[name] = their_name
         if any(_agree(ours[n], theirs[t]) for n, t in found.items()):
             renames.append((their_scope, our_scope))
+            renamed_pairs.update(found)
             for name, their_name in found.items():
                 pair(name, their_name)
     object_based = (other.meta.get("source") or {}).get("format") == "object-based"
@@ -209,4 +212,5 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
         ],
         assignment_map=assignment_map,
         renames=renames,
+        renamed_pairs=dict(sorted(renamed_pairs.items())),
     )
