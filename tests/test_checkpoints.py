@@ -101,6 +101,16 @@ def test_name_based_checkpoint_is_what_tf_lists(vgg_files, which):
     assert "vgg_a/" in report._repr_mimebundle_()["text/plain"]
 
 
+@pytest.mark.parametrize("format", ["json", "graphml", "dot", "md", "csv"])
+def test_loaded_report_exports(tmp_path, vgg_files, format):
+    report = jupyter_scope.load(vgg_files["prefix"])
+    text = report.export(tmp_path / f"r.{format}").read_text()
+    assert "vgg_a/fc8/weights" in text
+    if format == "md":  # a file does not say whether it was created or reused
+        row = next(line for line in text.splitlines() if line.startswith("| `vgg_a/fc8/weights`"))
+        assert row.split("|")[6].strip() == ""
+
+
 def test_graph_def_and_event_file_hold_tf_graph(vgg_files):
     graph_def = vgg_files["graph_def"]
     nodes = {n.name: (n.op, n.device or None) for n in graph_def.node}

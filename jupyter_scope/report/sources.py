@@ -39,12 +39,12 @@ def load(path: str | Path) -> ScopeReport:
     path = Path(path)
     if path.suffix.lower() == ".json":
         return _json_report(path)
-    start = time.perf_counter()
     kind, target = identify(path)
     try:
         from jupyter_scope.report import readers  # TensorFlow from here on
     except ImportError as exc:
         raise refuse(path, f"reading a {kind} needs TensorFlow ({exc})") from None
+    start = time.perf_counter()  # the reading, not TensorFlow's import
     capture = readers.READERS[kind](target)
     capture.meta["wall_time"] = time.perf_counter() - start
     capture.meta["source"] = {"kind": kind, "path": str(target), **capture.meta["source"]}
