@@ -1,6 +1,7 @@
 """jupyter-scope: see which TensorFlow variables and scopes a block of code created and reused.
 
-`record()` captures; `ScopeReport` is what it captured; `%load_ext jupyter_scope` gives the
+`record()` captures; `ScopeReport` is what it captured; `load(path)` reads a
+checkpoint, SavedModel, GraphDef or event file as one; `%load_ext jupyter_scope` gives the
 `%%scopes` magic. TensorFlow is imported only when a recording starts.
 """
 
@@ -8,17 +9,28 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+from jupyter_scope.display import match as match_display
 from jupyter_scope.display.bundle import mimebundle
 from jupyter_scope.history import reports, widgets
-from jupyter_scope.report import model
+from jupyter_scope.report import match, model
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
+from jupyter_scope.report.sources import load
 
 # The layers meet here: a report shows itself through the displays.
 model.mimebundle = mimebundle
+match.mimebundle = match_display.mimebundle
 
 __version__ = version("jupyter-scope")  # package.json's, through the package metadata
-__all__ = ["MIME_TYPE", "ReportFormatError", "ScopeReport", "record", "reports", "widgets"]
+__all__ = [
+    "MIME_TYPE",
+    "ReportFormatError",
+    "ScopeReport",
+    "load",
+    "record",
+    "reports",
+    "widgets",
+]
 
 
 def record(*, ops: bool = True, placement: bool = True):

@@ -24,6 +24,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
 from jupyter_scope.history import reports, widgets
+from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.io import ExportError, prepare
 from jupyter_scope.report.model import ScopeReport
 
@@ -48,6 +49,7 @@ class CellOptions:
     quiet: bool = False
     export: str | None = None
     filter: str | None = None
+    checkpoint: str | None = None
 
     def __post_init__(self) -> None:
         if self.name is not None and not is_variable_name(self.name):
@@ -236,6 +238,18 @@ def resolve_report(user_ns: Mapping[str, Any], ref: str | None) -> ScopeReport:
 # -- the whole cell -----------------------------------------------------------------------
 
 
+def load_checkpoint(path: str | None) -> ScopeReport | None:
+    """What `--checkpoint` names, read before the cell runs: a bad path runs nothing."""
+    if path is None:
+        return None
+    from jupyter_scope.report.sources import load
+
+    try:
+        return load(path)
+    except ReportFormatError as exc:
+        raise UsageError(f"%%scopes: --checkpoint: {exc}") from None
+
+
 def run(shell: Any, body: str, options: CellOptions) -> Any:
     """Run a `%%scopes` cell; return its last expression's value for IPython to show.
 
@@ -247,6 +261,7 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
     from jupyter_scope import record
 
     cell = compile_cell(shell, body)
+    checkpoint = load_checkpoint(options.checkpoint)
     recording = record(ops=options.ops, placement=options.placement)
     raised = True
     try:
@@ -257,10 +272,17 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
     finally:
         report = getattr(recording, "report", None)
         if report is not None:
-            publish(shell, report, options, cell_raised=raised)
+            publish(shell, report, options, cell_raised=raised, checkpoint=checkpoint)
 
 
-def publish(shell: Any, report: ScopeReport, options: CellOptions, *, cell_raised: bool) -> None:
+def publish(
+    shell: Any,
+    report: ScopeReport,
+    options: CellOptions,
+    *,
+    cell_raised: bool,
+    checkpoint: ScopeReport | None = None,
+) -> None:
     """Label, store, show and export the report of a cell. When the cell raised, a failed
     export is only told on stderr: the cell's own exception is the one that propagates."""
     label_cell_sites(report, shell.compile._filename_map)
@@ -277,6 +299,10 @@ def publish(shell: Any, report: ScopeReport, options: CellOptions, *, cell_raise
         )
         if widget is not None:
             widgets.append(widget)
+        if checkpoint is not None:
+            from IPython.display import display
+
+            display(report.match(checkpoint))
     if options.export is not None:
         try:
             report.export(options.export, force=True)

@@ -29,6 +29,8 @@ examples:
   jupyter-scope run --graph -o r.json build.py  run inside a fresh tf.Graph() (TF1 style)
   jupyter-scope show r.json --filter 'conv[0-9]'
   jupyter-scope diff train.json eval.json       exit status 0 if the same, 1 if not
+  jupyter-scope show ckpt/model.ckpt            a checkpoint, SavedModel, .pb or event file
+  jupyter-scope match model.json ckpt/          exit status 0 if all match, 1 if not
   jupyter-scope convert r.json -o r.md          formats: json graphml dot html md csv
 
 jupyter-scope's own options go before SCRIPT; everything after SCRIPT is the script's.
@@ -43,6 +45,14 @@ class UserError(Exception):
 
 
 def load(path: str) -> ScopeReport:
+    """A JSON report, or anything else `jupyter_scope.load` reads (checkpoints, graphs)."""
+    if Path(path).suffix.lower() != ".json":
+        from jupyter_scope.report.sources import load as load_source
+
+        try:
+            return load_source(path)
+        except ReportFormatError as exc:
+            raise UserError(str(exc)) from None
     try:
         return ScopeReport.from_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -188,6 +198,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0 if diff.same else 1
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    from jupyter_scope.display.match import render_text
+
+    match = load(args.report).match(load(args.checkpoint))
+    print(render_text(match))
+    if args.output:
+        match.export(args.output, force=args.force)
+    return 0 if match.all_matched else 1
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     report = load(args.report)
     export(report, args.output, args.format, force=args.force, ops=args.ops)
@@ -235,8 +255,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("script_args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
     run.set_defaults(handler=cmd_run)
 
-    show = commands.add_parser("show", help="print a JSON report's scope tree")
-    show.add_argument("report", metavar="REPORT.json")
+    show = commands.add_parser(
+        "show",
+        help="print the scope tree of a JSON report, a checkpoint, a SavedModel, a GraphDef "
+        "or an event file",
+    )
+    show.add_argument("report", metavar="PATH")
     show.add_argument("--filter", metavar="REGEX", help="only names that match, with ancestors")
     show.set_defaults(handler=cmd_show)
 
@@ -246,6 +270,19 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("a", metavar="A.json")
     diff.add_argument("b", metavar="B.json")
     diff.set_defaults(handler=cmd_diff)
+
+    match = commands.add_parser(
+        "match",
+        help="match a report's variables against a checkpoint's; exit status 0 if all "
+        "match, 1 if not",
+    )
+    match.add_argument("report", metavar="REPORT", help="a JSON report, or anything show reads")
+    match.add_argument(
+        "checkpoint", metavar="CHECKPOINT", help="a checkpoint, or anything show reads"
+    )
+    match.add_argument("-o", "--output", metavar="OUT.json", help="also write the match as JSON")
+    match.add_argument("--force", action="store_true", help="overwrite OUT.json if it exists")
+    match.set_defaults(handler=cmd_match)
 
     convert = commands.add_parser("convert", help="write a JSON report in another format")
     convert.add_argument("report", metavar="REPORT.json")

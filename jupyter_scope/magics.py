@@ -77,6 +77,11 @@ class ScopeMagics(Magics):
     @argument("--quiet", action="store_true", help="record and store, display nothing")
     @argument("--export", metavar="PATH", help="also write the report to PATH (format by suffix)")
     @argument("--filter", metavar="REGEX", help="show only the scopes whose names match REGEX")
+    @argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="also show the report matched against this checkpoint (or SavedModel, GraphDef)",
+    )
     @cell_magic
     def scopes(self, line: str, cell_body: str) -> Any:
         """Run the cell as usual and show which TF variables, scopes and ops it made.
@@ -99,6 +104,9 @@ class ScopeMagics(Magics):
 
             %%scopes --quiet --export scopes.json
             build_model()
+
+            %%scopes --graph --checkpoint ckpt/model.ckpt
+            vgg.vgg_a(images, num_classes=5)
         """
         __tracebackhide__ = True
         args = parse_argstring(self.scopes, line)

@@ -230,7 +230,7 @@ class Recording:
             self._vars[id(var)] = (var, record.key)
             key = record.key
         record = self._capture.variables[key]
-        record.reuse_count += 1
+        record.reuse_count = (record.reuse_count or 0) + 1  # None only in loaded reports
         record.sites.append(site)
 
     def on_get_variable_failure(

@@ -63,7 +63,7 @@ class StaticTree:
             parts.append(badge("created", "#2e7d32"))
         if var["reuse_count"]:
             parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
-        if not var["trainable"]:
+        if var["trainable"] is False:  # None: not known (loaded from a file)
             parts.append(badge("not trainable", "#757575"))
         details = [f"{fmt.count(var['params'])} params", fmt.size(var["bytes"])]
         if var["initializer"]:

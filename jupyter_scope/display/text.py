@@ -37,7 +37,7 @@ def variable_line(var: dict[str, Any], label: str, own_ops: int = 0) -> str:
         parts.append("created")
     if var["reuse_count"]:
         parts.append(f"reused×{var['reuse_count']}")
-    if not var["trainable"]:
+    if var["trainable"] is False:  # None: not known (loaded from a file)
         parts.append("not-trainable")
     if var["params"]:
         parts.append(f"{fmt.count(var['params'])} params")

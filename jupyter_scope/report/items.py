@@ -77,9 +77,10 @@ OP: Rules = {
 VARIABLE: Rules = {
     "shape": (True, or_null(list_of(int_or_null)), "a list of integers or nulls, or null"),
     "dtype": (True, is_str, "a string"),
-    "trainable": (True, is_bool, "a boolean"),
-    "created": (True, is_bool, "a boolean"),
-    "reuse_count": (True, non_negative_int, "an integer ≥ 0"),
+    # null in a report loaded from a file: a checkpoint does not say (`report/sources.py`)
+    "trainable": (True, or_null(is_bool), "a boolean or null"),
+    "created": (True, or_null(is_bool), "a boolean or null"),
+    "reuse_count": (True, or_null(non_negative_int), "an integer ≥ 0 or null"),
     "api": (True, is_str, "a string"),
     "initializer": (True, str_or_null, "a string or null"),
     "device_requested": (True, str_or_null, "a string or null"),

@@ -116,6 +116,13 @@ class ScopeReport:
 
         return diff_reports(self, other)
 
+    def match(self, other: ScopeReport):
+        """This report's variables against `other`'s, usually a loaded checkpoint's
+        (`jupyter_scope.load`): missing, unexpected, mismatched, and an `assignment_map`."""
+        from jupyter_scope.report.match import match_reports
+
+        return match_reports(self, other)
+
     # -- displays ------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
         if kind == "variable":
             variables += 1
             counts["created"] += bool(data["created"])
-            counts["reused"] += data["reuse_count"] > 0
+            counts["reused"] += bool(data["reuse_count"])  # None: loaded, not recorded
             counts["params"] += data["params"]
             counts["bytes"] += data["bytes"]
         else:
@@ -166,7 +166,7 @@ def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
         out.append(
             {"text": f"reused ×{n}", "kind": "reused", "title": f"get_variable returned it {n}×"}
         )
-    if not var["created"] and not var["reuse_count"]:
+    if var["created"] is False and not var["reuse_count"]:  # None: read from a file
         out.append(
             {"text": "existing", "kind": "existing", "title": "existed before the recording"}
         )

@@ -13,13 +13,13 @@ class VariableRecord:
     graph: str  # graph key ("g0", ..., or "eager")
     shape: list[int | None] | None
     dtype: str
-    trainable: bool
+    trainable: bool | None  # None: not known (read from a file, not recorded)
     api: str  # "get_variable", "Variable", "keras", "distributed", ...
     initializer: str | None = None
     device_requested: str | None = None
     device: str | None = None
-    created: bool = True
-    reuse_count: int = 0
+    created: bool | None = True
+    reuse_count: int | None = 0
     sites: list[dict] = field(default_factory=list)
     handle_op: str | None = None  # graph mode: the op holding the variable
     requested_name: str | None = None  # the `name=` asked for, when TF may rename

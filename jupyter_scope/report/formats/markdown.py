@@ -57,6 +57,8 @@ def use(var: dict[str, Any]) -> str:
     marks = ["created"] if var["created"] else []
     if var["reuse_count"]:
         marks.append(f"reused ×{var['reuse_count']}")
+    if var["created"] is None:  # loaded from a file, which does not say
+        return ", ".join(marks)
     return ", ".join(marks) or "existing"
 
 

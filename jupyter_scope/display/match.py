@@ -1,0 +1,94 @@
+"""A Match shown: `text/plain` lines and a `text/html` table coloured by match state."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from jupyter_scope.display.html import LEVEL_COLOURS, MUTED, badge
+from jupyter_scope.display.text import terminal_safe
+from jupyter_scope.report import fmt
+from jupyter_scope.report.match import Match
+
+# state → (mark in text, colour in HTML, what it means)
+STATES = {
+    "shape": ("≠", LEVEL_COLOURS["error"], "shape differs"),
+    "dtype": ("≠", LEVEL_COLOURS["error"], "dtype differs"),
+    "missing": ("-", LEVEL_COLOURS["warning"], "not in the checkpoint"),
+    "unexpected": ("+", LEVEL_COLOURS["info"], "only in the checkpoint"),
+    "renamed": ("→", "#6a1b9a", "matched under another scope"),
+    "matched": ("✓", "#2e7d32", "matched"),
+}
+
+
+def source_name(source: dict[str, Any] | None) -> str:
+    if not source:
+        return "the recorded report"
+    form = f", {source['format']}" if source.get("format") else ""
+    return f"{source['path']} ({source['kind']}{form})"
+
+
+def rows(match: Match) -> list[tuple[str, str, str, str]]:
+    """(state, report name, checkpoint name, what differs), problems first."""
+    found = [
+        *(
+            ("shape", n, match.pairs[n], f"{fmt.shape(a)} ≠ {fmt.shape(b)}")
+            for n, a, b in match.shape_mismatch
+        ),
+        *(("dtype", n, match.pairs[n], f"{a} ≠ {b}") for n, a, b in match.dtype_mismatch),
+        *(("missing", n, "", "") for n in match.missing),
+        *(("unexpected", "", n, "") for n in match.unexpected),
+    ]
+    for name in match.matched:
+        their_name = match.pairs[name]
+        found.append(("renamed" if name in match.renamed else "matched", name, their_name, ""))
+    return found
+
+
+def headline(match: Match) -> str:
+    counts = match.counts()
+    verdict = "all matched" if match.all_matched else "not all matched"
+    parts = [f"{counts['matched']} matched ({counts['renamed']} renamed)"] + [
+        f"{counts[k]} {k.replace('_', ' ')}"
+        for k in ("missing", "unexpected", "shape_mismatch", "dtype_mismatch")
+    ]
+    return f"{verdict} against {source_name(match.checkpoint_source)}: " + ", ".join(parts)
+
+
+def rename_lines(match: Match) -> list[str]:
+    return [f"renamed {t or '(root)'}/ → {o or '(root)'}/" for t, o in match.renames]
+
+
+def render_text(match: Match) -> str:
+    lines = [headline(match), *rename_lines(match)]
+    for state, ours, theirs, what in rows(match):
+        if state in ("matched", "renamed"):
+            continue  # the counts and the renames say it
+        mark, _, meaning = STATES[state]
+        names = " ← ".join(n for n in (ours, theirs) if n)
+        lines.append(f"{mark} {names}  {what or meaning}")
+    if match.assignment_map:
+        lines.append(f"assignment_map: {len(match.assignment_map)} pairs for init_from_checkpoint")
+    return "\n".join(terminal_safe(line) for line in lines)
+
+
+def render_html(match: Match) -> str:
+    body = []
+    for state, ours, theirs, what in rows(match):
+        _, colour, meaning = STATES[state]
+        cells = (ours, theirs, what or meaning)
+        body.append(
+            f"<tr><td>{badge(state, colour)}</td>"
+            + "".join(f"<td><code>{escape(c)}</code></td>" for c in cells)
+            + "</tr>"
+        )
+    renames = "".join(f"<div>{escape(line)}</div>" for line in rename_lines(match))
+    return (
+        f"<div><b>{escape(headline(match))}</b>{renames}"
+        f'<table style="border-collapse:collapse"><tr style="{MUTED}"><th></th><th>report</th>'
+        f"<th>checkpoint</th><th></th></tr>{''.join(body)}</table></div>"
+    )
+
+
+def mimebundle(match: Match) -> dict[str, Any]:
+    return {"text/plain": render_text(match), "text/html": render_html(match)}

@@ -1,0 +1,216 @@
+"""`match_reports(report, checkpoint)`: which of a model's variables a checkpoint holds.
+
+Variables pair by name; against an object-based checkpoint, whose names are object
+paths, also by TF name (the `full_name` its object graph keeps, which is a Keras 3
+variable's path). What is left pairs through scope renames (`net/` → `new_net/`),
+inferred from the names: each unpaired variable votes for the rename that gives it the
+longest shared ending in the checkpoint; a rename is used only when at least one of the
+pairs it makes agrees in shape and dtype.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_scope.report.model import ScopeReport
+
+SCHEMA_ID = "jupyter-scope.match/1"
+# The checkpoint key of an object-based checkpoint's variable: its object path + this.
+VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
+
+# The displays' MIME bundle, set by `jupyter_scope/__init__.py` (as for ScopeReport).
+mimebundle: Callable[[Match], dict[str, Any]] | None = None
+
+Shape = list[int | None] | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A report's variables against a checkpoint's (or any other report's)."""
+
+    report_source: dict[str, Any] | None  # `meta["source"]` of each side, None if recorded
+    checkpoint_source: dict[str, Any] | None
+    pairs: dict[str, str]  # report name → checkpoint name, for every pair found
+    missing: list[str]  # in the report, not in the checkpoint
+    unexpected: list[str]  # in the checkpoint, not in the report
+    shape_mismatch: list[tuple[str, Shape, Shape]]  # (report name, report, checkpoint shape)
+    dtype_mismatch: list[tuple[str, str, str]]  # (report name, report, checkpoint dtype)
+    assignment_map: dict[str, str]  # checkpoint key → report variable, for init_from_checkpoint
+    renames: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, report) scope
+    renamed_pairs: dict[str, str] = field(default_factory=dict)  # the pairs renames made
+
+    @property
+    def object_based(self) -> bool:
+        return (self.checkpoint_source or {}).get("format") == "object-based"
+
+    @property
+    def matched(self) -> list[str]:
+        """Report names whose pair agrees in shape and dtype."""
+        bad = {name for name, *_ in self.shape_mismatch} | {n for n, *_ in self.dtype_mismatch}
+        return sorted(name for name in self.pairs if name not in bad)
+
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Matched pairs made through a scope rename: report name → checkpoint name."""
+        return {n: self.renamed_pairs[n] for n in self.matched if n in self.renamed_pairs}
+
+    @property
+    def unresolved(self) -> list[str]:
+        """Object-based: the checkpoint's values (object paths) `Checkpoint.restore` of
+        this model would leave unresolved, which `assert_consumed()` complains about."""
+        return self.unexpected if self.object_based else []
+
+    @property
+    def all_matched(self) -> bool:
+        return not (self.missing or self.unexpected or self.shape_mismatch or self.dtype_mismatch)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "matched": len(self.matched),
+            "renamed": len(self.renamed),
+            "missing": len(self.missing),
+            "unexpected": len(self.unexpected),
+            "shape_mismatch": len(self.shape_mismatch),
+            "dtype_mismatch": len(self.dtype_mismatch),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_ID,
+            "report": self.report_source,
+            "checkpoint": self.checkpoint_source,
+            "all_matched": self.all_matched,
+            "counts": self.counts(),
+            "pairs": self.pairs,
+            "missing": self.missing,
+            "unexpected": self.unexpected,
+            "unresolved": self.unresolved,
+            "shape_mismatch": [list(row) for row in self.shape_mismatch],
+            "dtype_mismatch": [list(row) for row in self.dtype_mismatch],
+            "renames": [list(rename) for rename in self.renames],
+            "renamed": self.renamed,
+            "assignment_map": self.assignment_map,
+        }
+
+    def export(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the match as JSON (the only format), atomically; an existing file only
+        with `force`."""
+        from jupyter_scope.report.io import ExportError, check_writable, write_atomic
+
+        path = Path(path)
+        if path.suffix.lower() != ".json":
+            raise ExportError(f"a match is written as JSON: name a .json file, not {path.name!r}")
+        check_writable(path, force=force)
+        write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n", force=force)
+        return path
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        if mimebundle is None:  # only the report layer was imported
+            return {"text/plain": repr(self)}
+        return mimebundle(self)
+
+    def __repr__(self) -> str:
+        return "<Match: " + ", ".join(f"{n} {k}" for k, n in self.counts().items()) + ">"
+
+
+def _variables(report: ScopeReport) -> dict[str, dict[str, Any]]:
+    """By name, the first of a name; a replica counts in its distributed variable."""
+    found: dict[str, dict[str, Any]] = {}
+    for var in report.variables:
+        if not var.get("component_of"):
+            found.setdefault(var["name"], var)
+    return found
+
+
+def _join(scope: str, rest: str) -> str:
+    return f"{scope}/{rest}" if scope else rest
+
+
+def _split(name: str, i: int) -> tuple[str, str]:
+    parts = name.split("/")
+    return "/".join(parts[:i]), "/".join(parts[i:])
+
+
+def infer_renames(ours: list[str], theirs: set[str]) -> list[tuple[str, str]]:
+    """(checkpoint scope, report scope) renames, most supported first."""
+    scopes_by_ending: defaultdict[str, set[str]] = defaultdict(set)
+    for name in theirs:
+        for i in range(name.count("/") + 1):
+            scope, ending = _split(name, i)
+            scopes_by_ending[ending].add(scope)
+    votes: Counter[tuple[str, str]] = Counter()
+    for name in ours:
+        for i in range(name.count("/") + 1):  # the longest ending first
+            our_scope, ending = _split(name, i)
+            if ending in scopes_by_ending:
+                votes.update((s, our_scope) for s in scopes_by_ending[ending] if s != our_scope)
+                break
+    return sorted(votes, key=lambda rename: (-votes[rename], rename))
+
+
+def _agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["shape"] == b["shape"] and a["dtype"] == b["dtype"]
+
+
+def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
+    ours, theirs = _variables(report), _variables(other)
+    free = set(theirs)
+    pairs: dict[str, str] = {}
+
+    def pair(name: str, their_name: str) -> None:
+        pairs[name] = their_name
+        free.discard(their_name)
+
+    tf_names = Counter(v.get("tf_name") for v in theirs.values())
+    by_tf_name = {v["tf_name"]: n for n, v in theirs.items() if tf_names[v.get("tf_name")] == 1}
+    for name, var in ours.items():
+        alias = by_tf_name.get(var.get("tf_name") or name) or by_tf_name.get(name)
+        if name in theirs:
+            pair(name, name)
+        elif alias in free:
+            pair(name, alias)
+    renames, renamed_pairs = [], {}
+    for their_scope, our_scope in infer_renames([n for n in ours if n not in pairs], free):
+        found = {}
+        for name in ours:
+            if name in pairs or not name.startswith(_join(our_scope, "")):
+                continue
+            their_name = _join(their_scope, name[len(_join(our_scope, "")) :])
+            if their_name in free:
+                found[name] = their_name
+        if any(_agree(ours[n], theirs[t]) for n, t in found.items()):
+            renames.append((their_scope, our_scope))
+            renamed_pairs.update(found)
+            for name, their_name in found.items():
+                pair(name, their_name)
+    object_based = (other.meta.get("source") or {}).get("format") == "object-based"
+    assignment_map = {
+        their_name + (VALUE_SUFFIX if object_based else ""): ours[name].get("tf_name") or name
+        for name, their_name in sorted(pairs.items())
+        if _agree(ours[name], theirs[their_name])
+    }
+    return Match(
+        report_source=report.meta.get("source"),
+        checkpoint_source=other.meta.get("source"),
+        pairs=dict(sorted(pairs.items())),
+        missing=sorted(n for n in ours if n not in pairs),
+        unexpected=sorted(free),
+        shape_mismatch=[
+            (n, ours[n]["shape"], theirs[t]["shape"])
+            for n, t in sorted(pairs.items())
+            if ours[n]["shape"] != theirs[t]["shape"]
+        ],
+        dtype_mismatch=[
+            (n, ours[n]["dtype"], theirs[t]["dtype"])
+            for n, t in sorted(pairs.items())
+            if ours[n]["dtype"] != theirs[t]["dtype"]
+        ],
+        assignment_map=assignment_map,
+        renames=renames,
+        renamed_pairs=dict(sorted(renamed_pairs.items())),
+    )
