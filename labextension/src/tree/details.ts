@@ -71,7 +71,7 @@ function variableFields(tree: ReportTree, v: VariableNode, onSite: SiteHandler |
     ['is', shown.facts ?? null],
     ['use', (shown.badges ?? []).map(b => b.text).join(', ')],
     ['made by', v.api],
-    ['trainable', v.trainable ? 'yes' : 'no'],
+    ['trainable', v.trainable === null ? null : v.trainable ? 'yes' : 'no'],
     ['placement', placement(tree, v)],
     ['optimizer slot of', served?.kind === 'variable' ? served.node.name : null],
     ['per replica', v.components ? `${v.components.length} parts` : null],

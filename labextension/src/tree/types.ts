@@ -32,9 +32,10 @@ export interface VariableNode {
   name: string;
   shape: (number | null)[] | null;
   dtype: string;
-  trainable: boolean;
-  created: boolean;
-  reuse_count: number;
+  /** `null` where the source does not say (a report loaded from a checkpoint). */
+  trainable: boolean | null;
+  created: boolean | null;
+  reuse_count: number | null;
   api: string;
   initializer: string | null;
   device_requested: string | null;
