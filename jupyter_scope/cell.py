@@ -257,6 +257,12 @@ def resolve_report(user_ns: Mapping[str, Any], ref: str | None) -> ScopeReport:
     return value
 
 
+def report_label(ref: str) -> str | None:
+    """How `%scopes_diff` calls a report: by the user variable named, else (a history
+    index) by what the report is called."""
+    return None if re.fullmatch(r"-?\d+", ref) else ref
+
+
 # -- the whole cell -----------------------------------------------------------------------
 
 
