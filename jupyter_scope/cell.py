@@ -138,6 +138,30 @@ def execute(shell: Any, cell: CompiledCell) -> Any:
     return finish(shell, eval(cell.last_expression, shell.user_global_ns, shell.user_ns))
 
 
+def traceback_from_cell(shell: Any, exc: BaseException, cell: CompiledCell) -> None:
+    """Have IPython show `exc` from the cell's code on, as for a plain cell: without the
+    `get_ipython().run_cell_magic(...)` line and the magic's frames above it.
+
+    IPython renders an exception's `_render_traceback_` when it has one (its hook for
+    exceptions that format themselves); this one starts the traceback at the cell's
+    code. Raised again elsewhere, where no frame is the cell's, it shows in full.
+    """
+    if hasattr(exc, "_render_traceback_"):
+        return
+    codes = {cell.statements, cell.last_expression}
+
+    def render() -> list[str]:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code not in codes:
+            tb = tb.tb_next
+        if tb is None:
+            return shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
+        return shell.InteractiveTB.structured_traceback(type(exc), exc, tb, tb_offset=0)
+
+    with contextlib.suppress(AttributeError, TypeError):  # an exception without a __dict__
+        exc._render_traceback_ = render  # type: ignore[attr-defined]
+
+
 def finish(shell: Any, value: Any) -> Any:
     """The value of compiled cell code: a coroutine (top-level `await`) is run first."""
     __tracebackhide__ = True
@@ -235,6 +259,12 @@ def resolve_report(user_ns: Mapping[str, Any], ref: str | None) -> ScopeReport:
     return value
 
 
+def report_label(ref: str) -> str | None:
+    """How `%scopes_diff` calls a report: by the user variable named, else (a history
+    index) by what the report is called."""
+    return None if re.fullmatch(r"-?\d+", ref) else ref
+
+
 # -- the whole cell -----------------------------------------------------------------------
 
 
@@ -269,6 +299,9 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
             value = execute(shell, cell)
         raised = False
         return value
+    except BaseException as exc:
+        traceback_from_cell(shell, exc, cell)
+        raise
     finally:
         report = getattr(recording, "report", None)
         if report is not None:

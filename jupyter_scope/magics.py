@@ -148,4 +148,5 @@ class ScopeMagics(Magics):
         """
         args = parse_argstring(self.scopes_diff, line)
         user_ns = self.shell.user_ns
-        return cell.resolve_report(user_ns, args.a).diff(cell.resolve_report(user_ns, args.b))
+        a, b = (cell.resolve_report(user_ns, ref) for ref in (args.a, args.b))
+        return a.diff(b, (cell.report_label(args.a), cell.report_label(args.b)))

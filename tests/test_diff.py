@@ -13,7 +13,7 @@ def test_a_report_is_the_same_as_itself():
     diff = tower_report().diff(tower_report())
     assert isinstance(diff, ReportDiff) and diff.same
     assert diff.variables.shared == sorted(v["name"] for v in tower_report().variables)
-    assert str(diff) == "same: 4 variables and 3 scopes, no differences"
+    assert str(diff) == "A and B are the same: 4 variables and 3 scopes, no differences"
 
 
 def test_added_removed_and_changed_variables_and_scopes():
@@ -38,6 +38,7 @@ def test_added_removed_and_changed_variables_and_scopes():
     ]
     assert diff.scopes.only_b == ["head", "head/logits"] and diff.scopes.only_a == []
     assert str(diff).splitlines() == [
+        "A → B",
         "variables: 3 shared, 1 only in A, 1 only in B, 4 changed",
         "  - global_step         only in A",
         "  + head/logits/w       only in B",

@@ -4,6 +4,8 @@
 - `golden/<name>.json`: the documents of `tests/data/<name>_report.json` (saved as schema
   1.0) as this version writes them, display section included. The front end renders
   only those fields; its tests check that it shows them as given.
+- `golden/calls.json`: the sample with call chains (`display.nodes[…].sites`), repeated
+  diagnostics (`display.diagnostics`) and a traced function (`display.functions`).
 - `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
   with the expected text of each case.
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_scope import ScopeReport
-from jupyter_scope.report import fmt, presentation
+from jupyter_scope.report import diagnostics, fmt, presentation
 from jupyter_scope.report.tree import relative_name
 
 DATA = Path(__file__).parent / "data"
@@ -126,11 +128,55 @@ def own_ops() -> dict:
     return doc
 
 
+def calls() -> dict:
+    """The sample as a cell whose layer helper is called from two lines: the weights
+    created once and reused 20 times (19 from a loop, once directly), diagnostics of one
+    code repeated, and a traced function reading two variables."""
+    doc = saved("sample")
+    w = nodes(doc)["image_filters/conv1/weights"]
+    helper = {"file": "In [9]", "line": 28}
+    loop, direct, build = ({"file": "In [5]", "line": n} for n in (4, 6, 9))
+    w["reuse_count"] = 20
+    w["sites"] = [
+        {**helper, "kind": "create", "callers": [loop, build]},
+        *({**helper, "kind": "reuse", "callers": [loop, build]} for _ in range(19)),
+        {**helper, "kind": "reuse", "callers": [direct]},
+    ]
+    b = nodes(doc)["image_filters/conv2/biases"]
+    b["sites"] = [{"file": "In [9]", "line": 30, "kind": "create", "callers": [direct]}]
+    duplicate = {
+        "level": "warning",
+        "code": "duplicate-name",
+        "nodes": [],
+        "advice": diagnostics.ADVICE["duplicate-name"],
+    }
+    doc["diagnostics"] += [
+        {
+            **duplicate,
+            "message": f"tf.Variable was asked for the name 'v' in image_filters, where that "
+            f"name was taken, so TF named it image_filters/v_{n} (at In [9]:{n} ← In [5]:4).",
+            "nodes": [f"image_filters/v_{n}"],
+            "sites": [{"file": "In [9]", "line": n, "kind": "create", "callers": [loop]}],
+        }
+        for n in (1, 2)
+    ]
+    doc["meta"]["graphs"].append(
+        {
+            "key": "g1",
+            "kind": "function",
+            "name": "__inference_step_12",
+            "reads": ["image_filters/conv1/weights", "image_filters/conv1/biases"],
+        }
+    )
+    return doc
+
+
 SOURCES = {
     "sample": lambda: saved("sample"),
     "mirrored": lambda: saved("mirrored"),
     "placed": placed,
     "own_ops": own_ops,
+    "calls": calls,
 }
 
 

@@ -94,6 +94,7 @@ def test_keras_sequential_and_functional(tf):
     )
     assert by_name(report, "seq/hidden/bias")["initializer"] == "zeros"
     assert kernel["device"] == seq.layers[0].kernel.value.device
+    assert report.diagnostics == []
 
 
 def test_keras_shared_layer_called_twice_makes_one_set(tf):
@@ -117,3 +118,4 @@ def test_keras_mobilenet_v2(tf):
     assert len(report.variables) == len(model.weights)
     trainable = sum(v["params"] for v in report.variables if v["trainable"])
     assert trainable == sum(w.numpy().size for w in model.trainable_weights)
+    assert report.diagnostics == []  # Conv1 beside Conv_1, block_1_… beside block_2_…: no typo

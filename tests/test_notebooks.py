@@ -167,7 +167,7 @@ def test_forgotten_reuse_shows_the_error_first_creation_and_fix(sharing):
     (diagnostic,) = [d for d in report.diagnostics if d["code"] == "variable-exists"]
     assert diagnostic["level"] == "error"
     assert diagnostic["nodes"] == ["conv1/weights"]
-    assert "reuse=True" in diagnostic["message"]
+    assert "reuse=True" in diagnostic["advice"]
     assert diagnostic["sites"] and all(s["file"].startswith("In [") for s in diagnostic["sites"])
     # The scope tree at the moment of failure: the first call's variables, all created.
     assert names(report) == ["conv1/biases", "conv1/weights", "conv2/biases", "conv2/weights"]

@@ -120,7 +120,8 @@ def test_forgotten_reuse_raises_and_is_diagnosed(tf, v1, graph):
     assert diag["nodes"] == ["conv1/weights"]
     first, failed = by_name(report, "conv1/weights")["sites"][0], diag["sites"][0]
     assert first["file"] == failed["file"] == __file__
-    assert str(first["line"]) in diag["message"] and "reuse=True" in diag["message"]
+    chain = " ← ".join(f"{__file__}:{s['line']}" for s in (first, *first["callers"]))
+    assert f"first created at {chain}." in diag["message"] and "reuse=True" in diag["advice"]
     assert [c["line"] for c in first["callers"]] != [c["line"] for c in failed["callers"]]
 
 

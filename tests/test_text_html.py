@@ -52,6 +52,8 @@ def test_text_filter_keeps_ancestors_and_unfolds():
         "image_filters/  variable+name scope · 4 vars · 51.3K params · 205.1 kB · 6 ops",
         "  conv2/  variable+name scope · 2 vars · 25.6K params · 102.5 kB · 3 ops",
         "    biases [32] float32 created reused×1 32 params constant(0.0)",
+        "      ↳ create at In [3]:9",
+        "      ↳ reuse at In [3]:12",
     ]
     assert text.render(report, re.compile("nothing")).endswith("(nothing matches 'nothing')")
 

@@ -314,7 +314,12 @@ def _get_single_variable(orig):
             try:
                 var = orig(store, *args, **kwargs)
             except Exception as exc:
-                _each("on_get_variable_failure", name, exc, existing, creation.site)
+                # Asked to reuse (reuse=True, or AUTO_REUSE finding the name taken): the
+                # failed call was a reuse, not a create.
+                reuse = bound.get("reuse")
+                reusing = reuse is True or (bool(reuse) and existing is not None)
+                site = {**creation.site, "kind": "reuse"} if reusing else creation.site
+                _each("on_get_variable_failure", name, exc, existing, site)
                 raise
         if existing is not None:
             _each("on_reuse", var, _current_site("reuse"))

@@ -414,6 +414,13 @@ class Recording:
 
     # -- the end -----------------------------------------------------------------------
 
+    def _variable_name(self, var: Any) -> str:
+        """The report's name of a variable (a Keras path, where recorded), else TF's."""
+        key = self._key_of(var)
+        if key is not None:
+            return self._capture.variables[key].name
+        return var.name.removesuffix(":0")
+
     def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
         capture = self._capture
         if self._function_runs:
@@ -440,6 +447,8 @@ class Recording:
             entry = {"key": key, "kind": "function", "name": graph.name}
             if key in callers:  # the op that runs it, by graph key and TF name
                 entry["called_by"] = list(callers[key])
+            # TF's own list of what the trace uses, older variables included
+            entry["reads"] = [self._variable_name(v) for v in graph.variables]
             capture.graphs.append(entry)
         if any(op.graph == EAGER for op in capture.ops):
             capture.graphs.append({"key": EAGER, "kind": "eager", "name": None})

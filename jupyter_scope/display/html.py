@@ -42,6 +42,7 @@ class StaticTree:
 
     def __init__(self, report: ScopeReport) -> None:
         self.colours = presentation.colours(report.display["devices"])
+        self.shown = report.display["nodes"]
         self.op_names_left = OP_NAMES_LISTED
 
     def device_chip(self, node: dict[str, Any]) -> str:
@@ -70,7 +71,7 @@ class StaticTree:
             details.append(var["initializer"])
         parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
         parts.append(self.device_chip(var))
-        sites = ", ".join(f"{s['kind']} {fmt.site(s)}" for s in var["sites"])
+        sites = "\n".join(line["text"] for line in self.shown[var["id"]]["sites"])
         inside = ""
         if ops:
             n_ops = fmt.plural(ops.scope["n_ops"], "op")
@@ -125,15 +126,16 @@ class StaticTree:
         return f'<ul style="list-style:none;padding-left:1.2em;margin:0">{"".join(items)}</ul>'
 
 
-def diagnostic_item(diag: dict[str, Any]) -> str:
-    where = ", ".join(fmt.site(s) for s in diag["sites"])
-    colour = LEVEL_COLOURS.get(diag["level"], "#555")
-    return (
-        f"<li>{badge(diag['level'], colour)} <code>{escape(diag['code'])}</code> "
-        f"{escape(diag['message'])}"
-        + (f' <span style="{MUTED}">({escape(where)})</span>' if where else "")
-        + "</li>"
-    )
+def diagnostic_item(merged: dict[str, Any]) -> str:
+    """One code's diagnostics (`display.diagnostics`): count, advice, messages folded."""
+    colour = LEVEL_COLOURS.get(merged["level"], "#555")
+    count = f" ×{merged['count']}" if merged["count"] > 1 else ""
+    head = f"{badge(merged['level'], colour)} <code>{escape(merged['code'])}</code>{count}"
+    if merged["advice"]:
+        head += f' <span style="{MUTED}">{escape(merged["advice"])}</span>'
+    items = "".join(f"<li>{escape(item['message'])}</li>" for item in merged["items"])
+    opened = " open" if merged["count"] == 1 else ""  # a repeated code's list starts folded
+    return f"<li><details{opened}><summary>{head}</summary><ul>{items}</ul></details></li>"
 
 
 def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
@@ -145,8 +147,8 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
             f"<p>{badge('raised', LEVEL_COLOURS['error'])} "
             f"{escape(report.error['type'])}: {escape(report.error['message'])}</p>"
         )
-    if report.diagnostics:
-        items = "".join(diagnostic_item(d) for d in report.diagnostics)
+    if merged := report.display["diagnostics"]:
+        items = "".join(diagnostic_item(d) for d in merged)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
     parts.append(StaticTree(report).children(scope_tree(report, pattern), 0))
     return f'<div class="jupyter-scope-static">{"".join(parts)}</div>'

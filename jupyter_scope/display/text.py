@@ -68,15 +68,23 @@ def ops_line(ops: dict[str, list[str]]) -> str:
     return "ops: " + ", ".join(f"{op_type} ×{len(group)}" for op_type, group in ops.items())
 
 
-def diagnostic_line(diag: dict[str, Any]) -> str:
-    where = ", ".join(fmt.site(s) for s in diag["sites"])
-    mark = LEVEL_MARKS.get(diag["level"], diag["level"])
-    return f"{mark} {diag['code']}: {diag['message']}" + (f"  ({where})" if where else "")
+def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
+    """One code's diagnostics (`display.diagnostics`): its mark, code and count, each
+    message, then the advice once."""
+    head = f"{LEVEL_MARKS.get(merged['level'], merged['level'])} {merged['code']}"
+    items = [item["message"] for item in merged["items"]]
+    if merged["count"] == 1:
+        lines = [f"{head}: {items[0]}"]
+    else:
+        lines = [f"{head} ×{merged['count']}", *(f"{INDENT}- {message}" for message in items)]
+    if merged["advice"]:
+        lines.append(INDENT + merged["advice"])
+    return lines
 
 
-def tree_lines(tree: ScopeNode, depth: int, unfold: bool) -> list[str]:
+def tree_lines(tree: ScopeNode, depth: int, unfold: bool, calls: dict[str, Any]) -> list[str]:
     """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`,
-    and a variable's own ops scope is told inside its line."""
+    and a variable's own ops scope is told inside its line, its call lines below it."""
     pad = INDENT * depth
     scope = tree.scope["name"]
     own = tree.own_ops()
@@ -85,8 +93,9 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool) -> list[str]:
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
         lines.append(pad + variable_line(var, relative_name(var["name"], scope), n_ops))
+        lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls[var["id"]]["sites"])
         if ops and unfold:
-            lines.extend(tree_lines(ops, depth + 1, unfold))
+            lines.extend(tree_lines(ops, depth + 1, unfold, calls))
     if tree.ops:
         lines.append(pad + ops_line(tree.ops))
     for sub in tree.scopes:
@@ -94,7 +103,7 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool) -> list[str]:
             continue
         lines.append(pad + scope_line(sub))
         if unfold or not sub.ops_only:
-            lines.extend(tree_lines(sub, depth + 1, unfold))
+            lines.extend(tree_lines(sub, depth + 1, unfold, calls))
     return lines
 
 
@@ -104,9 +113,10 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     lines = [fmt.summary_line(report.summary())]
     if report.error:
         lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
-    lines.extend(diagnostic_line(d) for d in report.diagnostics)
+    for merged in report.display["diagnostics"]:
+        lines.extend(diagnostic_lines(merged))
     tree = scope_tree(report, pattern)
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
-    lines.extend(tree_lines(tree, 0, unfold=pattern is not None))
+    lines.extend(tree_lines(tree, 0, pattern is not None, report.display["nodes"]))
     return "\n".join(terminal_safe(line) for line in lines)

@@ -8,26 +8,70 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.report import devices
+from jupyter_scope.report import devices, fmt
 from jupyter_scope.report.records import Capture
 
 
 def where(site: dict | None) -> str:
-    if not site:
-        return "an unknown place"
-    return f"{site['file']}, line {site['line']}" if site.get("line") else site["file"]
+    """A site as the displays write it, with the user's calls that led there."""
+    return fmt.call(site) if site else "an unknown place"
+
+
+# Each code's explanation and fix, said once per code (`advice`) rather than in every
+# diagnostic's `message`, so that the displays can merge diagnostics of one code.
+ADVICE = {
+    "variable-exists": (
+        "get_variable creates a variable unless reuse is on. To share it, open the scope "
+        "with reuse=True or reuse=tf.compat.v1.AUTO_REUSE, or call scope.reuse_variables() "
+        "before the second use; for a separate variable, use another scope name."
+    ),
+    "variable-missing": (
+        "With reuse=True, get_variable only returns existing variables. Create it first "
+        "with reuse off, use reuse=tf.compat.v1.AUTO_REUSE to create it when missing, or "
+        "check the scope name."
+    ),
+    "shape-mismatch": (
+        "A shared variable keeps the shape and dtype it was created with. Ask for the same "
+        "shape and dtype, or use another name."
+    ),
+    "eager-reuse-ignored": (
+        "Reuse is ignored under eager execution, so variables of one name do not share "
+        "weights. Keep variables in Python objects (tf.Module, Keras layers), or build this "
+        "code in a tf.Graph (%%scopes --graph)."
+    ),
+    "duplicate-name": (
+        "tf.Variable always makes a new variable and renames it when the name is taken: use "
+        "get_variable with reuse to share one, or pick a distinct name."
+    ),
+    "name-scope-ignored": (
+        "get_variable takes names from variable scopes only. To have the name carry the "
+        "name scope, open tf.compat.v1.variable_scope instead of name_scope there."
+    ),
+    "placement-fallback": (
+        "Under soft placement TF falls back when the device is missing or has no kernel for "
+        "the op, and it runs an op that reads a variable where the variable lives; check "
+        "tf.config.list_logical_devices() and the op's kernels."
+    ),
+    "similar-scope-names": (
+        "Sibling scopes whose names differ by one letter each made variables: if one is a "
+        "typo, the code built two sets of weights where it meant to share one."
+    ),
+}
 
 
 def _diagnostic(
     level: str, code: str, message: str, nodes: list[str], sites: Sequence[dict | None]
 ) -> dict[str, Any]:
-    return {
+    diagnostic = {
         "level": level,
         "code": code,
         "message": message,
         "nodes": nodes,
         "sites": [s for s in sites if s],
     }
+    if code in ADVICE:
+        diagnostic["advice"] = ADVICE[code]
+    return diagnostic
 
 
 def _failures(capture: Capture) -> list[dict]:
@@ -44,12 +88,9 @@ def _failures(capture: Capture) -> list[dict]:
                     "error",
                     "variable-exists",
                     (
-                        f"Variable {f.name} already exists, and get_variable was asked to "
-                        f"create it again at {where(f.site)} (reuse was off). It was first "
-                        f"created at {where(first)}. To share it, open the scope with "
-                        "reuse=True or reuse=tf.compat.v1.AUTO_REUSE, or call "
-                        "scope.reuse_variables() before the second use; for a separate "
-                        "variable, use another scope name."
+                        f"Variable {f.name} already exists: get_variable was asked to create "
+                        f"it again at {where(f.site)} (reuse was off). It was first created at "
+                        f"{where(first)}."
                     ),
                     [f.name],
                     [f.site, first],
@@ -62,9 +103,7 @@ def _failures(capture: Capture) -> list[dict]:
                     "variable-missing",
                     (
                         f"Variable {f.name} does not exist, but get_variable at {where(f.site)} "
-                        f"was asked to reuse it (reuse=True). Create it first with reuse off, use "
-                        f"reuse=tf.compat.v1.AUTO_REUSE to create it when missing, or check the "
-                        f"scope name."
+                        f"was asked to reuse it (reuse=True)."
                     ),
                     [f.name],
                     [f.site],
@@ -78,8 +117,7 @@ def _failures(capture: Capture) -> list[dict]:
                     (
                         f"get_variable at {where(f.site)} tried to share {f.name} with another "
                         f"shape or dtype than it was created with at {where(first)}: "
-                        f"{f.message.strip()} Ask for the same shape and dtype, or use another "
-                        f"name."
+                        f"{f.message.strip()}"
                     ),
                     [f.name],
                     [f.site, first],
@@ -109,9 +147,7 @@ def _eager_reuse(capture: Capture) -> list[dict]:
                 (
                     f"Under eager execution get_variable made a new variable {var.name} at "
                     f"{where(e.site)}, although one of that name was made at "
-                    f"{where(earlier.sites[0])}: reuse is ignored in eager mode, so the two do not "
-                    f"share weights. Keep variables in Python objects (tf.Module, Keras layers), "
-                    f"or build this code in a tf.Graph (%%scopes --graph)."
+                    f"{where(earlier.sites[0])}: the two do not share weights."
                 ),
                 [var.name],
                 [e.site, earlier.sites[0]],
@@ -143,9 +179,7 @@ def _duplicate_names(capture: Capture) -> list[dict]:
                 "duplicate-name",
                 (
                     f"tf.Variable was asked for the name {asked!r} in {scope}, where that name was "
-                    f"taken, so TF named it {var.name} (at {where(var.sites[0])}). tf.Variable "
-                    f"always makes a new variable: use get_variable with reuse to share one, or "
-                    f"pick a distinct name."
+                    f"taken, so TF named it {var.name} (at {where(var.sites[0])})."
                 ),
                 [var.name],
                 var.sites[:1],
@@ -161,9 +195,7 @@ def _name_scope_ignored(capture: Capture) -> list[dict]:
             "name-scope-ignored",
             (
                 f"get_variable made {n.name} inside name_scope {n.name_scope!r} (at "
-                f"{where(n.site)}), but the name does not carry it: get_variable takes names "
-                f"from variable scopes only. To have the name carry {n.name_scope!r}, open "
-                f"tf.compat.v1.variable_scope instead of name_scope there."
+                f"{where(n.site)}), but the name does not carry {n.name_scope!r}."
             ),
             [n.name],
             [n.site],
@@ -194,15 +226,76 @@ def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
                 "placement-fallback",
                 (
                     f"{len(names)} node(s) in scope {scope or '(root)'!r} asked for {asked} but "
-                    f"were placed on {placed}: {examples}. Under soft placement TF falls back when "
-                    f"the device is missing or has no kernel for the op, and it runs an op that "
-                    f"reads a variable where the variable lives; check "
-                    f"tf.config.list_logical_devices() and the op's kernels."
+                    f"were placed on {placed}: {examples}."
                 ),
                 names,
                 [],
             )
         )
+    return found
+
+
+def typo_pair(a: str, b: str) -> bool:
+    """Whether two names of 4 or more characters differ by one letter left out or added,
+    or two neighbours swapped (`encodr`, `encoder`). Not a letter changed, which is how
+    siblings are lettered (`Mixed_5b`, `Mixed_5c`), nor names that are equal without
+    their digits and underscores (`layer_1`, `conv2`, Keras's `dense_1`, `Conv_1`)."""
+    if min(len(a), len(b)) < 4 or a.translate(_NUMBERING) == b.translate(_NUMBERING):
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
+        )
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and any(
+        long[:i] + long[i + 1 :] == short for i in range(len(long))
+    )
+
+
+_NUMBERING = str.maketrans("", "", "0123456789_")
+
+
+def _similar_scope_names(graph: nx.DiGraph) -> list[dict]:
+    """Sibling scopes with near-identical names that each created variables."""
+    parent = {child: scope for scope, child, kind in graph.edges(data="kind") if kind == "contains"}
+    first_site: dict[str, dict | None] = {}  # scope → the site of its first created variable
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "variable" or not data.get("created") or data.get("component_of"):
+            continue
+        site = data["sites"][0] if data.get("sites") else None
+        scope = parent.get(node)
+        while scope is not None and scope not in first_site:
+            first_site[scope] = site
+            scope = parent.get(scope)
+    siblings: defaultdict[str, list[str]] = defaultdict(list)
+    for scope in first_site:
+        if scope in parent:
+            siblings[parent[scope]].append(scope)
+    found = []
+    for scopes in siblings.values():
+        leaves = sorted((graph.nodes[s]["name"].rsplit("/", 1)[-1], s) for s in scopes)
+        for i, (a, scope_a) in enumerate(leaves):
+            for b, scope_b in leaves[i + 1 :]:
+                if not typo_pair(a, b):
+                    continue
+                name_a, name_b = graph.nodes[scope_a]["name"], graph.nodes[scope_b]["name"]
+                site_a, site_b = first_site[scope_a], first_site[scope_b]
+                found.append(
+                    _diagnostic(
+                        "info",
+                        "similar-scope-names",
+                        (
+                            f"Scopes {name_a} (variables made at {where(site_a)}) and "
+                            f"{name_b} (at {where(site_b)}) have near-identical names."
+                        ),
+                        [name_a, name_b],
+                        [site_a, site_b],
+                    )
+                )
     return found
 
 
@@ -213,4 +306,5 @@ def diagnose(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
         + _duplicate_names(capture)
         + _name_scope_ignored(capture)
         + _placement_fallbacks(graph)
+        + _similar_scope_names(graph)
     )

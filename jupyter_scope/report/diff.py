@@ -1,8 +1,10 @@
 """`diff_reports(a, b)`: what two reports share, what only one has, and what changed.
 
-Variables and scopes are matched by name and listed sorted by name. A name that occurs
-twice in one report (eager variables may share one) is matched by order of appearance:
-the second is `name#2`.
+Variables and scopes are matched by name and listed sorted by name, variables first. A
+name that occurs twice in one report (eager variables may share one) is matched by order
+of appearance: the second is `name#2`. The two reports are called by what they are: the
+labels given, else their names (`%%scopes NAME`), else their cells (`In [3]`), else A
+and B.
 """
 
 from __future__ import annotations
@@ -38,18 +40,18 @@ class Comparison:
     def same(self) -> bool:
         return not (self.only_a or self.only_b or self.changed)
 
-    def counts(self) -> str:
+    def counts(self, a: str = "A", b: str = "B") -> str:
         return (
-            f"{len(self.shared)} shared, {len(self.only_a)} only in A, "
-            f"{len(self.only_b)} only in B, {len(self.changed)} changed"
+            f"{len(self.shared)} shared, {len(self.only_a)} only in {a}, "
+            f"{len(self.only_b)} only in {b}, {len(self.changed)} changed"
         )
 
-    def rows(self) -> list[tuple[str, str, str]]:
+    def rows(self, a: str = "A", b: str = "B") -> list[tuple[str, str, str]]:
         """(mark, name, what) for everything that differs: `-` only in A, `+` only in B,
-        `~` changed."""
+        `~` changed; `a` and `b` name the reports."""
         return [
-            *(("-", name, "only in A") for name in self.only_a),
-            *(("+", name, "only in B") for name in self.only_b),
+            *(("-", name, f"only in {a}") for name in self.only_a),
+            *(("+", name, f"only in {b}") for name in self.only_b),
             *(
                 ("~", c.name, f"{c.field}: {show(c.field, c.a)} → {show(c.field, c.b)}")
                 for c in self.changed
@@ -95,12 +97,21 @@ def compare(
     )
 
 
+def label(report: ScopeReport) -> str | None:
+    """What a report is called: its name, else its cell (`In [3]`)."""
+    if report.meta.get("name"):
+        return str(report.meta["name"])
+    count = (report.meta.get("cell") or {}).get("execution_count")
+    return None if count is None else f"In [{count}]"
+
+
 @dataclass(frozen=True)
 class ReportDiff:
     """Report A against report B: variables (by shape, dtype, device, trainable) and scopes."""
 
     variables: Comparison
     scopes: Comparison
+    labels: tuple[str, str] = ("A", "B")
 
     @property
     def same(self) -> bool:
@@ -111,36 +122,42 @@ class ReportDiff:
             "same": self.same,
             "variables": asdict(self.variables),
             "scopes": asdict(self.scopes),
+            "labels": list(self.labels),
         }
 
     def _sections(self) -> list[tuple[str, Comparison]]:
         return [("variables", self.variables), ("scopes", self.scopes)]
 
     def __str__(self) -> str:
+        a, b = self.labels
         if self.same:
             return (
-                f"same: {len(self.variables.shared)} variables and "
+                f"{a} and {b} are the same: {len(self.variables.shared)} variables and "
                 f"{len(self.scopes.shared)} scopes, no differences"
             )
-        lines = []
+        lines = [f"{a} → {b}"]
         for title, comparison in self._sections():
-            lines.append(f"{title}: {comparison.counts()}")
-            rows = comparison.rows()
+            lines.append(f"{title}: {comparison.counts(a, b)}")
+            rows = comparison.rows(a, b)
             width = max((len(name) for _, name, _ in rows), default=0)
             lines.extend(f"  {mark} {name:<{width}}  {what}" for mark, name, what in rows)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        parts = []
+        a, b = self.labels
+        parts = [f"<p><b>{escape(a)}</b> → <b>{escape(b)}</b></p>"]
+        left = ' style="text-align:left"'  # JupyterLab right-aligns table cells
         for title, comparison in self._sections():
             rows = "".join(
-                f"<tr><td>{mark}</td><td><code>{escape(name)}</code></td><td>{escape(what)}</td></tr>"
-                for mark, name, what in comparison.rows()
+                f"<tr><td{left}>{mark}</td><td{left}><code>{escape(name)}</code></td>"
+                f"<td{left}>{escape(what)}</td></tr>"
+                for mark, name, what in comparison.rows(a, b)
             )
-            parts.append(f"<p><b>{title}</b>: {escape(comparison.counts())}</p>")
+            parts.append(f"<p><b>{title}</b>: {escape(comparison.counts(a, b))}</p>")
             if rows:
                 parts.append(
-                    f"<table><tr><th></th><th>name</th><th>difference</th></tr>{rows}</table>"
+                    f"<table><tr><th></th><th{left}>name</th><th{left}>difference</th></tr>"
+                    f"{rows}</table>"
                 )
         return f'<div class="jupyter-scope-diff">{"".join(parts)}</div>'
 
@@ -148,8 +165,16 @@ class ReportDiff:
         return {"text/plain": str(self), "text/html": self._repr_html_()}
 
 
-def diff_reports(a: ScopeReport, b: ScopeReport) -> ReportDiff:
+def diff_reports(
+    a: ScopeReport, b: ScopeReport, labels: tuple[str | None, str | None] = (None, None)
+) -> ReportDiff:
+    """`labels` name the two reports; by default they are named as `label` says, or A
+    and B when either has no name or both have the same."""
+    named = (labels[0] or label(a), labels[1] or label(b))
     return ReportDiff(
         variables=compare(a.variables, b.variables, VARIABLE_FIELDS),
         scopes=compare([s for s in a.scopes if s["name"]], [s for s in b.scopes if s["name"]], ()),
+        labels=(named[0], named[1])
+        if named[0] and named[1] and named[0] != named[1]
+        else ("A", "B"),
     )

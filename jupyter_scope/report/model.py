@@ -111,10 +111,12 @@ class ScopeReport:
 
         return export(self, path, format, force=force, ops=ops)
 
-    def diff(self, other: ScopeReport):
+    def diff(self, other: ScopeReport, labels: tuple[str | None, str | None] = (None, None)):
+        """What changed from this report to `other`; `labels` name the two (by default
+        their names, else their cells, else A and B)."""
         from jupyter_scope.report.diff import diff_reports
 
-        return diff_reports(self, other)
+        return diff_reports(self, other, labels)
 
     def match(self, other: ScopeReport):
         """This report's variables against `other`'s, usually a loaded checkpoint's

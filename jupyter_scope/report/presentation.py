@@ -9,8 +9,10 @@ them again, and the text, HTML and file exports read the same ones:
 - `devices`: every device string in the report → its short name and colour;
 - `nodes`: per scope its totals line (`facts`), how it was opened (`mark`), its device
   mix and, for a variable's own ops scope (`w/Initializer`, `w/Assign`), the variable it
-  belongs to (`owner`); per variable its facts and badges; per variable or op placed
-  against its request, `fallback`.
+  belongs to (`owner`); per variable its facts, badges and call lines (`sites`); per
+  variable or op placed against its request, `fallback`;
+- `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
+- `functions`: each traced function and the variables it reads.
 """
 
 from __future__ import annotations
@@ -191,6 +193,36 @@ def variable_facts(var: dict[str, Any], own_ops: int = 0) -> str:
     return " · ".join(facts)
 
 
+LEVELS = ("error", "warning", "info")
+
+
+def merged_diagnostics(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Diagnostics of one code as one entry with a count, its advice once and each
+    diagnostic's own message and call lines; errors, warnings, infos, then as found."""
+    merged: dict[str, dict[str, Any]] = {}
+    for d in diagnostics:
+        entry = merged.setdefault(
+            d["code"],
+            {"level": d["level"], "code": d["code"], "count": 0, "advice": None, "items": []},
+        )
+        entry["count"] += 1
+        entry["advice"] = entry["advice"] or d.get("advice")
+        entry["items"].append(
+            {"message": d["message"], "nodes": d["nodes"], "sites": fmt.call_lines(d["sites"])}
+        )
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(merged.values(), key=lambda e: rank.get(e["level"], len(LEVELS)))
+
+
+def functions(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each traced function that reads variables, with their names."""
+    return [
+        {"name": g["name"], "reads": g["reads"]}
+        for g in meta.get("graphs", ())
+        if g.get("kind") == "function" and g.get("reads")
+    ]
+
+
 def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) -> dict[str, Any]:
     """The document's `display` section."""
     table = device_table(graph)
@@ -213,6 +245,7 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
             served = graph.nodes[slot_of]["name"] if slot_of in graph else None
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
             entry["badges"] = badges(data, served)
+            entry["sites"] = fmt.call_lines(data.get("sites") or [])
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
         if entry:
@@ -224,4 +257,6 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
         "heading": heading(meta),
         "devices": table,
         "nodes": nodes,
+        "diagnostics": merged_diagnostics(diagnostics),
+        "functions": functions(meta),
     }

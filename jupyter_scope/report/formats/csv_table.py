@@ -1,6 +1,7 @@
 """`csv`: one row per variable, and with `ops=True` one row per op after them.
 
-`kind` tells the rows apart; a column a row's kind lacks is empty. Shapes are JSON lists
+`kind` tells the rows apart; a column a row's kind lacks is empty. `sites` holds a
+variable's call lines (`reuse ×2 at In [3]:4 ← In [3]:9`), `; ` between them. Shapes are JSON lists
 (`[5, 5, null]`), so a reader can parse them back. Rows end in CRLF (RFC 4180); read the
 file with `newline=""`, as the `csv` module asks, to get names holding CR back. A text
 cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or
@@ -33,6 +34,7 @@ COLUMNS = [
     "device_requested",
     "device",
     "graph",
+    "sites",
 ]
 
 
@@ -53,8 +55,10 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
     # terminator, so a name with a lone CR (or LF) stays one field of one row.
     writer = csv.DictWriter(out, COLUMNS, restval="", extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
+    shown = report.display["nodes"]
     for var in report.variables:
-        writer.writerow(inert({**var, "shape": json.dumps(var["shape"])}))
+        sites = "; ".join(line["text"] for line in shown[var["id"]]["sites"])
+        writer.writerow(inert({**var, "shape": json.dumps(var["shape"]), "sites": sites}))
     if ops:
         writer.writerows(inert(op) for op in report.ops)
     return out.getvalue()

@@ -75,6 +75,31 @@ def device(node: dict[str, Any]) -> str:
     return placed
 
 
+def diagnostic(merged: dict[str, Any]) -> list[str]:
+    """One code's diagnostics: level, code, count and advice once, the messages below (a
+    repeated code's folded)."""
+    head = f"**{merged['level']}** {code(merged['code'])}"
+    messages = [cell(item["message"]) for item in merged["items"]]
+    if merged["count"] == 1:
+        head += f": {messages[0]}"
+    else:
+        head += f" ×{merged['count']}"
+    if merged["advice"]:
+        head += f" — {cell(merged['advice'])}"
+    if merged["count"] == 1:
+        return [head, ""]
+    return [
+        head,
+        "",
+        f"<details><summary>{merged['count']} diagnostics</summary>",
+        "",
+        *(f"- {message}" for message in messages),
+        "",
+        "</details>",
+        "",
+    ]
+
+
 def about(meta: dict[str, Any]) -> str:
     devices = ", ".join(fmt.device(d["name"]) for d in meta["devices"]) or "none"
     parts = [
@@ -97,23 +122,14 @@ def render(report: ScopeReport) -> str:
         about(report.meta),
         "",
     ]
-    if report.diagnostics:
-        lines += table(
-            "Diagnostics",
-            ["level", "code", "message", "where"],
-            [
-                [
-                    d["level"],
-                    code(d["code"]),
-                    cell(d["message"]),
-                    cell(", ".join(fmt.site(s) for s in d["sites"])),
-                ]
-                for d in report.diagnostics
-            ],
-        )
+    if merged := report.display["diagnostics"]:
+        lines += ["### Diagnostics", ""]
+        for entry in merged:
+            lines += diagnostic(entry)
+    shown = report.display["nodes"]
     lines += table(
         "Variables",
-        ["name", "shape", "dtype", "params", "created / reused", "device"],
+        ["name", "shape", "dtype", "params", "created / reused", "device", "where"],
         [
             [
                 code(v["name"]),
@@ -122,6 +138,7 @@ def render(report: ScopeReport) -> str:
                 f"{v['params']:,}",
                 use(v),
                 cell(device(v)),
+                cell("; ".join(line["text"] for line in shown[v["id"]]["sites"])),
             ]
             for v in report.variables
         ],
