@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import shown_names
 from test_labextension import labextension_listing
 
 from tests.browser.lab import (
@@ -39,6 +38,7 @@ from tests.browser.lab import (
     user_env,
     write_notebook,
 )
+from tests.helpers import shown_names
 
 pytestmark = pytest.mark.browser
 
