@@ -35,6 +35,20 @@ def graph(tf):
         yield g
 
 
+@pytest.fixture(scope="module")
+def shell():
+    """A real IPython shell with the extension loaded and TensorFlow imported, as a notebook
+    has them."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "jupyter_scope")
+    shell.run_line_magic("colors", "nocolor")
+    shell.run_cell("import tensorflow as tf", store_history=True)
+    yield shell
+    InteractiveShell.clear_instance()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright: one for the session, as Playwright's sync

@@ -189,7 +189,7 @@ def test_show_with_filter(work, vgg_run):
 @pytest.mark.slow
 def test_diff_exit_status(work, vgg_run, vgg_run_default_graph):
     same = jupyter_scope("diff", "a.json", "a.json", cwd=work)
-    assert same.returncode == 0 and same.stdout.startswith("same: 32 variables")
+    assert same.returncode == 0 and same.stdout.startswith("A and B are the same: 32 variables")
     differ = jupyter_scope("diff", "a.json", "b.json", cwd=work)
     assert differ.returncode == 1
     assert "  ~ vgg_16/fc8/weights  shape: [1,1,4096,1000] → [1,1,4096,10]" in differ.stdout

@@ -23,16 +23,6 @@ ROOT = Path(__file__).parent.parent
 tf = pytest.importorskip("tensorflow")
 
 
-@pytest.fixture(scope="module")
-def shell():
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "jupyter_scope")
-    shell.run_line_magic("colors", "nocolor")
-    shell.run_cell("import tensorflow as tf", store_history=True)
-    yield shell
-    InteractiveShell.clear_instance()
-
-
 def run(shell: InteractiveShell, source: str):
     """Run a cell as a notebook would; return IPython's ExecutionResult and what it showed."""
     with capture_output() as captured:

@@ -358,7 +358,7 @@ def exports(execute) -> Executed:
 
 def test_diff_shows_added_and_changed_variables(exports):
     diff = shown(exports.starting("%scopes_diff"))
-    assert "layer2/w" in diff and "only in B" in diff
+    assert "layer2/w" in diff and "only in after" in diff  # called by their names
     assert "layer1/w" in diff and "[16,4] → [16,32]" in diff
 
 

@@ -23,16 +23,6 @@ from jupyter_scope.report.presentation import merged_diagnostics
 tf = pytest.importorskip("tensorflow")
 
 
-@pytest.fixture(scope="module")
-def shell():
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "jupyter_scope")
-    shell.run_line_magic("colors", "nocolor")
-    shell.run_cell("import tensorflow as tf", store_history=True)
-    yield shell
-    InteractiveShell.clear_instance()
-
-
 def run(shell: InteractiveShell, source: str) -> tuple[ScopeReport, str]:
     """Run a notebook cell; its report and its name, `In [n]`."""
     with capture_output():
