@@ -58,6 +58,7 @@ def test_device_mix_filter_and_colours(lab, page, artifacts) -> None:
 def check_devices(page, artifacts) -> None:
     run_all(page, 1)
     tree = page.locator(TREE)
+    tree.locator(".jp-Scope-opsSwitch").click()  # this story is the ops' placement
     tree.get_by_role("button", name="Expand all").click()
 
     # The device mix of `model`: 7 on CPU:0, 1 on CPU:1, each in its chips' colour.

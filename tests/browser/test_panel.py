@@ -159,8 +159,14 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     hits.first.wait_for()
     texts = hits.all_inner_texts()
     # The two variables first, newest report first; then the scopes and ops of that name.
-    assert texts[0].startswith("tower/conv1/weights\nIn [3] · created, reused ×1 · create In [3]:")
-    assert texts[1].startswith("image_filters/conv1/weights\nIn [2] · created, reused ×1 · create")
+    # Where: the call lines the kernel wrote.
+    assert (
+        texts[0] == "tower/conv1/weights\nIn [3] · created, reused ×1 · "
+        "create at In [3]:4 · reuse at In [3]:7"
+    )
+    assert texts[1].startswith(
+        "image_filters/conv1/weights\nIn [2] · created, reused ×1 · create at"
+    )
     assert not [t for t in texts[2:] if "created" in t], texts
     assert all("conv1/weights" in t.splitlines()[0] for t in texts)
     page.screenshot(path=artifacts / "panel-search.png")

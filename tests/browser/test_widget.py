@@ -50,7 +50,10 @@ def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
     tree.get_by_role("button", name="Expand all").click()
     assert "image_filters/conv1/weights" in row_names(page)
 
-    # Op groups are collapsed; a click opens one and shows its ops.
+    # Ops stay out of sight until the ops switch shows them; op groups are then collapsed,
+    # and a click opens one and shows its ops.
+    assert tree.locator(".jp-Scope-group").count() == 0
+    tree.locator(".jp-Scope-opsSwitch").click()
     assert tree.locator(".jp-Scope-op").count() == 0
     group = tree.locator(".jp-Scope-group").first
     group.click()

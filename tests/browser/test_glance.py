@@ -91,7 +91,9 @@ def test_readable_in_the_cell_the_sidebar_and_the_page(lab, page, browser_page, 
     assert fields[0][0] == "created and reused"
     weights = next(k for k in display["nodes"] if k.endswith(WEIGHTS))
     lines = [line["text"] for line in display["nodes"][weights]["sites"]]
-    shown = tree.locator(".jp-Scope-details .jp-Scope-site").all_text_contents()
+    shown = (
+        tree.locator(".jp-Scope-details .jp-Scope-field").first.locator("li").all_text_contents()
+    )
     assert shown == lines
     assert re.fullmatch(r"create at In \[\d+\]:4 ← In \[\d+\]:8", lines[0])
     assert re.fullmatch(r"reuse ×20 at In \[\d+\]:4 ← In \[\d+\]:8 ×19, In \[\d+\]:9 ×1", lines[1])
