@@ -23,6 +23,15 @@ def test_eager_ops_carry_scope_type_device_and_reads(tf):
     assert report.meta["mode"] == "eager"
 
 
+def test_eager_op_types_given_as_bytes_are_names(tf):
+    # TF's fast path hands `BiasAdd` to op callbacks as bytes.
+    with jupyter_scope.record() as rec:
+        tf.nn.bias_add(tf.zeros([1, 2]), tf.zeros([2]))
+    (op,) = [o for o in rec.report.ops if o["type"] == "BiasAdd"]
+    assert op["name"] == "BiasAdd"
+    rec.report.to_json()
+
+
 def test_eager_get_variable_reuse_is_ignored(tf, v1):
     with jupyter_scope.record() as rec:
         with v1.variable_scope("dense"):

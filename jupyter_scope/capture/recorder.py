@@ -264,6 +264,8 @@ class Recording:
     def _on_eager_op(self, op_type, inputs, attrs, outputs, op_name=None, graph=None):
         if graph is not None:
             return None  # graph ops are read from the graphs on exit
+        if isinstance(op_type, bytes):  # TF's fast path passes some (`BiasAdd`) as bytes
+            op_type = op_type.decode()
         if len(self._capture.ops) >= MAX_EAGER_OPS:
             self._eager_dropped += 1
             return None
