@@ -8,7 +8,8 @@ report build (events → networkx → JSON) per 1,000 ops and the JSON size per 
     .venv/bin/python benchmarks/overhead.py [--pairs 7] [--only WORD] [--profile WORD]
 
 `--profile WORD` runs the first workload whose name holds WORD once recorded under
-cProfile and prints the functions with the most time of their own.
+cProfile and prints the functions with the most time of their own, then jupyter_scope's
+functions by time including what they call.
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
-def timed(work: Workload, record: bool) -> float:
-    """The time spent inside the workload's `wrap` (what a `%%scopes` cell would hold)."""
+def timed(work: Workload, record: bool) -> tuple[float, float]:
+    """Wall and CPU time (all threads) spent inside the workload's `wrap`, as a
+    `%%scopes` cell would hold it. CPU time is less moved by other processes' load."""
     # TF graphs are full of reference cycles: collect the last run's garbage first, or
     # whichever run comes next pays for it.
     gc.collect()
@@ -163,10 +165,10 @@ def timed(work: Workload, record: bool) -> float:
 
     @contextlib.contextmanager
     def wrap():
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with jupyter_scope.record() if record else contextlib.nullcontext():
             yield
-        spent.append(time.perf_counter() - start)
+        spent.append((time.perf_counter() - start, time.process_time() - cpu))
 
     work(wrap)
     return spent[0]
@@ -184,23 +186,31 @@ def profile(word: str) -> None:
     timed(work, record=True)
     profiler.disable()
     print(f"cProfile, recorded: {name}")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(20)
+    stats.sort_stats("cumulative").print_stats("jupyter_scope", 25)  # ours, with callees
 
 
-def overhead(
-    pairs: int, only: str | None = None
-) -> list[tuple[str, float, float, float, float, float]]:
+Row = tuple[str, float, float, float, float, float, float]
+
+
+def overhead(pairs: int, only: str | None = None) -> list[Row]:
+    """Per workload: median plain and recorded wall time, the median of the wall-time
+    ratios and their spread (max − min), the same of the CPU-time ratios."""
     rows = []
     for name, work in chosen(only).items():
         timed(work, record=False)  # warm up imports and kernels
-        plain, recorded = [], []
+        plain, recorded, walls, cpus = [], [], [], []
         for _ in range(pairs):
-            plain.append(timed(work, record=False))
-            recorded.append(timed(work, record=True))
-        ratios = [r / p for p, r in zip(plain, recorded, strict=True)]
+            (p_wall, p_cpu), (r_wall, r_cpu) = timed(work, False), timed(work, True)
+            plain.append(p_wall)
+            recorded.append(r_wall)
+            walls.append(r_wall / p_wall)
+            cpus.append(r_cpu / p_cpu)
         rows.append((
             name, statistics.median(plain), statistics.median(recorded),
-            statistics.median(ratios), min(ratios), max(ratios),
+            statistics.median(walls), max(walls) - min(walls),
+            statistics.median(cpus), max(cpus) - min(cpus),
         ))  # fmt: skip
     return rows
 
@@ -240,10 +250,16 @@ def main() -> None:
         profile(args.profile)
         return
     print(f"TF {tf.__version__}, {os.cpu_count()} cores, median of {args.pairs} pairs\n")
-    print("| workload | plain (s) | recorded (s) | ratio | ratios min–max |")
+    print("| workload | plain (s) | recorded (s) | wall ratio (spread) | CPU ratio (spread) |")
     print("|---|---:|---:|---:|---:|")
-    for name, plain, recorded, ratio, low, high in overhead(args.pairs, args.only):
-        print(f"| {name} | {plain:.2f} | {recorded:.2f} | {ratio:.3f} | {low:.2f}–{high:.2f} |")
+    for name, plain, recorded, wall, wall_spread, cpu, cpu_spread in overhead(
+        args.pairs, args.only
+    ):
+        print(
+            f"| {name} | {plain:.2f} | {recorded:.2f} | {wall:.3f} ({wall_spread:.2f}) "
+            f"| {cpu:.3f} ({cpu_spread:.2f}) |",
+            flush=True,
+        )
     n_ops, ms_per_kop, bytes_per_op = build_cost()
     print(
         f"\nReport build (events → graph → JSON), inception_v3, {n_ops} ops: "
