@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.report import document, presentation
+from jupyter_scope.report import document, packed, presentation
 
 MIME_TYPE = "application/vnd.jupyter-scope.report+json"
 
@@ -87,6 +87,9 @@ class ScopeReport:
 
     @classmethod
     def from_dict(cls, data: Any) -> ScopeReport:
+        """Read a document, or a notebook output's packed one (`report.packed`)."""
+        if packed.is_packed(data):
+            return cls(*document.from_document(packed.unpack(data), parsed=True))
         graph, meta, diagnostics = document.from_document(data)
         return cls(graph, meta, diagnostics)
 
