@@ -83,7 +83,8 @@ class ScopeReport:
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        separators = (",", ":") if indent is None else None  # unindented: no spaces either
+        return json.dumps(self.to_dict(), indent=indent, separators=separators, allow_nan=False)
 
     @classmethod
     def from_dict(cls, data: Any) -> ScopeReport:
