@@ -155,12 +155,19 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
+GC_IN_RUNS = False  # `--gc`: leave Python's collector on inside the timed block
+
+
 def timed(work: Workload, record: bool) -> tuple[float, float]:
     """Wall and CPU time (all threads) spent inside the workload's `wrap`, as a
     `%%scopes` cell would hold it. CPU time is less moved by other processes' load."""
     # TF graphs are full of reference cycles: collect the last run's garbage first, or
-    # whichever run comes next pays for it.
+    # whichever run comes next pays for it. Inside the block the collector is off: a full
+    # collection of TF's heap takes 0.3–0.8 s, and whether one falls inside a run of ~1 s
+    # depends on the allocations before it, which made single ratios swing 0.5–2.0.
     gc.collect()
+    if not GC_IN_RUNS:
+        gc.disable()
     spent = []
 
     @contextlib.contextmanager
@@ -170,7 +177,10 @@ def timed(work: Workload, record: bool) -> tuple[float, float]:
             yield
         spent.append((time.perf_counter() - start, time.process_time() - cpu))
 
-    work(wrap)
+    try:
+        work(wrap)
+    finally:
+        gc.enable()
     return spent[0]
 
 
@@ -245,7 +255,10 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--only", help="run only the workloads whose name holds this")
     parser.add_argument("--profile", metavar="WORD", help="profile one recorded workload")
+    parser.add_argument("--gc", action="store_true", help="collector on inside timed runs")
     args = parser.parse_args()
+    global GC_IN_RUNS
+    GC_IN_RUNS = args.gc
     if args.profile:
         profile(args.profile)
         return
