@@ -6,7 +6,6 @@ from pathlib import Path
 
 from jupyter_scope import MIME_TYPE, ScopeReport
 from jupyter_scope.display.output import WIDGET_MIME_TYPE, output_bundle
-from jupyter_scope.report.packed import unpack
 
 SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
 
@@ -34,7 +33,7 @@ def test_widget_view_is_added_and_the_fallbacks_kept():
     report = sample()
     data, metadata = output_bundle(report, FakeWidget())
     assert data[WIDGET_MIME_TYPE]["model_id"] == "m1"
-    assert unpack(data[MIME_TYPE]) == report.to_dict()
+    assert ScopeReport.from_dict(data[MIME_TYPE]).to_dict() == report.to_dict()
     assert data["text/plain"] != "ScopeWidget()"  # the text tree, for terminals and logs
     assert "text/html" in data
     assert metadata == {"colab": True}
@@ -47,4 +46,4 @@ def test_filter_narrows_the_text_and_html_trees():
     assert "conv2/" in tree and "conv1/" not in tree
     static_tree = data["text/html"].split("<details", 1)[1]  # below summary and diagnostics
     assert "conv2" in static_tree and "conv1" not in static_tree
-    assert unpack(data[MIME_TYPE]) == report.to_dict()
+    assert ScopeReport.from_dict(data[MIME_TYPE]).to_dict() == report.to_dict()

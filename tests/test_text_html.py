@@ -11,7 +11,7 @@ from report_factory import EVIL, hostile_report, make_report, sample_report, tow
 
 from jupyter_scope import MIME_TYPE, ReportFormatError, ScopeReport
 from jupyter_scope.display import html, text
-from jupyter_scope.report.packed import unpack
+from jupyter_scope.report.packed import pack, unpack
 from jupyter_scope.report.records import OpRecord
 
 
@@ -106,15 +106,23 @@ def test_mimebundle_has_text_html_and_the_document():
     assert set(bundle) == {"text/plain", "text/html", MIME_TYPE}
     assert bundle["text/plain"] == text.render(report)
     assert bundle["text/html"] == html.render(report, levels=1)
+    assert json.loads(json.dumps(bundle[MIME_TYPE])) == report.to_dict()  # small: plain
+
+
+def test_mimebundle_packs_a_large_document():
+    ops = [OpRecord(f"net/layer_{i}/MatMul", "MatMul", "g0", None) for i in range(200)]
+    report = make_report([variable("net/w", [2, 2])], ops)
+    bundle = report._repr_mimebundle_()
     saved = json.loads(json.dumps(bundle[MIME_TYPE]))
-    assert set(saved) == {"schema", "encoding", "data"}  # packed: a notebook keeps it small
+    assert set(saved) == {"schema", "encoding", "data"}  # a notebook keeps it small
+    assert len(json.dumps(saved)) < len(report.to_json()) / 10
     assert unpack(saved) == report.to_dict()
     assert ScopeReport.from_dict(saved).to_dict() == report.to_dict()
     assert report._repr_mimebundle_() == bundle  # the same bytes each time
 
 
 def test_packed_document_that_does_not_unpack_is_refused():
-    packed = tower_report()._repr_mimebundle_()[MIME_TYPE]
+    packed = pack(tower_report().to_dict(), above=0)
     for data in ("not base64!", packed["data"][:40], "aGVsbG8="):
         with pytest.raises(ReportFormatError, match="not a jupyter-scope report"):
             ScopeReport.from_dict({**packed, "data": data})

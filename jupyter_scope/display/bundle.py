@@ -1,7 +1,7 @@
 """The MIME bundle a notebook stores for a report: text, static HTML and the JSON document.
 
-Saved with the notebook, so kept small: the document packed (`report.packed`), which the
-lab extension draws in full, and a static HTML tree of the summary and the top-level
+Saved with the notebook, so kept small: the document packed when large (`report.packed`),
+which the lab extension draws in full, and a static HTML tree of the summary and the top-level
 scopes only (for nbviewer and GitHub).
 """
 

@@ -17,10 +17,16 @@ from typing import Any
 from jupyter_scope.report.document import ReportFormatError, parse
 
 ENCODING = "gzip+base64"
+# A smaller document is kept plain: it saves little, and the front end reads a plain one
+# as the output arrives (the sidebar lists it at once), a packed one a moment later.
+PACK_ABOVE = 16_384  # characters of JSON
 
 
-def pack(document: dict[str, Any]) -> dict[str, Any]:
+def pack(document: dict[str, Any], above: int = PACK_ABOVE) -> dict[str, Any]:
+    """The document packed, if its JSON is longer than `above` characters; else itself."""
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if len(text) <= above:
+        return document
     # mtime=0: the same report packs to the same bytes (notebooks diff cleanly).
     data = base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode("ascii")
     return {"schema": document["schema"], "encoding": ENCODING, "data": data}
