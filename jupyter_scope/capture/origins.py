@@ -8,7 +8,6 @@ user, asked for it.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from types import CodeType, FrameType
@@ -87,15 +86,24 @@ class _Code:
     slot_maker: tuple[tuple[str, ...], tuple[str, ...]] | None
 
 
-@functools.lru_cache(maxsize=4096)
+_CODES: dict[int, tuple[CodeType, _Code]] = {}  # by id: hashing a code object hashes its bytecode
+
+
 def _code(code: CodeType, module: str) -> _Code:
+    entry = _CODES.get(id(code))
+    if entry is not None and entry[0] is code:
+        return entry[1]
+    if len(_CODES) >= 4096:
+        _CODES.clear()
     # Reading `f_locals` copies every local of the frame: only where one can be of use.
     names = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
-    return _Code(
+    info = _Code(
         keras=module.startswith("keras."),
         reads_locals="initializer" in names or code.co_name == "_initialize",
         slot_maker=_SLOT_MAKERS.get(code.co_name.removeprefix("tf__")),  # autograph's copy
     )
+    _CODES[id(code)] = (code, info)
+    return info
 
 
 def slot(frame: FrameType | None) -> tuple[Any, str | None] | None:
