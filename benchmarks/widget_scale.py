@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from jupyter_scope import ScopeReport  # noqa: E402
 from jupyter_scope.display.compact import compact  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -96,7 +97,8 @@ def measure(document: dict, rounds: int = 5) -> dict[str, float]:
 
 
 def main() -> None:
-    document = synthetic_document()
+    # Through a report, for the display section the front end draws from.
+    document = ScopeReport.from_dict(synthetic_document()).to_dict()
     plain = len(json.dumps(document, separators=(",", ":")))
     small = len(json.dumps(compact(document), separators=(",", ":")))
     print(f"payload: plain document {plain / 1e6:.1f} MB, compact {small / 1e6:.1f} MB")

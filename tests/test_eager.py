@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import jupyter_scope
 from tests.helpers import by_name, codes
 
@@ -21,6 +23,18 @@ def test_eager_ops_carry_scope_type_device_and_reads(tf):
     assert report.graph.has_edge(f"var:{'eager:v'}", read["id"])
     assert report.graph.edges[read["id"], mul["id"]]["kind"] == "input"
     assert report.meta["mode"] == "eager"
+
+
+def test_eager_op_types_given_as_bytes_are_names(tf):
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.Dense(2, name="dense")
+    layer.build((1, 2))
+    # Keras's BiasAdd reaches op callbacks with its type as bytes.
+    with jupyter_scope.record() as rec:
+        layer(tf.zeros([1, 2]))
+    (op,) = [o for o in rec.report.ops if o["type"] == "BiasAdd"]
+    assert op["name"] == "dense/BiasAdd"
+    rec.report.to_json()
 
 
 def test_eager_get_variable_reuse_is_ignored(tf, v1):

@@ -236,7 +236,7 @@ def test_report_is_displayed_with_all_its_mime_types(shell):
     _, captured = run(shell, TF1_CELL.format(args="--graph"))
     (output,) = captured.outputs
     assert {"text/plain", "text/html", MIME_TYPE} <= set(output.data)
-    assert output.data[MIME_TYPE] == newest().to_dict()
+    assert ScopeReport.from_dict(output.data[MIME_TYPE]).to_dict() == newest().to_dict()
 
 
 def test_filter_shows_only_matching_scopes(shell):

@@ -33,7 +33,7 @@ def test_widget_view_is_added_and_the_fallbacks_kept():
     report = sample()
     data, metadata = output_bundle(report, FakeWidget())
     assert data[WIDGET_MIME_TYPE]["model_id"] == "m1"
-    assert data[MIME_TYPE] == report.to_dict()
+    assert ScopeReport.from_dict(data[MIME_TYPE]).to_dict() == report.to_dict()
     assert data["text/plain"] != "ScopeWidget()"  # the text tree, for terminals and logs
     assert "text/html" in data
     assert metadata == {"colab": True}
@@ -46,4 +46,4 @@ def test_filter_narrows_the_text_and_html_trees():
     assert "conv2/" in tree and "conv1/" not in tree
     static_tree = data["text/html"].split("padding-left:1.2em", 1)[1]  # the tree's first list
     assert "conv2" in static_tree and "conv1" not in static_tree
-    assert data[MIME_TYPE] == report.to_dict()
+    assert ScopeReport.from_dict(data[MIME_TYPE]).to_dict() == report.to_dict()

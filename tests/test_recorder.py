@@ -270,3 +270,27 @@ def test_graph_mode_recording_leaves_tf_op_callbacks_alone(tf, v1, graph):
     eager_rec = jupyter_scope.record()
     with context.eager_mode(), eager_rec:
         assert len(context.context().op_callbacks) == 1
+
+
+def test_graph_ops_built_under_an_eager_recording_skip_its_op_callback(tf):
+    """TF serialises each graph op's NodeDef for op callbacks; a recording's own callback
+    takes eager ops only, and another callback (tfdbg's) still sees graph ops."""
+    from tensorflow.python.framework import op_callbacks
+
+    seen = []
+
+    def other(op_type, inputs, attrs, outputs, op_name=None, graph=None):
+        seen.append(op_name)
+
+    with jupyter_scope.record() as rec, tf.Graph().as_default():
+        assert not op_callbacks.should_invoke_op_callbacks()
+        tf.constant(1.0, name="c")
+        op_callbacks.add_op_callback(other)
+        try:
+            assert op_callbacks.should_invoke_op_callbacks()
+            tf.constant(2.0, name="d")
+        finally:
+            op_callbacks.remove_op_callback(other)
+    assert seen == ["d"]
+    assert [o["name"] for o in rec.report.ops] == ["c", "d"]
+    assert not hooks.installed() and hooks._eager_callbacks == []

@@ -6,10 +6,12 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 from report_factory import EVIL, hostile_report, make_report, sample_report, tower_report, variable
 
-from jupyter_scope import MIME_TYPE
+from jupyter_scope import MIME_TYPE, ReportFormatError, ScopeReport
 from jupyter_scope.display import html, text
+from jupyter_scope.report.packed import pack, unpack
 from jupyter_scope.report.records import OpRecord
 
 
@@ -105,8 +107,38 @@ def test_mimebundle_has_text_html_and_the_document():
     bundle = report._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "text/html", MIME_TYPE}
     assert bundle["text/plain"] == text.render(report)
-    assert bundle["text/html"] == html.render(report)
-    assert json.loads(json.dumps(bundle[MIME_TYPE])) == report.to_dict()
+    assert bundle["text/html"] == html.render(report, levels=1)
+    assert json.loads(json.dumps(bundle[MIME_TYPE])) == report.to_dict()  # small: plain
+
+
+def test_mimebundle_packs_a_large_document():
+    ops = [OpRecord(f"net/layer_{i}/MatMul", "MatMul", "g0", None) for i in range(200)]
+    report = make_report([variable("net/w", [2, 2])], ops)
+    bundle = report._repr_mimebundle_()
+    saved = json.loads(json.dumps(bundle[MIME_TYPE]))
+    assert set(saved) == {"schema", "encoding", "data"}  # a notebook keeps it small
+    assert len(json.dumps(saved)) < len(report.to_json()) / 10
+    assert unpack(saved) == report.to_dict()
+    assert ScopeReport.from_dict(saved).to_dict() == report.to_dict()
+    assert report._repr_mimebundle_() == bundle  # the same bytes each time
+
+
+def test_packed_document_that_does_not_unpack_is_refused():
+    packed = pack(tower_report().to_dict(), above=0)
+    for data in ("not base64!", packed["data"][:40], "aGVsbG8="):
+        with pytest.raises(ReportFormatError, match="not a jupyter-scope report"):
+            ScopeReport.from_dict({**packed, "data": data})
+
+
+def test_saved_html_holds_the_top_level_scopes_only():
+    report = sample_report()
+    full, top = html.render(report), html.render(report, levels=1)
+    deep = [v["name"] for v in report.variables if v["name"].count("/") >= 2]
+    assert deep and all(f"<code>{name.rsplit('/', 1)[1]}</code>" in full for name in deep)
+    assert len(top) < len(full)
+    assert "The full tree: open the notebook in JupyterLab" in top
+    for scope in {name.split("/", 1)[0] for name in deep}:
+        assert f"<b>{scope}/</b>" in top
 
 
 def test_short_device_names_keep_job_and_task_and_judge_fallbacks():

@@ -85,6 +85,7 @@ _restore: list[tuple[Any, str, Any]] = []
 _collecting: list[TF] = []  # the TF whose function graph collection we turned on
 _lock = threading.RLock()
 _owners: dict[Any, threading.Thread] = {}  # listener → the thread it records
+_eager_callbacks: list[Callable[..., Any]] = []  # recordings' op callbacks: eager ops only
 # Thread → the thread that started it, for threads started while hooks are installed.
 _parents: weakref.WeakKeyDictionary[threading.Thread, threading.Thread] = (
     weakref.WeakKeyDictionary()
@@ -162,6 +163,24 @@ def _install_all(tf: TF) -> None:
     _patch(tf.variables.VariableMetaclass, "__call__", lambda o: _variable_call(o, not_variables))
     _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf))
     _patch(threading.Thread, "start", _thread_start)
+    _patch(tf.op_callbacks, "should_invoke_op_callbacks", lambda o: _graph_op_callbacks(o, tf))
+
+
+def add_eager_op_callback(tf: TF, callback: Callable[..., Any]) -> None:
+    """Register `callback` for eager ops; graph ops skip it (see `_graph_op_callbacks`)."""
+    _eager_callbacks.append(callback)
+    try:
+        tf.op_callbacks.add_op_callback(callback)
+    except BaseException:
+        _eager_callbacks.remove(callback)
+        raise
+
+
+def remove_eager_op_callback(tf: TF, callback: Callable[..., Any]) -> None:
+    try:
+        tf.op_callbacks.remove_op_callback(callback)
+    finally:
+        _eager_callbacks.remove(callback)
 
 
 def _thread_start(orig: Callable[[threading.Thread], None]) -> Callable[[threading.Thread], None]:
@@ -192,6 +211,16 @@ def _placement_listeners() -> list[Listener]:
 
 
 # -- graphs ----------------------------------------------------------------------------
+
+
+def _graph_op_callbacks(orig, tf: TF):
+    def should_invoke_op_callbacks():
+        # TF asks this only as it makes a graph op, and then serialises the op's NodeDef
+        # for the callbacks (~5 % of building a graph): not for recordings' own
+        # callbacks, which read graph ops from the graphs on exit.
+        return orig() and any(c not in _eager_callbacks for c in tf.context.context().op_callbacks)
+
+    return should_invoke_op_callbacks
 
 
 def _announce(graph: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from jupyter_scope.capture import sites
@@ -57,12 +57,13 @@ def walk(frame: FrameType | None) -> Origin:
     for _ in range(_MAX_FRAMES):
         if frame is None or not sites.is_library_frame(frame):
             break
-        name = frame.f_code.co_name.removeprefix("tf__")  # autograph's converted copy
-        if frame.f_globals.get("__name__", "").startswith("keras."):
+        code = _code(frame.f_code, frame.f_globals.get("__name__", ""))
+        if code.keras:
             origin.api = "keras"
-            _read_keras(frame, origin)
-        if name in _SLOT_MAKERS:
-            served_names, slot_names = _SLOT_MAKERS[name]
+            if code.reads_locals:
+                _read_keras(frame, origin)
+        if code.slot_maker is not None:
+            served_names, slot_names = code.slot_maker
             local = frame.f_locals
             if served is None:
                 served = next((local[n] for n in served_names if local.get(n) is not None), None)
@@ -76,6 +77,35 @@ def walk(frame: FrameType | None) -> Origin:
     return origin
 
 
+@dataclass(frozen=True)
+class _Code:
+    """What the walk reads in the frames of one function: the same for every call."""
+
+    keras: bool
+    reads_locals: bool  # `_read_keras` may find something in its locals
+    slot_maker: tuple[tuple[str, ...], tuple[str, ...]] | None
+
+
+_CODES: dict[int, tuple[CodeType, _Code]] = {}  # by id: hashing a code object hashes its bytecode
+
+
+def _code(code: CodeType, module: str) -> _Code:
+    entry = _CODES.get(id(code))
+    if entry is not None and entry[0] is code:
+        return entry[1]
+    if len(_CODES) >= 4096:
+        _CODES.clear()
+    # Reading `f_locals` copies every local of the frame: only where one can be of use.
+    names = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
+    info = _Code(
+        keras=module.startswith("keras."),
+        reads_locals="initializer" in names or code.co_name == "_initialize",
+        slot_maker=_SLOT_MAKERS.get(code.co_name.removeprefix("tf__")),  # autograph's copy
+    )
+    _CODES[id(code)] = (code, info)
+    return info
+
+
 def slot(frame: FrameType | None) -> tuple[Any, str | None] | None:
     """The variable a slot being made serves, and the slot's name (for `get_variable`,
     through which TF1 optimizers make their slots)."""
@@ -83,10 +113,13 @@ def slot(frame: FrameType | None) -> tuple[Any, str | None] | None:
 
 
 def _read_keras(frame: FrameType, origin: Origin) -> None:
+    initialize = origin.path is None and frame.f_code.co_name == "_initialize"
+    if origin.initializer is not None and not initialize:
+        return
     local = frame.f_locals
     if origin.initializer is None and "initializer" in local:
         origin.initializer = describe_initializer(local["initializer"])
-    if origin.path is None and frame.f_code.co_name == "_initialize":
+    if initialize:
         # keras.Variable._initialize makes the tf.Variable; its `path` is set by then.
         path = getattr(local.get("self"), "path", None)
         if isinstance(path, str):

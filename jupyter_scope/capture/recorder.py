@@ -72,12 +72,12 @@ class Recording:
             self.on_graph(self._tf.ops.get_default_graph())
         self._start = time.perf_counter()
         hooks.attach(self, self._tf)
-        # Eager ops are only seen through op callbacks, which make TF serialise every
-        # graph op it builds; a recording that starts inside a graph has no eager ops.
+        # Eager ops are only seen through op callbacks; a recording that starts inside a
+        # graph has no eager ops.
         self._eager_ops = self.ops and self._mode == "eager"
         try:
             if self._eager_ops:
-                self._tf.op_callbacks.add_op_callback(self._on_eager_op)
+                hooks.add_eager_op_callback(self._tf, self._on_eager_op)
         except BaseException:
             hooks.detach(self)  # a failed entry leaves nothing installed
             raise
@@ -86,7 +86,7 @@ class Recording:
     def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         try:
             if self._eager_ops:
-                self._tf.op_callbacks.remove_op_callback(self._on_eager_op)
+                hooks.remove_eager_op_callback(self._tf, self._on_eager_op)
         finally:
             hooks.detach(self)
         wall_time = time.perf_counter() - self._start
@@ -264,6 +264,8 @@ class Recording:
     def _on_eager_op(self, op_type, inputs, attrs, outputs, op_name=None, graph=None):
         if graph is not None:
             return None  # graph ops are read from the graphs on exit
+        if isinstance(op_type, bytes):  # TF's fast path passes some (`BiasAdd`) as bytes
+            op_type = op_type.decode()
         if len(self._capture.ops) >= MAX_EAGER_OPS:
             self._eager_dropped += 1
             return None

@@ -73,7 +73,10 @@ def location(frame: FrameType) -> tuple[str, int | None]:
 
 
 def is_library_frame(frame: FrameType) -> bool:
-    return is_library(location(frame)[0])
+    filename = frame.f_code.co_filename
+    if _AUTOGRAPH_FILE in filename:  # only then is `location` (and its line lookup) needed
+        filename = location(frame)[0]
+    return is_library(filename)
 
 
 def user_frame(skip: int = 1) -> FrameType | None:

@@ -1,4 +1,9 @@
-"""The MIME bundle a notebook stores for a report: text, static HTML and the JSON document."""
+"""The MIME bundle a notebook stores for a report: text, static HTML and the JSON document.
+
+Saved with the notebook, so kept small: the document packed when large (`report.packed`),
+which the lab extension draws in full, and a static HTML tree of the summary and the top-level
+scopes only (for nbviewer and GitHub).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ from typing import Any
 
 from jupyter_scope.display import html, text
 from jupyter_scope.report.model import MIME_TYPE, ScopeReport
+from jupyter_scope.report.packed import pack
 
 
 def mimebundle(report: ScopeReport) -> dict[str, Any]:
     return {
         "text/plain": text.render(report),
-        "text/html": html.render(report),
-        MIME_TYPE: report.to_dict(),
+        "text/html": html.render(report, levels=1),
+        MIME_TYPE: pack(report.to_dict()),
     }

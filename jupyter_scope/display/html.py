@@ -40,10 +40,11 @@ class StaticTree:
     """The `<details>` tree of one report. Op names are listed up to a budget for the
     whole tree, so a graph of 100,000 ops still gives a page a notebook can hold."""
 
-    def __init__(self, report: ScopeReport) -> None:
+    def __init__(self, report: ScopeReport, levels: int | None = None) -> None:
         self.colours = presentation.colours(report.display["devices"])
         self.shown = report.display["nodes"]
-        self.op_names_left = OP_NAMES_LISTED
+        self.levels = levels
+        self.op_names_left = OP_NAMES_LISTED if levels is None else OPS_LISTED
 
     def device_chip(self, node: dict[str, Any]) -> str:
         name = fmt.node_device(node)
@@ -73,7 +74,7 @@ class StaticTree:
         parts.append(self.device_chip(var))
         sites = "\n".join(line["text"] for line in self.shown[var["id"]]["sites"])
         inside = ""
-        if ops:
+        if ops and self.opens(depth):
             n_ops = fmt.plural(ops.scope["n_ops"], "op")
             inside = f"<details><summary>{n_ops}</summary>{self.children(ops, depth)}</details>"
         return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}{inside}</li>'
@@ -105,11 +106,17 @@ class StaticTree:
     def scope_block(self, tree: ScopeNode, depth: int) -> str:
         totals = f"{tree.kind} · {fmt.scope_totals(tree.scope)}"
         summary = f'<b>{escape(tree.label)}/</b> <span style="{MUTED}">{escape(totals)}</span>'
+        if not self.opens(depth):
+            return f"<li>{summary}</li>"
         opened = " open" if depth < OPEN_DEPTH and not tree.ops_only else ""
         return (
             f"<li><details{opened}><summary>{summary}</summary>"
             f"{self.children(tree, depth + 1)}</details></li>"
         )
+
+    def opens(self, depth: int) -> bool:
+        """Whether a scope at `depth` shows what it holds (the top `levels` only, if set)."""
+        return self.levels is None or depth < self.levels
 
     def children(self, tree: ScopeNode, depth: int) -> str:
         scope = tree.scope["name"]
@@ -138,9 +145,12 @@ def diagnostic_item(merged: dict[str, Any]) -> str:
     return f"<li><details{opened}><summary>{head}</summary><ul>{items}</ul></details></li>"
 
 
-def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
+def render(
+    report: ScopeReport, pattern: re.Pattern[str] | None = None, *, levels: int | None = None
+) -> str:
     """The summary, the diagnostics, then the collapsible scope tree (with `pattern`, only
-    the scopes and nodes whose names match, with their ancestors)."""
+    the scopes and nodes whose names match, with their ancestors; with `levels`, what the
+    top `levels` of scopes hold, deeper scopes by their totals)."""
     parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
     if report.error:
         parts.append(
@@ -150,5 +160,10 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     if merged := report.display["diagnostics"]:
         items = "".join(diagnostic_item(d) for d in merged)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
-    parts.append(StaticTree(report).children(scope_tree(report, pattern), 0))
+    parts.append(StaticTree(report, levels).children(scope_tree(report, pattern), 0))
+    if levels is not None:
+        parts.append(
+            f'<p style="{MUTED}">The full tree: open the notebook in JupyterLab with '
+            "jupyter-scope, or export the report.</p>"
+        )
     return f'<div class="jupyter-scope-static">{"".join(parts)}</div>'

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from jupyter_scope.report import document, presentation
+from jupyter_scope.report import document, packed, presentation
 
 MIME_TYPE = "application/vnd.jupyter-scope.report+json"
 
@@ -83,10 +83,14 @@ class ScopeReport:
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        separators = (",", ":") if indent is None else None  # unindented: no spaces either
+        return json.dumps(self.to_dict(), indent=indent, separators=separators, allow_nan=False)
 
     @classmethod
     def from_dict(cls, data: Any) -> ScopeReport:
+        """Read a document, or a notebook output's packed one (`report.packed`)."""
+        if packed.is_packed(data):
+            return cls(*document.from_document(packed.unpack(data), parsed=True))
         graph, meta, diagnostics = document.from_document(data)
         return cls(graph, meta, diagnostics)
 

@@ -15,6 +15,7 @@ import {
   type VariableNode
 } from './tree/types';
 import type { IScopeReports } from './tokens';
+import { isPacked, type PackedDocument, unpack } from './tree/compact';
 
 /** Gives a document its display section (from the server, for an old document). */
 export type Upgrade = (doc: ReportDocument) => Promise<ShownDocument>;
@@ -152,19 +153,28 @@ export class ReportsModel implements IScopeReports {
   /** The report an output holds, read once per output model; an old one when upgraded. */
   private _document(output: OutputLike): ShownDocument | null {
     if (!this._documents.has(output)) {
-      const data = output.data[REPORT_MIME_TYPE] as ReportDocument | undefined;
-      this._documents.set(output, data?.display ? (data as ShownDocument) : null);
-      if (data?.graph && !data.display && this._upgrade) {
-        this._upgrade(data).then(
-          upgraded => {
-            this._documents.set(output, upgraded);
-            this._refresh();
-          },
-          reason => console.error('jupyter-scope: cannot show a report saved before 1.1:', reason)
-        );
+      const data = output.data[REPORT_MIME_TYPE] as ReportDocument | PackedDocument | undefined;
+      const plain = isPacked(data) ? undefined : data;
+      this._documents.set(output, plain?.display ? (plain as ShownDocument) : null);
+      if (isPacked(data)) {
+        // Packed by a jupyter-scope that writes the display section.
+        this._later(output, unpack(data) as Promise<ShownDocument>, 'cannot read a saved report');
+      } else if (plain?.graph && !plain.display && this._upgrade) {
+        this._later(output, this._upgrade(plain), 'cannot show a report saved before 1.1');
       }
     }
     return this._documents.get(output) ?? null;
+  }
+
+  /** The output's document once `document` is ready. */
+  private _later(output: OutputLike, document: Promise<ShownDocument>, problem: string): void {
+    document.then(
+      shown => {
+        this._documents.set(output, shown);
+        this._refresh();
+      },
+      reason => console.error(`jupyter-scope: ${problem}:`, reason)
+    );
   }
 
   private _disconnect(cells = true): void {

@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { Signal } from '@lumino/signaling';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ReportsModel, type NotebookModelLike } from '../src/model';
 import { REPORT_MIME_TYPE, type ReportDocument } from '../src/tree/types';
 import { sampleReport } from './fixtures';
@@ -87,6 +88,20 @@ describe('ReportsModel', () => {
     b.stateChanged.emit({ name: 'executionCount' });
     expect(model.reports.map(r => r.key)).toEqual(['b/0', 'a/0']);
     expect(emitted).toBe(3);
+  });
+
+  it('reads a packed report (a saved notebook output) once it is unpacked', async () => {
+    const doc = report('saved', 4);
+    const data = gzipSync(JSON.stringify(doc)).toString('base64');
+    const packed = { schema: doc.schema, encoding: 'gzip+base64', data };
+    const a = new FakeCell('a', 4);
+    a.outputs.items = [{ data: { [REPORT_MIME_TYPE]: packed } }];
+    const model = new ReportsModel();
+    model.setNotebook(notebook(a).model);
+    expect(model.reports).toEqual([]);
+    await vi.waitFor(() => expect(model.reports).toHaveLength(1));
+    expect(model.reports.map(r => [r.key, r.name])).toEqual([['a/0', 'saved']]);
+    expect(model.reports[0].document).toEqual(doc);
   });
 
   it('notices added cells and stops listening when detached', () => {

@@ -1,5 +1,7 @@
 /**
- * The widget's compact report: the document with its ops moved out of the node-link
+ * The compact forms of a report. A notebook output's packed document
+ * (`jupyter_scope/report/packed.py`): the JSON text gzipped, in base64. The widget's
+ * compact report: the document with its ops moved out of the node-link
  * lists into columns (`jupyter_scope/display/widget.py` writes it). Op names are stored
  * relative to their scope, repeated strings as indexes into small tables, op ids only
  * where they differ from `op:<graph>:<name>`, and `input` edges as index pairs; each
@@ -64,4 +66,23 @@ export function expandCompact(doc: CompactDocument): ReportDocument {
     edges.push({ source: ops[c.inputs[i]].id, target: ops[c.inputs[i + 1]].id, kind: 'input' });
   }
   return { ...rest, graph: { ...doc.graph, nodes: [...doc.graph.nodes, ...ops], edges } };
+}
+
+/** A document as a notebook output saves it: its JSON text gzipped, in base64. */
+export interface PackedDocument {
+  schema: string;
+  encoding: 'gzip+base64';
+  data: string;
+}
+
+export function isPacked(data: unknown): data is PackedDocument {
+  const packed = data as PackedDocument | null | undefined;
+  return packed?.encoding === 'gzip+base64' && !('graph' in packed);
+}
+
+/** The document of a packed one. */
+export async function unpack(packed: PackedDocument): Promise<ReportDocument> {
+  const bytes = Uint8Array.from(atob(packed.data), c => c.charCodeAt(0));
+  const text = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(text).text()) as ReportDocument;
 }
