@@ -141,7 +141,7 @@ def diagnostic_item(merged: dict[str, Any]) -> str:
 def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     """The summary, the diagnostics, then the collapsible scope tree (with `pattern`, only
     the scopes and nodes whose names match, with their ancestors)."""
-    parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
+    parts = [f"<p><b>Scopes:</b> {escape(report.display['summary']['line'])}</p>"]
     if report.error:
         parts.append(
             f"<p>{badge('raised', LEVEL_COLOURS['error'])} "
