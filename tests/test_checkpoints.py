@@ -451,6 +451,7 @@ def test_match_tree_shows_renames_and_resized_layers_as_tf_has_them(vgg_files):
     display = match.tree.display
     assert display["summary"]["line"] == display["card"]["counts"] == line
     assert presentation.match_counts(match.tree.graph) == match.counts()
+    assert display["heading"].startswith("“report vs model.ckpt” · matched against ")
     assert "renamed vgg_a/ → new_vgg/" in display["heading"]
     scopes = {s["name"]: display["nodes"][s["id"]].get("colour") for s in match.tree.scopes}
     assert scopes["new_vgg/fc8"] == MATCH_STATES["shape"][0]  # all it holds differ
@@ -562,6 +563,8 @@ def test_cli_show_and_match(tmp_path, capsys, vgg_files):
     status, out, _ = run_main(capsys, "match", str(mine), prefix, "-o", str(tmp_path / "m.json"))
     assert status == 1 and "+ global_step" in out  # only the checkpoint has a step
     assert json.loads((tmp_path / "m.json").read_text())["unexpected"] == ["global_step"]
+    status, _, _ = run_main(capsys, "match", str(mine), prefix, "-o", str(tmp_path / "m.md"))
+    assert status == 1 and "| `global_step` | unexpected |" in (tmp_path / "m.md").read_text()
     status, out, _ = run_main(capsys, "match", prefix, str(Path(prefix).parent))
     assert status == 0 and out.startswith("all matched")
     status, _, err = run_main(capsys, "match", str(mine), str(tmp_path / "gone"))
