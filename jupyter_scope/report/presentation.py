@@ -117,23 +117,23 @@ def match_badges(state: dict[str, Any]) -> list[dict[str, str]]:
     """A badge per difference (`shape [3,3] ≠ [3,5]`), else the state (`← net/w` for a
     rename); each in its row's colour."""
     theirs = state.get("checkpoint")
-    out = [
-        {
-            "text": f"{what} {fmt.shape(a) if what == 'shape' else a} ≠ "
-            f"{fmt.shape(b) if what == 'shape' else b}",
-            "kind": "match",
-            "title": f"{MATCH_STATES[what][1]}: the checkpoint's {theirs} has "
-            f"{fmt.shape(b) if what == 'shape' else b}",
-        }
-        for what in ("shape", "dtype")
-        if what in state
-        for a, b in [state[what]]
-    ]
+    out = []
+    for what in ("shape", "dtype"):
+        if what in state:
+            a, b = (fmt.shape(v) if what == "shape" else v for v in state[what])
+            meaning = MATCH_STATES[what][1]
+            title = f"{meaning}: the checkpoint's {theirs} has {b}"
+            out.append({"text": f"{what} {a} ≠ {b}", "kind": "match", "title": title})
     if not out:
         meaning = MATCH_STATES[state["state"]][1]
-        text = f"← {theirs}" if state["state"] == "renamed" else state["state"]
-        title = f"{meaning}: {theirs}" if state["state"] == "renamed" else meaning
-        out.append({"text": text, "kind": "match", "title": title})
+        renamed = state["state"] == "renamed"
+        out.append(
+            {
+                "text": f"← {theirs}" if renamed else state["state"],
+                "kind": "match",
+                "title": f"{meaning}: {theirs}" if renamed else meaning,
+            }
+        )
     return out
 
 
