@@ -573,10 +573,11 @@ by match state: matched, renamed, missing, only in the checkpoint, or of another
 """),
     code("""
 %load_ext jupyter_scope
-import jupyter_scope
 import keras
 import tensorflow as tf
 import tf_slim as slim
+
+import jupyter_scope
 
 v1 = tf.compat.v1
 
