@@ -280,8 +280,13 @@ def parser() -> argparse.ArgumentParser:
     match.add_argument(
         "checkpoint", metavar="CHECKPOINT", help="a checkpoint, or anything show reads"
     )
-    match.add_argument("-o", "--output", metavar="OUT.json", help="also write the match as JSON")
-    match.add_argument("--force", action="store_true", help="overwrite OUT.json if it exists")
+    match.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="also write the match: .json as data, .html/.md/.csv/.dot/.graphml as its tree",
+    )
+    match.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     match.set_defaults(handler=cmd_match)
 
     convert = commands.add_parser("convert", help="write a JSON report in another format")

@@ -562,6 +562,117 @@ reread = ScopeReport.from_json(pathlib.Path("before.json").read_text())
 """),
 ]
 
+CHECKPOINTS = [
+    md("""
+# Fine-tuning from a checkpoint
+
+A checkpoint holds variables by name. Fine-tuning loads it into a model whose scope was
+renamed and whose classifier was changed, and `init_from_checkpoint` needs an
+`assignment_map` pairing the two. `%%scopes --checkpoint` shows the model's tree coloured
+by match state: matched, renamed, missing, only in the checkpoint, or of another shape.
+"""),
+    code("""
+%load_ext jupyter_scope
+import keras
+import tensorflow as tf
+import tf_slim as slim
+
+import jupyter_scope
+
+v1 = tf.compat.v1
+
+
+def net(images, num_classes, scope):
+    with v1.variable_scope(scope):
+        x = slim.conv2d(images, 8, [3, 3], scope="conv1")
+        x = slim.fully_connected(slim.flatten(x), 16, scope="fc1")
+        return slim.fully_connected(x, num_classes, activation_fn=None, scope="logits")
+"""),
+    md("""
+## The pretrained checkpoint: a TF1 net of 10 classes, under `pretrained/`
+"""),
+    code("""
+with tf.Graph().as_default():
+    net(v1.placeholder(tf.float32, [None, 8, 8, 1]), 10, "pretrained")
+    with v1.Session() as session:
+        session.run(v1.global_variables_initializer())
+        prefix = v1.train.Saver().save(session, "ckpt/pretrained.ckpt")
+tf.train.list_variables(prefix)  # what TF says
+"""),
+    md("""
+`jupyter_scope.load` reads it as a report, without running any code:
+"""),
+    code("""
+jupyter_scope.load(prefix)
+"""),
+    md("""
+## The fine-tuned model: renamed to `finetune/`, with a classifier of 3 classes
+
+The second output is the match: the rename is found, `logits` differs in shape.
+"""),
+    code("""
+%%scopes finetune --graph --checkpoint ckpt/pretrained.ckpt
+graph = v1.get_default_graph()
+logits = net(v1.placeholder(tf.float32, [None, 8, 8, 1]), 3, "finetune")
+"""),
+    md("""
+The match pairs the checkpoint's names with the model's; its `assignment_map` leaves out
+the pairs whose shapes differ, which TF would refuse to restore.
+"""),
+    code("""
+match = finetune.match(jupyter_scope.load(prefix))
+match.assignment_map
+"""),
+    code("""
+with graph.as_default():
+    v1.train.init_from_checkpoint(prefix, match.assignment_map)
+    variables = {v.op.name: v for v in v1.global_variables()}
+    with v1.Session() as session:
+        session.run(v1.global_variables_initializer())
+        restored = session.run({name: variables[name] for name in match.assignment_map.values()})
+reader = tf.train.load_checkpoint(prefix)
+{  # what TF says: each restored value equals the checkpoint's
+    name: bool((restored[name] == reader.get_tensor(key)).all())
+    for key, name in match.assignment_map.items()
+}
+"""),
+    md("""
+## A Keras model and an object-based `tf.train.Checkpoint`
+
+Its variables are matched by the object graph the checkpoint keeps. The fine-tuned model
+adds an `adapter` layer, which the checkpoint does not have.
+"""),
+    code("""
+def classifier(*layers):
+    dense = [keras.layers.Dense(units, name=name) for name, units in layers]
+    return keras.Sequential([keras.Input((4,)), *dense], name="net")
+
+
+keras_prefix = tf.train.Checkpoint(model=classifier(("hidden", 8), ("head", 10))).write(
+    "ckpt/keras"
+)
+"""),
+    code("""
+%%scopes keras_finetune --checkpoint ckpt/keras
+model = classifier(("hidden", 8), ("head", 10), ("adapter", 3))
+"""),
+    code("""
+keras_match = keras_finetune.match(jupyter_scope.load(keras_prefix))
+tf.train.Checkpoint(model=model).restore(keras_prefix).expect_partial()
+reader = tf.train.load_checkpoint(keras_prefix)
+weights = {w.path: w.numpy() for w in model.weights}
+{  # what TF says: restore put the checkpoint's values where the map says
+    name: bool((weights[name] == reader.get_tensor(key)).all())
+    for key, name in keras_match.assignment_map.items()
+}
+"""),
+    md("""
+`match.export("match.html")` writes the coloured tree as a standalone page (and `.md`,
+`.csv`, `.dot`, `.graphml` as the report exports do); `match.export("match.json")` the
+match itself.
+"""),
+]
+
 NOTEBOOKS = {
     "01_sharing_variables.ipynb": SHARING_VARIABLES,
     "02_gan_and_rnn_sharing.ipynb": GAN_AND_RNN,
@@ -569,6 +680,7 @@ NOTEBOOKS = {
     "04_keras_model.ipynb": KERAS,
     "05_devices.ipynb": DEVICES,
     "06_export_and_diff.ipynb": EXPORT_AND_DIFF,
+    "07_checkpoints.ipynb": CHECKPOINTS,
 }
 
 

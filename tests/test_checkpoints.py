@@ -4,12 +4,16 @@ event files that TensorFlow writes here; every expectation is TF's own account
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import math
 import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -17,7 +21,9 @@ from IPython.utils.capture import capture_output
 
 import jupyter_scope
 from jupyter_scope import ReportFormatError, ScopeReport, cli
+from jupyter_scope.report import fmt, presentation
 from jupyter_scope.report.match import VALUE_SUFFIX
+from jupyter_scope.report.presentation import MATCH_STATES
 
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
@@ -240,14 +246,20 @@ def test_assignment_map_restores_the_checkpoint_values(vgg_files, scope, outer, 
                 v1.train.init_from_checkpoint(prefix, {match.pairs[name]: name})
 
 
-def test_dtype_mismatch_is_left_out_of_the_map(tmp_path):
+@pytest.fixture
+def floats_prefix(tmp_path):
+    """A checkpoint of two float32 variables, `net/a` and `net/b`."""
     graph = tf.Graph()
     with graph.as_default():
         v1.get_variable("net/a", [2], tf.float32)
         v1.get_variable("net/b", [2], tf.float32)
         with v1.Session() as session:
             session.run(v1.global_variables_initializer())
-            prefix = v1.train.Saver().save(session, str(tmp_path / "m.ckpt"))
+            return v1.train.Saver().save(session, str(tmp_path / "m.ckpt"))
+
+
+def test_dtype_mismatch_is_left_out_of_the_map(floats_prefix):
+    prefix = floats_prefix
 
     def build():
         v1.get_variable("net/a", [2], tf.float64)
@@ -388,9 +400,149 @@ def test_match_display_and_export(tmp_path, vgg_files):
 
     with pytest.raises(ExportError, match="already exists"):
         match.export(path)
-    with pytest.raises(ExportError, match="JSON"):
-        match.export(tmp_path / "match.html")
-    assert not (tmp_path / "match.html").exists()
+    with pytest.raises(ExportError, match="cannot tell the format"):
+        match.export(tmp_path / "match.txt")
+    assert not (tmp_path / "match.txt").exists()
+
+
+# -- the match as a tree coloured by match state ---------------------------------------------
+
+
+def shown_states(match) -> dict[str, tuple[str, str, list[str]]]:
+    """By name: the tree's state, row colour and match badges of each variable."""
+    nodes = match.tree.display["nodes"]
+    return {
+        v["name"]: (
+            v["match"]["state"],
+            nodes[v["id"]]["colour"],
+            [b["text"] for b in nodes[v["id"]]["badges"] if b["kind"] == "match"],
+        )
+        for v in match.tree.variables
+    }
+
+
+def test_match_tree_shows_renames_and_resized_layers_as_tf_has_them(vgg_files):
+    prefix = vgg_files["prefix"]
+    report, graph = recorded(build_vgg, 5, "new_vgg")
+    match = report.match(jupyter_scope.load(prefix))
+    shapes = truth(prefix)
+    expected = {}
+    for var in graph.get_collection("variables"):
+        theirs = var.op.name.replace("new_vgg/", "vgg_a/", 1)
+        ours, checkpoint = var.shape.as_list(), shapes[theirs][0]
+        if ours == checkpoint:
+            expected[var.op.name] = ("renamed", [f"← {theirs}"])
+        else:
+            expected[var.op.name] = (
+                "shape",
+                [f"shape {fmt.shape(ours)} ≠ {fmt.shape(checkpoint)}"],
+            )
+    for name in set(shapes) - {v.replace("new_vgg/", "vgg_a/", 1) for v in expected}:
+        expected[name] = ("unexpected", ["unexpected"])
+    shown = shown_states(match)
+    assert {n: (state, badges) for n, (state, _, badges) in shown.items()} == expected
+    assert {n: colour for n, (_, colour, _) in shown.items()} == {
+        n: MATCH_STATES[state][0] for n, (state, _) in expected.items()
+    }
+    resized = sorted(n for n, (state, _) in expected.items() if state == "shape")
+    assert resized == ["new_vgg/fc8/biases", "new_vgg/fc8/weights"]  # the new classifier
+    renamed = len(expected) - len(resized) - 1
+    line = f"{renamed} matched ({renamed} renamed), 1 unexpected, 2 shape mismatch"
+    display = match.tree.display
+    assert display["summary"]["line"] == display["card"]["counts"] == line
+    assert presentation.match_counts(match.tree.graph) == match.counts()
+    assert display["heading"].startswith("“report vs model.ckpt” · matched against ")
+    assert "renamed vgg_a/ → new_vgg/" in display["heading"]
+    scopes = {s["name"]: display["nodes"][s["id"]].get("colour") for s in match.tree.scopes}
+    assert scopes["new_vgg/fc8"] == MATCH_STATES["shape"][0]  # all it holds differ
+    assert scopes["new_vgg/conv1"] == MATCH_STATES["renamed"][0]
+    assert scopes["new_vgg"] is None  # mixed: no one colour
+    assert not any(op for op in match.tree.ops)  # variables only
+
+
+def test_match_tree_missing_and_dtype_mismatch(floats_prefix):
+    prefix = floats_prefix
+
+    def build():
+        v1.get_variable("net/a", [2], tf.float64)
+        v1.get_variable("net/b", [2], tf.float32)
+        v1.get_variable("net/c", [3], tf.float32)
+
+    report, _ = recorded(build)
+    match = report.match(jupyter_scope.load(prefix))
+    dtypes = {name: dtype for name, (_, dtype) in truth(prefix).items()}
+    assert shown_states(match) == {
+        "net/a": ("dtype", MATCH_STATES["dtype"][0], [f"dtype float64 ≠ {dtypes['net/a']}"]),
+        "net/b": ("matched", MATCH_STATES["matched"][0], ["matched"]),
+        "net/c": ("missing", MATCH_STATES["missing"][0], ["missing"]),
+    }
+    assert "net/c" not in dtypes
+    assert match.tree.display["summary"]["line"] == "1 matched, 1 missing, 1 dtype mismatch"
+
+
+def test_match_tree_of_a_keras_model_against_its_object_graph(keras_checkpoint):
+    with jupyter_scope.record() as recording:
+        net(("hidden", 3), ("out", 2), ("extra", 1))
+    match = recording.report.match(jupyter_scope.load(keras_checkpoint))
+    reader = tf.train.load_checkpoint(keras_checkpoint)
+    keys = {k.removesuffix(VALUE_SUFFIX) for k in reader.get_variable_to_shape_map()}
+    states = shown_states(match)
+    assert {n for n, (state, *_) in states.items() if state == "missing"} == set(match.missing)
+    for var in match.tree.variables:  # each matched one names its value in the checkpoint
+        if var["match"]["state"] == "matched":
+            assert var["match"]["checkpoint"] in keys
+    assert match.tree.display["summary"]["line"] == "4 matched, 2 missing"
+
+
+def test_match_bundle_carries_the_tree_document(vgg_files):
+    report, _ = recorded(build_vgg, 5, "new_vgg")
+    match = report.match(jupyter_scope.load(vgg_files["prefix"]))
+    bundle = match._repr_mimebundle_()
+    document = bundle[jupyter_scope.MIME_TYPE]
+    assert document == match.tree.to_dict()
+    again = ScopeReport.from_dict(json.loads(json.dumps(document)))  # a valid report
+    assert again.display == match.tree.display
+    weights = next(v for v in again.variables if v["name"] == "new_vgg/fc8/weights")
+    assert weights["match"] == {
+        "state": "shape",
+        "checkpoint": "vgg_a/fc8/weights",
+        "shape": [[1, 1, 4096, 5], [1, 1, 4096, CLASSES]],
+    }
+
+
+@pytest.mark.parametrize("format", ["json", "html", "graphml", "dot", "md", "csv"])
+def test_match_exports_every_format(tmp_path, vgg_files, format):
+    report, _ = recorded(build_vgg, 5, "new_vgg")
+    match = report.match(jupyter_scope.load(vgg_files["prefix"]))
+    path = match.export(tmp_path / f"match.{format}")
+    text = path.read_text(encoding="utf-8")
+    badge = "shape [1,1,4096,5] ≠ [1,1,4096,10]"
+    line = match.tree.display["summary"]["line"]
+    if format == "json":  # the match's own data
+        assert json.loads(text) == json.loads(json.dumps(match.to_dict()))
+    elif format == "html":  # the standalone page draws the tree's document
+        assert badge in text and html.escape(line) in text
+    elif format == "graphml":
+        graph = nx.read_graphml(path)
+        weights = graph.nodes["var:g0:new_vgg/fc8/weights"]
+        assert json.loads(weights["match"])["state"] == "shape"
+        assert json.loads(graph.nodes["var:checkpoint:global_step"]["match"]) == {
+            "state": "unexpected",
+            "checkpoint": "global_step",
+        }
+    elif format == "dot":
+        weights = next(ln for ln in text.splitlines() if "new_vgg/fc8/weights" in ln)
+        assert f'fillcolor="{MATCH_STATES["shape"][0]}"' in weights
+        assert line in text and 'label="match"' in text
+    elif format == "md":
+        row = next(ln for ln in text.splitlines() if "`new_vgg/fc8/weights`" in ln)
+        assert row.split(" | ")[1] == badge
+        assert f"**{line}**" in text
+    else:
+        rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+        assert rows["new_vgg/fc8/weights"]["match"] == badge
+        assert rows["global_step"]["match"] == "unexpected"
+        assert rows["new_vgg/conv1/conv1_1/weights"]["match"] == ("← vgg_a/conv1/conv1_1/weights")
 
 
 # -- the command line and the magic ----------------------------------------------------------
@@ -411,6 +563,8 @@ def test_cli_show_and_match(tmp_path, capsys, vgg_files):
     status, out, _ = run_main(capsys, "match", str(mine), prefix, "-o", str(tmp_path / "m.json"))
     assert status == 1 and "+ global_step" in out  # only the checkpoint has a step
     assert json.loads((tmp_path / "m.json").read_text())["unexpected"] == ["global_step"]
+    status, _, _ = run_main(capsys, "match", str(mine), prefix, "-o", str(tmp_path / "m.md"))
+    assert status == 1 and "| `global_step` | unexpected |" in (tmp_path / "m.md").read_text()
     status, out, _ = run_main(capsys, "match", prefix, str(Path(prefix).parent))
     assert status == 0 and out.startswith("all matched")
     status, _, err = run_main(capsys, "match", str(mine), str(tmp_path / "gone"))

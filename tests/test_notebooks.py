@@ -63,7 +63,7 @@ class Executed:
             report.meta["name"]: (cell, report)
             for cell in self.cells
             for report in reports_in(cell)
-            if report.meta["name"]
+            if report.meta.get("name")  # none for a loaded checkpoint
         }
 
     def report(self, name: str) -> ScopeReport:
@@ -128,9 +128,16 @@ NOTEBOOK_FILES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 def test_every_scopes_cell_shows_widget_report_html_and_text(execute, filename):
     executed = execute(filename)
     assert executed.by_name
-    for cell, report in executed.by_name.values():
-        (output,) = [o for o in cell.outputs if MIME_TYPE in o.get("data", {})]
-        assert {WIDGET_MIME_TYPE, MIME_TYPE, "text/html", "text/plain"} <= set(output.data)
+    for name, (cell, report) in executed.by_name.items():
+        (output,) = [
+            o
+            for o in cell.outputs
+            if o.get("data", {}).get(MIME_TYPE, {}).get("meta", {}).get("name") == name
+        ]
+        shows = {MIME_TYPE, "text/html", "text/plain"}
+        if not report.meta.get("match"):  # a match's tree has no widget
+            shows.add(WIDGET_MIME_TYPE)
+        assert shows <= set(output.data)
         assert report.meta["cell"]["execution_count"] == cell.execution_count
 
 
@@ -366,3 +373,51 @@ def test_every_export_format_is_written_and_json_round_trips(exports):
     round_trips, files = ast.literal_eval(shown(exports.starting("import pathlib")))
     assert round_trips
     assert files == [f"before.{s}" for s in ("csv", "dot", "graphml", "html", "json", "md")]
+
+
+# -- 07: fine-tuning from a checkpoint ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checkpoints(execute) -> Executed:
+    return execute("07_checkpoints.ipynb")
+
+
+def match_states(report: ScopeReport) -> dict[str, str]:
+    return {v["name"]: v["match"]["state"] for v in report.variables}
+
+
+def test_renamed_scope_and_new_classifier_are_shown_in_the_match_tree(checkpoints):
+    finetune = names(checkpoints.report("finetune"))
+    tree = checkpoints.report("finetune vs pretrained.ckpt")
+    pretrained = dict(ast.literal_eval(shown(checkpoints.starting("with tf.Graph()"))))
+    states = match_states(tree)
+    assert sorted(states) == finetune
+    for name in finetune:
+        theirs = pretrained[name.replace("finetune/", "pretrained/", 1)]
+        ours = variables_by_name(tree)[name]["shape"]
+        assert states[name] == ("renamed" if ours == theirs else "shape"), name
+    assert sorted(n for n, s in states.items() if s == "shape") == [
+        "finetune/logits/biases",
+        "finetune/logits/weights",
+    ]
+    assert tree.display["summary"]["line"] == "4 matched (4 renamed), 2 shape mismatch"
+
+
+def test_assignment_map_restores_the_checkpoint_values(checkpoints):
+    assignment_map = ast.literal_eval(shown(checkpoints.starting("match = finetune.match")))
+    assert sorted(assignment_map.values()) == [
+        n for n in names(checkpoints.report("finetune")) if "/logits/" not in n
+    ]
+    restored = ast.literal_eval(shown(checkpoints.starting("with graph.as_default()")))
+    assert restored == dict.fromkeys(assignment_map.values(), True)
+
+
+def test_keras_checkpoint_match_and_restore(checkpoints):
+    tree = checkpoints.report("keras_finetune vs keras")
+    missing = sorted(n for n, s in match_states(tree).items() if s == "missing")
+    assert missing == ["net/adapter/bias", "net/adapter/kernel"]
+    assert tree.display["summary"]["line"] == "4 matched, 2 missing"
+    restored = ast.literal_eval(shown(checkpoints.starting("keras_match =")))
+    matched = [n for n in names(checkpoints.report("keras_finetune")) if "adapter" not in n]
+    assert restored == dict.fromkeys(matched, True)

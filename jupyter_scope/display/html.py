@@ -151,7 +151,7 @@ def render(
     """The summary, the diagnostics, then the collapsible scope tree (with `pattern`, only
     the scopes and nodes whose names match, with their ancestors; with `levels`, what the
     top `levels` of scopes hold, deeper scopes by their totals)."""
-    parts = [f"<p><b>Scopes:</b> {escape(fmt.summary_line(report.summary()))}</p>"]
+    parts = [f"<p><b>Scopes:</b> {escape(report.display['summary']['line'])}</p>"]
     if report.error:
         parts.append(
             f"<p>{badge('raised', LEVEL_COLOURS['error'])} "

@@ -1,31 +1,28 @@
-"""A Match shown: `text/plain` lines and a `text/html` table coloured by match state."""
+"""A Match shown: `text/plain` lines, a `text/html` table coloured by match state (for
+nbviewer and GitHub), and its tree's report document, which the lab draws as the tree
+coloured by match state."""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
 
-from jupyter_scope.display.html import LEVEL_COLOURS, MUTED, badge
+from jupyter_scope.display.html import MUTED, badge
 from jupyter_scope.display.text import terminal_safe
 from jupyter_scope.report import fmt
 from jupyter_scope.report.match import Match
+from jupyter_scope.report.model import MIME_TYPE
+from jupyter_scope.report.presentation import MATCH_STATES, match_line, rename_text, source_name
 
-# state → (mark in text, colour in HTML, what it means)
-STATES = {
-    "shape": ("≠", LEVEL_COLOURS["error"], "shape differs"),
-    "dtype": ("≠", LEVEL_COLOURS["error"], "dtype differs"),
-    "missing": ("-", LEVEL_COLOURS["warning"], "not in the checkpoint"),
-    "unexpected": ("+", LEVEL_COLOURS["info"], "only in the checkpoint"),
-    "renamed": ("→", "#6a1b9a", "matched under another scope"),
-    "matched": ("✓", "#2e7d32", "matched"),
+# state → its mark in text
+MARKS = {
+    "shape": "≠",
+    "dtype": "≠",
+    "missing": "-",
+    "unexpected": "+",
+    "renamed": "→",
+    "matched": "✓",
 }
-
-
-def source_name(source: dict[str, Any] | None) -> str:
-    if not source:
-        return "the recorded report"
-    form = f", {source['format']}" if source.get("format") else ""
-    return f"{source['path']} ({source['kind']}{form})"
 
 
 def rows(match: Match) -> list[tuple[str, str, str, str]]:
@@ -46,17 +43,14 @@ def rows(match: Match) -> list[tuple[str, str, str, str]]:
 
 
 def headline(match: Match) -> str:
-    counts = match.counts()
     verdict = "all matched" if match.all_matched else "not all matched"
-    parts = [f"{counts['matched']} matched ({counts['renamed']} renamed)"] + [
-        f"{counts[k]} {k.replace('_', ' ')}"
-        for k in ("missing", "unexpected", "shape_mismatch", "dtype_mismatch")
-    ]
-    return f"{verdict} against {source_name(match.checkpoint_source)}: " + ", ".join(parts)
+    return f"{verdict} against {source_name(match.checkpoint_source)}: " + match_line(
+        match.counts()
+    )
 
 
 def rename_lines(match: Match) -> list[str]:
-    return [f"renamed {t or '(root)'}/ → {o or '(root)'}/" for t, o in match.renames]
+    return [rename_text(theirs, ours) for theirs, ours in match.renames]
 
 
 def render_text(match: Match) -> str:
@@ -64,7 +58,7 @@ def render_text(match: Match) -> str:
     for state, ours, theirs, what in rows(match):
         if state in ("matched", "renamed"):
             continue  # the counts and the renames say it
-        mark, _, meaning = STATES[state]
+        mark, meaning = MARKS[state], MATCH_STATES[state][1]
         names = " ← ".join(n for n in (ours, theirs) if n)
         lines.append(f"{mark} {names}  {what or meaning}")
     if match.assignment_map:
@@ -75,7 +69,7 @@ def render_text(match: Match) -> str:
 def render_html(match: Match) -> str:
     body = []
     for state, ours, theirs, what in rows(match):
-        _, colour, meaning = STATES[state]
+        colour, meaning = MATCH_STATES[state]
         cells = (ours, theirs, what or meaning)
         body.append(
             f"<tr><td>{badge(state, colour)}</td>"
@@ -91,4 +85,8 @@ def render_html(match: Match) -> str:
 
 
 def mimebundle(match: Match) -> dict[str, Any]:
-    return {"text/plain": render_text(match), "text/html": render_html(match)}
+    return {
+        "text/plain": render_text(match),
+        "text/html": render_html(match),
+        MIME_TYPE: match.tree.to_dict(),
+    }

@@ -110,7 +110,7 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool, calls: dict[str, Any])
 def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     """The summary, the diagnostics, then the scope tree; with `pattern`, only what matches,
     all unfolded."""
-    lines = [fmt.summary_line(report.summary())]
+    lines = [report.display["summary"]["line"]]
     if report.error:
         lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
     for merged in report.display["diagnostics"]:

@@ -127,6 +127,8 @@ def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
         attrs["slot_of"] = variable_id(record.slot_of)
     if record.slot:
         attrs["slot"] = record.slot
+    if record.match:
+        attrs["match"] = record.match
     return attrs
 
 

@@ -6,6 +6,10 @@ variable's path). What is left pairs through scope renames (`net/` → `new_net/
 inferred from the names: each unpaired variable votes for the rename that gives it the
 longest shared ending in the checkpoint; a rename is used only when at least one of the
 pairs it makes agrees in shape and dtype.
+
+A match is also shown as a scope tree of its own (`Match.tree`): the report's variables
+and the checkpoint's unexpected ones, each carrying its state (`match_tree`), which
+`presentation.py` turns into badges and row colours.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.report.records import Capture, VariableRecord
 
 SCHEMA_ID = "jupyter-scope.match/1"
 # The checkpoint key of an object-based checkpoint's variable: its object path + this.
@@ -41,6 +46,7 @@ class Match:
     shape_mismatch: list[tuple[str, Shape, Shape]]  # (report name, report, checkpoint shape)
     dtype_mismatch: list[tuple[str, str, str]]  # (report name, report, checkpoint dtype)
     assignment_map: dict[str, str]  # checkpoint key → report variable, for init_from_checkpoint
+    tree: ScopeReport = field(repr=False, compare=False)  # the match as a scope tree
     renames: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, report) scope
     renamed_pairs: dict[str, str] = field(default_factory=dict)  # the pairs renames made
 
@@ -97,16 +103,18 @@ class Match:
             "assignment_map": self.assignment_map,
         }
 
-    def export(self, path: str | Path, *, force: bool = False) -> Path:
-        """Write the match as JSON (the only format), atomically; an existing file only
+    def export(self, path: str | Path, format: str | None = None, *, force: bool = False) -> Path:
+        """Write the match, atomically; the format comes from the suffix when not given.
+        JSON is `to_dict()`; every other format is the tree's (`tree.export`), so HTML is
+        the standalone page of the tree coloured by match state. An existing file only
         with `force`."""
-        from jupyter_scope.report.io import ExportError, check_writable, write_atomic
+        from jupyter_scope.report import io
 
         path = Path(path)
-        if path.suffix.lower() != ".json":
-            raise ExportError(f"a match is written as JSON: name a .json file, not {path.name!r}")
-        check_writable(path, force=force)
-        write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n", force=force)
+        if io.format_for(path, format) != "json":
+            return self.tree.export(path, format, force=force)
+        io.check_writable(path, force=force)
+        io.write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n", force=force)
         return path
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
@@ -194,6 +202,7 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
         for name, their_name in sorted(pairs.items())
         if _agree(ours[name], theirs[their_name])
     }
+    states = {name: _state(ours[name], theirs, pairs.get(name), renamed_pairs) for name in ours}
     return Match(
         report_source=report.meta.get("source"),
         checkpoint_source=other.meta.get("source"),
@@ -211,6 +220,90 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
             if ours[n]["dtype"] != theirs[t]["dtype"]
         ],
         assignment_map=assignment_map,
+        tree=match_tree(report, other, states, sorted(free), renames),
         renames=renames,
         renamed_pairs=dict(sorted(renamed_pairs.items())),
     )
+
+
+def _state(
+    var: dict[str, Any],
+    theirs: dict[str, dict[str, Any]],
+    their_name: str | None,
+    renamed_pairs: dict[str, str],
+) -> dict[str, Any]:
+    """A report variable's `match` attribute: its state, the checkpoint's name for it,
+    and (report, checkpoint) values of the shape or dtype where they differ."""
+    if their_name is None:
+        return {"state": "missing", "checkpoint": None}
+    state: dict[str, Any] = {"checkpoint": their_name}
+    for what in ("shape", "dtype"):
+        if var[what] != theirs[their_name][what]:
+            state[what] = [var[what], theirs[their_name][what]]
+    state["state"] = next(
+        (w for w in ("shape", "dtype") if w in state),
+        "renamed" if var["name"] in renamed_pairs else "matched",
+    )
+    return state
+
+
+def _record(var: dict[str, Any], key: str, state: dict[str, Any]) -> VariableRecord:
+    """A variable of a report as the plain record it was built from, with its state."""
+    slot_of = var.get("slot_of")
+    return VariableRecord(
+        key=key,
+        name=var["name"],
+        graph=var["graph"],
+        shape=var["shape"],
+        dtype=var["dtype"],
+        trainable=var["trainable"],
+        api=var["api"],
+        initializer=var["initializer"],
+        device_requested=var["device_requested"],
+        device=var["device"],
+        created=var["created"],
+        reuse_count=var["reuse_count"],
+        sites=var["sites"],
+        partition_of=var.get("partition_of"),
+        tf_name=var.get("tf_name"),
+        slot_of=slot_of.removeprefix("var:") if slot_of else None,
+        slot=var.get("slot"),
+        match=state,
+    )
+
+
+def _label(report: ScopeReport) -> str:
+    """What the tree's name calls a side: the file it was read from, else its name."""
+    source = report.meta.get("source")
+    return Path(source["path"]).name if source else report.meta.get("name") or "report"
+
+
+def match_tree(
+    report: ScopeReport,
+    other: ScopeReport,
+    states: dict[str, dict[str, Any]],
+    unexpected: list[str],
+    renames: list[tuple[str, str]],
+) -> ScopeReport:
+    """The report's variables and, under their own names, the checkpoint's unexpected
+    ones, built as any report is (`build.build_report`); no ops, which a checkpoint has
+    none of to match."""
+    from jupyter_scope.report.build import build_report
+
+    meta = {k: v for k, v in report.meta.items() if k != "source"}
+    meta["name"] = f"{_label(report)} vs {_label(other)}"  # apart from the report's own
+    meta["match"] = {
+        "report": report.meta.get("source"),
+        "checkpoint": other.meta.get("source"),
+        "renames": [list(rename) for rename in renames],
+    }
+    capture = Capture(meta=meta)
+    ours, theirs = _variables(report), _variables(other)
+    for name, var in ours.items():
+        key = var["id"].removeprefix("var:")
+        capture.variables[key] = _record(var, key, states[name])
+    for name in unexpected:  # keyed apart: a checkpoint name may be a report key
+        key = f"checkpoint:{name}"
+        state = {"state": "unexpected", "checkpoint": name}
+        capture.variables[key] = _record(theirs[name], key, state)
+    return build_report(capture)

@@ -13,6 +13,10 @@ them again, and the text, HTML and file exports read the same ones:
   variable or op placed against its request, `fallback`;
 - `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
 - `functions`: each traced function and the variables it reads.
+
+A match's tree (`report/match.py`) has variables carrying their `match` state: each
+gets a badge per difference and a row `colour` by state (`MATCH_STATES`), a scope the
+colour all its variables share, and the summary line counts the states.
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ from jupyter_scope.report import devices, fmt
 
 PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
 UNPLACED_COLOUR = "#bab0ac"
+# A match state → (row and badge colour, what it means).
+MATCH_STATES = {
+    "shape": ("#c62828", "shape differs"),
+    "dtype": ("#c62828", "dtype differs"),
+    "missing": ("#ef6c00", "not in the checkpoint"),
+    "unexpected": ("#1565c0", "only in the checkpoint"),
+    "renamed": ("#6a1b9a", "matched under another scope"),
+    "matched": ("#2e7d32", "matched"),
+}
 
 
 class DeviceEntry(TypedDict):
@@ -61,9 +74,92 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
     }
 
 
+def source_name(source: dict[str, Any] | None) -> str:
+    """E.g. `ckpt/model.ckpt (checkpoint, name-based)`."""
+    if not source:
+        return "the recorded report"
+    form = f", {source['format']}" if source.get("format") else ""
+    return f"{source['path']} ({source['kind']}{form})"
+
+
+def rename_text(theirs: str, ours: str) -> str:
+    return f"renamed {theirs or '(root)'}/ → {ours or '(root)'}/"
+
+
+def match_counts(graph: nx.DiGraph) -> dict[str, int]:
+    """As `Match.counts()`, read off a match's tree: a pair differing in shape and dtype
+    counts in both."""
+    counts = dict.fromkeys(
+        ("matched", "renamed", "missing", "unexpected", "shape_mismatch", "dtype_mismatch"), 0
+    )
+    for _, state in graph.nodes(data="match"):
+        if state is None:
+            continue
+        if state["state"] in ("matched", "renamed"):
+            counts["matched"] += 1
+        if state["state"] in ("renamed", "missing", "unexpected"):
+            counts[state["state"]] += 1
+        for what in ("shape", "dtype"):
+            counts[f"{what}_mismatch"] += what in state
+    return counts
+
+
+def match_line(counts: dict[str, int]) -> str:
+    """E.g. `12 matched (2 renamed), 3 missing, 1 unexpected, 1 shape mismatch`."""
+    matched = f"{counts['matched']} matched"
+    if counts["renamed"]:
+        matched += f" ({counts['renamed']} renamed)"
+    rest = ("missing", "unexpected", "shape_mismatch", "dtype_mismatch")
+    return ", ".join([matched, *(f"{counts[k]} {k.replace('_', ' ')}" for k in rest if counts[k])])
+
+
+def match_badges(state: dict[str, Any]) -> list[dict[str, str]]:
+    """A badge per difference (`shape [3,3] ≠ [3,5]`), else the state (`← net/w` for a
+    rename); each in its row's colour."""
+    theirs = state.get("checkpoint")
+    out = []
+    for what in ("shape", "dtype"):
+        if what in state:
+            a, b = (fmt.shape(v) if what == "shape" else v for v in state[what])
+            meaning = MATCH_STATES[what][1]
+            title = f"{meaning}: the checkpoint's {theirs} has {b}"
+            out.append({"text": f"{what} {a} ≠ {b}", "kind": "match", "title": title})
+    if not out:
+        meaning = MATCH_STATES[state["state"]][1]
+        renamed = state["state"] == "renamed"
+        out.append(
+            {
+                "text": f"← {theirs}" if renamed else state["state"],
+                "kind": "match",
+                "title": f"{meaning}: {theirs}" if renamed else meaning,
+            }
+        )
+    return out
+
+
+def match_text(entry: dict[str, Any]) -> str:
+    """A variable's match badges as one cell of text, for the table exports."""
+    return "; ".join(b["text"] for b in entry.get("badges", ()) if b["kind"] == "match")
+
+
+def scope_states(graph: nx.DiGraph) -> dict[str, str]:
+    """Scope id → the match state all variables under it share, where they share one."""
+    parent = {v: u for u, v, kind in graph.edges(data="kind") if kind == "contains"}
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for node, state in graph.nodes(data="match"):
+        scope = parent.get(node) if state else None
+        while scope is not None:
+            found[scope].add(state["state"])
+            scope = parent.get(scope)
+    return {scope: next(iter(states)) for scope, states in found.items() if len(states) == 1}
+
+
 def heading(meta: dict[str, Any]) -> str:
-    """E.g. `graph mode · TF 2.21.0 · 0.12 s`."""
+    """E.g. `graph mode · TF 2.21.0 · 0.12 s`; a match's tree: what it was matched against."""
     parts = [f"“{meta['name']}”"] if meta.get("name") else []
+    if match := meta.get("match"):
+        parts.append(f"matched against {source_name(match['checkpoint'])}")
+        parts.extend(rename_text(theirs, ours) for theirs, ours in match["renames"])
     parts.append(f"{meta['mode']} mode")
     if meta.get("tf_version"):
         parts.append(f"TF {meta['tf_version']}")
@@ -71,10 +167,12 @@ def heading(meta: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def card(counts: dict[str, Any], meta: dict[str, Any]) -> dict[str, str | None]:
-    """A report's line in the sidebar's list."""
+def card(counts: dict[str, Any], meta: dict[str, Any], line: str) -> dict[str, str | None]:
+    """A report's line in the sidebar's list; a match's tree lists its match `line`."""
     return {
-        "counts": f"{counts['created']} created · {counts['reused']} reused · "
+        "counts": line
+        if meta.get("match")
+        else f"{counts['created']} created · {counts['reused']} reused · "
         f"{fmt.plural(counts['ops'], 'op')} · {fmt.count(counts['params'])} params",
         "time": f"{meta['wall_time']:.2f} s",
         "errors": fmt.plural(counts["errors"], "error") if counts["errors"] else None,
@@ -228,6 +326,8 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
     table = device_table(graph)
     owned = owners(graph)
     own_ops = {var: graph.nodes[scope]["n_ops"] for scope, var in owned.items()}
+    matched = meta.get("match") is not None
+    scope_state = scope_states(graph) if matched else {}
     nodes: dict[str, dict[str, Any]] = {}
     for node, data in graph.nodes(data=True):
         kind = data["kind"]
@@ -240,20 +340,26 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
                 entry["mix"] = mix
             if node in owned:
                 entry["owner"] = owned[node]
+            if node in scope_state:
+                entry["colour"] = MATCH_STATES[scope_state[node]][0]
         elif kind == "variable":
             slot_of = data.get("slot_of")
             served = graph.nodes[slot_of]["name"] if slot_of in graph else None
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
             entry["badges"] = badges(data, served)
             entry["sites"] = fmt.call_lines(data.get("sites") or [])
+            if state := data.get("match"):
+                entry["badges"] += match_badges(state)
+                entry["colour"] = MATCH_STATES[state["state"]][0]
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
         if entry:
             nodes[node] = entry
     counts = summary(graph, diagnostics)
+    line = match_line(match_counts(graph)) if matched else fmt.summary_line(counts)
     return {
-        "summary": {**counts, "line": fmt.summary_line(counts)},
-        "card": card(counts, meta),
+        "summary": {**counts, "line": line},
+        "card": card(counts, meta, line),
         "heading": heading(meta),
         "devices": table,
         "nodes": nodes,

@@ -30,6 +30,7 @@ class VariableRecord:
     slot_of: str | None = None  # key of the variable this optimizer slot serves
     slot: str | None = None  # the slot's name (`m`, `v`, `momentum`), where known
     by_library: bool = False  # made at a library's request (an optimizer), not the user's
+    match: dict | None = None  # in a match's tree: its state against the checkpoint (match.py)
 
 
 @dataclass

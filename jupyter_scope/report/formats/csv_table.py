@@ -15,6 +15,7 @@ import csv
 import io
 import json
 
+from jupyter_scope.report import presentation
 from jupyter_scope.report.model import ScopeReport
 
 COLUMNS = [
@@ -53,12 +54,17 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
     out = io.StringIO()
     # RFC 4180's CRLF: the writer quotes a field holding any character of the line
     # terminator, so a name with a lone CR (or LF) stays one field of one row.
-    writer = csv.DictWriter(out, COLUMNS, restval="", extrasaction="ignore", lineterminator="\r\n")
+    matched = bool(report.meta.get("match"))  # a match's tree: a column for the state
+    columns = [*COLUMNS, "match"] if matched else COLUMNS
+    writer = csv.DictWriter(out, columns, restval="", extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     shown = report.display["nodes"]
     for var in report.variables:
         sites = "; ".join(line["text"] for line in shown[var["id"]]["sites"])
-        writer.writerow(inert({**var, "shape": json.dumps(var["shape"]), "sites": sites}))
+        row = {**var, "shape": json.dumps(var["shape"]), "sites": sites}
+        if matched:
+            row["match"] = presentation.match_text(shown[var["id"]])
+        writer.writerow(inert(row))
     if ops:
         writer.writerows(inert(op) for op in report.ops)
     return out.getvalue()

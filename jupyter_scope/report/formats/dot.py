@@ -1,7 +1,8 @@
 """`dot`: a Graphviz drawing: one cluster per scope, nodes filled with their device's colour.
 
 Variables are boxes, ops (with `ops=True`) ellipses; `reads` and `input` edges join them.
-A node placed elsewhere than it asked for gets a red border. Render with `dot -Tsvg`.
+A node placed elsewhere than it asked for gets a red border. In a match's tree, variables
+are filled with their match state's colour instead. Render with `dot -Tsvg`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ def quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def node_statement(node: dict[str, Any], label: str, colours: dict[str, str]) -> str:
+def node_statement(node: dict[str, Any], label: str, fills: dict[str, str]) -> str:
     device = fmt.node_device(node)
     attributes = [
         f"label={quote(label)}",
-        f'fillcolor="{colours.get(device, presentation.UNPLACED_COLOUR)}"',
+        f'fillcolor="{fills[node["id"]]}"',
         f"tooltip={quote(device or 'not placed')}",
     ]
     if node["kind"] == "op":
@@ -48,13 +49,12 @@ def has_content(tree: ScopeNode, ops: bool) -> bool:
     )
 
 
-def body(tree: ScopeNode, ops: bool, colours: dict[str, str], indent: str) -> list[str]:
+def body(tree: ScopeNode, ops: bool, fills: dict[str, str], indent: str) -> list[str]:
     scope = tree.scope["name"]
-    lines = [indent + node_statement(v, variable_label(v, scope), colours) for v in tree.variables]
+    lines = [indent + node_statement(v, variable_label(v, scope), fills) for v in tree.variables]
     if ops:
         lines.extend(
-            indent
-            + node_statement(op, f"{relative_name(op['name'], scope)}\n{op['type']}", colours)
+            indent + node_statement(op, f"{relative_name(op['name'], scope)}\n{op['type']}", fills)
             for group in tree.ops.values()
             for op in tree.op_fields(group)
         )
@@ -62,14 +62,13 @@ def body(tree: ScopeNode, ops: bool, colours: dict[str, str], indent: str) -> li
         if has_content(sub, ops):
             lines.append(f"{indent}subgraph {quote('cluster_' + sub.scope['id'])} {{")
             lines.append(f"{indent}  label={quote(sub.label + '/')};")
-            lines.extend(body(sub, ops, colours, indent + "  "))
+            lines.extend(body(sub, ops, fills, indent + "  "))
             lines.append(indent + "}")
     return lines
 
 
-def legend(colours: dict[str, str]) -> list[str]:
-    entries = [*colours.items(), ("not placed", presentation.UNPLACED_COLOUR)]
-    lines = ['  subgraph "cluster_legend" {', '    label="devices"; style=dashed;']
+def legend(title: str, entries: list[tuple[str, str]]) -> list[str]:
+    lines = ['  subgraph "cluster_legend" {', f"    label={quote(title)}; style=dashed;"]
     lines.extend(
         f'    {quote("legend:" + name)} [label={quote(name)}, fillcolor="{colour}"];'
         for name, colour in entries
@@ -80,6 +79,13 @@ def legend(colours: dict[str, str]) -> list[str]:
 def render(report: ScopeReport, *, ops: bool = False) -> str:
     """The scope clusters with their variables and, when `ops`, their ops and op edges."""
     colours = presentation.colours(report.display["devices"])
+    shown = report.display["nodes"]
+    fills = {  # a match state's colour, else the device's
+        node: shown.get(node, {}).get("colour")
+        or colours.get(fmt.node_device(data), presentation.UNPLACED_COLOUR)
+        for node, data in report.graph.nodes(data=True)
+        if data["kind"] != "scope"
+    }
     kinds = {"reads", "input"} if ops else set()
     edges = [
         f"  {quote(u)} -> {quote(v)}{' [style=dashed]' if kind == 'reads' else ''};"
@@ -90,11 +96,17 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
         [
             "digraph scopes {",
             f"  graph [rankdir=LR, fontname=Helvetica, labelloc=t, "
-            f"label={quote(fmt.summary_line(report.summary()))}];",
+            f"label={quote(report.display['summary']['line'])}];",
             '  node [fontname=Helvetica, fontsize=10, shape=box, style="filled,rounded"];',
             '  edge [color="#888888"];',
-            *body(scope_tree(report), ops, colours, "  "),
-            *legend(colours),
+            *body(scope_tree(report), ops, fills, "  "),
+            *(
+                legend("match", [(s, c) for s, (c, _) in presentation.MATCH_STATES.items()])
+                if report.meta.get("match")
+                else legend(
+                    "devices", [*colours.items(), ("not placed", presentation.UNPLACED_COLOUR)]
+                )
+            ),
             *edges,
             "}",
             "",

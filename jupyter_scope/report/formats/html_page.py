@@ -15,7 +15,6 @@ import json
 import re
 from importlib import resources
 
-from jupyter_scope.report import fmt
 from jupyter_scope.report.io import ExportError
 from jupyter_scope.report.model import ScopeReport
 
@@ -62,7 +61,7 @@ def render(report: ScopeReport) -> str:
     return fill(
         template.read_text(encoding="utf-8"),
         {
-            "title": html.escape(f"Scope report: {fmt.summary_line(report.summary())}"),
+            "title": html.escape(f"Scope report: {report.display['summary']['line']}"),
             # `</` cannot occur in CSS outside strings and comments, where `<\/` means the same.
             "css": static_text("tree.css").replace("</", "<\\/"),
             # Only `</script` can end the element; in a JS string or regex `<\/` is the same.

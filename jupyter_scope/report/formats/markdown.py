@@ -7,7 +7,7 @@ import html
 import re
 from typing import Any
 
-from jupyter_scope.report import fmt
+from jupyter_scope.report import fmt, presentation
 from jupyter_scope.report.model import ScopeReport
 
 FOLD_ROWS = 25  # tables longer than this are folded
@@ -117,7 +117,7 @@ def render(report: ScopeReport) -> str:
     lines = [
         "## Scope report",
         "",
-        f"**{cell(fmt.summary_line(report.summary()))}**",
+        f"**{cell(report.display['summary']['line'])}**",
         "",
         about(report.meta),
         "",
@@ -127,12 +127,23 @@ def render(report: ScopeReport) -> str:
         for entry in merged:
             lines += diagnostic(entry)
     shown = report.display["nodes"]
+    matched = bool(report.meta.get("match"))  # a match's tree: a column for the state
     lines += table(
         "Variables",
-        ["name", "shape", "dtype", "params", "created / reused", "device", "where"],
+        [
+            "name",
+            *(["match"] if matched else []),
+            "shape",
+            "dtype",
+            "params",
+            "created / reused",
+            "device",
+            "where",
+        ],
         [
             [
                 code(v["name"]),
+                *([cell(presentation.match_text(shown[v["id"]]))] if matched else []),
                 fmt.shape(v["shape"]),
                 cell(v["dtype"]),
                 f"{v['params']:,}",

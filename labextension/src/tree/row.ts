@@ -33,6 +33,12 @@ export function renderRow(tree: ReportTree, entry: Entry, state: RowState): HTML
   if (colour) {
     el.style.setProperty('--jp-Scope-row-colour', colour);
   }
+  // A match's tree: the row's match state, coloured as Python chose.
+  const stateColour = entry.kind === 'group' ? undefined : tree.shown(entry.node.id).colour;
+  if (stateColour) {
+    el.classList.add('jp-mod-state');
+    el.style.setProperty('--jp-Scope-state-colour', stateColour);
+  }
   append(
     el,
     h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),

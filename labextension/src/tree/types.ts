@@ -155,6 +155,9 @@ export interface NodeDisplay {
   sites?: SiteLine[];
   /** Placed against its request (not mere colocation or a completed name). */
   fallback?: boolean;
+  /** In a match's tree: the colour of the node's match state (a scope's, when all its
+   * variables share one). */
+  colour?: string;
 }
 
 /** A report's line in the sidebar's list. */
