@@ -132,7 +132,8 @@ def test_every_scopes_cell_shows_widget_report_html_and_text(execute, filename):
         (output,) = [
             o
             for o in cell.outputs
-            if o.get("data", {}).get(MIME_TYPE, {}).get("meta", {}).get("name") == name
+            if MIME_TYPE in o.get("data", {})
+            and ScopeReport.from_dict(o["data"][MIME_TYPE]).meta.get("name") == name
         ]
         shows = {MIME_TYPE, "text/html", "text/plain"}
         if not report.meta.get("match"):  # a match's tree has no widget

@@ -20,11 +20,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @pytest.fixture
-def page(browser) -> Iterator:
+def page(browser, request) -> Iterator:
     context = browser.new_context(viewport={"width": 1500, "height": 950}, accept_downloads=True)
     page = context.new_page()
     yield page
     context.close()
+    # The tests share one server: each leaves no kernel running for the next.
+    if "lab" in request.fixturenames:
+        lab = request.getfixturevalue("lab")
+        for kernel in lab.api("kernels"):
+            lab.api(f"kernels/{kernel['id']}", method="DELETE")
 
 
 @pytest.fixture(scope="session")
