@@ -10,7 +10,13 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 
 const root = new URL('../../', import.meta.url);
 const at = path => new URL(path, root).pathname;
-const common = { bundle: true, minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  minify: true,
+  target: 'es2020',
+  legalComments: 'none',
+  logLevel: 'warning'
+};
 
 await mkdir(at('jupyter_scope/static'), { recursive: true });
 await build({

@@ -144,7 +144,7 @@ describe('ReportTree', () => {
       warnings: 0,
       devices: 0
     });
-    expect(tree.summaryLine()).toBe(
+    expect(tree.summary.line).toBe(
       '4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings'
     );
     // A distributed variable counts once, not once per replica.

@@ -312,11 +312,6 @@ export class ReportTree {
     return out;
   }
 
-  /** The summary header, e.g. `4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings`. */
-  summaryLine(): string {
-    return this.summary.line;
-  }
-
   colour(deviceName: string | null | undefined): string | undefined {
     return (deviceName && this.document.display.devices[deviceName]?.colour) || undefined;
   }
