@@ -9,6 +9,9 @@ import { ROW_HEIGHT } from './row';
 
 /** Rows drawn above and below the visible ones. */
 const OVERSCAN = 12;
+/** The height assumed before the list can be measured (not laid out yet, or in a cell
+ * JupyterLab keeps out of view): as tall as the box may grow, so its first rows show. */
+const UNMEASURED_HEIGHT = 600;
 
 export class VirtualList {
   readonly node: HTMLElement;
@@ -58,13 +61,12 @@ export class VirtualList {
     this._frame = requestAnimationFrame(() => this.draw());
   }
 
-  /** Draw the rows in sight. */
+  /** Draw the rows in sight (the resize observer draws again once the list is measured). */
   draw(): void {
-    const height = this.node.clientHeight;
-    // Not displayed (yet): the resize observer draws once it is.
-    if (!this._length || !height) {
+    if (!this._length) {
       return;
     }
+    const height = this.node.clientHeight || UNMEASURED_HEIGHT;
     const first = Math.max(0, Math.floor(this.node.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(
       this._length,
