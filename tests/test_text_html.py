@@ -143,14 +143,14 @@ def test_saved_html_holds_the_top_level_scopes_only():
 
 def test_short_device_names_keep_job_and_task_and_judge_fallbacks():
     """A ps/worker cluster's devices stay distinct, and only a real fallback is flagged."""
-    from jupyter_scope.report import fmt
+    from jupyter_scope.report import devices, fmt
 
     ps0 = {"device_requested": "/job:ps/task:0", "device": "/job:ps/replica:0/task:0/device:CPU:0"}
     ps1 = {"device_requested": "/job:ps/task:1", "device": "/job:ps/replica:0/task:1/device:CPU:0"}
     gpu = {"device_requested": "/GPU:0", "device": "/job:localhost/replica:0/task:0/device:CPU:0"}
     assert fmt.node_device(ps0) == "/job:ps/task:0/CPU:0" != fmt.node_device(ps1)
-    assert not fmt.asked_elsewhere(ps0) and not fmt.asked_elsewhere(ps1)
-    assert fmt.asked_elsewhere(gpu) and fmt.node_device(gpu) == "CPU:0"
+    assert not devices.fell_back(ps0) and not devices.fell_back(ps1)
+    assert devices.fell_back(gpu) and fmt.node_device(gpu) == "CPU:0"
 
 
 def test_html_lists_op_names_by_type_up_to_a_budget():

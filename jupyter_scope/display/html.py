@@ -10,7 +10,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.report import fmt, presentation
+from jupyter_scope.report import devices, fmt, presentation
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def badge(text: str, colour: str) -> str:
 
 
 def fallback_badge(node: dict[str, Any]) -> str:
-    if not fmt.asked_elsewhere(node):
+    if not devices.fell_back(node):
         return ""
     return badge(f"asked {fmt.device(node['device_requested'])}", LEVEL_COLOURS["warning"])
 

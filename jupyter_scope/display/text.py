@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.report import fmt
+from jupyter_scope.report import devices, fmt
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def device_badges(node: dict[str, Any]) -> list[str]:
         badges.append("@" + fmt.device(node["device"]))
     elif node.get("device_requested"):
         badges.append("@" + fmt.device(node["device_requested"]) + "?")
-    if fmt.asked_elsewhere(node):
+    if devices.fell_back(node):
         badges.append(f"⚠ asked {fmt.device(node['device_requested'])}")
     return badges
 

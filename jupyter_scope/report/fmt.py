@@ -40,11 +40,6 @@ def node_device(node: dict[str, Any]) -> str:
     return device(node.get("device") or node.get("device_requested"))
 
 
-def asked_elsewhere(node: dict[str, Any]) -> bool:
-    """Whether the node fell back: placed on another device than the one it asked for."""
-    return devices.fell_back(node)
-
-
 def site(s: dict[str, Any]) -> str:
     return s["file"] if s.get("line") is None else f"{s['file']}:{s['line']}"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_scope.report import fmt, presentation
+from jupyter_scope.report import devices, fmt, presentation
 from jupyter_scope.report.model import ScopeReport
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
@@ -31,7 +31,7 @@ def node_statement(node: dict[str, Any], label: str, fills: dict[str, str]) -> s
     ]
     if node["kind"] == "op":
         attributes.append("shape=ellipse")
-    if fmt.asked_elsewhere(node):
+    if devices.fell_back(node):
         attributes.append(FALLBACK_BORDER)
     return f"{quote(node['id'])} [{', '.join(attributes)}];"
 

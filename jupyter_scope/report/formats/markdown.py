@@ -7,7 +7,7 @@ import html
 import re
 from typing import Any
 
-from jupyter_scope.report import fmt, presentation
+from jupyter_scope.report import devices, fmt, presentation
 from jupyter_scope.report.model import ScopeReport
 
 FOLD_ROWS = 25  # tables longer than this are folded
@@ -70,7 +70,7 @@ def device(node: dict[str, Any]) -> str:
             else ""
         )
     placed = fmt.device(node["device"])
-    if fmt.asked_elsewhere(node):
+    if devices.fell_back(node):
         return f"⚠ {placed} (asked {fmt.device(node['device_requested'])})"
     return placed
 
