@@ -7,6 +7,7 @@
 
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { isPacked, type PackedDocument, unpack } from './tree/compact';
 import type { ReportDocument, ShownDocument } from './tree/types';
 
 export type ExportFormat = 'json' | 'html' | 'graphml' | 'dot' | 'md' | 'csv';
@@ -48,6 +49,12 @@ export async function shown(doc: ReportDocument): Promise<ShownDocument> {
     return doc as ShownDocument;
   }
   return (await (await post('document', doc)).json()) as ShownDocument;
+}
+
+/** A notebook output's document, shown: unpacked if it was saved packed, and upgraded
+ * (by the server) if it was saved before schema 1.1. */
+export async function shownOutput(data: ReportDocument | PackedDocument): Promise<ShownDocument> {
+  return shown(isPacked(data) ? await unpack(data) : data);
 }
 
 /** Hand the server's file to the browser as a download. */

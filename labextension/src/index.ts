@@ -8,7 +8,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { EXPORT_FORMATS, type ExportFormat, shown } from './export';
+import { EXPORT_FORMATS, type ExportFormat } from './export';
 import { ReportsModel } from './model';
 import { ScopePanel, scopesIcon } from './panel';
 import { RENDERER_RANK, rendererFactory } from './renderer';
@@ -36,7 +36,7 @@ const plugin: JupyterFrontEndPlugin<IScopeReports> = {
       own.addFactory(rendererFactory(own), RENDERER_RANK);
     });
 
-    const model = new ReportsModel(shown);
+    const model = new ReportsModel();
     const panel = new ScopePanel(model, tracker);
     panel.id = 'jp-scope-panel';
     app.shell.add(panel, 'left', { rank: 650 });

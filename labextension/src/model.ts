@@ -1,8 +1,8 @@
 /**
  * The scope reports of one notebook, read from its cells' outputs (live while outputs
  * change, and from saved outputs alike). No DOM, and no kernel: it only listens to the
- * notebook model's signals. A report saved before schema 1.1 is listed once the server
- * has given it its display section (`shown`).
+ * notebook model's signals. A report saved packed, or before schema 1.1, is listed once
+ * `shownOutput` has unpacked it or the server has given it its display section.
  */
 
 import type { INotebookModel } from '@jupyterlab/notebook';
@@ -15,10 +15,11 @@ import {
   type VariableNode
 } from './tree/types';
 import type { IScopeReports } from './tokens';
-import { isPacked, type PackedDocument, unpack } from './tree/compact';
+import { shownOutput } from './export';
+import { isPacked, type PackedDocument } from './tree/compact';
 
 /** Gives a document its display section (from the server, for an old document). */
-export type Upgrade = (doc: ReportDocument) => Promise<ShownDocument>;
+export type Read = (data: ReportDocument | PackedDocument) => Promise<ShownDocument>;
 
 /** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
 export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
@@ -48,7 +49,7 @@ const SEARCH_LIMIT = 200;
 const KIND_ORDER: Record<SearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
 
 export class ReportsModel implements IScopeReports {
-  constructor(private readonly _upgrade: Upgrade | null = null) {}
+  constructor(private readonly _read: Read = shownOutput) {}
 
   get changed(): Signal<this, void> {
     return this._changed;
@@ -155,25 +156,23 @@ export class ReportsModel implements IScopeReports {
     if (!this._documents.has(output)) {
       const data = output.data[REPORT_MIME_TYPE] as ReportDocument | PackedDocument | undefined;
       const plain = isPacked(data) ? undefined : data;
-      this._documents.set(output, plain?.display ? (plain as ShownDocument) : null);
-      if (isPacked(data)) {
-        // Packed by a jupyter-scope that writes the display section.
-        this._later(output, unpack(data) as Promise<ShownDocument>, 'cannot read a saved report');
-      } else if (plain?.graph && !plain.display && this._upgrade) {
-        this._later(output, this._upgrade(plain), 'cannot show a report saved before 1.1');
+      const ready = plain?.display ? (plain as ShownDocument) : null;
+      this._documents.set(output, ready);
+      if (!ready && (isPacked(data) || plain?.graph)) {
+        this._later(output, this._read(data!));
       }
     }
     return this._documents.get(output) ?? null;
   }
 
   /** The output's document once `document` is ready. */
-  private _later(output: OutputLike, document: Promise<ShownDocument>, problem: string): void {
+  private _later(output: OutputLike, document: Promise<ShownDocument>): void {
     document.then(
       shown => {
         this._documents.set(output, shown);
         this._refresh();
       },
-      reason => console.error(`jupyter-scope: ${problem}:`, reason)
+      reason => console.error('jupyter-scope: cannot show a saved report:', reason)
     );
   }
 

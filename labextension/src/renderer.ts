@@ -9,8 +9,8 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Panel, Widget } from '@lumino/widgets';
-import { shown } from './export';
-import { isPacked, type PackedDocument, unpack } from './tree/compact';
+import { shownOutput } from './export';
+import type { PackedDocument } from './tree/compact';
 import { REPORT_MIME_TYPE, type ReportDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
@@ -31,7 +31,7 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[REPORT_MIME_TYPE] as unknown as ReportDocument | PackedDocument;
     try {
-      this._view.setDocument(await shown(isPacked(data) ? await unpack(data) : data));
+      this._view.setDocument(await shownOutput(data));
     } catch (reason) {
       this._view.showProblem(
         `This report was saved by an older jupyter-scope; showing it needs the jupyter-scope ` +
