@@ -128,16 +128,21 @@ def installed() -> bool:
     return bool(_restore)
 
 
+_INHERITED = object()  # what `_restore` holds for a patched attribute the class inherited
+
+
 def _patch(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
-    original = owner.__dict__[attr]
-    _restore.append((owner, attr, original))
-    setattr(owner, attr, make(original))
+    _restore.append((owner, attr, owner.__dict__.get(attr, _INHERITED)))
+    setattr(owner, attr, make(getattr(owner, attr)))
 
 
 def _uninstall() -> None:
     while _restore:
         owner, attr, original = _restore.pop()
-        setattr(owner, attr, original)
+        if original is _INHERITED:
+            delattr(owner, attr)
+        else:
+            setattr(owner, attr, original)
 
 
 def _install(tf: TF) -> None:
@@ -151,7 +156,7 @@ def _install(tf: TF) -> None:
 def _install_all(tf: TF) -> None:
     ops, vs = tf.ops, tf.variable_scope
     _patch(ops.Graph, "__init__", lambda orig: _graph_init(orig, tf))
-    _patch(ops.Graph, "as_default", _graph_as_default)
+    _patch(ops.Graph, "_add_op", _graph_add_op)  # inherited from TF's C++ PyGraph
     for name_scope in (ops.name_scope_v1, ops.name_scope_v2):
         _patch(name_scope, "__enter__", lambda orig: _name_scope_enter(orig, ops))
         _patch(name_scope, "__exit__", _name_scope_exit)
@@ -238,12 +243,13 @@ def _graph_init(orig, tf: TF):
     return __init__
 
 
-def _graph_as_default(orig):
-    def as_default(self):  # TF calls this once per op made: keep it cheap
+def _graph_add_op(orig):
+    def _add_op(self, *args, **kwargs):  # once per op made: keep it cheap
+        # Announced before the op joins: an older graph's ops count from this one on.
         _announce(self)
-        return orig(self)
+        return orig(self, *args, **kwargs)
 
-    return as_default
+    return _add_op
 
 
 # -- scopes ----------------------------------------------------------------------------

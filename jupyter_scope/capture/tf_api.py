@@ -44,7 +44,7 @@ class TF:
 # (module, attribute path) pairs that must exist; checked before anything is patched.
 _REQUIRED = [
     ("tensorflow.python.framework.ops", "Graph.__init__"),
-    ("tensorflow.python.framework.ops", "Graph.as_default"),
+    ("tensorflow.python.framework.ops", "Graph._add_op"),
     ("tensorflow.python.framework.ops", "Graph.name_scope"),
     ("tensorflow.python.framework.ops", "Graph.get_operations"),
     ("tensorflow.python.framework.ops", "name_scope_v2.__enter__"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import networkx as nx
@@ -51,8 +53,10 @@ def variable_id(key: str) -> str:
     return f"var:{key}"
 
 
-def op_id(graph: str, name: str) -> str:
-    return f"op:{graph}:{name}"
+def op_id(index: int) -> str:
+    """Ops are most of a report and their ids are repeated in every edge: an op's id is
+    its place among the report's ops, not its name (which the node carries)."""
+    return f"op:{index}"
 
 
 def parent_path(name: str) -> str:
@@ -67,32 +71,47 @@ def _size(shape: list[int | None] | None, dtype: str) -> tuple[int, int]:
 
 
 class _Scopes:
-    """The scope nodes, made on first mention with all their ancestors."""
+    """The scope paths, each made on first mention with all its ancestors."""
 
-    def __init__(self, graph: nx.DiGraph) -> None:
-        self.graph = graph
+    def __init__(self) -> None:
+        self.parents: dict[str, str | None] = {"": None}  # path → parent path, parents first
         self.variable_scopes: set[str] = set()
         self.name_scopes: set[str] = set()
         self.links: defaultdict[str, set[str]] = defaultdict(set)
-        self.add("")
 
     def add(self, path: str) -> str:
-        node = scope_id(path)
-        if node not in self.graph:
-            self.graph.add_node(node, kind="scope", name=path)
-            if path:
-                self.graph.add_edge(scope_id(self.add(parent_path(path))), node, kind="contains")
+        if path not in self.parents:
+            parent = parent_path(path)
+            self.add(parent)
+            self.parents[path] = parent
         return path
 
-    def finish(self) -> None:
-        for path in self.variable_scopes | self.name_scopes:
+    def nodes(self, totals: dict[str, _Total]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every scope with its totals, descendants included, from each scope's own
+        (`totals`); once every variable and op has been mentioned."""
+        for path in sorted(self.variable_scopes | self.name_scopes):
             self.add(path)
-        for _, data in self.graph.nodes(data=True):
-            if data["kind"] == "scope":
-                path = data["name"]
-                data["variable_scope"] = path in self.variable_scopes
-                data["name_scope"] = path in self.name_scopes
-                data["links"] = sorted(self.links.get(path, ()))
+        _sum_up(totals, self.parents)
+        for path in self.parents:
+            total = totals.get(path) or _Total()
+            attrs = {
+                "kind": "scope",
+                "name": path,
+                "variable_scope": path in self.variable_scopes,
+                "name_scope": path in self.name_scopes,
+                "links": sorted(self.links.get(path, ())),
+                "n_variables": total.n_variables,
+                "n_ops": total.n_ops,
+                "params": total.params,
+                "bytes": total.bytes,
+                "devices": dict(total.devices),
+            }
+            yield scope_id(path), attrs
+
+    def edges(self) -> Iterator[tuple[str, str, dict[str, str]]]:
+        for path, parent in self.parents.items():
+            if parent is not None:
+                yield scope_id(parent), scope_id(path), {"kind": "contains"}
 
 
 def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
@@ -149,14 +168,10 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
     return attrs
 
 
-def _op_node(op: OpRecord) -> str:
-    """Ids use TF's own name, unique in its graph, which `inputs` refer to."""
-    return op_id(op.graph, op.tf_name or op.name)
-
-
 def build_graph(capture: Capture) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    scopes = _Scopes(graph)
+    # Nodes and edges are gathered first and given to networkx at once, with every
+    # total known: adding them one by one was most of the build.
+    scopes = _Scopes()
     for entered in capture.scopes:
         if entered.variable_scope is not None:
             scopes.variable_scopes.add(entered.variable_scope)
@@ -166,33 +181,46 @@ def build_graph(capture: Capture) -> nx.DiGraph:
                 # A re-entered variable scope names its ops `outer_1/` but its variables `outer/`.
                 scopes.links[entered.variable_scope].add(entered.name_scope)
                 scopes.links[entered.name_scope].add(entered.variable_scope)
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    edges: list[tuple[str, str, dict[str, str]]] = []
+    totals: defaultdict[str, _Total] = defaultdict(_Total)  # per scope, its own nodes only
     for record in capture.variables.values():
         node = variable_id(record.key)
-        graph.add_node(node, **_variable_attrs(record))
-        scope = scopes.add(parent_path(record.name))
-        graph.add_edge(scope_id(scope), node, kind="contains")
+        attrs = _variable_attrs(record)
+        nodes.append((node, attrs))
+        scope = scopes.add(attrs["scope"])
+        edges.append((scope_id(scope), node, {"kind": "contains"}))
         if record.api == "get_variable" and not record.partition_of:
             scopes.variable_scopes.add(scope)
         elif record.api != "get_variable":
             scopes.name_scopes.add(scope)
+        if not record.component_of:  # a per-replica part is counted once, in its variable
+            totals[scope].count(attrs)
     variable_names = {record.name for record in capture.variables.values()}
-    for op in capture.ops:
-        node = _op_node(op)
-        graph.add_node(node, **_op_attrs(op))
-        scope = scopes.add(parent_path(op.name))
-        graph.add_edge(scope_id(scope), node, kind="contains")
+    # `inputs` name producers by TF's own name, unique in its graph.
+    ids = {(op.graph, op.tf_name or op.name): op_id(i) for i, op in enumerate(capture.ops)}
+    for i, op in enumerate(capture.ops):
+        node = op_id(i)
+        attrs = _op_attrs(op)
+        nodes.append((node, attrs))
+        scope = scopes.add(attrs["scope"])
+        edges.append((scope_id(scope), node, {"kind": "contains"}))
         if scope and not _belongs_to_variable(op.name, variable_names):
             scopes.name_scopes.add(scope)
-    for op in capture.ops:
-        target = _op_node(op)
+        totals[scope].count(attrs)
+    for i, op in enumerate(capture.ops):
+        target = op_id(i)
         for producer in op.inputs:
-            source = op_id(op.graph, producer)
-            if source in graph:
-                graph.add_edge(source, target, kind="input")
+            source = ids.get((op.graph, producer))
+            if source is not None:
+                edges.append((source, target, {"kind": "input"}))
         for key in op.reads:
-            graph.add_edge(variable_id(key), target, kind="reads")
-    scopes.finish()
-    _add_totals(graph)
+            edges.append((variable_id(key), target, {"kind": "reads"}))
+    graph = nx.DiGraph()
+    graph.add_nodes_from(scopes.nodes(totals))
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(scopes.edges())
+    graph.add_edges_from(edges)
     return graph
 
 
@@ -206,34 +234,40 @@ def _belongs_to_variable(op_name: str, variable_names: set[str]) -> bool:
     return False
 
 
-def _add_totals(graph: nx.DiGraph) -> None:
-    """Per scope: variables, ops, params, bytes and devices, descendants included."""
-    totals: dict[str, dict[str, Any]] = {
-        node: {"n_variables": 0, "n_ops": 0, "params": 0, "bytes": 0, "devices": Counter()}
-        for node, data in graph.nodes(data=True)
-        if data["kind"] == "scope"
-    }
-    parent = {v: u for u, v, kind in graph.edges(data="kind") if kind == "contains"}
-    for node, data in graph.nodes(data=True):
-        kind = data["kind"]
-        if kind == "scope" or data.get("component_of"):
-            continue  # a per-replica part is counted once, in its logical variable
+@dataclass
+class _Total:
+    """Variables, ops, params, bytes and devices of a scope."""
+
+    n_variables: int = 0
+    n_ops: int = 0
+    params: int = 0
+    bytes: int = 0
+    devices: Counter[str] = field(default_factory=Counter)
+
+    def count(self, attrs: dict[str, Any]) -> None:
+        if attrs["kind"] == "variable":
+            self.n_variables += 1
+            self.params += attrs["params"]
+            self.bytes += attrs["bytes"]
+        else:
+            self.n_ops += 1
         # Where TF placed it; "" until TF has (a request is not a placement).
-        device = data.get("device") or ""
-        scope = parent.get(node)
-        while scope is not None:
-            total = totals[scope]
-            if kind == "variable":
-                total["n_variables"] += 1
-                total["params"] += data["params"]
-                total["bytes"] += data["bytes"]
-            else:
-                total["n_ops"] += 1
-            total["devices"][device] += 1
-            scope = parent.get(scope)
-    for node, total in totals.items():
-        total["devices"] = dict(total["devices"])
-        graph.nodes[node].update(total)
+        self.devices[attrs["device"] or ""] += 1
+
+    def add(self, other: _Total) -> None:
+        self.n_variables += other.n_variables
+        self.n_ops += other.n_ops
+        self.params += other.params
+        self.bytes += other.bytes
+        self.devices.update(other.devices)
+
+
+def _sum_up(totals: dict[str, _Total], parents: dict[str, str | None]) -> None:
+    """Each scope's own counts → counts with its descendants', children before parents."""
+    for path in sorted(parents, key=lambda p: p.count("/") if p else -1, reverse=True):
+        parent = parents[path]
+        if parent is not None and path in totals:
+            totals.setdefault(parent, _Total()).add(totals[path])
 
 
 def build_report(capture: Capture) -> ScopeReport:

@@ -2,11 +2,13 @@
 
 A request names only what it cares about (`/GPU:0`, `/device:CPU:*`, `/job:ps/task:1`);
 a placement is canonical. `honoured` says whether the placement satisfies the request.
+A report names a handful of devices on every node: the answers are cached per string.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PART = re.compile(r"^(job|replica|task):(.+)$")
 _DEVICE = re.compile(r"^(?:device:)?([A-Za-z_]+):(\d+|\*)$")
@@ -25,6 +27,7 @@ def parse(device: str) -> dict[str, str]:
     return spec
 
 
+@lru_cache(maxsize=1024)
 def honoured(requested: str | None, placed: str | None) -> bool:
     """False only when both are known and the placement contradicts the request."""
     if not requested or not placed:
@@ -41,6 +44,7 @@ def fell_back(node: dict) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
 def colour_key(device: str) -> str:
     """What one colour stands for: a local device (`CPU:0`), or a remote job's task as a
     whole (`/job:ps/task:0`), whichever of its devices is named or how completely."""
@@ -50,6 +54,7 @@ def colour_key(device: str) -> str:
     return short(device)
 
 
+@lru_cache(maxsize=1024)
 def short(device: str | None) -> str:
     """`/job:localhost/replica:0/task:0/device:CPU:0` → `CPU:0` (job kept if not local)."""
     if not device:

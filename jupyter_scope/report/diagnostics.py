@@ -240,7 +240,9 @@ def typo_pair(a: str, b: str) -> bool:
     or two neighbours swapped (`encodr`, `encoder`). Not a letter changed, which is how
     siblings are lettered (`Mixed_5b`, `Mixed_5c`), nor names that are equal without
     their digits and underscores (`layer_1`, `conv2`, Keras's `dense_1`, `Conv_1`)."""
-    if min(len(a), len(b)) < 4 or a.translate(_NUMBERING) == b.translate(_NUMBERING):
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:  # most pairs: decided here
+        return False
+    if a.translate(_NUMBERING) == b.translate(_NUMBERING):
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]

@@ -191,8 +191,9 @@ def device_table(graph: nx.DiGraph) -> dict[str, DeviceEntry]:
             continue
         named.update(d for d in (data.get("device"), data.get("device_requested")) if d)
         if where := data.get("device") or data.get("device_requested"):
-            running.add(devices.colour_key(where))
-    colours = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(running))}
+            running.add(where)
+    keys = {devices.colour_key(where) for where in running}
+    colours = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(keys))}
     return {
         name: {"short": devices.short(name), "colour": colours.get(devices.colour_key(name))}
         for name in sorted(named)
