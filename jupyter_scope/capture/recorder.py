@@ -75,6 +75,7 @@ class Recording:
         # Eager ops are only seen through op callbacks; a recording that starts inside a
         # graph has no eager ops.
         self._eager_ops = self.ops and self._mode == "eager"
+        self._context = self._tf.context.context()  # read on every eager op
         try:
             if self._eager_ops:
                 hooks.add_eager_op_callback(self._tf, self._on_eager_op)
@@ -101,7 +102,7 @@ class Recording:
         """Drop every reference to a TF object, so nothing outlives the block."""
         for name in ("_graphs", "_vars", "_handles", "_producers"):
             getattr(self, name).clear()
-        del self._tf
+        del self._tf, self._context
 
     # -- graphs ------------------------------------------------------------------------
 
@@ -269,7 +270,7 @@ class Recording:
         if len(self._capture.ops) >= MAX_EAGER_OPS:
             self._eager_dropped += 1
             return None
-        context = self._tf.context.context()
+        context = self._context
         base = f"{context.scope_name}{op_type}"
         n = self._eager_op_names[base]
         self._eager_op_names[base] += 1

@@ -8,6 +8,7 @@ name scope in force). Totals include descendants.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any, cast
 import networkx as nx
 
 from jupyter_scope.report.diagnostics import diagnose
+from jupyter_scope.report.digraph import digraph
 from jupyter_scope.report.model import ScopeReport
 from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
 
@@ -169,8 +171,7 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
 
 
 def build_graph(capture: Capture) -> nx.DiGraph:
-    # Nodes and edges are gathered first and given to networkx at once, with every
-    # total known: adding them one by one was most of the build.
+    # Nodes and edges are gathered first, every total known, and the graph made at once.
     scopes = _Scopes()
     for entered in capture.scopes:
         if entered.variable_scope is not None:
@@ -216,12 +217,9 @@ def build_graph(capture: Capture) -> nx.DiGraph:
                 edges.append((source, target, {"kind": "input"}))
         for key in op.reads:
             edges.append((variable_id(key), target, {"kind": "reads"}))
-    graph = nx.DiGraph()
-    graph.add_nodes_from(scopes.nodes(totals))
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(scopes.edges())
-    graph.add_edges_from(edges)
-    return graph
+    return digraph(
+        itertools.chain(scopes.nodes(totals), nodes), itertools.chain(scopes.edges(), edges)
+    )
 
 
 def _belongs_to_variable(op_name: str, variable_names: set[str]) -> bool:

@@ -12,6 +12,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,6 +21,7 @@ import jsonschema
 import networkx as nx
 
 from jupyter_scope.report import items
+from jupyter_scope.report.digraph import digraph
 
 SCHEMA_MAJOR = 1
 SCHEMA_MINOR = 1  # 1.1 added `display`; a 1.0 document is read and gets it anew
@@ -186,38 +188,34 @@ def check_schema(data: Any) -> None:
 def build_graph(data: dict, *, consume: bool) -> nx.DiGraph:
     """The node-link data as a DiGraph. With `consume` the node and edge dicts become the
     graph's attribute dicts and leave the lists as they go in, so a large document is
-    never held twice in memory.
-
-    The graph's dict-of-dicts (`_node`, `_succ`, `_pred`, networkx's documented data
-    structure) is filled directly: `add_node`/`add_edge` copy every attribute dict, which
-    costs 4 s for 700k ops.
-    """
+    never held twice in memory."""
     nodes, edges = data["graph"]["nodes"], data["graph"]["edges"]
     if consume:
         nodes.reverse()  # popped from the end, they go in in document order
         edges.reverse()
     else:
         nodes, edges = [dict(n) for n in reversed(nodes)], [dict(e) for e in reversed(edges)]
-    graph = nx.DiGraph()
-    node_data, succ, pred = graph._node, graph._succ, graph._pred
-    count = len(nodes)
-    while nodes:
-        attributes = nodes.pop()
-        node = attributes.pop("id")
-        node_data[node], succ[node], pred[node] = attributes, {}, {}
-    if len(node_data) != count:
+    n_nodes, n_edges = len(nodes), len(edges)
+
+    def node_items() -> Iterator[tuple[str, dict]]:
+        while nodes:
+            attributes = nodes.pop()
+            yield attributes.pop("id"), attributes
+
+    def edge_items() -> Iterator[tuple[str, str, dict]]:
+        while edges:
+            attributes = edges.pop()
+            yield attributes.pop("source"), attributes.pop("target"), attributes
+
+    try:
+        graph = digraph(node_items(), edge_items())
+    except KeyError as exc:
+        raise ReportFormatError(
+            f"invalid jupyter-scope report: an edge's end {exc.args[0]!r} is not a node"
+        ) from None
+    if len(graph) != n_nodes:
         raise ReportFormatError("invalid jupyter-scope report: node ids are not unique")
-    count = len(edges)
-    while edges:
-        attributes = edges.pop()
-        source, target = attributes.pop("source"), attributes.pop("target")
-        if source not in node_data or target not in node_data:
-            end = target if source in node_data else source
-            raise ReportFormatError(
-                f"invalid jupyter-scope report: an edge's end {end!r} is not a node"
-            )
-        succ[source][target] = pred[target][source] = attributes
-    if graph.number_of_edges() != count:
+    if graph.number_of_edges() != n_edges:
         raise ReportFormatError("invalid jupyter-scope report: an edge appears twice")
     return graph
 
