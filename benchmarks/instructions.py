@@ -107,7 +107,7 @@ def child(work: Path, only: str | None, rounds: int) -> None:
         return counted[0]
 
     print(f"callgrind instructions, {rounds} round(s) after a warm-up of each\n", flush=True)
-    print("| workload | plain (M instructions) | recorded | ratio |")
+    print("| workload | plain (M instructions) | recorded | ratio (min–max) |")
     print("|---|---:|---:|---:|")
     for name, work_fn in overhead.chosen(only).items():
         run(work_fn, False), run(work_fn, True)  # warm up imports, caches and traces
@@ -118,7 +118,8 @@ def child(work: Path, only: str | None, rounds: int) -> None:
         ratios = [r / p for p, r in zip(plain, recorded, strict=True)]
         print(
             f"| {name} | {statistics.median(plain) / 1e6:,.0f} | "
-            f"{statistics.median(recorded) / 1e6:,.0f} | {statistics.median(ratios):.3f} |",
+            f"{statistics.median(recorded) / 1e6:,.0f} | {statistics.median(ratios):.3f} "
+            f"({min(ratios):.3f}–{max(ratios):.3f}) |",
             flush=True,
         )
 
