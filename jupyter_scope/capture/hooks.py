@@ -198,8 +198,10 @@ def _thread_start(orig: Callable[[threading.Thread], None]) -> Callable[[threadi
 
 def _here(listeners: list[Listener]) -> list[Listener]:
     """The listeners recording this thread: it, or a thread that started it."""
-    lineage: set[threading.Thread] = set()
     thread: threading.Thread | None = threading.current_thread()
+    if all(_owners.get(listener) is thread for listener in listeners):
+        return listeners  # the usual case: every recording is this thread's
+    lineage: set[threading.Thread] = set()
     while thread is not None and thread not in lineage:
         lineage.add(thread)
         thread = _parents.get(thread)
