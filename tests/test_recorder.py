@@ -23,7 +23,7 @@ def _patched_attributes(tf) -> dict[str, object]:
 
     return {
         "Graph.__init__": ops.Graph.__dict__["__init__"],
-        "Graph.as_default": ops.Graph.__dict__["as_default"],
+        "Graph._add_op": ops.Graph._add_op,  # inherited from TF's C++ PyGraph
         "name_scope_v1.__enter__": ops.name_scope_v1.__dict__["__enter__"],
         "name_scope_v2.__enter__": ops.name_scope_v2.__dict__["__enter__"],
         "variable_scope.__enter__": vs.variable_scope.__dict__["__enter__"],

@@ -145,6 +145,34 @@ def test_ops_in_a_graph_opened_inside_the_block(tf, v1):
     assert y.op.name in readers
 
 
+def test_input_edges_are_tfs_own_in_every_graph(tf, v1):
+    """Op ids are not names: edges must still join TF's producer to its consumer, in its
+    own graph, where another graph has ops of the same names."""
+    older = tf.Graph()
+    with older.as_default():
+        before = tf.constant(1.0, name="x")  # not in the report: made before the block
+    with older.as_default(), jupyter_scope.record() as rec:
+        tf.add(before, 1.0, name="y")
+        other = tf.Graph()
+        with other.as_default():
+            tf.add(tf.constant(1.0, name="x"), tf.constant(2.0, name="two"), name="y")
+    report = rec.report
+    nodes = report.graph.nodes
+    got = {
+        (nodes[s]["graph"], nodes[s]["name"], nodes[t]["name"])
+        for s, t, kind in report.graph.edges(data="kind")
+        if kind == "input"
+    }
+    expected = set()
+    for key, graph, first in (("g0", older, 1), ("g1", other, 0)):
+        new = {op.name for op in graph.get_operations()[first:]}
+        for op in graph.get_operations()[first:]:
+            expected |= {(key, t.op.name, op.name) for t in op.inputs if t.op.name in new}
+    assert ("g1", "x", "y") in expected and ("g0", "x", "y") not in expected
+    assert got == expected
+    assert len(report.ops) == len(older.get_operations()) - 1 + len(other.get_operations())
+
+
 def test_tf_function_graph_ops_and_captured_variable_reads(tf):
     v = tf.Variable(2.0, name="scale")
 
