@@ -9,10 +9,11 @@ run of both. Instructions are not time (cache misses, memory and system calls co
 differently), but what recording adds is mostly Python running in the same process,
 which the count sees.
 
-    .venv/bin/python benchmarks/instructions.py [--only WORD] [--rounds 1]
+    .venv/bin/python benchmarks/instructions.py [--only WORD ...] [--rounds 1]
 
 Needs valgrind (Debian: `apt-get install valgrind`) and a C compiler. Under callgrind
-TensorFlow runs ~50× slower: the whole set takes about an hour; `--only` picks some.
+TensorFlow runs ~50× slower: the whole set takes about two hours; `--only` picks some
+(each WORD picks the workloads whose name holds it).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ TOTALS = re.compile(rb"^(?:totals|summary): (\d+)$", re.MULTILINE)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="run only the workloads whose name holds this")
+    parser.add_argument("--only", nargs="+", help="run only the workloads whose name holds one")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -47,7 +48,7 @@ def main() -> None:
         parent(args.only, args.rounds)
 
 
-def parent(only: str | None, rounds: int) -> None:
+def parent(only: list[str] | None, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "dump.c").write_text(HELPER)
@@ -64,13 +65,13 @@ def parent(only: str | None, rounds: int) -> None:
             str(work),
             "--rounds",
             str(rounds),
-            *(["--only", only] if only else []),
+            *(["--only", *only] if only else []),
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
         subprocess.run(command, env=env, check=True, stderr=subprocess.DEVNULL)
 
 
-def child(work: Path, only: str | None, rounds: int) -> None:
+def child(work: Path, only: list[str] | None, rounds: int) -> None:
     import ctypes
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -109,7 +110,8 @@ def child(work: Path, only: str | None, rounds: int) -> None:
     print(f"callgrind instructions, {rounds} round(s) after a warm-up of each\n", flush=True)
     print("| workload | plain (M instructions) | recorded | ratio (min–max) |")
     print("|---|---:|---:|---:|")
-    for name, work_fn in overhead.chosen(only).items():
+    chosen = {k: w for word in only or [None] for k, w in overhead.chosen(word).items()}
+    for name, work_fn in chosen.items():
         run(work_fn, False), run(work_fn, True)  # warm up imports, caches and traces
         plain, recorded = [], []
         for _ in range(rounds):
