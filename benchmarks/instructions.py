@@ -110,7 +110,8 @@ def child(work: Path, only: list[str] | None, rounds: int) -> None:
     print(f"callgrind instructions, {rounds} round(s) after a warm-up of each\n", flush=True)
     print("| workload | plain (M instructions) | recorded | ratio (min–max) |")
     print("|---|---:|---:|---:|")
-    chosen = {k: w for word in only or [None] for k, w in overhead.chosen(word).items()}
+    words: list[str | None] = list(only) if only else [None]
+    chosen = {k: w for word in words for k, w in overhead.chosen(word).items()}
     for name, work_fn in chosen.items():
         run(work_fn, False), run(work_fn, True)  # warm up imports, caches and traces
         plain, recorded = [], []
