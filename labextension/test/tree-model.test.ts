@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expandCompact, type CompactDocument } from '../src/tree/compact';
+import { expandCompact } from '../src/tree/compact';
 import { relativeName, site } from '../src/tree/format';
 import { isExpandable, nameTest, ReportTree, type Entry } from '../src/tree/model';
 import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
-import { golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
+import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
 
@@ -314,48 +314,19 @@ describe('ReportTree', () => {
 });
 
 describe('expandCompact', () => {
-  it('gives back the plain document', () => {
-    const doc: ReportDocument = sampleReport();
-    const compact: CompactDocument = {
-      ...doc,
-      graph: {
-        ...doc.graph,
-        nodes: doc.graph.nodes.filter(n => n.kind !== 'op'),
-        edges: doc.graph.edges.filter(e =>
-          e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input'
-        )
-      },
-      ops: {
-        strings: [
-          null,
-          'scope:image_filters/conv1',
-          'image_filters/conv1',
-          'Conv2D',
-          'g0',
-          'AddV2',
-          'Relu',
-          'scope:image_filters/conv2',
-          'image_filters/conv2'
-        ],
-        parent: [1, 1, 1, 7, 7, 7],
-        scope: [2, 2, 2, 8, 8, 8],
-        type: [3, 5, 6, 3, 5, 6],
-        device_requested: [0, 0, 0, 0, 0, 0],
-        device: [0, 0, 0, 0, 0, 0],
-        graph: [4, 4, 4, 4, 4, 4],
-        name: ['Conv2D', 'add', 'Relu', 'Conv2D', 'add', 'Relu'],
-        ids: {},
-        inputs: [0, 1]
-      }
-    };
-    const plain = expandCompact(compact);
-    expect(plain.graph.nodes).toHaveLength(doc.graph.nodes.length);
-    const same = (n: GraphNode): string => JSON.stringify(n, Object.keys(n).sort());
-    expect(new Set(plain.graph.nodes.map(same))).toEqual(new Set(doc.graph.nodes.map(same)));
-    const edges = (d: ReportDocument): Set<string> =>
-      new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
-    expect(edges(plain)).toEqual(edges(doc));
-    expect('ops' in plain).toBe(false);
+  it("gives back the plain document of Python's compact form", () => {
+    const compact = compactGoldens();
+    expect(Object.keys(compact)).toContain('numbered');
+    for (const [name, doc] of Object.entries(compact)) {
+      const plain = expandCompact(doc);
+      const same = (n: GraphNode): string => JSON.stringify(n, Object.keys(n).sort());
+      const nodes = (d: ReportDocument): Set<string> => new Set(d.graph.nodes.map(same));
+      expect(nodes(plain), name).toEqual(nodes(golden(name)));
+      const edges = (d: ReportDocument): Set<string> =>
+        new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
+      expect(edges(plain), name).toEqual(edges(golden(name)));
+      expect('ops' in plain).toBe(false);
+    }
   });
 });
 

@@ -1,11 +1,11 @@
 /**
  * The compact forms of a report. A notebook output's packed document
  * (`jupyter_scope/report/packed.py`): the JSON text gzipped, in base64. The widget's
- * compact report: the document with its ops moved out of the node-link
- * lists into columns (`jupyter_scope/display/widget.py` writes it). Op names are stored
- * relative to their scope, repeated strings as indexes into small tables, op ids only
- * where they differ from `op:<graph>:<name>`, and `input` edges as index pairs; each
- * op's `contains` edge is its `parent` column.
+ * compact report (`jupyter_scope/display/compact.py`): the document with its ops moved out
+ * of the node-link lists into columns, one row per op in the document's order. Op names
+ * are stored relative to their scope, repeated strings as indexes into a small table, op
+ * ids only where they are not `op:<row>`, and `input` edges as row pairs; each op's
+ * `contains` edge is its `parent` column.
  */
 
 import type { GraphEdge, OpNode, ReportDocument } from './types';
@@ -22,9 +22,11 @@ export interface CompactOps {
   device_requested: number[];
   device: number[];
   graph: number[];
-  /** Op index → id, for ids other than `op:<graph>:<name>`. */
+  /** Row → id, for ids other than `op:<row>`. */
   ids: Record<string, string>;
-  /** `input` edges as `[source, target, source, target, …]` op indexes. */
+  /** Row → the op's fields beyond the columns (`tf_name`, `colocated`). */
+  extra: Record<string, Record<string, unknown>>;
+  /** `input` edges as `[source, target, source, target, …]` rows. */
   inputs: number[];
 }
 
@@ -45,14 +47,15 @@ export function expandCompact(doc: CompactDocument): ReportDocument {
     const name = local.startsWith('/') ? local.slice(1) : scope ? `${scope}/${local}` : local;
     const graph = s[c.graph[i]] as string;
     return {
-      id: c.ids[i] ?? `op:${graph}:${name}`,
+      id: c.ids[i] ?? `op:${i}`,
       kind: 'op',
       name,
       type: s[c.type[i]] as string,
       scope,
       device_requested: s[c.device_requested[i]],
       device: s[c.device[i]],
-      graph
+      graph,
+      ...c.extra[i]
     };
   });
   const edges: GraphEdge[] = [...doc.graph.edges];
