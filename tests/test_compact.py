@@ -1,6 +1,7 @@
 """The widget's compact form (`display/compact.py`) holds the whole document: read back
-as the front end reads it (`labextension/src/tree/compact.ts`), it gives the same nodes
-and edges. The front end's tests read it back from `tests/data/golden/compact.json`."""
+as the front end reads it (`labextension/src/tree/ops.ts`), it gives the same nodes and
+edges. That the front end draws the same tree from both forms is its own tests' part
+(they read `tests/data/golden/compact.json`)."""
 
 from __future__ import annotations
 

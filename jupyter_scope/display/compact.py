@@ -5,8 +5,8 @@ columns, in the document's order: its name relative to its scope, repeated strin
 (scope, type, device, graph) as indexes into one table, its id only where it is not
 `op:<row>` (reports number their ops so; older ones spell `op:<graph>:<name>`), fields
 beyond the columns (`tf_name`, `colocated`) by row, and `input` edges as row pairs; the
-`contains` edge of each op becomes its `parent` column.
-`labextension/src/tree/compact.ts` turns it back into the plain document.
+`contains` edge of each op becomes its `parent` column. The tree
+(`labextension/src/tree/ops.ts`) reads the columns as they are.
 """
 
 from __future__ import annotations

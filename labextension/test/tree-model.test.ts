@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expandCompact } from '../src/tree/compact';
 import { relativeName, site } from '../src/tree/format';
 import { isExpandable, nameTest, ReportTree, type Entry } from '../src/tree/model';
-import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
+import type { GraphNode, ScopeNode } from '../src/tree/types';
 import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
@@ -19,7 +18,7 @@ describe('ReportTree', () => {
     }
     expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
     expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
-    expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
+    expect(tree.opsOf(conv1.groups[1])[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
   });
 
   it('groups ops of one scope by type and counts them', () => {
@@ -32,12 +31,13 @@ describe('ReportTree', () => {
         kind: 'contains'
       });
     }
-    const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
+    const t = new ReportTree(doc);
+    const conv1 = t.find('image_filters/conv1')[0];
     if (conv1.kind !== 'scope') {
       throw new Error('not a scope');
     }
     expect(conv1.groups[0].label).toBe('Conv2D ×3');
-    expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
+    expect(labels(t.opsOf(conv1.groups[0]))).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
   });
 
   it('shows only open entries as rows, ops collapsed', () => {
@@ -313,20 +313,107 @@ describe('ReportTree', () => {
   });
 });
 
-describe('expandCompact', () => {
-  it("gives back the plain document of Python's compact form", () => {
+describe('ReportTree of a compact document', () => {
+  /** Everything the view reads of a tree: every row with everything open, what each
+   * shows and finds, and the rows of a few searches and device filters. */
+  const drawn = (t: ReportTree): unknown[] => {
+    const rows = t.rows(() => true, null, true);
+    const out: unknown[] = rows.map(({ entry: e, depth }) => [
+      depth,
+      e.key,
+      e.label,
+      t.entryColour(e) ?? null,
+      t.ancestors(e).map(a => a.key),
+      e.kind === 'group' ? null : t.find(e.node.name).map(f => f.key),
+      e.kind === 'op' ? [JSON.stringify(e.node, Object.keys(e.node).sort()), e.inputs] : null,
+      e.kind === 'variable' ? t.readers(e.node.id) : null,
+      t.get(e.key) === e
+    ]);
+    for (const [query, device] of [
+      ['conv1', ''],
+      ['ADD', ''],
+      ['', 'CPU:0'],
+      ['relu', 'GPU:0'],
+      ['nothing', '']
+    ]) {
+      for (const ops of [true, false]) {
+        const kept = t.filter(nameTest(query), device, ops);
+        out.push(t.rows(() => true, kept, ops).map(r => r.entry.key));
+      }
+    }
+    return out;
+  };
+
+  it('is the tree of the plain document, for every golden document', () => {
     const compact = compactGoldens();
     expect(Object.keys(compact)).toContain('numbered');
     for (const [name, doc] of Object.entries(compact)) {
-      const plain = expandCompact(doc);
-      const same = (n: GraphNode): string => JSON.stringify(n, Object.keys(n).sort());
-      const nodes = (d: ReportDocument): Set<string> => new Set(d.graph.nodes.map(same));
-      expect(nodes(plain), name).toEqual(nodes(golden(name)));
-      const edges = (d: ReportDocument): Set<string> =>
-        new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
-      expect(edges(plain), name).toEqual(edges(golden(name)));
-      expect('ops' in plain).toBe(false);
+      expect(drawn(new ReportTree(doc)), name).toEqual(drawn(new ReportTree(golden(name))));
     }
+  });
+
+  it('numbers op ids by row, keeps long ids and the fields beyond the columns', () => {
+    const { numbered, sample } = compactGoldens();
+    const t = new ReportTree(numbered);
+    const add = t.get('op:1');
+    expect(add?.kind === 'op' && add.node).toMatchObject({
+      name: 'image_filters/conv1/add',
+      tf_name: 'add',
+      scope: 'image_filters/conv1',
+      graph: 'g0'
+    });
+    expect(add?.kind === 'op' && add.inputs).toEqual(['image_filters/conv1/Conv2D']);
+    expect(t.find('image_filters/conv1/Relu')[0].node).toMatchObject({ colocated: true });
+    expect(new ReportTree(sample).get('op:g0:image_filters/conv2/add')?.label).toBe('add');
+    expect(t.get('op:6')).toBeUndefined();
+  });
+});
+
+describe('ReportTree search', () => {
+  /** The sample with more ops in conv1: names of mixed case, one with letters whose lower
+   * case is longer (`İ`: the offsets into the lower-case names must not slip). */
+  const dotted = 'İ'.repeat(6) + 'nit';
+  const tree = (): ReportTree => {
+    const doc = sampleReport();
+    for (const name of [dotted, 'MatMul', 'matmul_1', 'Conv2D_grad']) {
+      doc.graph.nodes.push(op(`image_filters/conv1/${name}`, 'Op', 'image_filters/conv1'));
+      doc.graph.edges.push({
+        source: 'scope:image_filters/conv1',
+        target: `op:g0:image_filters/conv1/${name}`,
+        kind: 'contains'
+      });
+    }
+    return new ReportTree(doc);
+  };
+  const opsFound = (t: ReportTree, query: string, pattern: RegExp | null = null): string[] =>
+    t
+      .rows(() => true, t.filter(nameTest(query, pattern)))
+      .filter(r => r.entry.kind === 'op')
+      .map(r => r.entry.label);
+
+  it('matches every op whose name holds the text, whatever its case, each once', () => {
+    const t = tree();
+    expect(opsFound(t, 'matmul')).toEqual(['MatMul', 'matmul_1']);
+    expect(opsFound(t, 'conv1/conv2d')).toEqual(['Conv2D', 'Conv2D_grad']);
+    expect(opsFound(t, 'nit')).toEqual([dotted]);
+    expect(opsFound(t, 'relu')).toEqual(['Relu', 'Relu']);
+    // Not across two names.
+    expect(opsFound(t, 'relu\nimage')).toEqual([]);
+    expect(opsFound(t, 'grad')).toEqual(['Conv2D_grad']);
+  });
+
+  it('applies the --filter regex to ops with or without a search', () => {
+    const t = tree();
+    expect(opsFound(t, '', /_1$/)).toEqual(['matmul_1']);
+    expect(opsFound(t, 'conv1', /Mat/)).toEqual(['MatMul']);
+  });
+
+  it('makes the same entry for an op however it is reached', () => {
+    const t = tree();
+    const [found] = t.find('image_filters/conv1/MatMul');
+    const row = t.rows(() => true, t.filter(nameTest('matmul'))).find(r => r.entry === found);
+    expect(row).toBeDefined();
+    expect(t.get(found.key)).toBe(found);
   });
 });
 

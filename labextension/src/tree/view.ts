@@ -13,14 +13,15 @@ import {
   type Entry,
   isExpandable,
   isOpsOnly,
+  type Kept,
   nameTest,
   type NodeEntry,
   ReportTree,
-  type Row
+  type Row,
+  type TreeDocument
 } from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
-import type { ShownDocument } from './types';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
@@ -61,7 +62,7 @@ export class TreeView {
    * Show a report. An update of the same report keeps what the user opened and selected
    * (where the names stay); `another: true` opens a different report as if shown first.
    */
-  setDocument(document: ShownDocument, { another = false } = {}): void {
+  setDocument(document: TreeDocument, { another = false } = {}): void {
     const first = this._tree === null || another;
     this._tree = new ReportTree(document);
     if (first) {
@@ -133,7 +134,8 @@ export class TreeView {
 
   collapseAll(): void {
     this._expanded.clear();
-    this._collapsedInSearch = new Set(this._shown ? [...this._shown].map(e => e.key) : []);
+    // Ops are not in `entries`, and have nothing to collapse.
+    this._collapsedInSearch = new Set(this._shown ? [...this._shown.entries].map(e => e.key) : []);
     this._layout();
   }
 
@@ -343,7 +345,7 @@ export class TreeView {
 
   private _tree: ReportTree | null = null;
   private _rows: Row[] = [];
-  private _shown: Set<Entry> | null = null;
+  private _shown: Kept | null = null;
   private _expanded = new Set<string>();
   private _collapsedInSearch = new Set<string>();
   private _selected: Entry | null = null;
