@@ -408,6 +408,17 @@ describe('ReportTree search', () => {
     expect(opsFound(t, 'conv1', /Mat/)).toEqual(['MatMul']);
   });
 
+  it('keeps out of sight what only ops lead to, without ops', () => {
+    // The replica parts on CPU:1 sit in their variable's own ops scope (`w/replica_1`).
+    const t = new ReportTree(mirroredReport());
+    const shown = (query: string, device: string, ops: boolean): string[] =>
+      t.rows(() => true, t.filter(nameTest(query), device, ops), ops).map(r => r.entry.label);
+    expect(shown('', 'CPU:1', false)).toEqual([]);
+    expect(shown('replica', '', false)).toEqual([]);
+    expect(shown('', 'CPU:1', true)).toEqual(['w', 'b']);
+    expect(t.filter(nameTest('replica'), '', false)?.has(t.find('w/replica_1')[0])).toBe(false);
+  });
+
   it('makes the same entry for an op however it is reached', () => {
     const t = tree();
     const [found] = t.find('image_filters/conv1/MatMul');

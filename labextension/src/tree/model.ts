@@ -154,6 +154,9 @@ export class ReportTree {
     this.ops = isCompact(document)
       ? OpTable.fromCompact(document.ops)
       : OpTable.fromDocument(document.graph);
+    // Filled, not grown: entries are made out of row order, and an array written at far
+    // indexes first becomes a dictionary.
+    this._opEntries = new Array<OpEntry | undefined>(this.ops.length).fill(undefined);
     const nodes = new Map<string, ScopeNode | VariableNode>();
     for (const node of document.graph.nodes) {
       if (node.kind !== 'op') {
@@ -537,7 +540,7 @@ export class ReportTree {
   private readonly _byName = new Map<string, (ScopeEntry | VariableEntry)[]>();
   /** The group of each op the tree holds, by row (none for an op no scope contains). */
   private readonly _groupOf: OpGroupEntry[] = [];
-  private readonly _opEntries: OpEntry[] = [];
+  private readonly _opEntries: (OpEntry | undefined)[];
   /** Made on first use: a first paint needs neither. */
   private _opsByName: Map<string, number[]> | null = null;
   private _opsById: Map<string, number[]> | null = null;
