@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { relativeName, site } from '../src/tree/format';
-import { isExpandable, nameTest, ReportTree, type Entry } from '../src/tree/model';
+import {
+  isExpandable,
+  nameTest,
+  ReportTree,
+  type Entry,
+  type Row,
+  type Rows
+} from '../src/tree/model';
 import type { GraphNode, ScopeNode } from '../src/tree/types';
 import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
+const listed = (rows: Rows): Row[] => Array.from({ length: rows.length }, (_, i) => rows.at(i)!);
 
 describe('ReportTree', () => {
   const tree = new ReportTree(sampleReport());
@@ -42,7 +50,7 @@ describe('ReportTree', () => {
 
   it('shows only open entries as rows, ops collapsed', () => {
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1']);
-    const rows = tree.rows(e => open.has(e.key));
+    const rows = listed(tree.rows(e => open.has(e.key)));
     expect(rows.map(r => `${r.depth}:${r.entry.label}`)).toEqual([
       '0:image_filters',
       '1:conv1',
@@ -58,7 +66,7 @@ describe('ReportTree', () => {
 
   it('filters by name and keeps the ancestors', () => {
     const kept = tree.filter(nameTest('WEIGHTS'))!;
-    const rows = tree.rows(() => true, kept);
+    const rows = listed(tree.rows(() => true, kept));
     expect(rows.map(r => r.entry.label)).toEqual([
       'image_filters',
       'conv1',
@@ -70,7 +78,7 @@ describe('ReportTree', () => {
 
   it('keeps everything inside a scope whose name matches, as --filter does', () => {
     const kept = tree.filter(nameTest('', /conv2$/))!;
-    const rows = tree.rows(() => true, kept).map(r => r.entry.label);
+    const rows = listed(tree.rows(() => true, kept)).map(r => r.entry.label);
     expect(rows).toEqual([
       'image_filters',
       'conv2',
@@ -101,7 +109,7 @@ describe('ReportTree', () => {
     expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
 
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1', `var:g0:${w}`]);
-    const rows = tree.rows(e => open.has(e.key)).map(r => `${r.depth}:${r.entry.label}`);
+    const rows = listed(tree.rows(e => open.has(e.key))).map(r => `${r.depth}:${r.entry.label}`);
     expect(rows.slice(0, 6)).toEqual([
       '0:image_filters',
       '1:conv1',
@@ -121,7 +129,7 @@ describe('ReportTree', () => {
       'image_filters'
     ]);
     const kept = tree.filter(nameTest('random_normal'))!;
-    const found = tree.rows(() => true, kept).map(r => r.entry.label);
+    const found = listed(tree.rows(() => true, kept)).map(r => r.entry.label);
     expect(found).toEqual([
       'image_filters',
       'conv1',
@@ -162,7 +170,9 @@ describe('ReportTree', () => {
     const t = new ReportTree(golden('placed'));
     expect(t.devices).toEqual(['CPU:0', 'GPU:0']);
     const on = (device: string, query = '', ops = true): string[] =>
-      t.rows(() => true, t.filter(nameTest(query), device, ops), ops).map(r => r.entry.label);
+      listed(t.rows(() => true, t.filter(nameTest(query), device, ops), ops)).map(
+        r => r.entry.label
+      );
     // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
     expect(on('GPU:0')).toEqual([
       'image_filters',
@@ -210,7 +220,7 @@ describe('ReportTree', () => {
 
   it('shows variables first, and ops only when asked for', () => {
     const all = (ops: boolean): string[] =>
-      tree.rows(() => true, null, ops).map(r => r.entry.label);
+      listed(tree.rows(() => true, null, ops)).map(r => r.entry.label);
     // image_filters_1 holds only ops: TF's name scope of the second call.
     expect(all(false)).toEqual([
       'image_filters',
@@ -229,7 +239,7 @@ describe('ReportTree', () => {
       'biases',
       'Conv2D ×1'
     ]);
-    const found = tree.rows(() => true, tree.filter(nameTest('conv1/'), '', false), false);
+    const found = listed(tree.rows(() => true, tree.filter(nameTest('conv1/'), '', false), false));
     expect(found.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'biases']);
     const withOwnOps = new ReportTree(golden('own_ops'));
     const [weights] = withOwnOps.find('image_filters/conv1/weights');
@@ -317,7 +327,7 @@ describe('ReportTree of a compact document', () => {
   /** Everything the view reads of a tree: every row with everything open, what each
    * shows and finds, and the rows of a few searches and device filters. */
   const drawn = (t: ReportTree): unknown[] => {
-    const rows = t.rows(() => true, null, true);
+    const rows = listed(t.rows(() => true, null, true));
     const out: unknown[] = rows.map(({ entry: e, depth }) => [
       depth,
       e.key,
@@ -338,7 +348,7 @@ describe('ReportTree of a compact document', () => {
     ]) {
       for (const ops of [true, false]) {
         const kept = t.filter(nameTest(query), device, ops);
-        out.push(t.rows(() => true, kept, ops).map(r => r.entry.key));
+        out.push(listed(t.rows(() => true, kept, ops)).map(r => r.entry.key));
       }
     }
     return out;
@@ -386,8 +396,7 @@ describe('ReportTree search', () => {
     return new ReportTree(doc);
   };
   const opsFound = (t: ReportTree, query: string, pattern: RegExp | null = null): string[] =>
-    t
-      .rows(() => true, t.filter(nameTest(query, pattern)))
+    listed(t.rows(() => true, t.filter(nameTest(query, pattern))))
       .filter(r => r.entry.kind === 'op')
       .map(r => r.entry.label);
 
@@ -412,7 +421,9 @@ describe('ReportTree search', () => {
     // The replica parts on CPU:1 sit in their variable's own ops scope (`w/replica_1`).
     const t = new ReportTree(mirroredReport());
     const shown = (query: string, device: string, ops: boolean): string[] =>
-      t.rows(() => true, t.filter(nameTest(query), device, ops), ops).map(r => r.entry.label);
+      listed(t.rows(() => true, t.filter(nameTest(query), device, ops), ops)).map(
+        r => r.entry.label
+      );
     expect(shown('', 'CPU:1', false)).toEqual([]);
     expect(shown('replica', '', false)).toEqual([]);
     expect(shown('', 'CPU:1', true)).toEqual(['w', 'b']);
@@ -422,8 +433,14 @@ describe('ReportTree search', () => {
   it('makes the same entry for an op however it is reached', () => {
     const t = tree();
     const [found] = t.find('image_filters/conv1/MatMul');
-    const row = t.rows(() => true, t.filter(nameTest('matmul'))).find(r => r.entry === found);
-    expect(row).toBeDefined();
+    if (found.kind !== 'op') {
+      throw new Error('not an op');
+    }
+    const rows = t.rows(() => true, t.filter(nameTest('matmul')));
+    const at = rows.indexOf(found);
+    expect(rows.at(at)?.entry).toBe(found);
+    expect(rows.indexOf(found.parent)).toBe(at - 1);
+    expect(rows.at(rows.length)).toBeUndefined();
     expect(t.get(found.key)).toBe(found);
   });
 });

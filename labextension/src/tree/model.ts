@@ -82,6 +82,35 @@ export interface Row {
   depth: number;
 }
 
+/** The rows to show, in order, in columns: an op stands as its index in the tree's `ops`
+ * (`OpEntry.row`) until read, since a search can list 20,000 ops and a view draws 30. */
+export class Rows {
+  constructor(
+    private readonly _tree: ReportTree,
+    /** The entry of each row; `null` for an op's. */
+    private readonly _entries: (Entry | null)[],
+    /** The op's row in `ops`, for an op's row; -1 for the others. */
+    private readonly _ops: number[],
+    private readonly _depths: number[]
+  ) {}
+
+  get length(): number {
+    return this._depths.length;
+  }
+
+  at(i: number): Row | undefined {
+    if (i < 0 || i >= this.length) {
+      return undefined;
+    }
+    return { entry: this._entries[i] ?? this._tree.op(this._ops[i]), depth: this._depths[i] };
+  }
+
+  /** The row showing `entry`, or -1. */
+  indexOf(entry: Entry): number {
+    return entry.kind === 'op' ? this._ops.indexOf(entry.row) : this._entries.indexOf(entry);
+  }
+}
+
 /** What a name must pass: the search box (`needle`, a lower-case substring) and the
  * `--filter` regex (`pattern`, searched as Python's `re.search`). */
 export interface NameTest {
@@ -333,13 +362,17 @@ export class ReportTree {
 
   /** The rows to show, depth first: children of open entries, when `shown`; ops only
    * with `ops`. */
-  rows(isOpen: (entry: Entry) => boolean, shown: Kept | null = null, ops = true): Row[] {
-    const out: Row[] = [];
+  rows(isOpen: (entry: Entry) => boolean, shown: Kept | null = null, ops = true): Rows {
+    const entries: (Entry | null)[] = [];
+    const opRows: number[] = [];
+    const depths: number[] = [];
     const visit = (entry: Entry, depth: number): void => {
       if (entry.kind === 'group') {
         for (const row of entry.opRows) {
           if (!shown || shown.ops[row]) {
-            out.push({ entry: this.op(row), depth });
+            entries.push(null);
+            opRows.push(row);
+            depths.push(depth);
           }
         }
         return;
@@ -348,14 +381,16 @@ export class ReportTree {
         if (shown && !shown.has(child)) {
           continue;
         }
-        out.push({ entry: child, depth });
+        entries.push(child);
+        opRows.push(-1);
+        depths.push(depth);
         if (isExpandable(child, ops) && isOpen(child)) {
           visit(child, depth + 1);
         }
       }
     };
     visit(this.root, 0);
-    return out;
+    return new Rows(this, entries, opRows, depths);
   }
 
   /** Names of the ops that read `variable` (its `reads` edges). */

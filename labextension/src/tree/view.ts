@@ -17,7 +17,7 @@ import {
   nameTest,
   type NodeEntry,
   ReportTree,
-  type Row,
+  type Rows,
   type TreeDocument
 } from './model';
 import { renderRow } from './row';
@@ -170,7 +170,7 @@ export class TreeView {
       }
     }
     this._layout();
-    const index = this._rows.findIndex(row => row.entry === entries[0]);
+    const index = this._rows?.indexOf(entries[0]) ?? -1;
     if (index >= 0) {
       this._list.scrollTo(index);
     }
@@ -238,7 +238,7 @@ export class TreeView {
   }
 
   private _drawRow = (index: number): HTMLElement => {
-    const { entry, depth } = this._rows[index];
+    const { entry, depth } = this._rows!.at(index)!;
     const expandable = isExpandable(entry, this._ops);
     return renderRow(this._tree!, entry, {
       index,
@@ -251,7 +251,7 @@ export class TreeView {
 
   private _onClick(event: MouseEvent): void {
     const target = event.target as HTMLElement;
-    const row = this._rows[this._list.indexOf(target) ?? -1];
+    const row = this._rows?.at(this._list.indexOf(target) ?? -1);
     if (!row) {
       return;
     }
@@ -262,10 +262,11 @@ export class TreeView {
   }
 
   private _onKey(event: KeyboardEvent): void {
-    const index = this._selected ? this._rows.findIndex(r => r.entry === this._selected) : -1;
-    const entry = this._rows[index]?.entry;
+    const rows = this._rows;
+    const index = rows && this._selected ? rows.indexOf(this._selected) : -1;
+    const entry = rows?.at(index)?.entry;
     const move = (to: number): void => {
-      const row = this._rows[Math.max(0, Math.min(this._rows.length - 1, to))];
+      const row = rows?.at(Math.max(0, Math.min(rows.length - 1, to)));
       if (row) {
         this._choose(row.entry, true);
         this.reveal([row.entry]);
@@ -344,7 +345,7 @@ export class TreeView {
   }
 
   private _tree: ReportTree | null = null;
-  private _rows: Row[] = [];
+  private _rows: Rows | null = null;
   private _shown: Kept | null = null;
   private _expanded = new Set<string>();
   private _collapsedInSearch = new Set<string>();
