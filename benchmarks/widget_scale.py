@@ -25,7 +25,8 @@ CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
 
 
 def synthetic_document(n_ops: int = 100_000, n_variables: int = 5_000, width: int = 50) -> dict:
-    """`width` towers × `width` blocks (2,550 scopes); variables and ops spread over the blocks."""
+    """`width` towers × `width` blocks (2,550 scopes); variables and ops spread over the blocks.
+    Op ids are `op:<n>`, n the op's index among the ops, as reports number them."""
     nodes: list[dict] = []
     edges: list[dict] = []
     blocks = []
@@ -61,13 +62,12 @@ def synthetic_document(n_ops: int = 100_000, n_variables: int = 5_000, width: in
         block = blocks[i % len(blocks)]
         name = f"{block}/op_{i // len(blocks)}"
         nodes.append({
-            "id": f"op:g0:{name}", "kind": "op", "name": name, "type": OP_TYPES[i % len(OP_TYPES)],
+            "id": f"op:{i}", "kind": "op", "name": name, "type": OP_TYPES[i % len(OP_TYPES)],
             "scope": block, "device_requested": None, "device": CPU, "graph": "g0",
         })  # fmt: skip
-        edges.append({"source": f"scope:{block}", "target": f"op:g0:{name}", "kind": "contains"})
+        edges.append({"source": f"scope:{block}", "target": f"op:{i}", "kind": "contains"})
         if i >= len(blocks):
-            source = nodes[-1 - len(blocks)]["id"]
-            edges.append({"source": source, "target": f"op:g0:{name}", "kind": "input"})
+            edges.append({"source": f"op:{i - len(blocks)}", "target": f"op:{i}", "kind": "input"})
     meta = {
         "tf_version": "2.21.0", "mode": "graph", "wall_time": 1.0, "graphs": [],
         "devices": [{"name": CPU, "device_type": "CPU", "kind": "physical"}],

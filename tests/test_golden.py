@@ -6,6 +6,10 @@
   only those fields; its tests check that it shows them as given.
 - `golden/calls.json`: the sample with call chains (`display.nodes[…].sites`), repeated
   diagnostics (`display.diagnostics`) and a traced function (`display.functions`).
+- `golden/numbered.json`: the sample with op ids as reports number them (`op:<n>`) and
+  ops with fields beyond the compact form's columns.
+- `golden/compact.json`: the widget's compact form (`display/compact.py`) of each golden
+  document, which the front end must draw as it draws the plain one.
 - `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
   with the expected text of each case.
 
@@ -21,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_scope import ScopeReport
+from jupyter_scope.display.compact import compact
 from jupyter_scope.report import diagnostics, fmt, presentation
 from jupyter_scope.report.tree import relative_name
 
@@ -171,18 +176,42 @@ def calls() -> dict:
     return doc
 
 
+def numbered() -> dict:
+    """The sample with op ids `op:<n>`, n the op's index among the report's ops (shorter
+    than `op:<graph>:<name>`), one op named differently by TF (`tf_name`) and one
+    colocated."""
+    doc = saved("sample")
+    graph = doc["graph"]
+    ops = [node for node in graph["nodes"] if node["kind"] == "op"]
+    ids = {op["id"]: f"op:{n}" for n, op in enumerate(ops)}
+    for op in ops:
+        op["id"] = ids[op["id"]]
+    for edge in graph["edges"]:
+        edge["source"] = ids.get(edge["source"], edge["source"])
+        edge["target"] = ids.get(edge["target"], edge["target"])
+    ops[1]["tf_name"] = "add"
+    ops[2]["colocated"] = True
+    return doc
+
+
 SOURCES = {
     "sample": lambda: saved("sample"),
     "mirrored": lambda: saved("mirrored"),
     "placed": placed,
     "own_ops": own_ops,
     "calls": calls,
+    "numbered": numbered,
 }
 
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_golden_documents_are_what_python_writes(name):
     check(GOLDEN / f"{name}.json", ScopeReport.from_dict(SOURCES[name]()).to_dict())
+
+
+def test_golden_compact_documents_are_pythons():
+    documents = {name: json.loads((GOLDEN / f"{name}.json").read_text()) for name in SOURCES}
+    check(GOLDEN / "compact.json", {name: compact(doc) for name, doc in documents.items()})
 
 
 def test_golden_formats_are_pythons():

@@ -1,25 +1,25 @@
 """The widget's compact form of a report document: ops as columns, not node-link lists.
 
-A report of 100,000 ops is mostly ops and their edges. Here op names are stored relative
-to their scope, repeated strings (scope, type, device, graph) as indexes into one table,
-ids only where they are not `op:<graph>:<name>`, and `input` edges as index pairs; the
-`contains` edge of each op becomes its `parent` column. `labextension/src/tree/compact.ts`
-turns it back into the plain document. Ops with fields beyond the schema's stay plain.
+A report of 100,000 ops is mostly ops and their edges. Here every op is a row of
+columns, in the document's order: its name relative to its scope, repeated strings
+(scope, type, device, graph) as indexes into one table, its id only where it is not
+`op:<row>` (reports number their ops so; older ones spell `op:<graph>:<name>`), fields
+beyond the columns (`tf_name`, `colocated`) by row, and `input` edges as row pairs; the
+`contains` edge of each op becomes its `parent` column. The tree
+(`labextension/src/tree/ops.ts`) reads the columns as they are.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-OP_FIELDS = frozenset(
-    {"id", "kind", "name", "type", "scope", "device_requested", "device", "graph"}
-)
 COLUMNS = ("parent", "scope", "type", "device_requested", "device", "graph")
+OP_FIELDS = frozenset({"id", "kind", "name", *COLUMNS[1:]})
 
 
 def compact(document: dict[str, Any]) -> dict[str, Any]:
     graph = document["graph"]
-    ops = [n for n in graph["nodes"] if n["kind"] == "op" and n.keys() == OP_FIELDS]
+    ops = [n for n in graph["nodes"] if n["kind"] == "op"]
     index = {op["id"]: i for i, op in enumerate(ops)}
     parents: dict[str, str] = {}
     edges: list[dict[str, Any]] = []
@@ -43,18 +43,22 @@ def compact(document: dict[str, Any]) -> dict[str, Any]:
 
     columns: dict[str, list[Any]] = {name: [] for name in (*COLUMNS, "name")}
     ids: dict[str, str] = {}
+    extra: dict[str, dict[str, Any]] = {}
     for i, op in enumerate(ops):
         row = {**op, "parent": parents.get(op["id"])}
         for name in COLUMNS:
             columns[name].append(ref(row[name]))
         columns["name"].append(relative_name(op["name"], op["scope"]))
-        if op["id"] != f"op:{op['graph']}:{op['name']}":
+        if op["id"] != f"op:{i}":
             ids[str(i)] = op["id"]
-    kept = [n for n in graph["nodes"] if n["kind"] != "op" or n["id"] not in index]
+        more = {key: value for key, value in op.items() if key not in OP_FIELDS}
+        if more:
+            extra[str(i)] = more
+    kept = [n for n in graph["nodes"] if n["kind"] != "op"]
     return {
         **document,
         "graph": {**graph, "nodes": kept, "edges": edges},
-        "ops": {"strings": strings, **columns, "ids": ids, "inputs": inputs},
+        "ops": {"strings": strings, **columns, "ids": ids, "extra": extra, "inputs": inputs},
     }
 
 

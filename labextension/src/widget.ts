@@ -3,13 +3,12 @@
  * `jupyter_scope/static/tree.js`: one tree per view, `selected` synced both ways.
  */
 
-import { expandCompact, isCompact, type CompactDocument } from './tree/compact';
-import type { ShownDocument } from './tree/types';
+import type { TreeDocument } from './tree/model';
 import { TreeView } from './tree/view';
 
 interface WidgetModel {
-  // Python sends the current schema, with its display section.
-  get(name: 'report'): ShownDocument | CompactDocument;
+  // Python sends the current schema, with its display section, in compact form.
+  get(name: 'report'): TreeDocument;
   get(name: 'selected' | 'filter'): string;
   set(name: 'selected', value: string): void;
   save_changes(): void;
@@ -27,8 +26,7 @@ function render({ model, el }: { model: WidgetModel; el: HTMLElement }): () => v
   view.node.classList.add('jp-Scope-widget');
   el.append(view.node);
   const showReport = (): void => {
-    const doc = model.get('report');
-    view.setDocument(isCompact(doc) ? (expandCompact(doc) as ShownDocument) : doc);
+    view.setDocument(model.get('report'));
   };
   const showFilter = (): void => view.setFilter(model.get('filter'));
   const showSelected = (): void => {

@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
+import type { CompactDocument } from '../src/tree/compact';
 import type { ShownDocument } from '../src/tree/types';
 
 /** A golden document: as Python writes it, display section included (tests/test_golden.py). */
 export function golden(name: string): ShownDocument {
   const url = new URL(`../../tests/data/golden/${name}.json`, import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as ShownDocument;
+}
+
+/** Python's compact form (`display/compact.py`) of each golden document, by name. */
+export function compactGoldens(): Record<string, ShownDocument & CompactDocument> {
+  const url = new URL('../../tests/data/golden/compact.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8'));
 }
 
 /** The report of the sharing-variables tutorial. */

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { expandCompact, type CompactDocument } from '../src/tree/compact';
 import { relativeName, site } from '../src/tree/format';
-import { isExpandable, nameTest, ReportTree, type Entry } from '../src/tree/model';
-import type { GraphNode, ReportDocument, ScopeNode } from '../src/tree/types';
-import { golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
+import {
+  isExpandable,
+  nameTest,
+  ReportTree,
+  type Entry,
+  type Row,
+  type Rows
+} from '../src/tree/model';
+import type { GraphNode, ScopeNode } from '../src/tree/types';
+import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
+const listed = (rows: Rows): Row[] => Array.from({ length: rows.length }, (_, i) => rows.at(i)!);
 
 describe('ReportTree', () => {
   const tree = new ReportTree(sampleReport());
@@ -19,7 +26,7 @@ describe('ReportTree', () => {
     }
     expect(labels(conv1.variables)).toEqual(['weights', 'biases']);
     expect(labels(conv1.groups)).toEqual(['Conv2D ×1', 'AddV2 ×1', 'Relu ×1']);
-    expect(conv1.groups[1].ops[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
+    expect(tree.opsOf(conv1.groups[1])[0].inputs).toEqual(['image_filters/conv1/Conv2D']);
   });
 
   it('groups ops of one scope by type and counts them', () => {
@@ -32,17 +39,18 @@ describe('ReportTree', () => {
         kind: 'contains'
       });
     }
-    const conv1 = new ReportTree(doc).find('image_filters/conv1')[0];
+    const t = new ReportTree(doc);
+    const conv1 = t.find('image_filters/conv1')[0];
     if (conv1.kind !== 'scope') {
       throw new Error('not a scope');
     }
     expect(conv1.groups[0].label).toBe('Conv2D ×3');
-    expect(labels(conv1.groups[0].ops)).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
+    expect(labels(t.opsOf(conv1.groups[0]))).toEqual(['Conv2D', 'Conv2D_1', 'Conv2D_2']);
   });
 
   it('shows only open entries as rows, ops collapsed', () => {
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1']);
-    const rows = tree.rows(e => open.has(e.key));
+    const rows = listed(tree.rows(e => open.has(e.key)));
     expect(rows.map(r => `${r.depth}:${r.entry.label}`)).toEqual([
       '0:image_filters',
       '1:conv1',
@@ -58,7 +66,7 @@ describe('ReportTree', () => {
 
   it('filters by name and keeps the ancestors', () => {
     const kept = tree.filter(nameTest('WEIGHTS'))!;
-    const rows = tree.rows(() => true, kept);
+    const rows = listed(tree.rows(() => true, kept));
     expect(rows.map(r => r.entry.label)).toEqual([
       'image_filters',
       'conv1',
@@ -70,7 +78,7 @@ describe('ReportTree', () => {
 
   it('keeps everything inside a scope whose name matches, as --filter does', () => {
     const kept = tree.filter(nameTest('', /conv2$/))!;
-    const rows = tree.rows(() => true, kept).map(r => r.entry.label);
+    const rows = listed(tree.rows(() => true, kept)).map(r => r.entry.label);
     expect(rows).toEqual([
       'image_filters',
       'conv2',
@@ -101,7 +109,7 @@ describe('ReportTree', () => {
     expect(variable.kind === 'variable' && variable.ops?.node.name).toBe(w);
 
     const open = new Set(['scope:image_filters', 'scope:image_filters/conv1', `var:g0:${w}`]);
-    const rows = tree.rows(e => open.has(e.key)).map(r => `${r.depth}:${r.entry.label}`);
+    const rows = listed(tree.rows(e => open.has(e.key))).map(r => `${r.depth}:${r.entry.label}`);
     expect(rows.slice(0, 6)).toEqual([
       '0:image_filters',
       '1:conv1',
@@ -121,7 +129,7 @@ describe('ReportTree', () => {
       'image_filters'
     ]);
     const kept = tree.filter(nameTest('random_normal'))!;
-    const found = tree.rows(() => true, kept).map(r => r.entry.label);
+    const found = listed(tree.rows(() => true, kept)).map(r => r.entry.label);
     expect(found).toEqual([
       'image_filters',
       'conv1',
@@ -162,7 +170,9 @@ describe('ReportTree', () => {
     const t = new ReportTree(golden('placed'));
     expect(t.devices).toEqual(['CPU:0', 'GPU:0']);
     const on = (device: string, query = '', ops = true): string[] =>
-      t.rows(() => true, t.filter(nameTest(query), device, ops), ops).map(r => r.entry.label);
+      listed(t.rows(() => true, t.filter(nameTest(query), device, ops), ops)).map(
+        r => r.entry.label
+      );
     // conv1/weights asked for GPU:0 but was placed on CPU:0; conv2/weights is only asked for.
     expect(on('GPU:0')).toEqual([
       'image_filters',
@@ -210,7 +220,7 @@ describe('ReportTree', () => {
 
   it('shows variables first, and ops only when asked for', () => {
     const all = (ops: boolean): string[] =>
-      tree.rows(() => true, null, ops).map(r => r.entry.label);
+      listed(tree.rows(() => true, null, ops)).map(r => r.entry.label);
     // image_filters_1 holds only ops: TF's name scope of the second call.
     expect(all(false)).toEqual([
       'image_filters',
@@ -229,7 +239,7 @@ describe('ReportTree', () => {
       'biases',
       'Conv2D ×1'
     ]);
-    const found = tree.rows(() => true, tree.filter(nameTest('conv1/'), '', false), false);
+    const found = listed(tree.rows(() => true, tree.filter(nameTest('conv1/'), '', false), false));
     expect(found.map(r => r.entry.label)).toEqual(['image_filters', 'conv1', 'weights', 'biases']);
     const withOwnOps = new ReportTree(golden('own_ops'));
     const [weights] = withOwnOps.find('image_filters/conv1/weights');
@@ -313,49 +323,125 @@ describe('ReportTree', () => {
   });
 });
 
-describe('expandCompact', () => {
-  it('gives back the plain document', () => {
-    const doc: ReportDocument = sampleReport();
-    const compact: CompactDocument = {
-      ...doc,
-      graph: {
-        ...doc.graph,
-        nodes: doc.graph.nodes.filter(n => n.kind !== 'op'),
-        edges: doc.graph.edges.filter(e =>
-          e.kind === 'contains' ? !e.target.startsWith('op:') : e.kind !== 'input'
-        )
-      },
-      ops: {
-        strings: [
-          null,
-          'scope:image_filters/conv1',
-          'image_filters/conv1',
-          'Conv2D',
-          'g0',
-          'AddV2',
-          'Relu',
-          'scope:image_filters/conv2',
-          'image_filters/conv2'
-        ],
-        parent: [1, 1, 1, 7, 7, 7],
-        scope: [2, 2, 2, 8, 8, 8],
-        type: [3, 5, 6, 3, 5, 6],
-        device_requested: [0, 0, 0, 0, 0, 0],
-        device: [0, 0, 0, 0, 0, 0],
-        graph: [4, 4, 4, 4, 4, 4],
-        name: ['Conv2D', 'add', 'Relu', 'Conv2D', 'add', 'Relu'],
-        ids: {},
-        inputs: [0, 1]
+describe('ReportTree of a compact document', () => {
+  /** Everything the view reads of a tree: every row with everything open, what each
+   * shows and finds, and the rows of a few searches and device filters. */
+  const drawn = (t: ReportTree): unknown[] => {
+    const rows = listed(t.rows(() => true, null, true));
+    const out: unknown[] = rows.map(({ entry: e, depth }) => [
+      depth,
+      e.key,
+      e.label,
+      t.entryColour(e) ?? null,
+      t.ancestors(e).map(a => a.key),
+      e.kind === 'group' ? null : t.find(e.node.name).map(f => f.key),
+      e.kind === 'op' ? [JSON.stringify(e.node, Object.keys(e.node).sort()), e.inputs] : null,
+      e.kind === 'variable' ? t.readers(e.node.id) : null,
+      t.get(e.key) === e
+    ]);
+    for (const [query, device] of [
+      ['conv1', ''],
+      ['ADD', ''],
+      ['', 'CPU:0'],
+      ['relu', 'GPU:0'],
+      ['nothing', '']
+    ]) {
+      for (const ops of [true, false]) {
+        const kept = t.filter(nameTest(query), device, ops);
+        out.push(listed(t.rows(() => true, kept, ops)).map(r => r.entry.key));
       }
-    };
-    const plain = expandCompact(compact);
-    expect(plain.graph.nodes).toHaveLength(doc.graph.nodes.length);
-    const same = (n: GraphNode): string => JSON.stringify(n, Object.keys(n).sort());
-    expect(new Set(plain.graph.nodes.map(same))).toEqual(new Set(doc.graph.nodes.map(same)));
-    const edges = (d: ReportDocument): Set<string> =>
-      new Set(d.graph.edges.map(e => `${e.source} ${e.target} ${e.kind}`));
-    expect(edges(plain)).toEqual(edges(doc));
-    expect('ops' in plain).toBe(false);
+    }
+    return out;
+  };
+
+  it('is the tree of the plain document, for every golden document', () => {
+    const compact = compactGoldens();
+    expect(Object.keys(compact)).toContain('numbered');
+    for (const [name, doc] of Object.entries(compact)) {
+      expect(drawn(new ReportTree(doc)), name).toEqual(drawn(new ReportTree(golden(name))));
+    }
+  });
+
+  it('numbers op ids by row, keeps long ids and the fields beyond the columns', () => {
+    const { numbered, sample } = compactGoldens();
+    const t = new ReportTree(numbered);
+    const add = t.get('op:1');
+    expect(add?.kind === 'op' && add.node).toMatchObject({
+      name: 'image_filters/conv1/add',
+      tf_name: 'add',
+      scope: 'image_filters/conv1',
+      graph: 'g0'
+    });
+    expect(add?.kind === 'op' && add.inputs).toEqual(['image_filters/conv1/Conv2D']);
+    expect(t.find('image_filters/conv1/Relu')[0].node).toMatchObject({ colocated: true });
+    expect(new ReportTree(sample).get('op:g0:image_filters/conv2/add')?.label).toBe('add');
+    expect(t.get('op:6')).toBeUndefined();
+  });
+});
+
+describe('ReportTree search', () => {
+  /** The sample with more ops in conv1: names of mixed case, one with letters whose lower
+   * case is longer (`İ`: the offsets into the lower-case names must not slip). */
+  const dotted = 'İ'.repeat(6) + 'nit';
+  const tree = (): ReportTree => {
+    const doc = sampleReport();
+    for (const name of [dotted, 'MatMul', 'matmul_1', 'Conv2D_grad']) {
+      doc.graph.nodes.push(op(`image_filters/conv1/${name}`, 'Op', 'image_filters/conv1'));
+      doc.graph.edges.push({
+        source: 'scope:image_filters/conv1',
+        target: `op:g0:image_filters/conv1/${name}`,
+        kind: 'contains'
+      });
+    }
+    return new ReportTree(doc);
+  };
+  const opsFound = (t: ReportTree, query: string, pattern: RegExp | null = null): string[] =>
+    listed(t.rows(() => true, t.filter(nameTest(query, pattern))))
+      .filter(r => r.entry.kind === 'op')
+      .map(r => r.entry.label);
+
+  it('matches every op whose name holds the text, whatever its case, each once', () => {
+    const t = tree();
+    expect(opsFound(t, 'matmul')).toEqual(['MatMul', 'matmul_1']);
+    expect(opsFound(t, 'conv1/conv2d')).toEqual(['Conv2D', 'Conv2D_grad']);
+    expect(opsFound(t, 'nit')).toEqual([dotted]);
+    expect(opsFound(t, 'relu')).toEqual(['Relu', 'Relu']);
+    // Not across two names.
+    expect(opsFound(t, 'relu\nimage')).toEqual([]);
+    expect(opsFound(t, 'grad')).toEqual(['Conv2D_grad']);
+  });
+
+  it('applies the --filter regex to ops with or without a search', () => {
+    const t = tree();
+    expect(opsFound(t, '', /_1$/)).toEqual(['matmul_1']);
+    expect(opsFound(t, 'conv1', /Mat/)).toEqual(['MatMul']);
+  });
+
+  it('keeps out of sight what only ops lead to, without ops', () => {
+    // The replica parts on CPU:1 sit in their variable's own ops scope (`w/replica_1`).
+    const t = new ReportTree(mirroredReport());
+    const shown = (query: string, device: string, ops: boolean): string[] =>
+      listed(t.rows(() => true, t.filter(nameTest(query), device, ops), ops)).map(
+        r => r.entry.label
+      );
+    expect(shown('', 'CPU:1', false)).toEqual([]);
+    expect(shown('replica', '', false)).toEqual([]);
+    expect(shown('', 'CPU:1', true)).toEqual(['w', 'b']);
+    expect(t.filter(nameTest('replica'), '', false)?.has(t.find('w/replica_1')[0])).toBe(false);
+  });
+
+  it('makes the same entry for an op however it is reached', () => {
+    const t = tree();
+    const [found] = t.find('image_filters/conv1/MatMul');
+    if (found.kind !== 'op') {
+      throw new Error('not an op');
+    }
+    const rows = t.rows(() => true, t.filter(nameTest('matmul')));
+    const at = rows.indexOf(found);
+    expect(rows.at(at)?.entry).toBe(found);
+    expect(rows.indexOf(found.parent)).toBe(at - 1);
+    expect(rows.at(rows.length)).toBeUndefined();
+    expect(t.get(found.key)).toBe(found);
   });
 });
 

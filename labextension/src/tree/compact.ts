@@ -1,14 +1,15 @@
 /**
  * The compact forms of a report. A notebook output's packed document
  * (`jupyter_scope/report/packed.py`): the JSON text gzipped, in base64. The widget's
- * compact report: the document with its ops moved out of the node-link
- * lists into columns (`jupyter_scope/display/widget.py` writes it). Op names are stored
- * relative to their scope, repeated strings as indexes into small tables, op ids only
- * where they differ from `op:<graph>:<name>`, and `input` edges as index pairs; each
- * op's `contains` edge is its `parent` column.
+ * compact report (`jupyter_scope/display/compact.py`): the document with its ops moved out
+ * of the node-link lists into columns, one row per op in the document's order. Op names
+ * are stored relative to their scope, repeated strings as indexes into a small table, op
+ * ids only where they are not `op:<row>`, and `input` edges as row pairs; each op's
+ * `contains` edge is its `parent` column. The tree reads the columns as they are
+ * (`ops.ts`).
  */
 
-import type { GraphEdge, OpNode, ReportDocument } from './types';
+import type { ReportDocument } from './types';
 
 export interface CompactOps {
   strings: (string | null)[];
@@ -22,9 +23,11 @@ export interface CompactOps {
   device_requested: number[];
   device: number[];
   graph: number[];
-  /** Op index → id, for ids other than `op:<graph>:<name>`. */
+  /** Row → id, for ids other than `op:<row>`. */
   ids: Record<string, string>;
-  /** `input` edges as `[source, target, source, target, …]` op indexes. */
+  /** Row → the op's fields beyond the columns (`tf_name`, `colocated`). */
+  extra: Record<string, Record<string, unknown>>;
+  /** `input` edges as `[source, target, source, target, …]` rows. */
   inputs: number[];
 }
 
@@ -34,38 +37,6 @@ export interface CompactDocument extends ReportDocument {
 
 export function isCompact(doc: ReportDocument | CompactDocument): doc is CompactDocument {
   return 'ops' in doc && doc.ops !== undefined;
-}
-
-/** The plain document back from its compact form. */
-export function expandCompact(doc: CompactDocument): ReportDocument {
-  const { ops: c, ...rest } = doc;
-  const s = c.strings;
-  const ops: OpNode[] = c.name.map((local, i) => {
-    const scope = s[c.scope[i]] as string;
-    const name = local.startsWith('/') ? local.slice(1) : scope ? `${scope}/${local}` : local;
-    const graph = s[c.graph[i]] as string;
-    return {
-      id: c.ids[i] ?? `op:${graph}:${name}`,
-      kind: 'op',
-      name,
-      type: s[c.type[i]] as string,
-      scope,
-      device_requested: s[c.device_requested[i]],
-      device: s[c.device[i]],
-      graph
-    };
-  });
-  const edges: GraphEdge[] = [...doc.graph.edges];
-  ops.forEach((op, i) => {
-    const parent = s[c.parent[i]];
-    if (parent !== null) {
-      edges.push({ source: parent, target: op.id, kind: 'contains' });
-    }
-  });
-  for (let i = 0; i < c.inputs.length; i += 2) {
-    edges.push({ source: ops[c.inputs[i]].id, target: ops[c.inputs[i + 1]].id, kind: 'input' });
-  }
-  return { ...rest, graph: { ...doc.graph, nodes: [...doc.graph.nodes, ...ops], edges } };
 }
 
 /** A document as a notebook output saves it: its JSON text gzipped, in base64. */

@@ -28,7 +28,7 @@ export function renderDetails(
         [
           'ops',
           folded(
-            entry.ops.map(op => op.label),
+            tree.opsOf(entry).map(op => op.label),
             'ops'
           )
         ],

@@ -2,13 +2,16 @@
  * The tree index of a report, without any DOM: scopes → child scopes, variables and op
  * groups (ops grouped per scope by type), and name and device filtering with ancestors
  * kept. Every number, label and colour comes computed in the document's `display`
- * section; the view (`view.ts`) only reads this.
+ * section; the view (`view.ts`) only reads this. Ops are rows of an `OpTable`, from the
+ * widget's compact report or a plain document alike; an op's entry is made when it is
+ * shown, searched for or found.
  */
 
+import { type CompactOps, isCompact } from './compact';
 import { relativeName } from './format';
+import { OpTable } from './ops';
 import type {
   DeviceShare,
-  GraphNode,
   NodeDisplay,
   OpNode,
   ScopeNode,
@@ -16,6 +19,9 @@ import type {
   Summary,
   VariableNode
 } from './types';
+
+/** A plain document, or the widget's compact one (ops as columns). */
+export type TreeDocument = ShownDocument & { ops?: CompactOps };
 
 export interface ScopeEntry {
   kind: 'scope';
@@ -50,7 +56,8 @@ export interface OpGroupEntry {
   type: string;
   label: string;
   parent: ScopeEntry;
-  ops: OpEntry[];
+  /** Its ops, as rows of the tree's `ops` (`ReportTree.op` makes their entries). */
+  opRows: number[];
 }
 
 export interface OpEntry {
@@ -61,6 +68,8 @@ export interface OpEntry {
   parent: OpGroupEntry;
   /** Names of the ops whose outputs this op consumes. */
   inputs: string[];
+  /** Its row in the tree's `ops`. */
+  row: number;
 }
 
 export type Entry = ScopeEntry | VariableEntry | OpGroupEntry | OpEntry;
@@ -73,32 +82,74 @@ export interface Row {
   depth: number;
 }
 
-/** Whether a name passes the search box (`query`, a case-insensitive substring) and the
+/** The rows to show, in order, in columns: an op stands as its index in the tree's `ops`
+ * (`OpEntry.row`) until read, since a search can list 20,000 ops and a view draws 30. */
+export class Rows {
+  constructor(
+    private readonly _tree: ReportTree,
+    /** The entry of each row; `null` for an op's. */
+    private readonly _entries: (Entry | null)[],
+    /** The op's row in `ops`, for an op's row; -1 for the others. */
+    private readonly _ops: number[],
+    private readonly _depths: number[]
+  ) {}
+
+  get length(): number {
+    return this._depths.length;
+  }
+
+  at(i: number): Row | undefined {
+    if (i < 0 || i >= this.length) {
+      return undefined;
+    }
+    return { entry: this._entries[i] ?? this._tree.op(this._ops[i]), depth: this._depths[i] };
+  }
+
+  /** The row showing `entry`, or -1. */
+  indexOf(entry: Entry): number {
+    return entry.kind === 'op' ? this._ops.indexOf(entry.row) : this._entries.indexOf(entry);
+  }
+}
+
+/** What a name must pass: the search box (`needle`, a lower-case substring) and the
  * `--filter` regex (`pattern`, searched as Python's `re.search`). */
-export type NameTest = (name: string) => boolean;
+export interface NameTest {
+  needle: string;
+  pattern: RegExp | null;
+}
 
 export function nameTest(query: string, pattern: RegExp | null = null): NameTest | null {
   const needle = query.trim().toLowerCase();
-  if (!needle && !pattern) {
-    return null;
+  return needle || pattern ? { needle, pattern } : null;
+}
+
+function passes({ needle, pattern }: NameTest, name: string): boolean {
+  return (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
+}
+
+/** What a filter keeps: entries, and ops by row (1 for kept), so that a search of
+ * 100,000 ops makes entries only for the ops it shows. */
+export class Kept {
+  readonly entries = new Set<Entry>();
+
+  constructor(readonly ops: Uint8Array) {}
+
+  has(entry: Entry): boolean {
+    return entry.kind === 'op' ? this.ops[entry.row] === 1 : this.entries.has(entry);
   }
-  return name =>
-    (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
 }
 
 /**
- * What a row holds: variables first, then scopes, then op groups. Without `ops`, ops stay
- * out of sight: op groups, scopes that hold only ops (TF's `MatMul`, `strided_slice`…)
- * and a variable's own ops.
+ * What a row holds, but an op group's ops: variables first, then scopes, then op groups.
+ * Without `ops`, ops stay out of sight: op groups, scopes that hold only ops (TF's
+ * `MatMul`, `strided_slice`…) and a variable's own ops.
  */
-export function children(entry: Entry, ops = true): Entry[] {
+function children(entry: Entry, ops: boolean): Entry[] {
   switch (entry.kind) {
     case 'scope': {
       const scopes = ops ? entry.scopes : entry.scopes.filter(s => s.node.n_variables > 0);
       return [...entry.variables, ...scopes, ...(ops ? entry.groups : [])];
     }
-    case 'group':
-      return entry.ops;
     case 'variable':
       return ops && entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
     default:
@@ -125,11 +176,21 @@ export function isOpsOnly(entry: Entry): boolean {
 
 export class ReportTree {
   readonly root: ScopeEntry;
+  /** The ops, as columns; `op(row)` makes an op's entry. */
+  readonly ops: OpTable;
 
-  constructor(readonly document: ShownDocument) {
-    const nodes = new Map<string, GraphNode>();
+  constructor(readonly document: TreeDocument) {
+    this.ops = isCompact(document)
+      ? OpTable.fromCompact(document.ops)
+      : OpTable.fromDocument(document.graph);
+    // Filled, not grown: entries are made out of row order, and an array written at far
+    // indexes first becomes a dictionary.
+    this._opEntries = new Array<OpEntry | undefined>(this.ops.length).fill(undefined);
+    const nodes = new Map<string, ScopeNode | VariableNode>();
     for (const node of document.graph.nodes) {
-      nodes.set(node.id, node);
+      if (node.kind !== 'op') {
+        nodes.set(node.id, node);
+      }
     }
     const rootNode = document.graph.nodes.find(
       (n): n is ScopeNode => n.kind === 'scope' && n.name === ''
@@ -139,19 +200,11 @@ export class ReportTree {
     }
     this.root = scopeEntry(rootNode, null);
     this._add(this.root);
-    const inputs = new Map<string, string[]>();
-    const contains: [string, string][] = [];
-    for (const edge of document.graph.edges) {
-      if (edge.kind === 'contains') {
-        contains.push([edge.source, edge.target]);
-      } else if (edge.kind === 'input') {
-        const source = nodes.get(edge.source);
-        const list = inputs.get(edge.target) ?? [];
-        list.push(source ? source.name : edge.source);
-        inputs.set(edge.target, list);
-      }
-    }
-    this._link(contains, nodes, inputs);
+    // The ops' `contains` edges are the table's `parent` column.
+    const contains = document.graph.edges.filter(
+      edge => edge.kind === 'contains' && nodes.has(edge.target)
+    );
+    this._link(contains, nodes);
   }
 
   get summary(): Summary {
@@ -176,11 +229,33 @@ export class ReportTree {
   /** Every node entry with this full name (eager variables may share one): variables,
    * then ops, then scopes. */
   find(name: string): NodeEntry[] {
-    return this._byName.get(name) ?? [];
+    const found = this._byName.get(name) ?? [];
+    const ops = (this._opsByName ??= this._indexOps(row => this.ops.names[row])).get(name);
+    if (!ops) {
+      return found;
+    }
+    const scopes = found.findIndex(e => e.kind === 'scope');
+    const at = scopes < 0 ? found.length : scopes;
+    return [...found.slice(0, at), ...ops.map(row => this.op(row)), ...found.slice(at)];
   }
 
   get(key: string): Entry | undefined {
-    return this._byKey.get(key);
+    const entry = this._byKey.get(key);
+    if (entry) {
+      return entry;
+    }
+    const rows = (this._opsById ??= this._indexOps(row => this.ops.id(row))).get(key);
+    return rows ? this.op(rows[0]) : undefined;
+  }
+
+  /** The entry of the op in row `row` of `ops`, made when first asked for. */
+  op(row: number): OpEntry {
+    return (this._opEntries[row] ??= new LazyOpEntry(this.ops, this._groupOf[row], row));
+  }
+
+  /** The entries of a group's ops. */
+  opsOf(group: OpGroupEntry): OpEntry[] {
+    return group.opRows.map(row => this.op(row));
   }
 
   /** The entries above `entry` as shown, nearest first, excluding the root. */
@@ -238,15 +313,18 @@ export class ReportTree {
    * Without `ops`, ops and scopes of ops only are left out. `null` when there is neither a
    * test nor a device (everything is kept).
    */
-  filter(test: NameTest | null, onDevice = '', ops = true): Set<Entry> | null {
+  filter(test: NameTest | null, onDevice = '', ops = true): Kept | null {
     if (!test && !onDevice) {
       return null;
     }
-    const kept = new Set<Entry>([this.root]);
-    const keeps = (node: VariableNode | OpNode, all: boolean): boolean =>
-      (all || !test || test(node.name)) && (!onDevice || this.onDevice(node, onDevice));
+    const kept = new Kept(new Uint8Array(this.ops.length));
+    kept.entries.add(this.root);
+    const keeps = (node: VariableNode, all: boolean): boolean =>
+      (all || !test || passes(test, node.name)) && (!onDevice || this.onDevice(node, onDevice));
+    const named = ops && test ? this._opsPassing(test) : null;
+    const placed = ops && onDevice ? this._opsOnDevice(onDevice) : null;
     const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
-      const all = keepAll || (!!test && scope.node.name !== '' && test(scope.node.name));
+      const all = keepAll || (!!test && scope.node.name !== '' && passes(test, scope.node.name));
       let any = all && !onDevice;
       for (const child of scope.scopes) {
         if (ops || child.node.n_variables > 0) {
@@ -256,25 +334,25 @@ export class ReportTree {
       for (const variable of scope.variables) {
         const opsKept = ops && variable.ops !== null && visit(variable.ops, all);
         if (keeps(variable.node, all) || opsKept) {
-          kept.add(variable);
+          kept.entries.add(variable);
           any = true;
         }
       }
       for (const group of ops ? scope.groups : []) {
         let anyOp = false;
-        for (const op of group.ops) {
-          if (keeps(op.node, all)) {
-            kept.add(op);
+        for (const row of group.opRows) {
+          if ((all || !named || named[row]) && (!placed || placed(row))) {
+            kept.ops[row] = 1;
             anyOp = true;
           }
         }
         if (anyOp) {
-          kept.add(group);
+          kept.entries.add(group);
           any = true;
         }
       }
       if (any) {
-        kept.add(scope);
+        kept.entries.add(scope);
       }
       return any;
     };
@@ -284,21 +362,35 @@ export class ReportTree {
 
   /** The rows to show, depth first: children of open entries, when `shown`; ops only
    * with `ops`. */
-  rows(isOpen: (entry: Entry) => boolean, shown: Set<Entry> | null = null, ops = true): Row[] {
-    const out: Row[] = [];
+  rows(isOpen: (entry: Entry) => boolean, shown: Kept | null = null, ops = true): Rows {
+    const entries: (Entry | null)[] = [];
+    const opRows: number[] = [];
+    const depths: number[] = [];
     const visit = (entry: Entry, depth: number): void => {
+      if (entry.kind === 'group') {
+        for (const row of entry.opRows) {
+          if (!shown || shown.ops[row]) {
+            entries.push(null);
+            opRows.push(row);
+            depths.push(depth);
+          }
+        }
+        return;
+      }
       for (const child of children(entry, ops)) {
         if (shown && !shown.has(child)) {
           continue;
         }
-        out.push({ entry: child, depth });
+        entries.push(child);
+        opRows.push(-1);
+        depths.push(depth);
         if (isExpandable(child, ops) && isOpen(child)) {
           visit(child, depth + 1);
         }
       }
     };
     visit(this.root, 0);
-    return out;
+    return new Rows(this, entries, opRows, depths);
   }
 
   /** Names of the ops that read `variable` (its `reads` edges). */
@@ -306,7 +398,7 @@ export class ReportTree {
     const out: string[] = [];
     for (const edge of this.document.graph.edges) {
       if (edge.kind === 'reads' && edge.source === variableId) {
-        out.push(this._byKey.get(edge.target)?.label ?? edge.target);
+        out.push(this.get(edge.target)?.label ?? edge.target);
       }
     }
     return out;
@@ -330,7 +422,7 @@ export class ReportTree {
         names = Object.keys(entry.node.devices);
         break;
       case 'group':
-        names = entry.ops.map(op => op.node.device || op.node.device_requested || '');
+        names = entry.opRows.map(row => this.ops.place(row));
         break;
       default:
         names = [entry.node.device || entry.node.device_requested || ''];
@@ -339,10 +431,44 @@ export class ReportTree {
     return one.size === 1 ? this.colour(names[0]) : undefined;
   }
 
+  /** 1 for each op whose name passes `test`. */
+  private _opsPassing({ needle, pattern }: NameTest): Uint8Array {
+    const named = needle ? this.ops.containing(needle) : new Uint8Array(this.ops.length).fill(1);
+    for (let row = 0; pattern && row < named.length; row++) {
+      if (named[row] && !pattern.test(this.ops.names[row])) {
+        named[row] = 0;
+      }
+    }
+    return named;
+  }
+
+  /** `onDevice` for ops by row: decided once per device string, not once per op. */
+  private _opsOnDevice(name: string): (row: number) => boolean {
+    const { strings, device, device_requested: requested } = this.ops;
+    const on = strings.map(s => this.short(s) === name);
+    return row => (!!strings[device[row]] && on[device[row]]) || on[requested[row]];
+  }
+
+  /** Ops by a key (name or id) → their rows; only the ops the tree holds. */
+  private _indexOps(key: (row: number) => string): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    for (let row = 0; row < this.ops.length; row++) {
+      if (this._groupOf[row]) {
+        const k = key(row);
+        const same = index.get(k);
+        if (same) {
+          same.push(row);
+        } else {
+          index.set(k, [row]);
+        }
+      }
+    }
+    return index;
+  }
+
   private _link(
-    contains: [string, string][],
-    nodes: Map<string, GraphNode>,
-    inputs: Map<string, string[]>
+    contains: { source: string; target: string }[],
+    nodes: Map<string, ScopeNode | VariableNode>
   ): void {
     // Every scope entry first, so that the edges may come in any order.
     for (const node of nodes.values()) {
@@ -350,7 +476,7 @@ export class ReportTree {
         this._add(scopeEntry(node, null));
       }
     }
-    for (const [source, target] of contains) {
+    for (const { source, target } of contains) {
       const parent = this._byKey.get(source);
       const child = this._byKey.get(target);
       if (parent?.kind === 'scope' && child?.kind === 'scope') {
@@ -359,14 +485,10 @@ export class ReportTree {
         parent.scopes.push(child);
       }
     }
-    const groups = new Map<string, OpGroupEntry>();
-    for (const [source, target] of contains) {
+    for (const { source, target } of contains) {
       const parent = this._byKey.get(source);
       const node = nodes.get(target);
-      if (parent?.kind !== 'scope' || !node || node.kind === 'scope') {
-        continue;
-      }
-      if (node.kind === 'variable') {
+      if (parent?.kind === 'scope' && node?.kind === 'variable') {
         const entry: VariableEntry = {
           kind: 'variable',
           key: node.id,
@@ -377,33 +499,46 @@ export class ReportTree {
         };
         parent.variables.push(entry);
         this._add(entry);
-      } else {
-        const groupKey = `${parent.key}\u0000${node.type}`;
-        let group = groups.get(groupKey);
-        if (!group) {
-          group = { kind: 'group', key: groupKey, type: node.type, label: '', parent, ops: [] };
-          groups.set(groupKey, group);
-          parent.groups.push(group);
-          this._byKey.set(groupKey, group);
-        }
-        const entry: OpEntry = {
-          kind: 'op',
-          key: node.id,
-          label: relativeName(node.name, parent.node.name),
-          node,
-          parent: group,
-          inputs: inputs.get(node.id) ?? []
-        };
-        group.ops.push(entry);
-        this._add(entry);
       }
     }
-    for (const group of groups.values()) {
-      group.label = `${group.type} ×${group.ops.length}`;
-    }
+    this._group();
     for (const entry of this._byKey.values()) {
       if (entry.kind === 'scope') {
         this._foldOwnOps(entry);
+      }
+    }
+  }
+
+  /** Group each scope's ops by type, in the order of the rows. */
+  private _group(): void {
+    const { strings, parent: parents, type: types } = this.ops;
+    const scopes = strings.map(id => {
+      const entry = id === null ? undefined : this._byKey.get(id);
+      return entry?.kind === 'scope' ? entry : undefined;
+    });
+    // By parent, then by type (both indexes into `strings`).
+    const groups: Map<number, OpGroupEntry>[] = [];
+    for (let row = 0; row < this.ops.length; row++) {
+      const parent = scopes[parents[row]];
+      if (!parent) {
+        continue;
+      }
+      const byType = (groups[parents[row]] ??= new Map());
+      let group = byType.get(types[row]);
+      if (!group) {
+        const type = strings[types[row]] as string;
+        const key = `${parent.key}\u0000${type}`;
+        group = { kind: 'group', key, type, label: '', parent, opRows: [] };
+        byType.set(types[row], group);
+        parent.groups.push(group);
+        this._byKey.set(key, group);
+      }
+      group.opRows.push(row);
+      this._groupOf[row] = group;
+    }
+    for (const byType of groups) {
+      for (const group of byType?.values() ?? []) {
+        group.label = `${group.type} ×${group.opRows.length}`;
       }
     }
   }
@@ -421,12 +556,12 @@ export class ReportTree {
     });
   }
 
-  private _add(entry: NodeEntry): void {
+  private _add(entry: ScopeEntry | VariableEntry): void {
     this._byKey.set(entry.key, entry);
     const same = this._byName.get(entry.node.name);
     if (same) {
-      // A variable `a/w`, its VarHandleOp `a/w` and the name scope `a/w` of its
-      // initializer ops: the variable first, then ops, then scopes.
+      // A variable `a/w` and the name scope `a/w` of its initializer ops: the variable
+      // first (`find` puts ops between).
       const at = same.findIndex(e => FIND_ORDER[e.kind] > FIND_ORDER[entry.kind]);
       same.splice(at < 0 ? same.length : at, 0, entry);
     } else {
@@ -434,11 +569,52 @@ export class ReportTree {
     }
   }
 
+  /** Scopes, variables and op groups by key; ops are found through `_opsById`. */
   private readonly _byKey = new Map<string, Entry>();
-  private readonly _byName = new Map<string, NodeEntry[]>();
+  /** Scopes and variables by name; ops are found through `_opsByName`. */
+  private readonly _byName = new Map<string, (ScopeEntry | VariableEntry)[]>();
+  /** The group of each op the tree holds, by row (none for an op no scope contains). */
+  private readonly _groupOf: OpGroupEntry[] = [];
+  private readonly _opEntries: (OpEntry | undefined)[];
+  /** Made on first use: a first paint needs neither. */
+  private _opsByName: Map<string, number[]> | null = null;
+  private _opsById: Map<string, number[]> | null = null;
 }
 
-const FIND_ORDER = { variable: 0, op: 1, scope: 2 } as const;
+/** An op's entry. A search can make thousands, and draws a few: what only a drawn row or
+ * the details pane reads is read from the table when first asked for. */
+class LazyOpEntry implements OpEntry {
+  readonly kind = 'op';
+
+  constructor(
+    private readonly _ops: OpTable,
+    readonly parent: OpGroupEntry,
+    readonly row: number
+  ) {}
+
+  get key(): string {
+    return (this._key ??= this._ops.id(this.row));
+  }
+
+  get label(): string {
+    return (this._label ??= relativeName(this._ops.names[this.row], this.parent.parent.node.name));
+  }
+
+  get node(): OpNode {
+    return (this._node ??= this._ops.node(this.row));
+  }
+
+  get inputs(): string[] {
+    return (this._inputs ??= this._ops.sources(this.row).map(source => this._ops.names[source]));
+  }
+
+  private _key?: string;
+  private _label?: string;
+  private _node?: OpNode;
+  private _inputs?: string[];
+}
+
+const FIND_ORDER = { variable: 0, scope: 1 } as const;
 const NOTHING: NodeDisplay = {};
 
 function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {

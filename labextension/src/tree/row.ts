@@ -1,7 +1,7 @@
 /** One row of the tree: caret, name, and what the entry shows (badges, facts, chips). */
 
 import { append, h } from './dom';
-import type { Entry, OpEntry, ReportTree } from './model';
+import type { Entry, ReportTree } from './model';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
@@ -77,16 +77,16 @@ function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
       ];
     case 'group': {
       // One chip per device the group's ops are on.
-      const devices = new Map<string, OpEntry>();
-      for (const op of entry.ops) {
-        const where = op.node.device || op.node.device_requested;
+      const devices = new Map<string, number>();
+      for (const row of entry.opRows) {
+        const where = tree.ops.place(row);
         if (where && !devices.has(where)) {
-          devices.set(where, op);
+          devices.set(where, row);
         }
       }
       return [
         badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
-        ...[...devices.values()].map(op => placement(tree, op.node))
+        ...[...devices.values()].map(row => placement(tree, tree.op(row).node))
       ];
     }
     case 'op':

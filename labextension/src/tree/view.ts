@@ -13,14 +13,15 @@ import {
   type Entry,
   isExpandable,
   isOpsOnly,
+  type Kept,
   nameTest,
   type NodeEntry,
   ReportTree,
-  type Row
+  type Rows,
+  type TreeDocument
 } from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
-import type { ShownDocument } from './types';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
@@ -61,7 +62,7 @@ export class TreeView {
    * Show a report. An update of the same report keeps what the user opened and selected
    * (where the names stay); `another: true` opens a different report as if shown first.
    */
-  setDocument(document: ShownDocument, { another = false } = {}): void {
+  setDocument(document: TreeDocument, { another = false } = {}): void {
     const first = this._tree === null || another;
     this._tree = new ReportTree(document);
     if (first) {
@@ -133,7 +134,8 @@ export class TreeView {
 
   collapseAll(): void {
     this._expanded.clear();
-    this._collapsedInSearch = new Set(this._shown ? [...this._shown].map(e => e.key) : []);
+    // Ops are not in `entries`, and have nothing to collapse.
+    this._collapsedInSearch = new Set(this._shown ? [...this._shown.entries].map(e => e.key) : []);
     this._layout();
   }
 
@@ -168,7 +170,7 @@ export class TreeView {
       }
     }
     this._layout();
-    const index = this._rows.findIndex(row => row.entry === entries[0]);
+    const index = this._rows?.indexOf(entries[0]) ?? -1;
     if (index >= 0) {
       this._list.scrollTo(index);
     }
@@ -236,7 +238,7 @@ export class TreeView {
   }
 
   private _drawRow = (index: number): HTMLElement => {
-    const { entry, depth } = this._rows[index];
+    const { entry, depth } = this._rows!.at(index)!;
     const expandable = isExpandable(entry, this._ops);
     return renderRow(this._tree!, entry, {
       index,
@@ -249,7 +251,7 @@ export class TreeView {
 
   private _onClick(event: MouseEvent): void {
     const target = event.target as HTMLElement;
-    const row = this._rows[this._list.indexOf(target) ?? -1];
+    const row = this._rows?.at(this._list.indexOf(target) ?? -1);
     if (!row) {
       return;
     }
@@ -260,10 +262,11 @@ export class TreeView {
   }
 
   private _onKey(event: KeyboardEvent): void {
-    const index = this._selected ? this._rows.findIndex(r => r.entry === this._selected) : -1;
-    const entry = this._rows[index]?.entry;
+    const rows = this._rows;
+    const index = rows && this._selected ? rows.indexOf(this._selected) : -1;
+    const entry = rows?.at(index)?.entry;
     const move = (to: number): void => {
-      const row = this._rows[Math.max(0, Math.min(this._rows.length - 1, to))];
+      const row = rows?.at(Math.max(0, Math.min(rows.length - 1, to)));
       if (row) {
         this._choose(row.entry, true);
         this.reveal([row.entry]);
@@ -342,8 +345,8 @@ export class TreeView {
   }
 
   private _tree: ReportTree | null = null;
-  private _rows: Row[] = [];
-  private _shown: Set<Entry> | null = null;
+  private _rows: Rows | null = null;
+  private _shown: Kept | null = null;
   private _expanded = new Set<string>();
   private _collapsedInSearch = new Set<string>();
   private _selected: Entry | null = null;
