@@ -56,9 +56,17 @@ export class VirtualList {
     this.draw();
   }
 
+  /** Draw again in the next frame, if the list is in view then. */
   schedule(): void {
     cancelAnimationFrame(this._frame);
-    this._frame = requestAnimationFrame(() => this.draw());
+    // Out of view (hidden, or in a cell JupyterLab keeps out of sight, as while the theme
+    // changes) the list measures 0 and reads `scrollTop` 0: drawn then, it showed the top
+    // rows at a scroll position the browser gives back later, without a scroll event.
+    this._frame = requestAnimationFrame(() => {
+      if (this.node.clientHeight) {
+        this.draw();
+      }
+    });
   }
 
   /** Draw the rows in sight (the resize observer draws again once the list is measured). */
