@@ -217,3 +217,24 @@ def test_force_refuses_special_files(tmp_path):
             report.export(path, format="json", force=True)
     assert fifo.is_fifo() and link.is_symlink() and target.read_text() == "keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.json", "link.json", "real.json"]
+
+
+def _with_edge(source: str, target: str, kind: str = "contains") -> bytes:
+    doc = json.loads(json.dumps(SAMPLE))
+    doc["graph"]["edges"].append({"source": source, "target": target, "kind": kind})
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ((DATA / "hostile" / "two_parents.json").read_bytes(), "has two parents"),
+        ((DATA / "hostile" / "contains_back_to_root.json").read_bytes(), "one tree"),
+        ((DATA / "hostile" / "edge_to_nowhere.json").read_bytes(), "'nowhere' is not a node"),
+        (_with_edge("var:g0:image_filters/conv1/weights", "scope:"), "but is not a scope"),
+    ],
+    ids=["two parents", "no root", "edge to nowhere", "a variable contains"],
+)
+def test_a_broken_tree_is_named(text, says):
+    with pytest.raises(ReportFormatError, match=says):
+        ScopeReport.from_json(text)

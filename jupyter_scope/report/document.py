@@ -223,24 +223,24 @@ def build_graph(data: dict, *, consume: bool) -> nx.DiGraph:
 def check_tree(graph: nx.DiGraph) -> None:
     """The `contains` edges form one tree under the root scope (`name == ""`): a scope
     parent for every other node, one only, and no cycle."""
-    kinds = dict(graph.nodes(data="kind"))  # networkx's views cost ~1 µs a lookup
     parent: dict[str, str] = {}
     children: dict[str, list[str]] = {}
-    for source, target, kind in graph.edges(data="kind"):
-        if kind != "contains":
+    for source, edges in graph.adjacency():  # networkx's views cost ~1 µs a lookup
+        below = [target for target, edge in edges.items() if edge["kind"] == "contains"]
+        if not below:
             continue
-        if target in parent:
-            raise ReportFormatError(
-                f"invalid jupyter-scope report: {target!r} has two parents, "
-                f"{parent[target]!r} and {source!r}"
-            )
-        if kinds[source] != "scope":
-            raise ReportFormatError(
-                f"invalid jupyter-scope report: {source!r} contains {target!r} but is not a scope"
-            )
-        parent[target] = source
-        children.setdefault(source, []).append(target)
-    roots = [node for node in kinds if node not in parent]
+        if graph.nodes[source]["kind"] != "scope":
+            not_scope = f"{source!r} contains {below[0]!r} but is not a scope"
+            raise ReportFormatError(f"invalid jupyter-scope report: {not_scope}")
+        for target in below:
+            if target in parent:
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {target!r} has two parents, "
+                    f"{parent[target]!r} and {source!r}"
+                )
+            parent[target] = source
+        children[source] = below
+    roots = [node for node in graph if node not in parent]
     root = graph.nodes[roots[0]] if len(roots) == 1 else None
     if root is None or root["kind"] != "scope" or root["name"] != "":
         names = ", ".join(repr(node) for node in roots[:3])
@@ -250,13 +250,13 @@ def check_tree(graph: nx.DiGraph) -> None:
         )
     reached, stack = 1, [roots[0]]
     while stack:
-        below = children.get(stack.pop(), ())
-        reached += len(below)
-        stack.extend(below)
-    if reached != len(kinds):
+        under = children.get(stack.pop(), [])
+        reached += len(under)
+        stack.extend(under)
+    if reached != len(graph):
         raise ReportFormatError(
             "invalid jupyter-scope report: the 'contains' edges form a cycle "
-            f"({len(kinds) - reached} nodes are not under the root scope)"
+            f"({len(graph) - reached} nodes are not under the root scope)"
         )
 
 
