@@ -46,6 +46,7 @@ TREE = ".jp-OutputArea .jp-Scope-widget"
 CALLS = """\
 import json, jupyter_scope
 calls = [r for r in jupyter_scope.reports if r.meta["name"] == "calls"][-1]
+by_name = lambda name: next(v["id"] for v in calls.variables if v["name"] == name)
 """
 KERNEL_DISPLAY = CALLS + "print(json.dumps(calls.display))"
 
@@ -89,7 +90,7 @@ def test_readable_in_the_cell_the_sidebar_and_the_page(lab, page, browser_page, 
     tree.locator(f'.jp-Scope-row[data-name="{WEIGHTS}"] .jp-Scope-name').click()
     fields = details(page, TREE)
     assert fields[0][0] == "created and reused"
-    weights = next(k for k in display["nodes"] if k.endswith(WEIGHTS))
+    weights = json.loads(kernel_eval(page, CALLS + f"print(json.dumps(by_name({WEIGHTS!r})))"))
     lines = [line["text"] for line in display["nodes"][weights]["sites"]]
     shown = (
         tree.locator(".jp-Scope-details .jp-Scope-field").first.locator("li").all_text_contents()
