@@ -19,8 +19,6 @@ TensorFlow runs ~50× slower: the whole set takes about two hours; `--only` pick
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import os
 import re
 import statistics
@@ -77,8 +75,6 @@ def child(work: Path, only: list[str] | None, rounds: int) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import overhead
 
-    import jupyter_scope
-
     helper = ctypes.CDLL(str(work / "libdump.so"))
 
     def count(label: str) -> int:
@@ -90,22 +86,7 @@ def child(work: Path, only: list[str] | None, rounds: int) -> None:
         return total
 
     def run(work_fn: overhead.Workload, record: bool) -> int:
-        gc.collect()
-        gc.disable()  # as in overhead.py: no collection of TF's heap inside the run
-        counted = []
-
-        @contextlib.contextmanager
-        def wrap():
-            count("before")
-            with jupyter_scope.record() if record else contextlib.nullcontext():
-                yield
-            counted.append(count("run"))
-
-        try:
-            work_fn(wrap)
-        finally:
-            gc.enable()
-        return counted[0]
+        return overhead.run(work_fn, record, lambda: count("before"), lambda _: count("run"))
 
     print(f"callgrind instructions, {rounds} round(s) after a warm-up of each\n", flush=True)
     print("| workload | plain (M instructions) | recorded | ratio (min–max) |")

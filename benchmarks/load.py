@@ -21,7 +21,9 @@ from pathlib import Path
 from jupyter_scope.report.build import build_report
 from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
 
-CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.report_factory import CPU, meta
+
 OPS_PER_LAYER = 100
 OP_TYPES = ("MatMul", "BiasAdd", "Relu", "Identity", "Conv2D")
 
@@ -37,18 +39,6 @@ seconds = time.perf_counter() - start
 peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1])
 print(f"{status} {seconds:.2f} {peak / 1024:.0f}", file=sys.stderr)
 """
-
-
-def meta() -> dict:
-    return {
-        "tf_version": "2.21.0",
-        "mode": "graph",
-        "devices": [{"name": CPU, "device_type": "CPU", "kind": "physical"}],
-        "wall_time": 12.5,
-        "cell": None,
-        "graphs": [{"key": "g0", "kind": "graph", "name": None}],
-        "error": None,
-    }
 
 
 def capture(n_ops: int) -> Capture:

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -42,6 +43,7 @@ from jupyter_scope.report.build import build_report
 v1 = tf.compat.v1
 Wrap = Callable[[], contextlib.AbstractContextManager]
 Workload = Callable[[Wrap], None]
+T = TypeVar("T")
 
 
 def slim_graph(build: Callable, size: int, *, record_inside: bool) -> Workload:
@@ -158,9 +160,9 @@ WORKLOADS: dict[str, Workload] = {
 GC_IN_RUNS = False  # `--gc`: leave Python's collector on inside the timed block
 
 
-def timed(work: Workload, record: bool) -> tuple[float, float]:
-    """Wall and CPU time (all threads) spent inside the workload's `wrap`, as a
-    `%%scopes` cell would hold it. CPU time is less moved by other processes' load."""
+def run(work: Workload, record: bool, start: Callable[[], Any], stop: Callable[[Any], T]) -> T:
+    """What `stop(start())` measures around the workload's `wrap`, plain or recorded, as
+    a `%%scopes` cell would hold it (`instructions.py` counts with it too)."""
     # TF graphs are full of reference cycles: collect the last run's garbage first, or
     # whichever run comes next pays for it. Inside the block the collector is off: a full
     # collection of TF's heap takes 0.3–0.8 s, and whether one falls inside a run of ~1 s
@@ -168,20 +170,31 @@ def timed(work: Workload, record: bool) -> tuple[float, float]:
     gc.collect()
     if not GC_IN_RUNS:
         gc.disable()
-    spent = []
+    measured: list[T] = []
 
     @contextlib.contextmanager
     def wrap():
-        start, cpu = time.perf_counter(), time.process_time()
+        started = start()
         with jupyter_scope.record() if record else contextlib.nullcontext():
             yield
-        spent.append((time.perf_counter() - start, time.process_time() - cpu))
+        measured.append(stop(started))
 
     try:
         work(wrap)
     finally:
         gc.enable()
-    return spent[0]
+    return measured[0]
+
+
+def timed(work: Workload, record: bool) -> tuple[float, float]:
+    """Wall and CPU time (all threads) spent in the block. CPU time is less moved by
+    other processes' load."""
+    return run(
+        work,
+        record,
+        lambda: (time.perf_counter(), time.process_time()),
+        lambda s: (time.perf_counter() - s[0], time.process_time() - s[1]),
+    )
 
 
 def chosen(word: str | None) -> dict[str, Workload]:
