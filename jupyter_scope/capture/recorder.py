@@ -378,6 +378,8 @@ class Recording:
             place = places.get(key, TOP)
             reads_of: dict[str, str] = {}  # reading op → variable it read
             for op in graph.get_operations()[first:]:
+                # Each of TF's accessors is a call into C++: read them once per op.
+                name, kind, requested = op.name, op.type, op.device or None
                 inputs, reads = [], []
                 for tensor in op.inputs:
                     producer = tensor.op.name
@@ -385,23 +387,23 @@ class Recording:
                     var = handles.get((key, producer)) or reads_of.get(producer)
                     if var is not None and var not in reads:
                         reads.append(var)
-                if op.type in _READ_TYPES and reads:
-                    reads_of[op.name] = reads[0]
-                device = placed.get(op.name)
-                colocated = not devices.honoured(op.device, device) and any(
+                if kind in _READ_TYPES and reads:
+                    reads_of[name] = reads[0]
+                device = placed.get(name)
+                colocated = not devices.honoured(requested, device) and any(
                     t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
                     for t in op.inputs
                 )
                 records.append(
                     OpRecord(
-                        name=_nest(place, op.name),
-                        type=op.type,
+                        name=_nest(place, name),
+                        type=kind,
                         graph=key,
-                        device_requested=op.device or None,
+                        device_requested=requested,
                         device=device,
                         inputs=list(dict.fromkeys(inputs)),
                         reads=reads,
-                        tf_name=op.name if place != TOP else None,
+                        tf_name=name if place != TOP else None,
                         colocated=colocated,
                     )
                 )
