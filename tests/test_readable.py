@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 
 import pytest
@@ -15,7 +16,7 @@ from IPython.utils.capture import capture_output
 import jupyter_scope
 from jupyter_scope import ScopeReport
 from jupyter_scope.display import html, text
-from jupyter_scope.report.diagnostics import typo_pair
+from jupyter_scope.report.diagnostics import _typo_pairs, typo_pair
 from jupyter_scope.report.formats import csv_table
 from jupyter_scope.report.formats import markdown as md
 from jupyter_scope.report.presentation import merged_diagnostics
@@ -187,6 +188,39 @@ def test_a_likely_typo_in_a_sibling_scope_is_told(shell):
 )
 def test_the_typo_rule(a, b, told):
     assert typo_pair(a, b) is told and typo_pair(b, a) is told
+
+
+def test_typo_pairs_among_many_siblings_are_those_of_trying_every_pair():
+    # Keras ResNet50's root scopes (~180 siblings, the case that made trying every pair
+    # slow), the rule's names above, and typos of each kind among them.
+    names = {
+        f"conv{stage}_block{block}_{part}"
+        for stage in range(2, 6)
+        for block in range(1, 7)
+        for part in (
+            "0_conv",
+            "0_bn",
+            "1_conv",
+            "1_bn",
+            "2_conv",
+            "2_bn",
+            "3_conv",
+            "3_bn",
+            "add",
+            "out",
+        )
+    }
+    names |= {"encoder", "encodr", "decoder", "deocder", "Conv1", "Conv_1", "dense", "dense_1"}
+    names |= {"conv3_blok2_1_conv", "conv4_block3_1_cnov", "conv5_block1_ad"}
+    every_pair = [(a, b) for a, b in itertools.combinations(sorted(names), 2) if typo_pair(a, b)]
+    assert every_pair == [
+        ("conv3_block2_1_conv", "conv3_blok2_1_conv"),
+        ("conv4_block3_1_cnov", "conv4_block3_1_conv"),
+        ("conv5_block1_ad", "conv5_block1_add"),
+        ("decoder", "deocder"),
+        ("encoder", "encodr"),
+    ]
+    assert _typo_pairs(names) == every_pair
 
 
 # -- what a tf.function trace reads -------------------------------------------------------

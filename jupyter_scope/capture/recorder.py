@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 import time
 import weakref
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any, Literal
 
 from jupyter_scope.capture import hooks, placement, sites, tf_api
 from jupyter_scope.report import devices
-from jupyter_scope.report.build import build_report, parent_path
+from jupyter_scope.report.build import build_report
 from jupyter_scope.report.model import ScopeReport
 from jupyter_scope.report.records import (
     Capture,
@@ -25,6 +25,7 @@ from jupyter_scope.report.records import (
     OpRecord,
     ScopeRecord,
     VariableRecord,
+    parent_path,
 )
 
 EAGER = "eager"
@@ -63,7 +64,7 @@ class Recording:
         self._eager_names: dict[str, list[str]] = {}  # eager get_variable name → keys
         self._handles: dict[int, tuple[Any, str]] = {}  # id(eager handle) → (ref, key)
         self._producers: dict[int, tuple[Any, str]] = {}  # id(eager tensor) → (ref, op)
-        self._eager_op_names: Counter[str] = Counter()
+        self._eager_op_names: dict[str, int] = {}  # eager op name → times it ran
         self._eager_dropped = 0
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
         self._function_runs: list[tuple[placement.Signature, dict[str, str]]] = []
@@ -272,9 +273,9 @@ class Recording:
             return None
         context = self._context
         base = f"{context.scope_name}{op_type}"
-        n = self._eager_op_names[base]
-        self._eager_op_names[base] += 1
-        name = base if n == 0 else f"{base}_{n}"
+        n = self._eager_op_names.get(base, 0)
+        self._eager_op_names[base] = n + 1
+        name = f"{base}_{n}" if n else base
         producers, reads = [], []
         for tensor in inputs:
             entry = self._producers.get(id(tensor))
@@ -283,19 +284,22 @@ class Recording:
             handle = self._handles.get(id(tensor))
             if handle is not None and handle[0]() is tensor:
                 reads.append(handle[1])
-        placed = outputs[0].device if outputs else (inputs[0].device if inputs else None)
+        placed = (outputs[0].device if outputs else (inputs[0].device if inputs else "")) or None
         requested = context.device_name or None
-        resources = (t.device for t in inputs if t.dtype == self._tf.tf.resource)
+        # Off its request where a resource it takes lives: colocation, not a fallback.
+        colocated = not devices.honoured(requested, placed) and placed in (
+            t.device for t in inputs if t.dtype == self._tf.tf.resource
+        )
         self._capture.ops.append(
             OpRecord(
                 name=name,
                 type=op_type,
                 graph=EAGER,
                 device_requested=requested,
-                device=placed or None,
+                device=placed,
                 inputs=producers,
                 reads=reads,
-                colocated=not devices.honoured(requested, placed) and placed in resources,
+                colocated=colocated,
             )
         )
         for tensor in outputs:

@@ -20,7 +20,7 @@ import networkx as nx
 from jupyter_scope.report.diagnostics import diagnose
 from jupyter_scope.report.digraph import digraph
 from jupyter_scope.report.model import ScopeReport
-from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
+from jupyter_scope.report.records import Capture, OpRecord, VariableRecord, parent_path
 
 _DTYPE_BYTES = {
     "bool": 1,
@@ -59,10 +59,6 @@ def op_id(index: int) -> str:
     """Ops are most of a report and their ids are repeated in every edge: an op's id is
     its place among the report's ops, not its name (which the node carries)."""
     return f"op:{index}"
-
-
-def parent_path(name: str) -> str:
-    return name.rsplit("/", 1)[0] if "/" in name else ""
 
 
 def _size(shape: list[int | None] | None, dtype: str) -> tuple[int, int]:

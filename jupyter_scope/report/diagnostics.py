@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
 
 from jupyter_scope.report import devices, fmt
-from jupyter_scope.report.records import Capture
+from jupyter_scope.report.records import Capture, parent_path
 
 
 def where(site: dict | None) -> str:
@@ -261,43 +262,58 @@ def typo_pair(a: str, b: str) -> bool:
 _NUMBERING = str.maketrans("", "", "0123456789_")
 
 
-def _similar_scope_names(graph: nx.DiGraph) -> list[dict]:
+def _typo_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
+    """The pairs of `names` that `typo_pair` tells, in order, without trying every pair
+    (Keras gives a model's root ~180 sibling scopes): a letter left out, or two neighbours
+    swapped, leaves both names one deletion away from a common string (for a letter left
+    out, the shorter name itself)."""
+    by_key: defaultdict[str, set[str]] = defaultdict(set)
+    for name in names:
+        by_key[name].add(name)
+        for i in range(len(name)):
+            by_key[name[:i] + name[i + 1 :]].add(name)
+    pairs = {
+        (a, b)
+        for group in by_key.values()
+        if len(group) > 1
+        for a, b in itertools.combinations(sorted(group), 2)
+        if typo_pair(a, b)
+    }
+    return sorted(pairs)
+
+
+def _similar_scope_names(capture: Capture) -> list[dict]:
     """Sibling scopes with near-identical names that each created variables."""
-    parent = {child: scope for scope, child, kind in graph.edges(data="kind") if kind == "contains"}
     first_site: dict[str, dict | None] = {}  # scope → the site of its first created variable
-    for node, data in graph.nodes(data=True):
-        if data["kind"] != "variable" or not data.get("created") or data.get("component_of"):
+    for record in capture.variables.values():
+        if not record.created or record.component_of:
             continue
-        site = data["sites"][0] if data.get("sites") else None
-        scope = parent.get(node)
+        site = record.sites[0] if record.sites else None
+        scope: str | None = parent_path(record.name)
         while scope is not None and scope not in first_site:
             first_site[scope] = site
-            scope = parent.get(scope)
-    siblings: defaultdict[str, list[str]] = defaultdict(list)
+            scope = parent_path(scope) if scope else None
+    siblings: defaultdict[str, dict[str, str]] = defaultdict(dict)  # parent → leaf → scope
     for scope in first_site:
-        if scope in parent:
-            siblings[parent[scope]].append(scope)
+        if scope:
+            siblings[parent_path(scope)][scope.rsplit("/", 1)[-1]] = scope
     found = []
-    for scopes in siblings.values():
-        leaves = sorted((graph.nodes[s]["name"].rsplit("/", 1)[-1], s) for s in scopes)
-        for i, (a, scope_a) in enumerate(leaves):
-            for b, scope_b in leaves[i + 1 :]:
-                if not typo_pair(a, b):
-                    continue
-                name_a, name_b = graph.nodes[scope_a]["name"], graph.nodes[scope_b]["name"]
-                site_a, site_b = first_site[scope_a], first_site[scope_b]
-                found.append(
-                    _diagnostic(
-                        "info",
-                        "similar-scope-names",
-                        (
-                            f"Scopes {name_a} (variables made at {where(site_a)}) and "
-                            f"{name_b} (at {where(site_b)}) have near-identical names."
-                        ),
-                        [name_a, name_b],
-                        [site_a, site_b],
-                    )
+    for leaves in siblings.values():
+        for a, b in _typo_pairs(leaves):
+            name_a, name_b = leaves[a], leaves[b]
+            site_a, site_b = first_site[name_a], first_site[name_b]
+            found.append(
+                _diagnostic(
+                    "info",
+                    "similar-scope-names",
+                    (
+                        f"Scopes {name_a} (variables made at {where(site_a)}) and "
+                        f"{name_b} (at {where(site_b)}) have near-identical names."
+                    ),
+                    [name_a, name_b],
+                    [site_a, site_b],
                 )
+            )
     return found
 
 
@@ -308,5 +324,5 @@ def diagnose(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
         + _duplicate_names(capture)
         + _name_scope_ignored(capture)
         + _placement_fallbacks(graph)
-        + _similar_scope_names(graph)
+        + _similar_scope_names(capture)
     )

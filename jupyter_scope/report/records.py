@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def parent_path(name: str) -> str:
+    """The scope a name sits in: all but its last part (`a/b` for `a/b/c`; `""` at the top)."""
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
 @dataclass
 class VariableRecord:
     key: str  # unique within a capture: graph key + name (+ "#n" for eager duplicates)
