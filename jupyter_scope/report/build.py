@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import networkx as nx
@@ -192,21 +191,24 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         elif record.api != "get_variable":
             scopes.name_scopes.add(scope)
         if not record.component_of:  # a per-replica part is counted once, in its variable
-            totals[scope].count(attrs)
-    variable_names = {record.name for record in capture.variables.values()}
+            totals[scope].count_variable(attrs)
+    # A variable's own ops (`w`, `w/Initializer/...`) take its name, not a name scope's.
+    owned = _Owned({record.name for record in capture.variables.values()})
+    op_ids = [op_id(i) for i in range(len(capture.ops))]
     # `inputs` name producers by TF's own name, unique in its graph.
-    ids = {(op.graph, op.tf_name or op.name): op_id(i) for i, op in enumerate(capture.ops)}
-    for i, op in enumerate(capture.ops):
-        node = op_id(i)
+    ids = {
+        (op.graph, op.tf_name or op.name): node
+        for op, node in zip(capture.ops, op_ids, strict=True)
+    }
+    for op, node in zip(capture.ops, op_ids, strict=True):
         attrs = _op_attrs(op)
         nodes.append((node, attrs))
         scope = scopes.add(attrs["scope"])
         edges.append((scope_id(scope), node, {"kind": "contains"}))
-        if scope and not _belongs_to_variable(op.name, variable_names):
+        if scope and not owned(op.name):
             scopes.name_scopes.add(scope)
-        totals[scope].count(attrs)
-    for i, op in enumerate(capture.ops):
-        target = op_id(i)
+        totals[scope].count_op(op.device)
+    for op, target in zip(capture.ops, op_ids, strict=True):
         for producer in op.inputs:
             source = ids.get((op.graph, producer))
             if source is not None:
@@ -218,42 +220,50 @@ def build_graph(capture: Capture) -> nx.DiGraph:
     )
 
 
-def _belongs_to_variable(op_name: str, variable_names: set[str]) -> bool:
-    """A variable's own ops (`w`, `w/Initializer/...`) take its name, not a name scope's."""
-    path = op_name
-    while path:
-        if path in variable_names:
-            return True
-        path = parent_path(path)
-    return False
+class _Owned:
+    """Whether a name is a variable's or lies under one; worked out once per path."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.known: dict[str, bool] = {"": False}
+
+    def __call__(self, path: str) -> bool:
+        owned = self.known.get(path)
+        if owned is None:
+            owned = self.known[path] = path in self.names or self(parent_path(path))
+        return owned
 
 
-@dataclass
 class _Total:
     """Variables, ops, params, bytes and devices of a scope."""
 
-    n_variables: int = 0
-    n_ops: int = 0
-    params: int = 0
-    bytes: int = 0
-    devices: Counter[str] = field(default_factory=Counter)
+    __slots__ = ("bytes", "devices", "n_ops", "n_variables", "params")
 
-    def count(self, attrs: dict[str, Any]) -> None:
-        if attrs["kind"] == "variable":
-            self.n_variables += 1
-            self.params += attrs["params"]
-            self.bytes += attrs["bytes"]
-        else:
-            self.n_ops += 1
-        # Where TF placed it; "" until TF has (a request is not a placement).
-        self.devices[attrs["device"] or ""] += 1
+    def __init__(self) -> None:
+        self.n_variables = self.n_ops = self.params = self.bytes = 0
+        self.devices: dict[str, int] = {}  # where TF placed them; "" until TF has
+
+    def count_variable(self, attrs: dict[str, Any]) -> None:
+        self.n_variables += 1
+        self.params += attrs["params"]
+        self.bytes += attrs["bytes"]
+        self._place(attrs["device"])
+
+    def count_op(self, device: str | None) -> None:
+        self.n_ops += 1
+        self._place(device)
+
+    def _place(self, device: str | None) -> None:
+        device = device or ""  # a request is not a placement
+        self.devices[device] = self.devices.get(device, 0) + 1
 
     def add(self, other: _Total) -> None:
         self.n_variables += other.n_variables
         self.n_ops += other.n_ops
         self.params += other.params
         self.bytes += other.bytes
-        self.devices.update(other.devices)
+        for device, n in other.devices.items():
+            self.devices[device] = self.devices.get(device, 0) + n
 
 
 def _sum_up(totals: dict[str, _Total], parents: dict[str, str | None]) -> None:
