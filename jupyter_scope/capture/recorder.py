@@ -373,6 +373,7 @@ class Recording:
             (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
         }
         records = []
+        input_of, name_of = self._tf.c_api.GetOperationInputs, self._tf.c_api.TF_OperationName
         for key, graph, first in self._graphs.values():
             for external, internal in getattr(graph, "captures", ()):
                 var = self._variable_behind(external, handles)
@@ -382,11 +383,13 @@ class Recording:
             place = places.get(key, TOP)
             reads_of: dict[str, str] = {}  # reading op → variable it read
             for op in graph.get_operations()[first:]:
-                # Each of TF's accessors is a call into C++: read them once per op.
+                # Each of TF's accessors is a call into C++: read them once per op. The
+                # producers' names come straight from TF's C API: `op.inputs` would find
+                # (or make) a Tensor for each input, and each its op, to ask its name.
                 name, kind, requested = op.name, op.type, op.device or None
                 inputs, reads = [], []
-                for tensor in op.inputs:
-                    producer = tensor.op.name
+                for output in input_of(op._c_op):
+                    producer = name_of(output.oper)
                     inputs.append(producer)
                     var = handles.get((key, producer)) or reads_of.get(producer)
                     if var is not None and var not in reads:

@@ -39,6 +39,7 @@ class TF:
     resource_variable_ops: ModuleType  # ops.resource_variable_ops: _UnreadVariable
     session: ModuleType  # client.session: BaseSession
     config_pb2: ModuleType  # core.protobuf.config_pb2: RunOptions, RunMetadata
+    c_api: ModuleType  # client.pywrap_tf_session: an op's inputs by name
 
 
 # (module, attribute path) pairs that must exist; checked before anything is patched.
@@ -63,6 +64,8 @@ _REQUIRED = [
     ("tensorflow.python.framework.ops", "Graph._get_function"),
     ("tensorflow.python.client.session", "BaseSession.run"),
     ("tensorflow.core.protobuf.config_pb2", "RunOptions"),
+    ("tensorflow.python.client.pywrap_tf_session", "GetOperationInputs"),
+    ("tensorflow.python.client.pywrap_tf_session", "TF_OperationName"),
 ]
 
 
@@ -109,4 +112,5 @@ def load() -> TF:
         resource_variable_ops=modules["tensorflow.python.ops.resource_variable_ops"],
         session=modules["tensorflow.python.client.session"],
         config_pb2=modules["tensorflow.core.protobuf.config_pb2"],
+        c_api=modules["tensorflow.python.client.pywrap_tf_session"],
     )
