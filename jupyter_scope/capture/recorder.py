@@ -332,6 +332,9 @@ class Recording:
         """Function graph key → (graph key, name) of the op that runs it: a While op its
         loop body, an If op its branches, a call op the function."""
         callers: dict[str, tuple[str, str]] = {}
+        func_graph = self._tf.func_graph.FuncGraph
+        if not any(isinstance(graph, func_graph) for _, graph, _ in self._graphs.values()):
+            return callers  # no function graph seen: no op to look for (a pass over all ops)
         for key, graph, first in self._graphs.values():
             runs_function: dict[str, bool] = {}  # by op type: a few dozen per graph
             for op in graph.get_operations()[first:]:
