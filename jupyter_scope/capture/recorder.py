@@ -400,20 +400,26 @@ class Recording:
                 if kind in _READ_TYPES and reads:
                     reads_of[name] = reads[0]
                 device = placed.get(name)
-                colocated = not devices.honoured(requested, device) and any(
-                    t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
-                    for t in op.inputs
+                # Off its request where a resource it takes lives: colocation, not a fallback.
+                colocated = (
+                    requested is not None
+                    and device is not None
+                    and not devices.honoured(requested, device)
+                    and any(
+                        t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
+                        for t in op.inputs
+                    )
                 )
                 records.append(
                     OpRecord(
-                        name=_nest(place, name),
+                        name=name if place == TOP else _nest(place, name),
                         type=kind,
                         graph=key,
                         device_requested=requested,
                         device=device,
-                        inputs=list(dict.fromkeys(inputs)),
+                        inputs=list(dict.fromkeys(inputs)) if len(inputs) > 1 else inputs,
                         reads=reads,
-                        tf_name=name if place != TOP else None,
+                        tf_name=None if place == TOP else name,
                         colocated=colocated,
                     )
                 )
