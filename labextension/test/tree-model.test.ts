@@ -377,6 +377,71 @@ describe('ReportTree of a compact document', () => {
     expect(new ReportTree(sample).get('op:g0:image_filters/conv2/add')?.label).toBe('add');
     expect(t.get('op:6')).toBeUndefined();
   });
+
+  it('draws the same tree from the ids reports wrote before (names in them)', () => {
+    // `sample` has ids such as `scope:image_filters/conv1`, `numbered` the same report's
+    // `scope:2`; every op field but `tf_name` and `colocated` (set in one) is the same.
+    const before = new ReportTree(golden('sample'));
+    const now = new ReportTree(golden('numbered'));
+    expect(now.root.key).toBe('scope:0');
+    const shown = (t: ReportTree): unknown[] =>
+      listed(t.rows(() => true, null, true)).map(({ entry: e, depth }) => [
+        depth,
+        e.kind,
+        e.label,
+        t.ancestors(e).map(a => a.label),
+        t.entryColour(e) ?? null,
+        e.kind === 'group' ? e.opRows : [e.node.name, e.kind === 'op' ? [] : t.shown(e.node.id)],
+        e.kind === 'variable' ? t.readers(e.node.id) : null
+      ]);
+    expect(shown(now)).toEqual(shown(before));
+  });
+
+  it('finds each entry of an earlier tree of the same report again, whatever its key', () => {
+    const before = new ReportTree(golden('sample'));
+    const now = new ReportTree(golden('numbered'));
+    const entries = listed(before.rows(() => true, null, true)).map(r => r.entry);
+    expect(entries.map(e => e.kind)).toContain('group');
+    for (const entry of entries) {
+      const found = now.counterpart(entry, before)!;
+      expect(found.key).not.toBe(entry.key);
+      expect([found.kind, found.label, now.ancestors(found).map(a => a.label)]).toEqual([
+        entry.kind,
+        entry.label,
+        before.ancestors(entry).map(a => a.label)
+      ]);
+    }
+    // What the later tree does not have: the scope of a variable's own ops.
+    const ownOps = new ReportTree(golden('own_ops'));
+    const w = ownOps.find('image_filters/conv1/weights').find(e => e.kind === 'scope')!;
+    expect(now.counterpart(w, ownOps)).toBeUndefined();
+  });
+
+  it('tells eager variables of one name apart by their place among them', () => {
+    // A second `weights` in conv1, as two eager `tf.Variable(name=...)` calls make.
+    const doc = sampleReport();
+    const first = doc.graph.nodes.find(n => n.id === 'var:g0:image_filters/conv1/weights')!;
+    const second = { ...first, id: 'var:eager:image_filters/conv1/weights#2', graph: 'eager' };
+    doc.graph.nodes.push(second as GraphNode);
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: second.id,
+      kind: 'contains'
+    });
+    const ids = new Map(doc.graph.nodes.map((n, i) => [n.id, `${n.kind}:${i}`]));
+    const again = structuredClone(doc);
+    again.graph.nodes.forEach(n => (n.id = ids.get(n.id)!));
+    again.graph.edges.forEach(
+      e => ([e.source, e.target] = [ids.get(e.source)!, ids.get(e.target)!])
+    );
+    const before = new ReportTree(doc);
+    const now = new ReportTree(again);
+    const weights = before.find(first.name);
+    expect(weights.map(e => e.kind === 'variable' && e.node.graph)).toEqual(['g0', 'eager']);
+    expect(weights.map(e => now.counterpart(e, before)?.key)).toEqual(
+      weights.map(e => ids.get(e.key))
+    );
+  });
 });
 
 describe('ReportTree search', () => {
