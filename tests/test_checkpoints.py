@@ -410,12 +410,12 @@ def test_match_display_and_export(tmp_path, vgg_files):
 
 def shown_states(match) -> dict[str, tuple[str, str, list[str]]]:
     """By name: the tree's state, row colour and match badges of each variable."""
-    nodes = match.tree.display["nodes"]
+    shown = match.tree.display
     return {
         v["name"]: (
             v["match"]["state"],
-            nodes[v["id"]]["colour"],
-            [b["text"] for b in nodes[v["id"]]["badges"] if b["kind"] == "match"],
+            shown["nodes"][v["id"]]["colour"],
+            [b["text"] for b in presentation.node_badges(shown, v["id"]) if b["kind"] == "match"],
         )
         for v in match.tree.variables
     }

@@ -280,17 +280,20 @@ def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
     display = shown(placed())
     cpu, gpu = (display["devices"][d]["colour"] for d in (CPU, GPU))
     assert len({cpu, gpu, presentation.UNPLACED_COLOUR}) == 3
-    mix = {name.removeprefix("scope:"): n.get("mix") for name, n in display["nodes"].items()}
+    mix = {
+        name.removeprefix("scope:"): [
+            (share["device"], share["count"], display["colours"][share["device"]])
+            for share in n.get("mix", ())
+        ]
+        for name, n in display["nodes"].items()
+    }
     assert mix["image_filters"] == [
-        {"device": "CPU:0", "count": 5, "colour": cpu},
-        {"device": "GPU:0", "count": 2, "colour": gpu},
-        {"device": "", "count": 3, "colour": presentation.UNPLACED_COLOUR},
+        ("CPU:0", 5, cpu),
+        ("GPU:0", 2, gpu),
+        ("", 3, presentation.UNPLACED_COLOUR),
     ]
-    assert mix["image_filters/conv1"] == [
-        {"device": "CPU:0", "count": 3, "colour": cpu},
-        {"device": "GPU:0", "count": 2, "colour": gpu},
-    ]
-    assert mix["image_filters_1"] is None
+    assert mix["image_filters/conv1"] == [("CPU:0", 3, cpu), ("GPU:0", 2, gpu)]
+    assert mix["image_filters_1"] == []  # nothing placed
 
 
 def test_a_variables_own_ops_scope_names_its_owner():

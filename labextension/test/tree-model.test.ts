@@ -8,7 +8,7 @@ import {
   type Row,
   type Rows
 } from '../src/tree/model';
-import type { GraphNode, ScopeNode } from '../src/tree/types';
+import { type GraphNode, nodeBadges, nodeMark, nodeSites, type ScopeNode } from '../src/tree/types';
 import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
@@ -262,9 +262,13 @@ describe('ReportTree', () => {
     expect(t.colour(cpu)).toBe(doc.display.devices[cpu].colour);
     expect(t.colour('/cpu:0')).toBe(t.colour(cpu));
     expect(t.short('/gpu:0')).toBe('GPU:0');
-    expect(t.deviceMix(scope('image_filters').node)).toEqual(
-      doc.display.nodes['scope:image_filters'].mix
-    );
+    // The mix Python counted, in the chips' colours; what is not placed yet in its own.
+    expect(t.deviceMix(scope('image_filters').node)).toEqual([
+      { device: 'CPU:0', count: 5, colour: t.colour(cpu) },
+      { device: 'GPU:0', count: 2, colour: t.colour(gpu) },
+      { device: '', count: 3, colour: doc.display.colours[''] }
+    ]);
+    expect(doc.display.colours['']).toBe('#bab0ac');
     expect(t.deviceMix(scope('image_filters_1').node)).toEqual([]);
     // One device, one colour: in every scope, chip and row.
     const [weights] = t.find('image_filters/conv1/weights');
@@ -272,6 +276,35 @@ describe('ReportTree', () => {
     expect(t.entryColour(scope('image_filters/conv1'))).toBeUndefined();
     expect(t.entryColour(scope('image_filters/conv2'))).toBeUndefined();
     expect(t.entryColour(scope('image_filters/conv1').groups[0])).toBe(t.colour(gpu));
+  });
+
+  it("reads marks, badges and call lines from the display's tables", () => {
+    // Python's own texts (tests/test_golden.py `calls`): each written once in the tables.
+    const { display } = golden('calls');
+    const id = (name: string): string => new ReportTree(golden('calls')).find(name)[0].key;
+    const weights = id('image_filters/conv1/weights');
+    expect(nodeBadges(display, weights).map(b => [b.kind, b.text])).toEqual([
+      ['created', 'created'],
+      ['reused', 'reused ×20']
+    ]);
+    expect(nodeSites(display, weights).map(line => line.text)).toEqual([
+      'create at In [9]:28 ← In [5]:4 ← In [5]:9',
+      'reuse ×20 at In [9]:28 ← In [5]:4 ← In [5]:9 ×19, In [5]:6 ×1'
+    ]);
+    expect(nodeSites(display, weights)[1].site).toEqual({
+      file: 'In [9]',
+      line: 28,
+      kind: 'reuse'
+    });
+    expect(nodeMark(display, id('image_filters'))).toEqual({
+      text: 'VS+NS',
+      kind: 'mark',
+      title: 'variable scope and name scope'
+    });
+    expect(nodeMark(display, id('image_filters_1'))?.text).toBe('NS');
+    expect(nodeMark(display, id(''))).toBeUndefined();
+    const created = display.badges.filter(b => b.text === 'created');
+    expect(created).toHaveLength(1); // four variables, one badge
   });
 
   it('writes sites and relative names as Python does (the golden cases)', () => {

@@ -427,7 +427,11 @@ export class ReportTree {
 
   /** A scope's placements by device, in colour order, what is not placed last. */
   deviceMix(scope: ScopeNode): DeviceShare[] {
-    return this.shown(scope.id).mix ?? [];
+    const { colours } = this.document.display;
+    return (this.shown(scope.id).mix ?? []).map(share => ({
+      ...share,
+      colour: colours[share.device]
+    }));
   }
 
   /** The colour of the one device everything in `entry` is on; none when that is mixed,
