@@ -2,7 +2,7 @@
 
 The Scopes panel posts a report document and gets back the file `report.export()` would
 write (so a file exported from the sidebar and one exported in Python are the same
-bytes), and a document saved before schema 1.1 gets the display section the tree needs.
+bytes), and a document saved before schema 1.2 gets the display section the tree reads.
 """
 
 from __future__ import annotations

@@ -410,12 +410,12 @@ def test_match_display_and_export(tmp_path, vgg_files):
 
 def shown_states(match) -> dict[str, tuple[str, str, list[str]]]:
     """By name: the tree's state, row colour and match badges of each variable."""
-    nodes = match.tree.display["nodes"]
+    shown = match.tree.display
     return {
         v["name"]: (
             v["match"]["state"],
-            nodes[v["id"]]["colour"],
-            [b["text"] for b in nodes[v["id"]]["badges"] if b["kind"] == "match"],
+            shown["nodes"][v["id"]]["colour"],
+            [b["text"] for b in presentation.node_badges(shown, v["id"]) if b["kind"] == "match"],
         )
         for v in match.tree.variables
     }
@@ -524,9 +524,9 @@ def test_match_exports_every_format(tmp_path, vgg_files, format):
         assert badge in text and html.escape(line) in text
     elif format == "graphml":
         graph = nx.read_graphml(path)
-        weights = graph.nodes["var:g0:new_vgg/fc8/weights"]
-        assert json.loads(weights["match"])["state"] == "shape"
-        assert json.loads(graph.nodes["var:checkpoint:global_step"]["match"]) == {
+        variables = {d["name"]: d for _, d in graph.nodes(data=True) if d["kind"] == "variable"}
+        assert json.loads(variables["new_vgg/fc8/weights"]["match"])["state"] == "shape"
+        assert json.loads(variables["global_step"]["match"]) == {
             "state": "unexpected",
             "checkpoint": "global_step",
         }

@@ -20,7 +20,7 @@ def test_eager_ops_carry_scope_type_device_and_reads(tf):
     mul = next(o for o in report.ops if o["type"] == "Mul")
     assert mul["name"] == "ns/Mul" and mul["scope"] == "ns" and mul["device"] == y.device
     read = next(o for o in report.ops if o["type"] == "ReadVariableOp")
-    assert report.graph.has_edge(f"var:{'eager:v'}", read["id"])
+    assert report.graph.has_edge(var["id"], read["id"])
     assert report.graph.edges[read["id"], mul["id"]]["kind"] == "input"
     assert report.meta["mode"] == "eager"
 

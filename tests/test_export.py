@@ -77,7 +77,8 @@ def test_dot_renders_with_graphviz(report, tmp_path, ops):
 
 def test_dot_colours_nodes_by_device_and_marks_fallbacks():
     dot = io.render(tower_report(), "dot")
-    fill = dict(re.findall(r'"var:g0:([^"]+)" \[.*?fillcolor="(#[0-9a-f]+)"', dot))
+    # name (the tooltip's first line) → fill
+    fill = {n: c for c, n in re.findall(r'fillcolor="(#[0-9a-f]+)", tooltip="([^"\\]+)\\n', dot)}
     assert fill["tower/conv1/weights"] == fill["tower/fc/weights"]  # both on CPU:0
     assert fill["global_step"] != fill["tower/conv1/weights"]  # not placed
     fallback = [line for line in dot.splitlines() if "penwidth" in line]

@@ -6,8 +6,9 @@
   only those fields; its tests check that it shows them as given.
 - `golden/calls.json`: the sample with call chains (`display.nodes[…].sites`), repeated
   diagnostics (`display.diagnostics`) and a traced function (`display.functions`).
-- `golden/numbered.json`: the sample with op ids as reports number them (`op:<n>`) and
-  ops with fields beyond the compact form's columns.
+- `golden/numbered.json`: the sample with ids as reports number them (`scope:<n>`,
+  `var:<n>`, `op:<n>`) and ops with fields beyond the compact form's columns; the other
+  documents keep the ids reports wrote before (`scope:<name>`, `var:<graph>:<name>`).
 - `golden/compact.json`: the widget's compact form (`display/compact.py`) of each golden
   document, which the front end must draw as it draws the plain one.
 - `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -177,18 +179,21 @@ def calls() -> dict:
 
 
 def numbered() -> dict:
-    """The sample with op ids `op:<n>`, n the op's index among the report's ops (shorter
-    than `op:<graph>:<name>`), one op named differently by TF (`tf_name`) and one
-    colocated."""
+    """The sample with ids as reports number them (`scope:<n>`, `var:<n>`, `op:<n>`, n the
+    node's place among the report's nodes of its kind), one op named differently by TF
+    (`tf_name`) and one colocated."""
     doc = saved("sample")
     graph = doc["graph"]
-    ops = [node for node in graph["nodes"] if node["kind"] == "op"]
-    ids = {op["id"]: f"op:{n}" for n, op in enumerate(ops)}
-    for op in ops:
-        op["id"] = ids[op["id"]]
+    seen: Counter[str] = Counter()
+    ids = {}
+    for node in graph["nodes"]:
+        prefix = {"scope": "scope", "variable": "var", "op": "op"}[node["kind"]]
+        ids[node["id"]] = f"{prefix}:{seen[prefix]}"
+        node["id"] = ids[node["id"]]
+        seen[prefix] += 1
     for edge in graph["edges"]:
-        edge["source"] = ids.get(edge["source"], edge["source"])
-        edge["target"] = ids.get(edge["target"], edge["target"])
+        edge["source"], edge["target"] = ids[edge["source"]], ids[edge["target"]]
+    ops = [node for node in graph["nodes"] if node["kind"] == "op"]
     ops[1]["tf_name"] = "add"
     ops[2]["colocated"] = True
     return doc
@@ -275,17 +280,20 @@ def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
     display = shown(placed())
     cpu, gpu = (display["devices"][d]["colour"] for d in (CPU, GPU))
     assert len({cpu, gpu, presentation.UNPLACED_COLOUR}) == 3
-    mix = {name.removeprefix("scope:"): n.get("mix") for name, n in display["nodes"].items()}
+    mix = {
+        name.removeprefix("scope:"): [
+            (share["device"], share["count"], display["colours"][share["device"]])
+            for share in n.get("mix", ())
+        ]
+        for name, n in display["nodes"].items()
+    }
     assert mix["image_filters"] == [
-        {"device": "CPU:0", "count": 5, "colour": cpu},
-        {"device": "GPU:0", "count": 2, "colour": gpu},
-        {"device": "", "count": 3, "colour": presentation.UNPLACED_COLOUR},
+        ("CPU:0", 5, cpu),
+        ("GPU:0", 2, gpu),
+        ("", 3, presentation.UNPLACED_COLOUR),
     ]
-    assert mix["image_filters/conv1"] == [
-        {"device": "CPU:0", "count": 3, "colour": cpu},
-        {"device": "GPU:0", "count": 2, "colour": gpu},
-    ]
-    assert mix["image_filters_1"] is None
+    assert mix["image_filters/conv1"] == [("CPU:0", 3, cpu), ("GPU:0", 2, gpu)]
+    assert mix["image_filters_1"] == []  # nothing placed
 
 
 def test_a_variables_own_ops_scope_names_its_owner():

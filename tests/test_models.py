@@ -58,9 +58,7 @@ def test_slim_vgg_train_eval_reuse(tf, v1, graph):
     assert weights["shape"] == [3, 3, 3, 64] and weights["initializer"] == "variance_scaling"
     readers = {
         report.graph.nodes[t]["name"]
-        for _, t, kind in report.graph.out_edges(
-            f"var:{weights['graph']}:vgg_16/conv1/conv1_1/weights", data="kind"
-        )
+        for _, t, kind in report.graph.out_edges(weights["id"], data="kind")
         if kind == "reads"
     }
     assert "vgg_16/conv1/conv1_1/Conv2D" in readers and "vgg_16_1/conv1/conv1_1/Conv2D" in readers

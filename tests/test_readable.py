@@ -16,6 +16,7 @@ from IPython.utils.capture import capture_output
 import jupyter_scope
 from jupyter_scope import ScopeReport
 from jupyter_scope.display import html, text
+from jupyter_scope.report import presentation
 from jupyter_scope.report.diagnostics import _typo_pairs, typo_pair
 from jupyter_scope.report.formats import csv_table
 from jupyter_scope.report.formats import markdown as md
@@ -62,7 +63,7 @@ def test_call_lines_group_a_variables_uses_by_call_chain(shell):
     get, helper, loop, direct = (
         at(HELPER_CELL, cell, m) for m in ("get", "helper", "loop", "direct")
     )
-    lines = report.display["nodes"][var["id"]]["sites"]
+    lines = presentation.node_sites(report.display, var["id"])
     file, line = get.rsplit(":", 1)
     assert lines == [
         {

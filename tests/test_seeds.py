@@ -78,7 +78,7 @@ def test_variables_dict_shares_by_passing_objects(tf, v1, graph):
     weights = by_name(report, "conv1_weights")
     readers = {
         report.graph.nodes[t]["name"]
-        for _, t, k in report.graph.out_edges(f"var:{weights['graph']}:conv1_weights", data="kind")
+        for _, t, k in report.graph.out_edges(weights["id"], data="kind")
         if k == "reads"
     }
     # Both calls' convolutions read the one kernel.

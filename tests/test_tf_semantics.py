@@ -136,10 +136,11 @@ def test_ops_in_a_graph_opened_inside_the_block(tf, v1):
     assert {o["name"] for o in report.ops if o["graph"] == "g0"} == {
         o.name for o in outer.get_operations()
     }
-    assert by_name(report, "w")["graph"] == "g1"
+    w = by_name(report, "w")
+    assert w["graph"] == "g1"
     readers = {
         report.graph.nodes[t]["name"]
-        for _, t, k in report.graph.out_edges("var:g1:w", data="kind")
+        for _, t, k in report.graph.out_edges(w["id"], data="kind")
         if k == "reads"
     }
     assert y.op.name in readers

@@ -42,7 +42,7 @@ class StaticTree:
 
     def __init__(self, report: ScopeReport, levels: int | None = None) -> None:
         self.colours = presentation.colours(report.display["devices"])
-        self.shown = report.display["nodes"]
+        self.shown = report.display
         self.levels = levels
         self.op_names_left = OP_NAMES_LISTED if levels is None else OPS_LISTED
 
@@ -72,7 +72,7 @@ class StaticTree:
             details.append(var["initializer"])
         parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')
         parts.append(self.device_chip(var))
-        sites = "\n".join(line["text"] for line in self.shown[var["id"]]["sites"])
+        sites = "\n".join(line["text"] for line in presentation.node_sites(self.shown, var["id"]))
         inside = ""
         if ops and self.opens(depth):
             n_ops = fmt.plural(ops.scope["n_ops"], "op")

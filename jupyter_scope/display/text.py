@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.report import devices, fmt
+from jupyter_scope.report import devices, fmt, presentation
 from jupyter_scope.report.tree import ScopeNode, relative_name, scope_tree
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
     return lines
 
 
-def tree_lines(tree: ScopeNode, depth: int, unfold: bool, calls: dict[str, Any]) -> list[str]:
+def tree_lines(tree: ScopeNode, depth: int, unfold: bool, shown: dict[str, Any]) -> list[str]:
     """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`,
     and a variable's own ops scope is told inside its line, its call lines below it."""
     pad = INDENT * depth
@@ -93,9 +93,10 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool, calls: dict[str, Any])
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
         lines.append(pad + variable_line(var, relative_name(var["name"], scope), n_ops))
-        lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls[var["id"]]["sites"])
+        calls = presentation.node_sites(shown, var["id"])
+        lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls)
         if ops and unfold:
-            lines.extend(tree_lines(ops, depth + 1, unfold, calls))
+            lines.extend(tree_lines(ops, depth + 1, unfold, shown))
     if tree.ops:
         lines.append(pad + ops_line(tree.ops))
     for sub in tree.scopes:
@@ -103,7 +104,7 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool, calls: dict[str, Any])
             continue
         lines.append(pad + scope_line(sub))
         if unfold or not sub.ops_only:
-            lines.extend(tree_lines(sub, depth + 1, unfold, calls))
+            lines.extend(tree_lines(sub, depth + 1, unfold, shown))
     return lines
 
 
@@ -118,5 +119,5 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     tree = scope_tree(report, pattern)
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
-    lines.extend(tree_lines(tree, 0, pattern is not None, report.display["nodes"]))
+    lines.extend(tree_lines(tree, 0, pattern is not None, report.display))
     return "\n".join(terminal_safe(line) for line in lines)

@@ -46,17 +46,20 @@ _DTYPE_BYTES = {
 }
 
 
-def scope_id(path: str) -> str:
-    return f"scope:{path}"
+# A node's id is its place among the report's nodes of its kind, not its name (which the
+# node carries): ids are repeated in every edge and reference, and names run to 100
+# characters. Scopes are numbered parents first, so the root scope is `scope:0`.
 
 
-def variable_id(key: str) -> str:
-    return f"var:{key}"
+def scope_id(index: int) -> str:
+    return f"scope:{index}"
+
+
+def variable_id(index: int) -> str:
+    return f"var:{index}"
 
 
 def op_id(index: int) -> str:
-    """Ops are most of a report and their ids are repeated in every edge: an op's id is
-    its place among the report's ops, not its name (which the node carries)."""
     return f"op:{index}"
 
 
@@ -72,6 +75,7 @@ class _Scopes:
 
     def __init__(self) -> None:
         self.parents: dict[str, str | None] = {"": None}  # path → parent path, parents first
+        self.ids = {"": scope_id(0)}  # path → node id, in the same order
         self.variable_scopes: set[str] = set()
         self.name_scopes: set[str] = set()
         self.links: defaultdict[str, set[str]] = defaultdict(set)
@@ -81,6 +85,7 @@ class _Scopes:
             parent = parent_path(path)
             self.add(parent)
             self.parents[path] = parent
+            self.ids[path] = scope_id(len(self.ids))
         return path
 
     def nodes(self, totals: dict[str, _Total]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -103,15 +108,16 @@ class _Scopes:
                 "bytes": total.bytes,
                 "devices": dict(total.devices),
             }
-            yield scope_id(path), attrs
+            yield self.ids[path], attrs
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, str]]]:
         for path, parent in self.parents.items():
             if parent is not None:
-                yield scope_id(parent), scope_id(path), {"kind": "contains"}
+                yield self.ids[parent], self.ids[path], {"kind": "contains"}
 
 
-def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
+def _variable_attrs(record: VariableRecord, ids: dict[str, str]) -> dict[str, Any]:
+    """The node of a variable; `ids` gives the node id of each variable key."""
     params, nbytes = _size(record.shape, record.dtype)
     attrs: dict[str, Any] = {
         "kind": "variable",
@@ -134,13 +140,13 @@ def _variable_attrs(record: VariableRecord) -> dict[str, Any]:
     if record.partition_of:
         attrs["partition_of"] = record.partition_of
     if record.components:
-        attrs["components"] = [variable_id(k) for k in record.components]
+        attrs["components"] = [ids[k] for k in record.components]
     if record.component_of:
-        attrs["component_of"] = variable_id(record.component_of)
+        attrs["component_of"] = ids[record.component_of]
     if record.tf_name:
         attrs["tf_name"] = record.tf_name
-    if record.slot_of:
-        attrs["slot_of"] = variable_id(record.slot_of)
+    if record.slot_of in ids:  # not when left out of a match's tree (`match.match_tree`)
+        attrs["slot_of"] = ids[record.slot_of]
     if record.slot:
         attrs["slot"] = record.slot
     if record.match:
@@ -180,12 +186,13 @@ def build_graph(capture: Capture) -> nx.DiGraph:
     nodes: list[tuple[str, dict[str, Any]]] = []
     edges: list[tuple[str, str, dict[str, str]]] = []
     totals: defaultdict[str, _Total] = defaultdict(_Total)  # per scope, its own nodes only
+    variable_ids = {key: variable_id(i) for i, key in enumerate(capture.variables)}
     for record in capture.variables.values():
-        node = variable_id(record.key)
-        attrs = _variable_attrs(record)
+        node = variable_ids[record.key]
+        attrs = _variable_attrs(record, variable_ids)
         nodes.append((node, attrs))
         scope = scopes.add(attrs["scope"])
-        edges.append((scope_id(scope), node, {"kind": "contains"}))
+        edges.append((scopes.ids[scope], node, {"kind": "contains"}))
         if record.api == "get_variable" and not record.partition_of:
             scopes.variable_scopes.add(scope)
         elif record.api != "get_variable":
@@ -204,7 +211,7 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         attrs = _op_attrs(op)
         nodes.append((node, attrs))
         scope = scopes.add(attrs["scope"])
-        edges.append((scope_id(scope), node, {"kind": "contains"}))
+        edges.append((scopes.ids[scope], node, {"kind": "contains"}))
         if scope and not owned(op.name):
             scopes.name_scopes.add(scope)
         totals[scope].count_op(op.device)
@@ -214,7 +221,7 @@ def build_graph(capture: Capture) -> nx.DiGraph:
             if source is not None:
                 edges.append((source, target, {"kind": "input"}))
         for key in op.reads:
-            edges.append((variable_id(key), target, {"kind": "reads"}))
+            edges.append((variable_ids[key], target, {"kind": "reads"}))
     return digraph(
         itertools.chain(scopes.nodes(totals), nodes), itertools.chain(scopes.edges(), edges)
     )

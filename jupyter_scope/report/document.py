@@ -24,7 +24,9 @@ from jupyter_scope.report import items
 from jupyter_scope.report.digraph import digraph
 
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 1  # 1.1 added `display`; a 1.0 document is read and gets it anew
+# 1.1 added `display`; 1.2 gave it tables of what nodes show alike (`badges`, `sites`,
+# `colours`). `display` is computed from the rest: an older document gets it anew.
+SCHEMA_MINOR = 2
 SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 
 

@@ -247,9 +247,11 @@ def _state(
     return state
 
 
-def _record(var: dict[str, Any], key: str, state: dict[str, Any]) -> VariableRecord:
-    """A variable of a report as the plain record it was built from, with its state."""
-    slot_of = var.get("slot_of")
+def _record(
+    var: dict[str, Any], key: str, state: dict[str, Any], slot_of: str | None
+) -> VariableRecord:
+    """A variable of a report as the plain record it was built from, with its state and,
+    for an optimizer slot, the key of the variable it serves."""
     return VariableRecord(
         key=key,
         name=var["name"],
@@ -266,7 +268,7 @@ def _record(var: dict[str, Any], key: str, state: dict[str, Any]) -> VariableRec
         sites=var["sites"],
         partition_of=var.get("partition_of"),
         tf_name=var.get("tf_name"),
-        slot_of=slot_of.removeprefix("var:") if slot_of else None,
+        slot_of=slot_of,
         slot=var.get("slot"),
         match=state,
     )
@@ -299,11 +301,15 @@ def match_tree(
     }
     capture = Capture(meta=meta)
     ours, theirs = _variables(report), _variables(other)
+    # Keyed by the report's node ids, the checkpoint's unexpected ones apart; a checkpoint
+    # variable's key (for its slots) is its pair's, or its own when unexpected.
+    keys = {s["checkpoint"]: ours[name]["id"] for name, s in states.items() if s["checkpoint"]}
+    keys.update((name, f"checkpoint:{name}") for name in unexpected)
     for name, var in ours.items():
-        key = var["id"].removeprefix("var:")
-        capture.variables[key] = _record(var, key, states[name])
-    for name in unexpected:  # keyed apart: a checkpoint name may be a report key
-        key = f"checkpoint:{name}"
+        capture.variables[var["id"]] = _record(var, var["id"], states[name], var.get("slot_of"))
+    for name in unexpected:
+        var, key = theirs[name], keys[name]
+        served = other.graph.nodes.get(var.get("slot_of"), {}).get("name")
         state = {"state": "unexpected", "checkpoint": name}
-        capture.variables[key] = _record(theirs[name], key, state)
+        capture.variables[key] = _record(var, key, state, keys.get(served))
     return build_report(capture)

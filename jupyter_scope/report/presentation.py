@@ -1,6 +1,6 @@
 """What the displays show, computed once, in Python.
 
-The JSON document carries it as `display` (schema 1.1), so the TypeScript tree (widget,
+The JSON document carries it as `display` (schema 1.2), so the TypeScript tree (widget,
 sidebar panel, mime renderer, standalone page) renders these values instead of computing
 them again, and the text, HTML and file exports read the same ones:
 
@@ -11,6 +11,10 @@ them again, and the text, HTML and file exports read the same ones:
   mix and, for a variable's own ops scope (`w/Initializer`, `w/Assign`), the variable it
   belongs to (`owner`); per variable its facts, badges and call lines (`sites`); per
   variable or op placed against its request, `fallback`;
+- `badges`, `sites`, `colours`: what many nodes show alike, once. A node's `mark` and
+  `badges` are indexes into `badges`, its `sites` into `sites` (call lines); a device
+  mix names short devices, coloured by `colours`. An inception_v3 has 1,500 scopes
+  marked `NS` and every variable made on one line;
 - `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
 - `functions`: each traced function and the variables it reads.
 
@@ -137,9 +141,19 @@ def match_badges(state: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def match_text(entry: dict[str, Any]) -> str:
+def match_text(shown: dict[str, Any], node: str) -> str:
     """A variable's match badges as one cell of text, for the table exports."""
-    return "; ".join(b["text"] for b in entry.get("badges", ()) if b["kind"] == "match")
+    return "; ".join(b["text"] for b in node_badges(shown, node) if b["kind"] == "match")
+
+
+def node_badges(shown: dict[str, Any], node: str) -> list[dict[str, str]]:
+    """A node's badges, from a display section (`shown`)."""
+    return [shown["badges"][i] for i in shown["nodes"].get(node, {}).get("badges", ())]
+
+
+def node_sites(shown: dict[str, Any], node: str) -> list[dict[str, Any]]:
+    """A variable's call lines, from a display section (`shown`)."""
+    return [shown["sites"][i] for i in shown["nodes"].get(node, {}).get("sites", ())]
 
 
 def scope_states(graph: nx.DiGraph) -> dict[str, str]:
@@ -227,8 +241,8 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
 
 
 def _mix(scope: dict[str, Any], table: dict[str, DeviceEntry]) -> list[dict] | None:
-    """The scope's placements by short device name, in colour order, unplaced last; None
-    when nothing in it is placed."""
+    """The scope's placements by short device name (coloured by the display's `colours`),
+    in colour order, unplaced last; None when nothing in it is placed."""
     counts: defaultdict[str, int] = defaultdict(int)
     for name, n in scope["devices"].items():
         counts[table[name]["short"] if name in table else ""] += n
@@ -236,14 +250,11 @@ def _mix(scope: dict[str, Any], table: dict[str, DeviceEntry]) -> list[dict] | N
         return None
     colours = {entry["short"]: entry["colour"] for entry in table.values()}
     order = sorted(counts, key=lambda short: (short == "", colours.get(short) is None, short))
-    return [
-        {"device": short, "count": counts[short], "colour": colours.get(short) or UNPLACED_COLOUR}
-        for short in order
-    ]
+    return [{"device": short, "count": counts[short]} for short in order]
 
 
 def _mark(scope: dict[str, Any]) -> dict[str, str] | None:
-    """`VS`, `NS` or `VS+NS`: how the scope was opened."""
+    """`VS`, `NS` or `VS+NS`: how the scope was opened, as a badge."""
     opened = [
         (m, w)
         for m, w, on in (
@@ -254,7 +265,11 @@ def _mark(scope: dict[str, Any]) -> dict[str, str] | None:
     ]
     if not opened:
         return None
-    return {"text": "+".join(m for m, _ in opened), "title": " and ".join(w for _, w in opened)}
+    return {
+        "text": "+".join(m for m, _ in opened),
+        "kind": "mark",
+        "title": " and ".join(w for _, w in opened),
+    }
 
 
 def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
@@ -329,6 +344,18 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
     own_ops = {var: graph.nodes[scope]["n_ops"] for scope, var in owned.items()}
     matched = meta.get("match") is not None
     scope_state = scope_states(graph) if matched else {}
+    # Each distinct badge and call line once, by its place in the table (in order of
+    # first use), as nodes refer to it.
+    shown_badges: dict[tuple[str, str, str], int] = {}
+    shown_sites: dict[tuple[str, str, int | None, str], int] = {}
+
+    def badge(b: dict[str, str]) -> int:
+        return shown_badges.setdefault((b["text"], b["kind"], b["title"]), len(shown_badges))
+
+    def site(line: dict[str, Any]) -> int:
+        key = (line["text"], line["site"]["file"], line["site"]["line"], line["site"]["kind"])
+        return shown_sites.setdefault(key, len(shown_sites))
+
     nodes: dict[str, dict[str, Any]] = {}
     for node, data in graph.nodes(data=True):
         kind = data["kind"]
@@ -336,7 +363,7 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
         if kind == "scope":
             entry["facts"] = fmt.scope_totals(data)
             if mark := _mark(data):
-                entry["mark"] = mark
+                entry["mark"] = badge(mark)
             if mix := _mix(data, table):
                 entry["mix"] = mix
             if node in owned:
@@ -347,10 +374,11 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
             slot_of = data.get("slot_of")
             served = graph.nodes[slot_of]["name"] if slot_of in graph else None
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
-            entry["badges"] = badges(data, served)
-            entry["sites"] = fmt.call_lines(data.get("sites") or [])
-            if state := data.get("match"):
-                entry["badges"] += match_badges(state)
+            state = data.get("match")
+            more = match_badges(state) if state else []
+            entry["badges"] = [badge(b) for b in badges(data, served) + more]
+            entry["sites"] = [site(line) for line in fmt.call_lines(data.get("sites") or [])]
+            if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
@@ -363,7 +391,13 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
         "card": card(counts, meta, line),
         "heading": heading(meta),
         "devices": table,
+        "colours": {**colours(table), "": UNPLACED_COLOUR},
         "nodes": nodes,
+        "badges": [dict(zip(("text", "kind", "title"), key, strict=True)) for key in shown_badges],
+        "sites": [
+            {"text": text, "site": {"file": file, "line": line, "kind": kind}}
+            for text, file, line, kind in shown_sites
+        ],
         "diagnostics": merged_diagnostics(diagnostics),
         "functions": functions(meta),
     }

@@ -2,13 +2,13 @@
  * What the browser asks of the server's Python, with no kernel (`jupyter_scope/server.py`):
  * a report's file in any export format, written by the same writers as `report.export()`,
  * so every path gives the same bytes; and the display section of a document saved before
- * schema 1.1, which the tree needs and only Python computes.
+ * schema 1.2, which the tree needs and only Python computes.
  */
 
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { isPacked, type PackedDocument, unpack } from './tree/compact';
-import type { ReportDocument, ShownDocument } from './tree/types';
+import { isShown, type ReportDocument, type ShownDocument } from './tree/types';
 
 export type ExportFormat = 'json' | 'html' | 'graphml' | 'dot' | 'md' | 'csv';
 
@@ -45,14 +45,14 @@ export async function exportFile(doc: ReportDocument, format: ExportFormat): Pro
 
 /** The document with its display section: as it is, or upgraded by the server. */
 export async function shown(doc: ReportDocument): Promise<ShownDocument> {
-  if (doc.display) {
-    return doc as ShownDocument;
+  if (isShown(doc)) {
+    return doc;
   }
   return (await (await post('document', doc)).json()) as ShownDocument;
 }
 
 /** A notebook output's document, shown: unpacked if it was saved packed, and upgraded
- * (by the server) if it was saved before schema 1.1. */
+ * (by the server) if it was saved before schema 1.2. */
 export async function shownOutput(data: ReportDocument | PackedDocument): Promise<ShownDocument> {
   return shown(isPacked(data) ? await unpack(data) : data);
 }

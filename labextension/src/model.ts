@@ -1,13 +1,14 @@
 /**
  * The scope reports of one notebook, read from its cells' outputs (live while outputs
  * change, and from saved outputs alike). No DOM, and no kernel: it only listens to the
- * notebook model's signals. A report saved packed, or before schema 1.1, is listed once
+ * notebook model's signals. A report saved packed, or before schema 1.2, is listed once
  * `shownOutput` has unpacked it or the server has given it its display section.
  */
 
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { type ISignal, Signal } from '@lumino/signaling';
 import {
+  isShown,
   REPORT_MIME_TYPE,
   type ReportDocument,
   type ShownDocument,
@@ -156,7 +157,7 @@ export class ReportsModel implements IScopeReports {
     if (!this._documents.has(output)) {
       const data = output.data[REPORT_MIME_TYPE] as ReportDocument | PackedDocument | undefined;
       const plain = isPacked(data) ? undefined : data;
-      const ready = plain?.display ? (plain as ShownDocument) : null;
+      const ready = plain && isShown(plain) ? plain : null;
       this._documents.set(output, ready);
       if (!ready && (isPacked(data) || plain?.graph)) {
         this._later(output, this._read(data!));

@@ -11,7 +11,7 @@ import { download, EXPORT_FORMATS, type ExportFormat } from './export';
 import { showCell, showSite } from './jump';
 import type { NotebookReport, ReportsModel, SearchHit } from './model';
 import { h } from './tree/dom';
-import type { ShownDocument } from './tree/types';
+import { nodeBadges, nodeSites, type ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 export const scopesIcon = new LabIcon({
@@ -178,9 +178,13 @@ export class ScopePanel extends Widget {
 
   private _hitItem(hit: SearchHit): HTMLElement {
     const v = hit.variable;
-    const badges = v ? (hit.report.document.display.nodes[v.id]?.badges ?? []) : [];
-    const use = v ? badges.map(b => b.text).join(', ') : hit.kind;
-    const where = v ? (hit.report.document.display.nodes[v.id]?.sites ?? []).map(s => s.text) : [];
+    const { display } = hit.report.document;
+    const use = v
+      ? nodeBadges(display, v.id)
+          .map(b => b.text)
+          .join(', ')
+      : hit.kind;
+    const where = v ? nodeSites(display, v.id).map(s => s.text) : [];
     const cell =
       hit.report.executionCount === null ? 'In [ ]' : `In [${hit.report.executionCount}]`;
     const item = h(

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it, vi } from 'vitest';
 import { ReportsModel, type NotebookModelLike } from '../src/model';
-import { REPORT_MIME_TYPE, type ReportDocument } from '../src/tree/types';
+import { REPORT_MIME_TYPE, type ReportDocument, type ShownDocument } from '../src/tree/types';
 import { sampleReport } from './fixtures';
 
 /** Just enough of JupyterLab's notebook model: cells with output areas and signals. */
@@ -102,6 +102,20 @@ describe('ReportsModel', () => {
     await vi.waitFor(() => expect(model.reports).toHaveLength(1));
     expect(model.reports.map(r => [r.key, r.name])).toEqual([['a/0', 'saved']]);
     expect(model.reports[0].document).toEqual(doc);
+  });
+
+  it('asks for the display section of a document saved before schema 1.2', async () => {
+    const doc = report('older', 4) as ShownDocument;
+    const saved = { ...doc, schema: 'jupyter-scope.report/1.1' }; // its display of 1.1's form
+    const read = vi.fn(async () => doc);
+    const a = new FakeCell('a', 4);
+    a.outputs.items = [{ data: { [REPORT_MIME_TYPE]: saved } }];
+    const model = new ReportsModel(read);
+    model.setNotebook(notebook(a).model);
+    expect(model.reports).toEqual([]);
+    await vi.waitFor(() => expect(model.reports).toHaveLength(1));
+    expect(read).toHaveBeenCalledWith(saved);
+    expect(model.reports[0].document).toBe(doc);
   });
 
   it('notices added cells and stops listening when detached', () => {

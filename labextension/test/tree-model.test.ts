@@ -8,7 +8,7 @@ import {
   type Row,
   type Rows
 } from '../src/tree/model';
-import type { GraphNode, ScopeNode } from '../src/tree/types';
+import { type GraphNode, nodeBadges, nodeMark, nodeSites, type ScopeNode } from '../src/tree/types';
 import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
@@ -262,9 +262,13 @@ describe('ReportTree', () => {
     expect(t.colour(cpu)).toBe(doc.display.devices[cpu].colour);
     expect(t.colour('/cpu:0')).toBe(t.colour(cpu));
     expect(t.short('/gpu:0')).toBe('GPU:0');
-    expect(t.deviceMix(scope('image_filters').node)).toEqual(
-      doc.display.nodes['scope:image_filters'].mix
-    );
+    // The mix Python counted, in the chips' colours; what is not placed yet in its own.
+    expect(t.deviceMix(scope('image_filters').node)).toEqual([
+      { device: 'CPU:0', count: 5, colour: t.colour(cpu) },
+      { device: 'GPU:0', count: 2, colour: t.colour(gpu) },
+      { device: '', count: 3, colour: doc.display.colours[''] }
+    ]);
+    expect(doc.display.colours['']).toBe('#bab0ac');
     expect(t.deviceMix(scope('image_filters_1').node)).toEqual([]);
     // One device, one colour: in every scope, chip and row.
     const [weights] = t.find('image_filters/conv1/weights');
@@ -272,6 +276,35 @@ describe('ReportTree', () => {
     expect(t.entryColour(scope('image_filters/conv1'))).toBeUndefined();
     expect(t.entryColour(scope('image_filters/conv2'))).toBeUndefined();
     expect(t.entryColour(scope('image_filters/conv1').groups[0])).toBe(t.colour(gpu));
+  });
+
+  it("reads marks, badges and call lines from the display's tables", () => {
+    // Python's own texts (tests/test_golden.py `calls`): each written once in the tables.
+    const { display } = golden('calls');
+    const id = (name: string): string => new ReportTree(golden('calls')).find(name)[0].key;
+    const weights = id('image_filters/conv1/weights');
+    expect(nodeBadges(display, weights).map(b => [b.kind, b.text])).toEqual([
+      ['created', 'created'],
+      ['reused', 'reused ×20']
+    ]);
+    expect(nodeSites(display, weights).map(line => line.text)).toEqual([
+      'create at In [9]:28 ← In [5]:4 ← In [5]:9',
+      'reuse ×20 at In [9]:28 ← In [5]:4 ← In [5]:9 ×19, In [5]:6 ×1'
+    ]);
+    expect(nodeSites(display, weights)[1].site).toEqual({
+      file: 'In [9]',
+      line: 28,
+      kind: 'reuse'
+    });
+    expect(nodeMark(display, id('image_filters'))).toEqual({
+      text: 'VS+NS',
+      kind: 'mark',
+      title: 'variable scope and name scope'
+    });
+    expect(nodeMark(display, id('image_filters_1'))?.text).toBe('NS');
+    expect(nodeMark(display, id(''))).toBeUndefined();
+    const created = display.badges.filter(b => b.text === 'created');
+    expect(created).toHaveLength(1); // four variables, one badge
   });
 
   it('writes sites and relative names as Python does (the golden cases)', () => {
@@ -376,6 +409,71 @@ describe('ReportTree of a compact document', () => {
     expect(t.find('image_filters/conv1/Relu')[0].node).toMatchObject({ colocated: true });
     expect(new ReportTree(sample).get('op:g0:image_filters/conv2/add')?.label).toBe('add');
     expect(t.get('op:6')).toBeUndefined();
+  });
+
+  it('draws the same tree from the ids reports wrote before (names in them)', () => {
+    // `sample` has ids such as `scope:image_filters/conv1`, `numbered` the same report's
+    // `scope:2`; every op field but `tf_name` and `colocated` (set in one) is the same.
+    const before = new ReportTree(golden('sample'));
+    const now = new ReportTree(golden('numbered'));
+    expect(now.root.key).toBe('scope:0');
+    const shown = (t: ReportTree): unknown[] =>
+      listed(t.rows(() => true, null, true)).map(({ entry: e, depth }) => [
+        depth,
+        e.kind,
+        e.label,
+        t.ancestors(e).map(a => a.label),
+        t.entryColour(e) ?? null,
+        e.kind === 'group' ? e.opRows : [e.node.name, e.kind === 'op' ? [] : t.shown(e.node.id)],
+        e.kind === 'variable' ? t.readers(e.node.id) : null
+      ]);
+    expect(shown(now)).toEqual(shown(before));
+  });
+
+  it('finds each entry of an earlier tree of the same report again, whatever its key', () => {
+    const before = new ReportTree(golden('sample'));
+    const now = new ReportTree(golden('numbered'));
+    const entries = listed(before.rows(() => true, null, true)).map(r => r.entry);
+    expect(entries.map(e => e.kind)).toContain('group');
+    for (const entry of entries) {
+      const found = now.counterpart(entry, before)!;
+      expect(found.key).not.toBe(entry.key);
+      expect([found.kind, found.label, now.ancestors(found).map(a => a.label)]).toEqual([
+        entry.kind,
+        entry.label,
+        before.ancestors(entry).map(a => a.label)
+      ]);
+    }
+    // What the later tree does not have: the scope of a variable's own ops.
+    const ownOps = new ReportTree(golden('own_ops'));
+    const w = ownOps.find('image_filters/conv1/weights').find(e => e.kind === 'scope')!;
+    expect(now.counterpart(w, ownOps)).toBeUndefined();
+  });
+
+  it('tells eager variables of one name apart by their place among them', () => {
+    // A second `weights` in conv1, as two eager `tf.Variable(name=...)` calls make.
+    const doc = sampleReport();
+    const first = doc.graph.nodes.find(n => n.id === 'var:g0:image_filters/conv1/weights')!;
+    const second = { ...first, id: 'var:eager:image_filters/conv1/weights#2', graph: 'eager' };
+    doc.graph.nodes.push(second as GraphNode);
+    doc.graph.edges.push({
+      source: 'scope:image_filters/conv1',
+      target: second.id,
+      kind: 'contains'
+    });
+    const ids = new Map(doc.graph.nodes.map((n, i) => [n.id, `${n.kind}:${i}`]));
+    const again = structuredClone(doc);
+    again.graph.nodes.forEach(n => (n.id = ids.get(n.id)!));
+    again.graph.edges.forEach(
+      e => ([e.source, e.target] = [ids.get(e.source)!, ids.get(e.target)!])
+    );
+    const before = new ReportTree(doc);
+    const now = new ReportTree(again);
+    const weights = before.find(first.name);
+    expect(weights.map(e => e.kind === 'variable' && e.node.graph)).toEqual(['g0', 'eager']);
+    expect(weights.map(e => now.counterpart(e, before)?.key)).toEqual(
+      weights.map(e => ids.get(e.key))
+    );
   });
 });
 

@@ -91,7 +91,7 @@ def test_readable_in_the_cell_the_sidebar_and_the_page(lab, page, browser_page, 
     fields = details(page, TREE)
     assert fields[0][0] == "created and reused"
     weights = json.loads(kernel_eval(page, CALLS + f"print(json.dumps(by_name({WEIGHTS!r})))"))
-    lines = [line["text"] for line in display["nodes"][weights]["sites"]]
+    lines = [display["sites"][i]["text"] for i in display["nodes"][weights]["sites"]]
     shown = (
         tree.locator(".jp-Scope-details .jp-Scope-field").first.locator("li").all_text_contents()
     )

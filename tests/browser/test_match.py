@@ -57,7 +57,11 @@ def test_match_tree_in_the_cell_and_the_panel(lab, page):
 
     expected = {
         names[node]: (
-            [b["text"] for b in entry["badges"] if b["kind"] == "match"],
+            [
+                display["badges"][i]["text"]
+                for i in entry["badges"]
+                if display["badges"][i]["kind"] == "match"
+            ],
             entry["colour"],
         )
         for node, entry in display["nodes"].items()

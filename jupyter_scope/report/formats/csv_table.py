@@ -58,12 +58,11 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
     columns = [*COLUMNS, "match"] if matched else COLUMNS
     writer = csv.DictWriter(out, columns, restval="", extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
-    shown = report.display["nodes"]
     for var in report.variables:
-        sites = "; ".join(line["text"] for line in shown[var["id"]]["sites"])
+        sites = "; ".join(c["text"] for c in presentation.node_sites(report.display, var["id"]))
         row = {**var, "shape": json.dumps(var["shape"]), "sites": sites}
         if matched:
-            row["match"] = presentation.match_text(shown[var["id"]])
+            row["match"] = presentation.match_text(report.display, var["id"])
         writer.writerow(inert(row))
     if ops:
         writer.writerows(inert(op) for op in report.ops)

@@ -1,6 +1,7 @@
 """`dot`: a Graphviz drawing: one cluster per scope, nodes filled with their device's colour.
 
 Variables are boxes, ops (with `ops=True`) ellipses; `reads` and `input` edges join them.
+A node's label is its name below its scope; its tooltip, its full name and device.
 A node placed elsewhere than it asked for gets a red border. In a match's tree, variables
 are filled with their match state's colour instead. Render with `dot -Tsvg`.
 """
@@ -23,11 +24,11 @@ def quote(text: str) -> str:
 
 
 def node_statement(node: dict[str, Any], label: str, fills: dict[str, str]) -> str:
-    device = fmt.node_device(node)
+    tooltip = f"{node['name']}\n{fmt.node_device(node) or 'not placed'}"
     attributes = [
         f"label={quote(label)}",
         f'fillcolor="{fills[node["id"]]}"',
-        f"tooltip={quote(device or 'not placed')}",
+        f"tooltip={quote(tooltip)}",
     ]
     if node["kind"] == "op":
         attributes.append("shape=ellipse")

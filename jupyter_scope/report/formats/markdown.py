@@ -126,7 +126,7 @@ def render(report: ScopeReport) -> str:
         lines += ["### Diagnostics", ""]
         for entry in merged:
             lines += diagnostic(entry)
-    shown = report.display["nodes"]
+    shown = report.display
     matched = bool(report.meta.get("match"))  # a match's tree: a column for the state
     lines += table(
         "Variables",
@@ -143,13 +143,13 @@ def render(report: ScopeReport) -> str:
         [
             [
                 code(v["name"]),
-                *([cell(presentation.match_text(shown[v["id"]]))] if matched else []),
+                *([cell(presentation.match_text(shown, v["id"]))] if matched else []),
                 fmt.shape(v["shape"]),
                 cell(v["dtype"]),
                 f"{v['params']:,}",
                 use(v),
                 cell(device(v)),
-                cell("; ".join(line["text"] for line in shown[v["id"]]["sites"])),
+                cell("; ".join(c["text"] for c in presentation.node_sites(shown, v["id"]))),
             ]
             for v in report.variables
         ],

@@ -4,7 +4,16 @@
 import { h } from './dom';
 import type { Entry, ReportTree } from './model';
 import { folded, placement } from './parts';
-import type { OpNode, ScopeNode, Site, SiteLine, VariableNode } from './types';
+import {
+  nodeBadges,
+  nodeMark,
+  nodeSites,
+  type OpNode,
+  type ScopeNode,
+  type Site,
+  type SiteLine,
+  type VariableNode
+} from './types';
 
 export type SiteHandler = (site: Site) => void;
 
@@ -67,9 +76,14 @@ function variableFields(tree: ReportTree, v: VariableNode, onSite: SiteHandler |
   const shown = tree.shown(v.id);
   const served = v.slot_of ? tree.get(v.slot_of) : undefined;
   return [
-    ['created and reused', siteLines(shown.sites ?? [], onSite)],
+    ['created and reused', siteLines(nodeSites(tree.document.display, v.id), onSite)],
     ['is', shown.facts ?? null],
-    ['use', (shown.badges ?? []).map(b => b.text).join(', ')],
+    [
+      'use',
+      nodeBadges(tree.document.display, v.id)
+        .map(b => b.text)
+        .join(', ')
+    ],
     ['made by', v.api],
     ['trainable', v.trainable === null ? null : v.trainable ? 'yes' : 'no'],
     ['placement', placement(tree, v)],
@@ -85,7 +99,7 @@ function scopeFields(tree: ReportTree, s: ScopeNode): Field[] {
   const mix = (shown.mix ?? []).map(share => `${share.device || 'not placed'}: ${share.count}`);
   return [
     ['holds', shown.facts ?? null],
-    ['opened as', shown.mark?.title ?? null],
+    ['opened as', nodeMark(tree.document.display, s.id)?.title ?? null],
     ['devices', mix.join(' · ')],
     ['also opened as', (s.links ?? []).join(', ')]
   ];

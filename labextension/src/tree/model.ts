@@ -239,6 +239,23 @@ export class ReportTree {
     return [...found.slice(0, at), ...ops.map(row => this.op(row)), ...found.slice(at)];
   }
 
+  /**
+   * The entry of this tree that stands for `entry` of `other`, a tree of the same report
+   * made before (a re-run): the node of the same kind and full name (of eager variables
+   * sharing a name, the one at the same place among them); an op group by its scope and
+   * type. Keys cannot say: reports number their nodes.
+   */
+  counterpart(entry: Entry, other: ReportTree): Entry | undefined {
+    if (entry.kind === 'group') {
+      const scope = this.counterpart(entry.parent, other);
+      return scope?.kind === 'scope' ? scope.groups.find(g => g.type === entry.type) : undefined;
+    }
+    const same = (tree: ReportTree): NodeEntry[] =>
+      tree.find(entry.node.name).filter(e => e.kind === entry.kind);
+    const at = same(other).indexOf(entry);
+    return at < 0 ? undefined : same(this)[at];
+  }
+
   get(key: string): Entry | undefined {
     const entry = this._byKey.get(key);
     if (entry) {
@@ -410,7 +427,11 @@ export class ReportTree {
 
   /** A scope's placements by device, in colour order, what is not placed last. */
   deviceMix(scope: ScopeNode): DeviceShare[] {
-    return this.shown(scope.id).mix ?? [];
+    const { colours } = this.document.display;
+    return (this.shown(scope.id).mix ?? []).map(share => ({
+      ...share,
+      colour: colours[share.device]
+    }));
   }
 
   /** The colour of the one device everything in `entry` is on; none when that is mixed,

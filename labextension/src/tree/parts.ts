@@ -3,7 +3,14 @@
 
 import { h } from './dom';
 import type { ReportTree } from './model';
-import type { Badge, OpNode, ScopeNode, VariableNode } from './types';
+import {
+  type Badge,
+  nodeBadges,
+  nodeMark,
+  type OpNode,
+  type ScopeNode,
+  type VariableNode
+} from './types';
 
 export function badge({ text, kind, title }: Badge): HTMLElement {
   return h('span', { class: `jp-Scope-badge jp-Scope-badge-${kind}`, title }, text);
@@ -41,7 +48,7 @@ export function placement(tree: ReportTree, node: VariableNode | OpNode): HTMLEl
 
 /** Created, reused ×N or existing; an optimizer slot's. */
 export function variableBadges(tree: ReportTree, v: VariableNode): HTMLElement[] {
-  return (tree.shown(v.id).badges ?? []).map(badge);
+  return nodeBadges(tree.document.display, v.id).map(badge);
 }
 
 /** Shape, dtype, params, bytes, initializer, and how many ops of its own it has. */
@@ -51,8 +58,8 @@ export function facts(tree: ReportTree, node: VariableNode | ScopeNode): HTMLEle
 
 /** `VS`, `NS` or `VS+NS`: how the scope was opened. */
 export function scopeMark(tree: ReportTree, s: ScopeNode): HTMLElement | null {
-  const mark = tree.shown(s.id).mark;
-  return mark ? badge({ ...mark, kind: 'mark' }) : null;
+  const mark = nodeMark(tree.document.display, s.id);
+  return mark ? badge(mark) : null;
 }
 
 /** A scope's device mix: a small stacked bar (shown when anything is placed) and a chip

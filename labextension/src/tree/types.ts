@@ -1,5 +1,5 @@
 /**
- * The report document (`jupyter-scope.report/1.1`): networkx node-link data plus meta,
+ * The report document (`jupyter-scope.report/1.2`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
  * `jupyter_scope/report/presentation.py`), as `jupyter_scope/report/schema.json` defines it.
  */
@@ -112,9 +112,13 @@ export interface Summary {
 }
 
 /** One device's share of a scope: `device` is the short name, `''` for not placed yet. */
-export interface DeviceShare {
+export interface Share {
   device: string;
   count: number;
+}
+
+/** A share with its device's colour (`Display.colours`). */
+export interface DeviceShare extends Share {
   colour: string;
 }
 
@@ -140,19 +144,22 @@ export interface Badge {
   title: string;
 }
 
-/** What a scope, variable or op shows beyond its own fields (all computed in Python). */
+/** What a scope, variable or op shows beyond its own fields (all computed in Python).
+ * What many nodes show alike is in the display's tables, by index: `nodeMark`,
+ * `nodeBadges`, `nodeSites` read it. */
 export interface NodeDisplay {
   /** E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`, `[5,5,1,32] · float32 · …`. */
   facts?: string;
-  /** How a scope was opened: `VS`, `NS`, `VS+NS`. */
-  mark?: { text: string; title: string };
+  /** How a scope was opened (`VS`, `NS`, `VS+NS`): a badge of `Display.badges`. */
+  mark?: number;
   /** A scope's placements by device, when anything in it is placed. */
-  mix?: DeviceShare[];
+  mix?: Share[];
   /** A scope holding a variable's own ops (`w/Initializer`): that variable's id. */
   owner?: string;
-  badges?: Badge[];
-  /** A variable's creates and reuses, as call lines. */
-  sites?: SiteLine[];
+  /** Badges of `Display.badges`. */
+  badges?: number[];
+  /** A variable's creates and reuses: call lines of `Display.sites`. */
+  sites?: number[];
   /** Placed against its request (not mere colocation or a completed name). */
   fallback?: boolean;
   /** In a match's tree: the colour of the node's match state (a scope's, when all its
@@ -182,8 +189,30 @@ export interface Display {
   functions: { name: string; reads: string[] }[];
   /** Every device string in the report → short name (`CPU:0`) and colour. */
   devices: Record<string, { short: string; colour: string | null }>;
+  /** Short device name → colour, `''` (not placed) included: what a scope's mix shows. */
+  colours: Record<string, string>;
   /** By node id; a node with nothing to show beyond its fields is absent. */
   nodes: Record<string, NodeDisplay>;
+  /** Each distinct badge (a scope's mark is one, of kind `mark`), once. */
+  badges: Badge[];
+  /** Each distinct call line, once. */
+  sites: SiteLine[];
+}
+
+/** How a scope was opened, as a badge. */
+export function nodeMark(display: Display, id: string): Badge | undefined {
+  const mark = display.nodes[id]?.mark;
+  return mark === undefined ? undefined : display.badges[mark];
+}
+
+/** Created, reused ×N or existing; an optimizer slot's; a match's. */
+export function nodeBadges(display: Display, id: string): Badge[] {
+  return (display.nodes[id]?.badges ?? []).map(i => display.badges[i]);
+}
+
+/** A variable's call lines. */
+export function nodeSites(display: Display, id: string): SiteLine[] {
+  return (display.nodes[id]?.sites ?? []).map(i => display.sites[i]);
 }
 
 export interface ReportDocument {
@@ -197,9 +226,18 @@ export interface ReportDocument {
     edges: GraphEdge[];
   };
   diagnostics: Diagnostic[];
-  /** Absent from documents saved before schema 1.1 (see `upgrade.ts`). */
+  /** Absent from documents saved before schema 1.1; of another form before 1.2. */
   display?: Display;
 }
 
 /** A document with its display section, as the tree renders it. */
 export type ShownDocument = ReportDocument & { display: Display };
+
+/** The first schema whose display section the tree reads: an older document's is asked
+ * of the server (`export.ts`), which computes it as this version does. */
+const DISPLAY_SINCE = 2;
+
+export function isShown(doc: ReportDocument): doc is ShownDocument {
+  const minor = /^jupyter-scope\.report\/1\.(\d+)$/.exec(doc.schema)?.[1];
+  return doc.display !== undefined && Number(minor ?? 0) >= DISPLAY_SINCE;
+}

@@ -63,24 +63,27 @@ export class TreeView {
    * (where the names stay); `another: true` opens a different report as if shown first.
    */
   setDocument(document: TreeDocument, { another = false } = {}): void {
-    const first = this._tree === null || another;
-    this._tree = new ReportTree(document);
-    if (first) {
+    const before = another ? null : this._tree;
+    const tree = (this._tree = new ReportTree(document));
+    if (before) {
+      // Found again by name: keys number the nodes, and a re-run may number them apart.
+      const again = (keys: Set<string>): Set<string> => {
+        const entries = [...keys].map(key => before.get(key));
+        return new Set(entries.flatMap(e => (e && tree.counterpart(e, before)?.key) ?? []));
+      };
+      this._expanded = again(this._expanded);
+      this._collapsedInSearch = again(this._collapsedInSearch);
+      this._selected = (this._selected && tree.counterpart(this._selected, before)) ?? null;
+    } else {
       this._selected = null;
-      const withVariables = this._tree.scopeKeys(s => s.node.n_variables > 0);
+      const withVariables = tree.scopeKeys(s => s.node.n_variables > 0);
       this._expanded = new Set(
-        withVariables.length <= OPEN_AT_FIRST
-          ? withVariables
-          : this._tree.root.scopes.map(s => s.key)
+        withVariables.length <= OPEN_AT_FIRST ? withVariables : tree.root.scopes.map(s => s.key)
       );
-    }
-    if (first) {
       // Ops stay out of sight until asked for, unless there is nothing else to show.
-      this.showOps(this._tree.summary.variables === 0);
+      this.showOps(tree.summary.variables === 0);
     }
-    this._toolbar.setOps(this._tree.summary.ops);
-    const selected = this._selected && this._tree.get(this._selected.key);
-    this._selected = selected ?? null;
+    this._toolbar.setOps(tree.summary.ops);
     this._summary.replaceChildren(...renderSummary(this._tree));
     const onSite = this._options.onSite ?? null;
     this._diagnostics.replaceChildren(
