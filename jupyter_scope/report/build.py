@@ -200,7 +200,8 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         if not record.component_of:  # a per-replica part is counted once, in its variable
             totals[scope].count_variable(attrs)
     # A variable's own ops (`w`, `w/Initializer/...`) take its name, not a name scope's.
-    owned = _Owned({record.name for record in capture.variables.values()})
+    variable_names = {record.name for record in capture.variables.values()}
+    owned = _Owned(variable_names)
     op_ids = [op_id(i) for i in range(len(capture.ops))]
     # `inputs` name producers by TF's own name, unique in its graph.
     ids = {
@@ -212,7 +213,7 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         nodes.append((node, attrs))
         scope = scopes.add(attrs["scope"])
         edges.append((scopes.ids[scope], node, {"kind": "contains"}))
-        if scope and not owned(op.name):
+        if scope and op.name not in variable_names and not owned(scope):
             scopes.name_scopes.add(scope)
         totals[scope].count_op(op.device)
     for op, target in zip(capture.ops, op_ids, strict=True):
