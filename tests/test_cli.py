@@ -241,6 +241,7 @@ def test_wrong_schema_version(tmp_path, capsys, good_report):
     status, _, err = run_main(capsys, "show", str(future))
     assert status == 2
     assert "unsupported report version 'jupyter-scope.report/2'" in err
+    assert "reads 'jupyter-scope.report/1' and '1.x' documents only" in err
 
 
 def test_missing_file(tmp_path, capsys):

@@ -151,7 +151,7 @@ def _check_version(data: Any) -> None:
     if major != str(SCHEMA_MAJOR):
         raise ReportFormatError(
             f"unsupported report version {schema!r}: this jupyter-scope reads "
-            f"{SCHEMA_ID!r} documents only"
+            f"'jupyter-scope.report/{SCHEMA_MAJOR}' and '{SCHEMA_MAJOR}.x' documents only"
         )
 
 
