@@ -25,6 +25,14 @@ def codes(report: ScopeReport) -> list[str]:
     return [d["code"] for d in report.diagnostics]
 
 
+def slot_links(variables: list[dict]) -> set[tuple[str, str, str]]:
+    """(slot's name, its variable's name, slot name) of every optimizer slot listed."""
+    by_id = {v["id"]: v for v in variables}
+    return {
+        (v["name"], by_id[v["slot_of"]]["name"], v["slot"]) for v in variables if "slot_of" in v
+    }
+
+
 def variables_by_name(report: ScopeReport) -> dict[str, dict]:
     """All variables of a report, by name."""
     return {v["name"]: v for v in report.variables}

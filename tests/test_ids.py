@@ -14,6 +14,7 @@ import jupyter_scope
 from jupyter_scope import ScopeReport
 from jupyter_scope.display import html, text
 from jupyter_scope.report import io
+from tests.helpers import slot_links
 
 PREFIX = {"scope": "scope", "variable": "var", "op": "op"}
 
@@ -120,11 +121,5 @@ def test_a_match_tree_links_the_other_reports_slots_by_name(tf, v1):
         optimizer = v1.train.AdamOptimizer()
         optimizer.minimize(tf.reduce_sum(w))
     match = plain.report.match(trained.report)
-    variables = {v["id"]: v for v in match.tree.variables}
-    linked = {
-        (v["name"], variables[v["slot_of"]]["name"], v["slot"])
-        for v in variables.values()
-        if "slot_of" in v
-    }
     truth = {(optimizer.get_slot(w, s).op.name, w.op.name, s) for s in optimizer.get_slot_names()}
-    assert linked == truth and len(truth) == 2
+    assert slot_links(match.tree.variables) == truth and len(truth) == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jupyter_scope
-from tests.helpers import by_name, codes
+from tests.helpers import by_name, codes, slot_links
 
 
 def _line_of(text: str) -> int:
@@ -83,14 +83,8 @@ def test_tf1_optimizer_slots_link_to_their_variables(tf, v1, graph):
         loss = tf.reduce_sum(tf.matmul(tf.ones([1, 3]), w))
         optimizer = v1.train.AdamOptimizer()
         optimizer.minimize(loss)
-    variables = {v["id"]: v for v in rec.report.variables}
-    slots = {
-        (v["name"], variables[v["slot_of"]]["name"], v["slot"])
-        for v in variables.values()
-        if "slot_of" in v
-    }
     truth = {(optimizer.get_slot(w, s).op.name, w.op.name, s) for s in optimizer.get_slot_names()}
-    assert slots == truth and len(truth) == 2
+    assert slot_links(rec.report.variables) == truth and len(truth) == 2
     # TF's `beta1_power`, `beta2_power` are the optimizer's own: no slots, no warnings.
     assert codes(rec.report) == []
 
