@@ -10,6 +10,11 @@ differently), but what recording adds is mostly Python running in the same proce
 which the count sees.
 
     .venv/bin/python benchmarks/instructions.py [--only WORD ...] [--rounds 1]
+    .venv/bin/python benchmarks/instructions.py --phases WORD
+
+`--phases WORD` splits one recorded run of the first workload whose name holds WORD by
+where its instructions went: the hooks' stack walks, each step of the exit, and the rest
+of the block (TF's own work and every other hook), against a plain run.
 
 Needs valgrind (Debian: `apt-get install valgrind`) and a C compiler. Under callgrind
 TensorFlow runs ~50× slower: the whole set takes about two hours; `--only` picks some
@@ -26,27 +31,47 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HELPER = r"""
 #include <valgrind/callgrind.h>
 void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); }
 """
 TOTALS = re.compile(rb"^(?:totals|summary): (\d+)$", re.MULTILINE)
+LABEL = re.compile(rb"^desc: Trigger: Client Request: (.*)$", re.MULTILINE)
+END = "|end"  # marks the dump at a counted call's end
+# `--phases`: (module, attribute, phase) of what is counted apart, inside the block's own.
+PHASES = [
+    ("jupyter_scope.capture.recorder", "Recording.__enter__", "enter"),
+    ("jupyter_scope.capture.sites", "site", "hooks: the user's call site, per variable"),
+    ("jupyter_scope.capture.origins", "walk", "hooks: the stack walk, per variable"),
+    ("jupyter_scope.capture.recorder", "Recording.__exit__", "exit: the rest"),
+    ("jupyter_scope.capture.recorder", "Recording._graph_ops", "exit: reading ops back from TF"),
+    ("jupyter_scope.report.build", "build_graph", "exit: building the networkx graph"),
+    ("jupyter_scope.report.build", "diagnose", "exit: diagnostics"),
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", help="run only the workloads whose name holds one")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--phases", metavar="WORD", help="split one recorded run by phase")
     parser.add_argument("--child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
+    if args.child and args.phases:
+        phases_child(Path(args.child), args.phases)
+    elif args.child:
         child(Path(args.child), args.only, args.rounds)
+    elif args.phases:
+        print_phases(parent(["--phases", args.phases]))
     else:
-        parent(args.only, args.rounds)
+        parent([*(["--only", *args.only] if args.only else []), "--rounds", str(args.rounds)])
 
 
-def parent(only: list[str] | None, rounds: int) -> None:
+def parent(options: list[str]) -> dict[str, tuple[int, int]]:
+    """Runs this script's child under callgrind with `options`; the dumps it left behind
+    (kept by `--phases`), as label → (instructions, calls ended)."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "dump.c").write_text(HELPER)
@@ -61,12 +86,18 @@ def parent(only: list[str] | None, rounds: int) -> None:
             __file__,
             "--child",
             str(work),
-            "--rounds",
-            str(rounds),
-            *(["--only", *only] if only else []),
+            *options,
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
         subprocess.run(command, env=env, check=True, stderr=subprocess.DEVNULL)
+        dumps: dict[str, tuple[int, int]] = {}
+        for path in sorted(work.glob("cg.out.*")):
+            data = path.read_bytes()
+            labels = LABEL.findall(data)  # none on the dump at the program's end
+            label, end = (labels[-1].decode() if labels else "skip").partition(END)[:2]
+            instructions, calls = dumps.get(label, (0, 0))
+            dumps[label] = (instructions + int(TOTALS.findall(data)[-1]), calls + bool(end))
+        return dumps
 
 
 def child(work: Path, only: list[str] | None, rounds: int) -> None:
@@ -106,6 +137,62 @@ def child(work: Path, only: list[str] | None, rounds: int) -> None:
             f"({min(ratios):.3f}–{max(ratios):.3f}) |",
             flush=True,
         )
+
+
+def phases_child(work: Path, word: str) -> None:
+    """A plain and a recorded run, the recorded one dumped at each phase's start and end
+    (labelled with the phase the instructions since the last dump belong to); the counts
+    are read by the parent, after the run."""
+    import ctypes
+    import importlib
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import overhead
+
+    helper = ctypes.CDLL(str(work / "libdump.so"))
+    running = ["skip"]  # the phase now running, innermost last
+
+    def counted(function: Any, phase: str) -> Any:
+        def run_counted(*args: Any, **kwargs: Any) -> Any:
+            helper.dump(running[-1].encode())
+            running.append(phase)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                helper.dump((running.pop() + END).encode())
+
+        return run_counted
+
+    work_fn = next(iter(overhead.chosen(word).values()))
+    overhead.run(work_fn, False, lambda: None, lambda _: None)  # warm up
+    overhead.run(work_fn, True, lambda: None, lambda _: None)
+    for module, path, phase in PHASES:
+        owner: Any = importlib.import_module(module)
+        *outer, name = path.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        setattr(owner, name, counted(getattr(owner, name), phase))
+    for record, label in ((False, "plain"), (True, "block: TF's work and the other hooks")):
+        running[-1] = label
+        overhead.run(
+            work_fn,
+            record,
+            lambda: helper.dump(b"skip"),
+            lambda _: helper.dump(running[-1].encode()),
+        )
+        running[-1] = "skip"
+
+
+def print_phases(dumps: dict[str, tuple[int, int]]) -> None:
+    plain = dumps.pop("plain")[0]
+    dumps.pop("skip", None)
+    recorded = sum(instructions for instructions, _ in dumps.values())
+    print(f"plain {plain / 1e6:,.0f} M instructions, recorded {recorded / 1e6:,.0f} M "
+          f"(ratio {recorded / plain:.3f})\n")  # fmt: skip
+    print("| phase | calls | M instructions | % of plain |")
+    print("|---|---:|---:|---:|")
+    for label, (instructions, n) in sorted(dumps.items(), key=lambda kv: -kv[1][0]):
+        print(f"| {label} | {n or ''} | {instructions / 1e6:,.1f} | {instructions / plain:.2%} |")
 
 
 if __name__ == "__main__":
