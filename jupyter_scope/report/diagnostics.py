@@ -210,10 +210,9 @@ def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
     # names in order, once: a graph variable and the op holding it share a name
     groups: defaultdict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
     for _, data in graph.nodes(data=True):
-        if data["kind"] == "scope":
-            continue
         asked, placed = data.get("device_requested"), data.get("device")
-        if devices.fell_back(data):
+        # Most nodes asked for nothing, or are not placed yet (scopes have neither).
+        if asked and placed and devices.fell_back(data):
             groups[(data["scope"], devices.short(asked), devices.short(placed))][data["name"]] = (
                 None
             )
