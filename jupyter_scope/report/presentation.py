@@ -240,7 +240,9 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
     return found
 
 
-def _mix(scope: dict[str, Any], table: dict[str, DeviceEntry]) -> list[dict] | None:
+def _mix(
+    scope: dict[str, Any], table: dict[str, DeviceEntry], coloured: dict[str, str]
+) -> list[dict] | None:
     """The scope's placements by short device name (coloured by the display's `colours`),
     in colour order, unplaced last; None when nothing in it is placed."""
     counts: defaultdict[str, int] = defaultdict(int)
@@ -248,8 +250,7 @@ def _mix(scope: dict[str, Any], table: dict[str, DeviceEntry]) -> list[dict] | N
         counts[table[name]["short"] if name in table else ""] += n
     if not any(counts.keys() - {""}):
         return None
-    colours = {entry["short"]: entry["colour"] for entry in table.values()}
-    order = sorted(counts, key=lambda short: (short == "", colours.get(short) is None, short))
+    order = sorted(counts, key=lambda short: (short == "", short not in coloured, short))
     return [{"device": short, "count": counts[short]} for short in order]
 
 
@@ -340,6 +341,7 @@ def functions(meta: dict[str, Any]) -> list[dict[str, Any]]:
 def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) -> dict[str, Any]:
     """The document's `display` section."""
     table = device_table(graph)
+    coloured = colours(table)
     owned = owners(graph)
     own_ops = {var: graph.nodes[scope]["n_ops"] for scope, var in owned.items()}
     matched = meta.get("match") is not None
@@ -364,7 +366,7 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
             entry["facts"] = fmt.scope_totals(data)
             if mark := _mark(data):
                 entry["mark"] = badge(mark)
-            if mix := _mix(data, table):
+            if mix := _mix(data, table, coloured):
                 entry["mix"] = mix
             if node in owned:
                 entry["owner"] = owned[node]
@@ -391,7 +393,7 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
         "card": card(counts, meta, line),
         "heading": heading(meta),
         "devices": table,
-        "colours": {**colours(table), "": UNPLACED_COLOUR},
+        "colours": {**coloured, "": UNPLACED_COLOUR},
         "nodes": nodes,
         "badges": [dict(zip(("text", "kind", "title"), key, strict=True)) for key in shown_badges],
         "sites": [
