@@ -401,14 +401,9 @@ class Recording:
                     reads_of[name] = reads[0]
                 device = placed.get(name)
                 # Off its request where a resource it takes lives: colocation, not a fallback.
-                colocated = (
-                    requested is not None
-                    and device is not None
-                    and not devices.honoured(requested, device)
-                    and any(
-                        t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
-                        for t in op.inputs
-                    )
+                colocated = not devices.honoured(requested, device) and any(
+                    t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
+                    for t in op.inputs
                 )
                 records.append(
                     OpRecord(
