@@ -66,6 +66,13 @@ def check_devices(page, artifacts) -> None:
     parts = model.locator(".jp-Scope-mixPart")
     assert parts.count() == 2
     assert model.locator(".jp-Scope-mix").get_attribute("title") == "CPU:0: 7 · CPU:1: 1"
+    # Styles are read once the rows are drawn and styled: read in the middle of a redraw
+    # (after Expand all), the bar gave no colour at all (once in a CI run).
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)]"
+        ".every(p => getComputedStyle(p).backgroundColor)",
+        arg=f'{TREE} .jp-Scope-scope[data-name="model"] .jp-Scope-mixPart',
+    )
     bar = parts.evaluate_all(
         "ps => ps.map(p => [p.dataset.device, getComputedStyle(p).backgroundColor])"
     )
