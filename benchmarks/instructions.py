@@ -11,10 +11,14 @@ which the count sees.
 
     .venv/bin/python benchmarks/instructions.py [--only WORD ...] [--rounds 1]
     .venv/bin/python benchmarks/instructions.py --phases WORD
+    .venv/bin/python benchmarks/instructions.py ... --no-placement
 
 `--phases WORD` splits one recorded run of the first workload whose name holds WORD by
 where its instructions went: the hooks' stack walks, each step of the exit, and the rest
 of the block (TF's own work and every other hook), against a plain run.
+
+`--no-placement` records with `record(placement=False)`: what asking TF where it placed
+ops costs (for `tf.function`s, TF keeps the graphs of every function it instantiates).
 
 Needs valgrind (Debian: `apt-get install valgrind`) and a C compiler. Under callgrind
 TensorFlow runs ~50× slower: the whole set takes about two hours; `--only` picks some
@@ -47,6 +51,9 @@ PHASES = [
     ("jupyter_scope.capture.origins", "walk", "hooks: the stack walk, per variable"),
     ("jupyter_scope.capture.recorder", "Recording.__exit__", "exit: the rest"),
     ("jupyter_scope.capture.recorder", "Recording._graph_ops", "exit: reading ops back from TF"),
+    ("jupyter_scope.capture.recorder", "Recording._callers", "exit: which op runs each function"),
+    ("jupyter_scope.capture.recorder", "Recording._place_functions", "exit: placing function ops"),
+    ("jupyter_scope.capture.hooks", "_deliver_function_graphs", "exit: TF's function graphs"),
     ("jupyter_scope.report.build", "build_graph", "exit: building the networkx graph"),
     ("jupyter_scope.report.build", "diagnose", "exit: diagnostics"),
 ]
@@ -57,16 +64,24 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="run only the workloads whose name holds one")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--phases", metavar="WORD", help="split one recorded run by phase")
+    parser.add_argument("--no-placement", action="store_true", help="record(placement=False)")
     parser.add_argument("--child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    placement = ["--no-placement"] if args.no_placement else []
+    if args.child and args.no_placement:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import overhead
+
+        overhead.RECORD_OPTIONS["placement"] = False
     if args.child and args.phases:
         phases_child(Path(args.child), args.phases)
     elif args.child:
         child(Path(args.child), args.only, args.rounds)
     elif args.phases:
-        print_phases(parent(["--phases", args.phases]))
+        print_phases(parent(["--phases", args.phases, *placement]))
     else:
-        parent([*(["--only", *args.only] if args.only else []), "--rounds", str(args.rounds)])
+        only = ["--only", *args.only] if args.only else []
+        parent([*only, "--rounds", str(args.rounds), *placement])
 
 
 def parent(options: list[str]) -> dict[str, tuple[int, int]]:

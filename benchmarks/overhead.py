@@ -158,6 +158,8 @@ WORKLOADS: dict[str, Workload] = {
 
 
 GC_IN_RUNS = False  # `--gc`: leave Python's collector on inside the timed block
+# `--no-placement`: record(placement=False), to see what asking TF for placements costs
+RECORD_OPTIONS: dict[str, Any] = {}
 
 
 def run(work: Workload, record: bool, start: Callable[[], Any], stop: Callable[[Any], T]) -> T:
@@ -175,7 +177,7 @@ def run(work: Workload, record: bool, start: Callable[[], Any], stop: Callable[[
     @contextlib.contextmanager
     def wrap():
         started = start()
-        with jupyter_scope.record() if record else contextlib.nullcontext():
+        with jupyter_scope.record(**RECORD_OPTIONS) if record else contextlib.nullcontext():
             yield
         measured.append(stop(started))
 
@@ -272,9 +274,12 @@ def main() -> None:
     parser.add_argument("--only", help="run only the workloads whose name holds this")
     parser.add_argument("--profile", metavar="WORD", help="profile one recorded workload")
     parser.add_argument("--gc", action="store_true", help="collector on inside timed runs")
+    parser.add_argument("--no-placement", action="store_true", help="record(placement=False)")
     args = parser.parse_args()
     global GC_IN_RUNS
     GC_IN_RUNS = args.gc
+    if args.no_placement:
+        RECORD_OPTIONS["placement"] = False
     if args.profile:
         profile(args.profile)
         return
