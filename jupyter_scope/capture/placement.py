@@ -16,6 +16,7 @@ not placed, only its call op.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +30,7 @@ _ARGUMENTS = {"Placeholder", "_Arg", "_Retval"}  # a function's inputs and outpu
 Signature = frozenset[tuple[str, str]]
 
 
+@functools.cache  # a handful of device names, each on thousands of nodes
 def canonical_device(name: str) -> str:
     """`/job:localhost/replica:0/task:0/device:GPU:0/stream:7` → without the stream;
     a bare `/device:GPU:0/stream:all` (GPU tracers leave out the task) → the local task's."""

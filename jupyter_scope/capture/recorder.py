@@ -11,6 +11,7 @@ import sys
 import time
 import weakref
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from jupyter_scope.capture import hooks, placement, sites, tf_api
@@ -315,40 +316,49 @@ class Recording:
     def on_function_graphs(self, run_metadata: Any) -> None:
         self._function_runs += placement.function_placements(run_metadata)
 
-    def _place_functions(self) -> None:
+    def _new_ops(self) -> list[_GraphOps]:
+        """Every graph's ops made during the block, each name and type read once: each
+        is a call into C++, and up to three passes use them."""
+        tables = []
+        for key, graph, first in self._graphs.values():
+            ops = graph.get_operations()[first:]
+            tables.append(
+                _GraphOps(key, graph, ops, [op.name for op in ops], [op.type for op in ops])
+            )
+        return tables
+
+    def _place_functions(self, tables: list[_GraphOps]) -> None:
         """Each instantiated function's placement → the one traced FuncGraph with its ops."""
         func_graph = self._tf.func_graph.FuncGraph
         by_signature: defaultdict[placement.Signature, list[str]] = defaultdict(list)
-        for key, graph, _ in self._graphs.values():
-            if isinstance(graph, func_graph):
-                ops = ((op.name, op.type) for op in graph.get_operations())
-                by_signature[placement.signature(ops)].append(key)
+        for table in tables:
+            if isinstance(table.graph, func_graph):
+                signature = placement.signature(zip(table.names, table.types, strict=True))
+                by_signature[signature].append(table.key)
         for signature, placed in self._function_runs:
             keys = by_signature.get(signature, [])
             if len(keys) == 1:  # twin traces: which one ran is not known, so neither
                 self._placements.setdefault(keys[0], {}).update(placed)
 
-    def _callers(self) -> dict[str, tuple[str, str]]:
+    def _callers(self, tables: list[_GraphOps]) -> dict[str, tuple[str, str]]:
         """Function graph key → (graph key, name) of the op that runs it: a While op its
         loop body, an If op its branches, a call op the function."""
         callers: dict[str, tuple[str, str]] = {}
-        func_graph = self._tf.func_graph.FuncGraph
-        if not any(isinstance(graph, func_graph) for _, graph, _ in self._graphs.values()):
-            return callers  # no function graph seen: no op to look for (a pass over all ops)
-        for key, graph, first in self._graphs.values():
+        for table in tables:
+            graph = table.graph
             runs_function: dict[str, bool] = {}  # by op type: a few dozen per graph
-            for op in graph.get_operations()[first:]:
-                kind = op.type
+            for op, name, kind in zip(table.ops, table.names, table.types, strict=True):
                 if kind not in runs_function:
                     runs_function[kind] = (
                         kind in _CALL_TYPES or graph._get_function(kind) is not None
                     )
                 if not runs_function[kind]:
                     continue
-                for name in _called_functions(op):
-                    body = self._graphs.get(id(getattr(graph._get_function(name), "graph", None)))
+                for function in _called_functions(op, kind):
+                    defined = graph._get_function(function)
+                    body = self._graphs.get(id(getattr(defined, "graph", None)))
                     if body is not None:
-                        callers.setdefault(body[0], (key, op.name))
+                        callers.setdefault(body[0], (table.key, name))
         return callers
 
     def _places(self, callers: dict[str, tuple[str, str]]) -> dict[str, Place]:
@@ -370,26 +380,26 @@ class Recording:
             place(key, frozenset())
         return places
 
-    def _graph_ops(self, places: dict[str, Place]) -> list[OpRecord]:
+    def _graph_ops(self, tables: list[_GraphOps], places: dict[str, Place]) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         handles: dict[tuple[str, str], str] = {
             (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
         }
         records = []
         input_of, name_of = self._tf.c_api.GetOperationInputs, self._tf.c_api.TF_OperationName
-        for key, graph, first in self._graphs.values():
-            for external, internal in getattr(graph, "captures", ()):
+        for table in tables:
+            key = table.key
+            for external, internal in getattr(table.graph, "captures", ()):
                 var = self._variable_behind(external, handles)
                 if var is not None:  # a function reads a variable through a capture
                     handles[(key, internal.op.name)] = var
             placed = self._placements.get(key, {})
             place = places.get(key, TOP)
             reads_of: dict[str, str] = {}  # reading op → variable it read
-            for op in graph.get_operations()[first:]:
-                # Each of TF's accessors is a call into C++: read them once per op. The
-                # producers' names come straight from TF's C API: `op.inputs` would find
+            for op, name, kind in zip(table.ops, table.names, table.types, strict=True):
+                # The producers' names come straight from TF's C API: `op.inputs` would find
                 # (or make) a Tensor for each input, and each its op, to ask its name.
-                name, kind, requested = op.name, op.type, op.device or None
+                requested = op.device or None
                 inputs, reads = [], []
                 for output in input_of(op._c_op):
                     producer = name_of(output.oper)
@@ -439,22 +449,25 @@ class Recording:
 
     def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
         capture = self._capture
+        func_graph = self._tf.func_graph.FuncGraph
+        functions = any(isinstance(graph, func_graph) for _, graph, _ in self._graphs.values())
+        tables = self._new_ops() if self.ops or functions else []
         if self._function_runs:
-            self._place_functions()
-        callers = self._callers()
+            self._place_functions(tables)
+        # With no function graph seen, no op runs one: not worth a pass over every op.
+        callers = self._callers(tables) if functions else {}
         places = self._places(callers)
         for scope in capture.scopes:
             if scope.name_scope and scope.graph in places:
                 scope.name_scope = _nest(places[scope.graph], scope.name_scope)
         if self.ops:
-            capture.ops = self._graph_ops(places) + capture.ops
+            capture.ops = self._graph_ops(tables, places) + capture.ops
         else:
             capture.ops = []
         for record in capture.variables.values():
             placed = self._placements.get(record.graph, {})
             if record.handle_op and record.handle_op in placed:
                 record.device = placed[record.handle_op]
-        func_graph = self._tf.func_graph.FuncGraph
         capture.graphs = []
         for key, graph, _ in self._graphs.values():
             if not isinstance(graph, func_graph):
@@ -483,6 +496,17 @@ class Recording:
         return capture
 
 
+@dataclass
+class _GraphOps:
+    """The ops a graph gained during the block, with their names and types."""
+
+    key: str
+    graph: Any
+    ops: list[Any]
+    names: list[str]
+    types: list[str]
+
+
 # Where a graph's names go in the tree: (the name of the op that runs it, that op's scope
 # in TF's own naming). Names in a top-level graph stay as they are.
 Place = tuple[str, str]
@@ -499,9 +523,10 @@ def _nest(place: Place, name: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def _called_functions(op: Any) -> list[str]:
-    """Names of the functions an op runs: its function-valued attributes, or its type."""
-    names = [op.type] if op.type not in _CALL_TYPES else []
+def _called_functions(op: Any, kind: str) -> list[str]:
+    """Names of the functions an op of type `kind` runs: its function-valued attributes,
+    or its type."""
+    names = [kind] if kind not in _CALL_TYPES else []
     for value in op.node_def.attr.values():
         if value.HasField("func"):
             names.append(value.func.name)
