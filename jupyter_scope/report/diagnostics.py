@@ -173,7 +173,7 @@ def _duplicate_names(capture: Capture) -> list[dict]:
             or not leaf.startswith(f"{asked}_")
         ):
             continue
-        scope = var.name.rsplit("/", 1)[0] if "/" in var.name else "the root scope"
+        scope = parent_path(var.name) or "the root scope"
         found.append(
             _diagnostic(
                 "warning",
