@@ -382,38 +382,50 @@ class Recording:
 
     def _graph_ops(self, tables: list[_GraphOps], places: dict[str, Place]) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
-        handles: dict[tuple[str, str], str] = {
-            (r.graph, r.handle_op): r.key for r in self._capture.variables.values() if r.handle_op
-        }
+        # Per graph key: op name → the variable it holds (a handle) or read.
+        holders: defaultdict[str, dict[str, str]] = defaultdict(dict)
+        for r in self._capture.variables.values():
+            if r.handle_op:
+                holders[r.graph][r.handle_op] = r.key
         records = []
-        input_of, name_of = self._tf.c_api.GetOperationInputs, self._tf.c_api.TF_OperationName
+        # Names and devices come straight from TF's C API: `op.inputs` would find (or make)
+        # a Tensor for each input, and each its op, to ask its name.
+        c_api = self._tf.c_api
+        input_of, name_of, device_of = (
+            c_api.GetOperationInputs,
+            c_api.TF_OperationName,
+            c_api.TF_OperationDevice,
+        )
         for table in tables:
             key = table.key
+            held = holders[key]
             for external, internal in getattr(table.graph, "captures", ()):
-                var = self._variable_behind(external, handles)
+                var = self._variable_behind(external, holders)
                 if var is not None:  # a function reads a variable through a capture
-                    handles[(key, internal.op.name)] = var
+                    held[internal.op.name] = var
             placed = self._placements.get(key, {})
             place = places.get(key, TOP)
-            reads_of: dict[str, str] = {}  # reading op → variable it read
             for op, name, kind in zip(table.ops, table.names, table.types, strict=True):
-                # The producers' names come straight from TF's C API: `op.inputs` would find
-                # (or make) a Tensor for each input, and each its op, to ask its name.
-                requested = op.device or None
+                c_op = op._c_op
+                requested = device_of(c_op) or None
                 inputs, reads = [], []
-                for output in input_of(op._c_op):
+                for output in input_of(c_op):
                     producer = name_of(output.oper)
                     inputs.append(producer)
-                    var = handles.get((key, producer)) or reads_of.get(producer)
+                    var = held.get(producer)
                     if var is not None and var not in reads:
                         reads.append(var)
                 if kind in _READ_TYPES and reads:
-                    reads_of[name] = reads[0]
+                    held.setdefault(name, reads[0])
                 device = placed.get(name)
                 # Off its request where a resource it takes lives: colocation, not a fallback.
-                colocated = not devices.honoured(requested, device) and any(
-                    t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
-                    for t in op.inputs
+                colocated = (
+                    device is not None
+                    and not devices.honoured(requested, device)
+                    and any(
+                        t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
+                        for t in op.inputs
+                    )
                 )
                 records.append(
                     OpRecord(
@@ -430,12 +442,12 @@ class Recording:
                 )
         return records
 
-    def _variable_behind(self, tensor: Any, handles: dict[tuple[str, str], str]) -> str | None:
+    def _variable_behind(self, tensor: Any, holders: dict[str, dict[str, str]]) -> str | None:
         entry = self._handles.get(id(tensor))
         if entry is not None and entry[0]() is tensor:
             return entry[1]
         if self._tf.tf.is_symbolic_tensor(tensor) and id(tensor.graph) in self._graphs:
-            return handles.get((self._graphs[id(tensor.graph)][0], tensor.op.name))
+            return holders[self._graphs[id(tensor.graph)][0]].get(tensor.op.name)
         return None
 
     # -- the end -----------------------------------------------------------------------
