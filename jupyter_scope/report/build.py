@@ -203,12 +203,10 @@ def build_graph(capture: Capture) -> nx.DiGraph:
     variable_names = {record.name for record in capture.variables.values()}
     owned = _Owned(variable_names)
     op_ids = [op_id(i) for i in range(len(capture.ops))]
-    # `inputs` name producers by TF's own name, unique in its graph.
-    ids = {
-        (op.graph, op.tf_name or op.name): node
-        for op, node in zip(capture.ops, op_ids, strict=True)
-    }
+    # `inputs` name producers by TF's own name, unique in its graph: graph → name → id.
+    ids: defaultdict[str, dict[str, str]] = defaultdict(dict)
     for op, node in zip(capture.ops, op_ids, strict=True):
+        ids[op.graph][op.tf_name or op.name] = node
         attrs = _op_attrs(op)
         nodes.append((node, attrs))
         scope = scopes.add(attrs["scope"])
@@ -217,8 +215,9 @@ def build_graph(capture: Capture) -> nx.DiGraph:
             scopes.name_scopes.add(scope)
         totals[scope].count_op(op.device)
     for op, target in zip(capture.ops, op_ids, strict=True):
+        in_graph = ids[op.graph]
         for producer in op.inputs:
-            source = ids.get((op.graph, producer))
+            source = in_graph.get(producer)
             if source is not None:
                 edges.append((source, target, {"kind": "input"}))
         for key in op.reads:
