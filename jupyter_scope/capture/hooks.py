@@ -50,6 +50,7 @@ class GetVariableCall:
     full_name: str
     site: dict
     ignored_name_scope: str | None  # a user's name scope in force that the name lacks
+    slot: tuple[Any, str | None] | None  # an optimizer slot: (its variable, slot name)
 
 
 @dataclass
@@ -310,10 +311,12 @@ def _scope_get_variable(orig, ops):
     def get_variable(scope, var_store, name, *args, **kwargs):
         __tracebackhide__ = True  # IPython shows the user's frames, not ours
         full_name = f"{scope.name}/{name}" if scope.name else name
+        origin = origins.walk(sys._getframe(1))  # one walk for the call site and the slot
         call = GetVariableCall(
             full_name=full_name,
-            site=sites.site("create"),
+            site=sites.site("create", frame=origin.user_frame),
             ignored_name_scope=_ignored_name_scope(full_name, ops.get_name_scope()),
+            slot=origin.slot,
         )
         _local.calls.append(call)
         try:
@@ -362,7 +365,7 @@ def _get_single_variable(orig):
             initializer=describe_initializer(argument("initializer"), default="glorot_uniform"),
             partition_of=_local.partitions[-1] if _local.partitions else None,
             get_variable=call,
-            slot=origins.slot(sys._getframe(1)),
+            slot=call.slot if call is not None else origins.walk(sys._getframe(1)).slot,
         )
         with _creating(creation):
             try:

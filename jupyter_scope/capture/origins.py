@@ -106,12 +106,6 @@ def _code(code: CodeType, module: str) -> _Code:
     return info
 
 
-def slot(frame: FrameType | None) -> tuple[Any, str | None] | None:
-    """The variable a slot being made serves, and the slot's name (for `get_variable`,
-    through which TF1 optimizers make their slots)."""
-    return walk(frame).slot
-
-
 def _read_keras(frame: FrameType, origin: Origin) -> None:
     initialize = origin.path is None and frame.f_code.co_name == "_initialize"
     if origin.initializer is not None and not initialize:
