@@ -55,9 +55,12 @@ def walk(frame: FrameType | None) -> Origin:
     served: Any = None
     slot_name: str | None = None
     for _ in range(_MAX_FRAMES):
-        if frame is None or not sites.is_library_frame(frame):
+        if frame is None:
             break
-        code = _code(frame.f_code, frame.f_globals.get("__name__", ""))
+        code = _code(frame)
+        library = code.library if code.library is not None else sites.is_library_frame(frame)
+        if not library:
+            break
         if code.keras:
             origin.api = "keras"
             if code.reads_locals:
@@ -81,6 +84,7 @@ def walk(frame: FrameType | None) -> Origin:
 class _Code:
     """What the walk reads in the frames of one function: the same for every call."""
 
+    library: bool | None  # None: autograph's copy, library or not by the line it runs
     keras: bool
     reads_locals: bool  # `_read_keras` may find something in its locals
     slot_maker: tuple[tuple[str, ...], tuple[str, ...]] | None
@@ -89,7 +93,8 @@ class _Code:
 _CODES: dict[int, tuple[CodeType, _Code]] = {}  # by id: hashing a code object hashes its bytecode
 
 
-def _code(code: CodeType, module: str) -> _Code:
+def _code(frame: FrameType) -> _Code:
+    code = frame.f_code
     entry = _CODES.get(id(code))
     if entry is not None and entry[0] is code:
         return entry[1]
@@ -98,12 +103,19 @@ def _code(code: CodeType, module: str) -> _Code:
     # Reading `f_locals` copies every local of the frame: only where one can be of use.
     names = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
     info = _Code(
-        keras=module.startswith("keras."),
+        library=None if sites.is_autograph(code) else sites.is_library(code.co_filename),
+        keras=frame.f_globals.get("__name__", "").startswith("keras."),
         reads_locals="initializer" in names or code.co_name == "_initialize",
         slot_maker=_SLOT_MAKERS.get(code.co_name.removeprefix("tf__")),  # autograph's copy
     )
     _CODES[id(code)] = (code, info)
     return info
+
+
+def reset_cache() -> None:
+    """Forget which code is a library's (a library imported after the first recording)."""
+    sites.reset_cache()
+    _CODES.clear()
 
 
 def _read_keras(frame: FrameType, origin: Origin) -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from jupyter_scope.capture import hooks, placement, sites, tf_api
+from jupyter_scope.capture import hooks, origins, placement, sites, tf_api
 from jupyter_scope.report import devices
 from jupyter_scope.report.build import build_report
 from jupyter_scope.report.model import ScopeReport
@@ -58,7 +58,7 @@ class Recording:
 
     def __enter__(self) -> Recording:
         self._tf = tf_api.load()
-        sites.reset_cache()
+        origins.reset_cache()
         self._capture = Capture(meta={})
         self._graphs: dict[int, tuple[str, Any, int]] = {}  # id → (key, graph, first op)
         self._vars: dict[int, tuple[Any, str]] = {}  # id(var) → (var, key)

@@ -14,7 +14,7 @@ import functools
 import os
 import sys
 import sysconfig
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any, cast
 
 _LIBRARIES = (
@@ -70,6 +70,11 @@ def location(frame: FrameType) -> tuple[str, int | None]:
         if origin is not None:
             return origin.loc.filename, origin.loc.lineno
     return filename, line
+
+
+def is_autograph(code: CodeType) -> bool:
+    """Autograph's converted copy: whose code it is depends on the line (`location`)."""
+    return _AUTOGRAPH_FILE in code.co_filename
 
 
 def is_library_frame(frame: FrameType) -> bool:
