@@ -137,6 +137,54 @@ def test_tf_function_placement_is_what_tfs_placer_logged():
     assert "GPU:0" in fallback["message"] and "CPU:0" in fallback["message"]
 
 
+def test_loop_bodies_and_branches_in_a_tf_function_are_placed_as_tfs_placer_logged():
+    """TF inlines a loop's body and condition, and a branch, into the function that runs
+    them before it places the function's ops (`while/body/_1/while/Sin` for the body's
+    `while/Sin`); the report places each body op where its inlined copy went."""
+    found, stdout = run_case("""
+        tf.debugging.set_log_device_placement(True)
+        with jupyter_scope.record() as rec:
+            @tf.function
+            def step(x):
+                def body(i, x):
+                    with tf.device("/CPU:1"):
+                        y = tf.sin(x)
+                    with tf.device("/GPU:0"):  # no GPU here: soft placement falls back
+                        z = y * 2.0
+                    return i + 1, z
+                _, y = tf.while_loop(lambda i, x: i < 3, body, [0, x])
+                return tf.cond(y > 0, lambda: tf.cos(y), lambda: tf.tan(y))
+            step(tf.constant(1.0))
+        dump(rec.report)
+    """)
+    placer = {name: device for name, _, device in PLACER_LINE.findall(stdout)}
+
+    def logged(pattern: str) -> str:
+        [device] = [d for name, d in placer.items() if re.fullmatch(pattern, name)]
+        return device
+
+    ops = found["ops"]
+    assert ops["while/Sin"]["device"] == logged(r"while/body/_\d+/while/Sin") == CPU1
+    assert ops["while/mul"]["device"] == logged(r"while/body/_\d+/while/mul") == CPU0
+    assert ops["while/mul"]["device_requested"] == "/device:GPU:0"
+    assert ops["while/Less"]["device"] == logged(r"while/cond/_\d+/while/Less")
+    assert ops["cond/Cos"]["device"] == logged(r"cond/then/_\d+/cond/Cos")
+    assert ops["cond/Tan"]["device"] == logged(r"cond/else/_\d+/cond/Tan")
+    # Every placed op of a body is where the placer put its inlined copy. Body ops carry
+    # their loop's or branch's name already: the tree does not repeat it (`while/while/Sin`).
+    inlined = re.compile(r"(?:(?:while|cond)/(?:body|cond|then|else)/_\d+/)?(.+)")
+    logged_as = {inlined.fullmatch(name)[1]: d for name, d in placer.items()}
+    body_ops = {name: op for name, op in ops.items() if op.get("tf_name")}
+    placed = {name: op["device"] for name, op in body_ops.items() if op["device"]}
+    assert len(placed) >= 6
+    assert all(logged_as[body_ops[name]["tf_name"]] == d for name, d in placed.items())
+    assert all(name == op["tf_name"] for name, op in body_ops.items())
+    # The multiplication and its constant asked for the GPU: both fell back, and TF says so.
+    fell_back = [node for d in fallbacks(found["diagnostics"]) for node in d["nodes"]]
+    assert sorted(fell_back) == ["while/mul", "while/mul/y"]
+    assert logged(r"while/body/_\d+/while/mul/y") == CPU0
+
+
 def test_mirrored_strategy_variable_is_one_logical_variable_with_replicas():
     found, _ = run_case("""
         strategy = tf.distribute.MirroredStrategy(["/CPU:0", "/CPU:1"])

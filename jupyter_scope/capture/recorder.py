@@ -7,6 +7,7 @@ exit it reads the ops of every graph it saw, turns everything into plain records
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import weakref
@@ -44,6 +45,10 @@ _CALL_TYPES = {
     "PartitionedCall",
     "StatefulPartitionedCall",
 }
+# What TF calls a function's part of the op that runs it when it inlines the function into
+# the op's graph (lowering a loop or a branch): its ops become `<op>/<part>/_<n>/<name>`,
+# a called function's `<op>/<name>`. Where TF placed them is found under those names.
+_INLINED_PART = {"body": "body", "cond": "cond", "then_branch": "then", "else_branch": "else"}
 
 
 class Recording:
@@ -340,10 +345,10 @@ class Recording:
             if len(keys) == 1:  # twin traces: which one ran is not known, so neither
                 self._placements.setdefault(keys[0], {}).update(placed)
 
-    def _callers(self, tables: list[_GraphOps]) -> dict[str, tuple[str, str]]:
-        """Function graph key → (graph key, name) of the op that runs it: a While op its
-        loop body, an If op its branches, a call op the function."""
-        callers: dict[str, tuple[str, str]] = {}
+    def _callers(self, tables: list[_GraphOps]) -> dict[str, _Call]:
+        """Function graph key → the op that runs it: a While op its loop body, an If op
+        its branches, a call op the function."""
+        callers: dict[str, _Call] = {}
         for table in tables:
             graph = table.graph
             runs_function: dict[str, bool] = {}  # by op type: a few dozen per graph
@@ -354,31 +359,52 @@ class Recording:
                     )
                 if not runs_function[kind]:
                     continue
-                for function in _called_functions(op, kind):
+                for function, attribute in _called_functions(op, kind):
                     defined = graph._get_function(function)
                     body = self._graphs.get(id(getattr(defined, "graph", None)))
                     if body is not None:
-                        callers.setdefault(body[0], (table.key, name))
+                        part = _INLINED_PART.get(attribute, "")
+                        callers.setdefault(body[0], _Call(table.key, name, part))
         return callers
 
-    def _places(self, callers: dict[str, tuple[str, str]]) -> dict[str, Place]:
+    def _places(self, callers: dict[str, _Call]) -> dict[str, Place]:
         """Graph key → where its names go: under the name of the op that runs it, itself
         placed (`train/rnn/while` for that loop's body), as TF1 would have named them."""
         places: dict[str, Place] = {}
 
         def place(key: str, seen: frozenset[str]) -> Place:
             if key not in places:
-                caller = callers.get(key)
-                if caller is None or key in seen:
+                call = callers.get(key)
+                if call is None or key in seen:
                     places[key] = TOP
                 else:
-                    graph, op = caller
-                    places[key] = (_nest(place(graph, seen | {key}), op), parent_path(op))
+                    places[key] = (_nest(place(call.graph, seen | {key}), call.op), call.op)
             return places[key]
 
         for key in callers:
             place(key, frozenset())
         return places
+
+    def _place_inlined(self, callers: dict[str, _Call]) -> None:
+        """A called function's ops, placed where TF placed them once it had inlined the
+        function into the caller's graph (its own graphs TF does not hand back)."""
+
+        def placed(key: str, seen: frozenset[str]) -> dict[str, str]:
+            call = callers.get(key)
+            if key in self._placements or call is None or key in seen:
+                return self._placements.get(key, {})
+            inlined = re.escape(call.op) + (rf"/{call.part}/_\d+/" if call.part else "/")
+            pattern = re.compile(inlined)
+            derived = {}
+            for name, device in placed(call.graph, seen | {key}).items():
+                if match := pattern.match(name):
+                    derived[name[match.end() :]] = device
+            if derived:
+                self._placements[key] = derived
+            return derived
+
+        for key in callers:
+            placed(key, frozenset())
 
     def _graph_ops(self, tables: list[_GraphOps], places: dict[str, Place]) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
@@ -468,6 +494,8 @@ class Recording:
             self._place_functions(tables)
         # With no function graph seen, no op runs one: not worth a pass over every op.
         callers = self._callers(tables) if functions else {}
+        if self._placements:
+            self._place_inlined(callers)
         places = self._places(callers)
         for scope in capture.scopes:
             if scope.name_scope and scope.graph in places:
@@ -487,7 +515,7 @@ class Recording:
                 continue
             entry = {"key": key, "kind": "function", "name": graph.name}
             if key in callers:  # the op that runs it, by graph key and TF name
-                entry["called_by"] = list(callers[key])
+                entry["called_by"] = [callers[key].graph, callers[key].op]
             # TF's own list of what the trace uses, older variables included
             entry["reads"] = [self._variable_name(v) for v in graph.variables]
             capture.graphs.append(entry)
@@ -519,31 +547,44 @@ class _GraphOps:
     types: list[str]
 
 
-# Where a graph's names go in the tree: (the name of the op that runs it, that op's scope
-# in TF's own naming). Names in a top-level graph stay as they are.
+@dataclass(frozen=True)
+class _Call:
+    """The op that runs a function graph."""
+
+    graph: str  # the key of the graph it is in
+    op: str  # its TF name
+    part: str  # what TF calls the function when inlining it (`body`, `then`), or ""
+
+
+# Where a graph's names go in the tree: (the name in the tree of the op that runs it, that
+# op's TF name). Names in a top-level graph stay as they are.
 Place = tuple[str, str]
 TOP: Place = ("", "")
 
 
 def _nest(place: Place, name: str) -> str:
-    """A name of a function graph under the op that runs it. A body op that already
-    carries the caller's scope (`train/rnn/strided_slice` in `train/rnn/while`'s body)
-    does not repeat it: TF1 named it `train/rnn/while/strided_slice`."""
-    prefix, outer = place
+    """A name of a function graph under the op that runs it, as TF1 named it: a body op
+    that carries the caller's name (`while/add` in `while`'s body, in a `tf.function`)
+    or the caller's scope (`train/rnn/strided_slice` in `train/rnn/while`'s body) does
+    not repeat it (`while/add`, `train/rnn/while/strided_slice`)."""
+    prefix, caller = place
+    if name.startswith(f"{caller}/"):
+        return prefix + name[len(caller) :]
+    outer = parent_path(caller)
     if outer and name.startswith(f"{outer}/"):
         name = name[len(outer) + 1 :]
     return f"{prefix}/{name}" if prefix else name
 
 
-def _called_functions(op: Any, kind: str) -> list[str]:
-    """Names of the functions an op of type `kind` runs: its function-valued attributes,
-    or its type."""
-    names = [kind] if kind not in _CALL_TYPES else []
-    for value in op.node_def.attr.values():
+def _called_functions(op: Any, kind: str) -> list[tuple[str, str]]:
+    """The functions an op of type `kind` runs, each with the attribute naming it (""
+    for its type): its function-valued attributes, or its type."""
+    called = [(kind, "")] if kind not in _CALL_TYPES else []
+    for attribute, value in op.node_def.attr.items():
         if value.HasField("func"):
-            names.append(value.func.name)
-        names.extend(function.name for function in value.list.func)
-    return names
+            called.append((value.func.name, attribute))
+        called.extend((function.name, attribute) for function in value.list.func)
+    return called
 
 
 def _graph_of(var: Any) -> Any:

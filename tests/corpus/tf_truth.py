@@ -180,20 +180,23 @@ def _function_graph(graph, name: str):
     raise LookupError(f"function {name} is in none of the enclosing graphs")
 
 
-def nested_op_names(graph, caller: str = "", outer: str = "") -> list[tuple[str, str]]:
+def nested_op_names(graph, caller: str = "", caller_tf: str = "") -> list[tuple[str, str]]:
     """Every op of `graph` and of the function graphs its ops call, recursively, as
-    `(name in the tree, TF's own name)`: a body op sits under the op that calls it, as TF1
-    named it (`train/rnn/while/strided_slice`, not repeating the `train/rnn/` scope that
-    the calling op's name and the body op's own name both carry)."""
+    `(name in the tree, TF's own name)`: a body op sits under the op that calls it (named
+    `caller` in the tree, `caller_tf` by TF), as TF1 named it: not repeating the calling
+    op's scope (`train/rnn/` of `train/rnn/while`) or its name (`train/while/` of
+    `train/while`) where the body op's own name carries them."""
+    outer = caller_tf.rsplit("/", 1)[0] if "/" in caller_tf else ""
     found = []
     for op in graph.get_operations():
-        local = op.name.removeprefix(f"{outer}/") if outer else op.name
-        name = f"{caller}/{local}" if caller else local
+        if caller_tf and op.name.startswith(f"{caller_tf}/"):
+            name = caller + op.name[len(caller_tf) :]
+        else:
+            local = op.name.removeprefix(f"{outer}/") if outer else op.name
+            name = f"{caller}/{local}" if caller else local
         found.append((name, op.name))
         for _, function in _called_functions(op):
-            body = _function_graph(graph, function)
-            scope = op.name.rsplit("/", 1)[0] if "/" in op.name else ""
-            found.extend(nested_op_names(body, name, scope))
+            found.extend(nested_op_names(_function_graph(graph, function), name, op.name))
     return found
 
 
