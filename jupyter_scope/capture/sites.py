@@ -78,10 +78,9 @@ def is_autograph(code: CodeType) -> bool:
 
 
 def is_library_frame(frame: FrameType) -> bool:
-    filename = frame.f_code.co_filename
-    if _AUTOGRAPH_FILE in filename:  # only then is `location` (and its line lookup) needed
-        filename = location(frame)[0]
-    return is_library(filename)
+    if is_autograph(frame.f_code):  # only then is `location` (and its line lookup) needed
+        return is_library(location(frame)[0])
+    return is_library(frame.f_code.co_filename)
 
 
 def user_frame(skip: int = 1) -> FrameType | None:
