@@ -24,3 +24,9 @@ def test_loop_and_branch_bodies_nest_under_the_op_that_runs_them(tf, v1):
     assert roots == {"train", "eval"}
     nested = [o for o in rec.report.ops if o.get("tf_name")]
     assert any("/cond/" in o["name"] for o in nested)  # a branch inside a body
+    # A body op named with its loop's name already (`train/while/loop_counter`) is not
+    # nested under the loop twice; one with a local name is (`add` → `train/while/add`).
+    names = {o["name"]: o["tf_name"] for o in nested}
+    assert names["train/while/loop_counter"] == "train/while/loop_counter"
+    assert names["train/while/add"] == "add"
+    assert not any("/while/while/" in name for name in names)
