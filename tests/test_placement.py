@@ -153,7 +153,11 @@ def test_loop_bodies_and_branches_in_a_tf_function_are_placed_as_tfs_placer_logg
                         z = y * 2.0
                     return i + 1, z
                 _, y = tf.while_loop(lambda i, x: i < 3, body, [0, x])
-                return tf.cond(y > 0, lambda: tf.cos(y), lambda: tf.tan(y))
+                y = tf.cond(y > 0, lambda: tf.cos(y), lambda: tf.tan(y))
+                with tf.device("/CPU:1"):
+                    return inner(y)
+
+            inner = tf.function(lambda y: tf.exp(y, name="inner_exp"))
             step(tf.constant(1.0))
         dump(rec.report)
     """)
@@ -170,15 +174,19 @@ def test_loop_bodies_and_branches_in_a_tf_function_are_placed_as_tfs_placer_logg
     assert ops["while/Less"]["device"] == logged(r"while/cond/_\d+/while/Less")
     assert ops["cond/Cos"]["device"] == logged(r"cond/then/_\d+/cond/Cos")
     assert ops["cond/Tan"]["device"] == logged(r"cond/else/_\d+/cond/Tan")
-    # Every placed op of a body is where the placer put its inlined copy. Body ops carry
-    # their loop's or branch's name already: the tree does not repeat it (`while/while/Sin`).
-    inlined = re.compile(r"(?:(?:while|cond)/(?:body|cond|then|else)/_\d+/)?(.+)")
+    # A function called from the function: TF inlines it under the call op's name.
+    [call] = [name for name, op in ops.items() if op["type"].endswith("PartitionedCall")]
+    assert ops[f"{call}/inner_exp"]["device"] == logged(rf"{call}/inner_exp") == CPU1
+    # Every placed op of a body is where the placer put its inlined copy. A loop's and a
+    # branch's ops carry its name already: the tree does not repeat it (`while/while/Sin`).
+    inlined = re.compile(r"(?:(?:while|cond)/(?:body|cond|then|else)/_\d+/|\w+Call/)?(.+)")
     logged_as = {inlined.fullmatch(name)[1]: d for name, d in placer.items()}
     body_ops = {name: op for name, op in ops.items() if op.get("tf_name")}
     placed = {name: op["device"] for name, op in body_ops.items() if op["device"]}
     assert len(placed) >= 6
     assert all(logged_as[body_ops[name]["tf_name"]] == d for name, d in placed.items())
-    assert all(name == op["tf_name"] for name, op in body_ops.items())
+    loops = {name: op for name, op in body_ops.items() if not name.startswith(f"{call}/")}
+    assert loops and all(name == op["tf_name"] for name, op in loops.items())
     # The multiplication and its constant asked for the GPU: both fell back, and TF says so.
     fell_back = [node for d in fallbacks(found["diagnostics"]) for node in d["nodes"]]
     assert sorted(fell_back) == ["while/mul", "while/mul/y"]
