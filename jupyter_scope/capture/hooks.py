@@ -225,8 +225,10 @@ def _graph_op_callbacks(orig, tf: TF):
     def should_invoke_op_callbacks():
         # TF asks this only as it makes a graph op, and then serialises the op's NodeDef
         # for the callbacks (~5 % of building a graph): not for recordings' own
-        # callbacks, which read graph ops from the graphs on exit.
-        return orig() and any(c not in _eager_callbacks for c in tf.context.context().op_callbacks)
+        # callbacks, which read graph ops from the graphs on exit. Ours are looked at
+        # first: then TF's own test (another ~0.6 µs an op) is left for other callbacks.
+        callbacks = tf.context.context().op_callbacks
+        return any(c not in _eager_callbacks for c in callbacks) and orig()
 
     return should_invoke_op_callbacks
 
