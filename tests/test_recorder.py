@@ -54,6 +54,38 @@ def test_hooks_are_removed_whatever_happens(tf, v1, graph, error):
     assert [v["name"] for v in rec.report.variables] == ["w"]
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_the_report_is_made_and_left_as_it_was(
+    tf, v1, graph, monkeypatch, enabled
+):
+    """Every container the report is made of is kept: Python's collector is off while
+    they are made, and as the user left it afterwards, whatever the block raised."""
+    from jupyter_scope.capture import recorder
+
+    collecting = []
+
+    def build_report(capture):
+        collecting.append(gc.isenabled())
+        return real_build_report(capture)
+
+    real_build_report = recorder.build_report
+    monkeypatch.setattr(recorder, "build_report", build_report)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with jupyter_scope.record() as rec:
+            v1.get_variable("w", [1])
+        with pytest.raises(RuntimeError), jupyter_scope.record() as failed:
+            v1.get_variable("v", [1])
+            raise RuntimeError("boom")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert collecting == [False, False]
+    assert [v["name"] for v in rec.report.variables] == ["w"]
+    assert [v["name"] for v in failed.report.variables] == ["v"]
+
+
 def test_a_failed_entry_removes_its_hooks(tf, monkeypatch):
     from tensorflow.python.eager import context
 
