@@ -449,13 +449,9 @@ class Recording:
                     held.setdefault(name, reads[0])
                 device = placed.get(name)
                 # Off its request where a resource it takes lives: colocation, not a fallback.
-                colocated = (
-                    device is not None
-                    and not devices.honoured(requested, device)
-                    and any(
-                        t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
-                        for t in op.inputs
-                    )
+                colocated = not devices.honoured(requested, device) and any(
+                    t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
+                    for t in op.inputs
                 )
                 records.append(
                     OpRecord(
