@@ -12,10 +12,18 @@ which the count sees.
     .venv/bin/python benchmarks/instructions.py [--only WORD ...] [--rounds 1]
     .venv/bin/python benchmarks/instructions.py --phases WORD
     .venv/bin/python benchmarks/instructions.py ... --no-placement
+    .venv/bin/python benchmarks/instructions.py --floors WORD
 
 `--phases WORD` splits one recorded run of the first workload whose name holds WORD by
 where its instructions went: the hooks' stack walks, each step of the exit, and the rest
 of the block (TF's own work and every other hook), against a plain run.
+
+`--floors WORD` counts, against a plain run of that workload, parts of the work any
+recorder keeping SPEC.md's contract must do, each the cheapest way found: TF calling an
+op callback (a no-op one) on each eager op; asking TF each graph op's name, type, device
+and inputs, by its C API or in one GraphDef; and the smallest networkx graph of the ops
+(a node each with SPEC's op fields, its `contains` edge, its `input` edges), made the
+way the report's is. README.md's "What 1.05 would take" reads them.
 
 `--no-placement` records with `record(placement=False)`: what asking TF where it placed
 ops costs (for `tf.function`s, TF keeps the graphs of every function it instantiates).
@@ -28,6 +36,7 @@ TensorFlow runs ~50× slower: the whole set takes about two hours; `--only` pick
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import statistics
@@ -44,6 +53,7 @@ void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); }
 TOTALS = re.compile(rb"^(?:totals|summary): (\d+)$", re.MULTILINE)
 LABEL = re.compile(rb"^desc: Trigger: Client Request: (.*)$", re.MULTILINE)
 END = "|end"  # marks the dump at a counted call's end
+CALLBACK = "TF calling a no-op op callback on each eager op"  # `--floors`
 # `--phases`: (module, attribute, phase) of what is counted apart, inside the block's own.
 PHASES = [
     ("jupyter_scope.capture.recorder", "Recording.__enter__", "enter"),
@@ -64,6 +74,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="run only the workloads whose name holds one")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--phases", metavar="WORD", help="split one recorded run by phase")
+    parser.add_argument("--floors", metavar="WORD", help="count what any recorder must do")
     parser.add_argument("--no-placement", action="store_true", help="record(placement=False)")
     parser.add_argument("--child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -75,10 +86,17 @@ def main() -> None:
         overhead.RECORD_OPTIONS["placement"] = False
     if args.child and args.phases:
         phases_child(Path(args.child), args.phases)
+    elif args.child and args.floors:
+        floors_child(Path(args.child), args.floors)
     elif args.child:
         child(Path(args.child), args.only, args.rounds)
     elif args.phases:
         print_phases(parent(["--phases", args.phases, *placement]))
+    elif args.floors:
+        dumps = parent(["--floors", args.floors])
+        if CALLBACK in dumps:  # a whole run: what the callback adds is the floor
+            dumps[CALLBACK] = (dumps[CALLBACK][0] - dumps["plain"][0], 0)
+        print_phases(dumps, total=False)
     else:
         only = ["--only", *args.only] if args.only else []
         parent([*only, "--rounds", str(args.rounds), *placement])
@@ -198,12 +216,121 @@ def phases_child(work: Path, word: str) -> None:
         running[-1] = "skip"
 
 
-def print_phases(dumps: dict[str, tuple[int, int]]) -> None:
+def floors_child(work: Path, word: str) -> None:
+    """A plain run, then each floor of `--floors` counted apart (see the module's text)."""
+    import ctypes
+
+    from tensorflow.python.client import pywrap_tf_session as c_api
+    from tensorflow.python.framework import op_callbacks, ops
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import json_size
+    import overhead
+
+    from jupyter_scope.report.digraph import digraph
+
+    helper = ctypes.CDLL(str(work / "libdump.so"))
+    work_fn = next(iter(overhead.chosen(word).values()))
+    overhead.run(work_fn, False, lambda: None, lambda _: None)  # warm up
+    capture = json_size.capture(work_fn)  # a recorded run: the ops any recorder must list
+    graphs: list[Any] = []  # the graphs the plain run makes
+    graph_init = ops.Graph.__init__
+
+    def keep_graph(graph: Any, *args: Any, **kwargs: Any) -> None:
+        graph_init(graph, *args, **kwargs)
+        graphs.append(graph)
+
+    def plain_end(_: Any) -> None:
+        helper.dump(b"plain")
+
+    def callback_end(_: Any) -> None:
+        helper.dump(CALLBACK.encode())
+
+    def counted(label: str, run: Any) -> Any:
+        gc.collect()
+        helper.dump(b"skip")
+        try:
+            return run()
+        finally:
+            helper.dump(label.encode())
+
+    def plain_run() -> None:
+        ops.Graph.__init__ = keep_graph
+        try:
+            overhead.run(work_fn, False, lambda: helper.dump(b"skip"), plain_end)
+        finally:
+            ops.Graph.__init__ = graph_init
+
+    def callback_run() -> None:
+        def no_op(*args: Any, **kwargs: Any) -> None:
+            return None
+
+        # Graph ops skip it, as they skip the recorder's (`hooks._graph_op_callbacks`).
+        should_invoke = op_callbacks.should_invoke_op_callbacks
+        op_callbacks.should_invoke_op_callbacks = lambda: False
+        op_callbacks.add_op_callback(no_op)
+        try:
+            overhead.run(work_fn, False, lambda: helper.dump(b"skip"), callback_end)
+        finally:
+            op_callbacks.remove_op_callback(no_op)
+            op_callbacks.should_invoke_op_callbacks = should_invoke
+
+    def accessors() -> list[tuple]:
+        read = []
+        for graph in graphs:
+            for op in graph.get_operations():
+                c_op = op._c_op
+                inputs = [c_api.TF_OperationName(o.oper) for o in c_api.GetOperationInputs(c_op)]
+                name, kind = c_api.TF_OperationName(c_op), c_api.TF_OperationOpType(c_op)
+                read.append((name, kind, c_api.TF_OperationDevice(c_op), inputs))
+        return read
+
+    def graph_defs() -> list[tuple]:
+        return [
+            (
+                node.name,
+                node.op,
+                node.device,
+                [i.partition(":")[0] for i in node.input if i[0] != "^"],
+            )
+            for graph in graphs
+            for node in graph.as_graph_def().node
+        ]
+
+    def smallest_graph() -> None:
+        scopes, nodes, edges = {"": "scope:0"}, [], []
+        ids: dict[str, dict[str, str]] = {}  # graph → TF's name of an op → its node
+        for i, op in enumerate(capture.ops):
+            node = ids.setdefault(op.graph, {})[op.tf_name or op.name] = f"op:{i}"
+            scope = op.name.rpartition("/")[0]
+            if scope not in scopes:
+                scopes[scope] = f"scope:{len(scopes)}"
+            attrs = {"kind": "op", "name": op.name, "type": op.type, "scope": scope}
+            attrs["device_requested"], attrs["device"] = op.device_requested, op.device
+            nodes.append((node, attrs))
+            edges.append((scopes[scope], node, {"kind": "contains"}))
+        for op, (target, _) in zip(capture.ops, nodes, strict=True):
+            in_graph = ids[op.graph]
+            edges += [(in_graph[p], target, {"kind": "input"}) for p in op.inputs if p in in_graph]
+        scope_nodes = [(i, {"kind": "scope", "name": s}) for s, i in scopes.items()]
+        digraph(scope_nodes + nodes, edges)
+
+    plain_run()
+    if any(op.graph == "eager" for op in capture.ops):
+        callback_run()
+    if graphs:
+        counted("TF's C API: each graph op's name, type, device and inputs", accessors)
+        counted("one GraphDef of each graph, each op's name, type, device, inputs", graph_defs)
+    counted("the smallest networkx graph of the ops", smallest_graph)
+
+
+def print_phases(dumps: dict[str, tuple[int, int]], total: bool = True) -> None:
+    """The table of `--phases` (with the recorded total) or `--floors`."""
     plain = dumps.pop("plain")[0]
     dumps.pop("skip", None)
     recorded = sum(instructions for instructions, _ in dumps.values())
-    print(f"plain {plain / 1e6:,.0f} M instructions, recorded {recorded / 1e6:,.0f} M "
-          f"(ratio {recorded / plain:.3f})\n")  # fmt: skip
+    print(f"plain {plain / 1e6:,.0f} M instructions", end="")
+    print(f", recorded {recorded / 1e6:,.0f} M (ratio {recorded / plain:.3f})\n" if total else "\n")
     print("| phase | calls | M instructions | % of plain |")
     print("|---|---:|---:|---:|")
     for label, (instructions, n) in sorted(dumps.items(), key=lambda kv: -kv[1][0]):
