@@ -141,16 +141,18 @@ def child(work: Path, only: list[str] | None, rounds: int) -> None:
 
     helper = ctypes.CDLL(str(work / "libdump.so"))
 
-    def count(label: str) -> int:
-        """Instructions since the last dump; the dump file is read and removed."""
-        helper.dump(label.encode())
-        newest = max(work.glob("cg.out*"), key=lambda p: p.stat().st_mtime_ns)
-        total = int(TOTALS.findall(newest.read_bytes())[-1])
-        newest.unlink()
+    def count(_: Any) -> int:
+        """Instructions since the last dump. A run starts with a dump that is not read
+        then: reading a dump file inside a run would be counted with the run."""
+        helper.dump(b"run")
+        dumps = sorted(work.glob("cg.out*"), key=lambda p: p.stat().st_mtime_ns)
+        total = int(TOTALS.findall(dumps[-1].read_bytes())[-1])
+        for path in dumps:
+            path.unlink()
         return total
 
     def run(work_fn: overhead.Workload, record: bool) -> int:
-        return overhead.run(work_fn, record, lambda: count("before"), lambda _: count("run"))
+        return overhead.run(work_fn, record, lambda: helper.dump(b"skip"), count)
 
     print(f"callgrind instructions, {rounds} round(s) after a warm-up of each\n", flush=True)
     print("| workload | plain (M instructions) | recorded | ratio (min–max) |")
