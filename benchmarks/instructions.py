@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", help="run only the workloads whose name holds one")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--phases", metavar="WORD", help="split one recorded run by phase")
-    parser.add_argument("--floors", metavar="WORD", help="count what any recorder must do")
+    parser.add_argument("--floors", metavar="WORD", help="count parts of what any recorder must do")
     parser.add_argument("--no-placement", action="store_true", help="record(placement=False)")
     parser.add_argument("--child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
