@@ -80,7 +80,6 @@ def main() -> None:
     args = parser.parse_args()
     placement = ["--no-placement"] if args.no_placement else []
     if args.child and args.no_placement:
-        sys.path.insert(0, str(Path(__file__).parent))
         import overhead
 
         overhead.RECORD_OPTIONS["placement"] = False
@@ -133,13 +132,19 @@ def parent(options: list[str]) -> dict[str, tuple[int, int]]:
         return dumps
 
 
-def child(work: Path, only: list[str] | None, rounds: int) -> None:
+def dumper(work: Path) -> Any:
+    """The helper compiled in `work`: its `dump(label)` has callgrind write its counts.
+    (The children import `overhead` and `json_size` as this script's neighbours: a
+    script's folder is first on `sys.path`.)"""
     import ctypes
 
-    sys.path.insert(0, str(Path(__file__).parent))
+    return ctypes.CDLL(str(work / "libdump.so"))
+
+
+def child(work: Path, only: list[str] | None, rounds: int) -> None:
     import overhead
 
-    helper = ctypes.CDLL(str(work / "libdump.so"))
+    helper = dumper(work)
 
     def count(_: Any) -> int:
         """Instructions since the last dump. A run starts with a dump that is not read
@@ -178,13 +183,11 @@ def phases_child(work: Path, word: str) -> None:
     """A plain and a recorded run, the recorded one dumped at each phase's start and end
     (labelled with the phase the instructions since the last dump belong to); the counts
     are read by the parent, after the run."""
-    import ctypes
     import importlib
 
-    sys.path.insert(0, str(Path(__file__).parent))
     import overhead
 
-    helper = ctypes.CDLL(str(work / "libdump.so"))
+    helper = dumper(work)
     running = ["skip"]  # the phase now running, innermost last
 
     def counted(function: Any, phase: str) -> Any:
@@ -220,18 +223,14 @@ def phases_child(work: Path, word: str) -> None:
 
 def floors_child(work: Path, word: str) -> None:
     """A plain run, then each floor of `--floors` counted apart (see the module's text)."""
-    import ctypes
-
+    import json_size
+    import overhead
     from tensorflow.python.client import pywrap_tf_session as c_api
     from tensorflow.python.framework import op_callbacks, ops
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    import json_size
-    import overhead
-
     from jupyter_scope.report.digraph import digraph
 
-    helper = ctypes.CDLL(str(work / "libdump.so"))
+    helper = dumper(work)
     work_fn = next(iter(overhead.chosen(word).values()))
     overhead.run(work_fn, False, lambda: None, lambda _: None)  # warm up
     capture = json_size.capture(work_fn)  # a recorded run: the ops any recorder must list
