@@ -116,7 +116,10 @@ def test_run_records_what_tf_built(work, vgg_run):
     assert all(v["created"] and v["reuse_count"] == 0 for v in report.variables)
     assert report.summary()["params"] == 138_357_544  # VGG-16's well-known size
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("32 variables (32 created, 0 reused), 138.4M params (553.4 MB)")
+    assert lines[0].startswith(
+        "32 variables (32 created, 0 reused), 138.4M params (553.4 MB: 138.4M trainable, "
+        "0 non-trainable)"
+    )
     assert "vgg_16/  variable+name scope · 32 vars · 138.4M params · 553.4 MB" in lines[2]
     assert "      weights [3,3,3,64] float32 created 1.7K params" in "\n".join(lines)
     assert "report written to a.json" in result.stderr

@@ -103,8 +103,8 @@ def test_markdown_summary_and_sections():
     assert "**4 variables (4 created, 1 reused)" in text
     assert "### Variables" in text and "### Scopes" in text and "### Diagnostics" in text
     assert (
-        "| `tower/conv1/weights` | [5,5,3,32] | float32 | 2,400 | created, reused ×1 | CPU:0 |"
-        in text
+        "| `tower/conv1/weights` | [5,5,3,32] | float32 | 2,400 | trainable | created, reused ×1 "
+        "| CPU:0 |" in text
     )
     assert "⚠ CPU:0 (asked GPU:0)" in text
     assert "| `tower` | 3 |" in text

@@ -307,7 +307,8 @@ def test_a_variables_own_ops_scope_names_its_owner():
 def test_summary_line_and_card():
     display = shown(saved("sample"))
     assert display["summary"]["line"] == (
-        "4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings"
+        "4 variables (4 created, 4 reused), 51.3K params (205.1 kB: 51.3K trainable, "
+        "0 non-trainable), 6 ops, 1 error, 0 warnings"
     )
     assert display["card"] == {
         "counts": "4 created · 4 reused · 6 ops · 51.3K params",
@@ -321,14 +322,18 @@ def test_summary_line_and_card():
                 "variables": 44,
                 "created": 22,
                 "reused": 22,
-                "params": 138_357_544,
-                "bytes": 553_430_176,
+                "params": 138_357_544 + 2 * 138_357_544 + 2,
+                "bytes": 553_430_176 + 2 * 553_430_176 + 8,
+                "params_trainable": 138_357_544,
+                "params_non_trainable": 0,
+                "params_optimizer": 2 * 138_357_544 + 2,
+                "bytes_optimizer": 2 * 553_430_176 + 8,
                 "ops": 512,
                 "devices": 1,
                 "errors": 0,
                 "warnings": 0,
             }
         )
-        == "44 variables (22 created, 22 reused), 138.4M params (553.4 MB), 512 ops on 1 device, "
-        "0 warnings"
+        == "44 variables (22 created, 22 reused), 138.4M params (553.4 MB: 138.4M trainable, "
+        "0 non-trainable), +276.7M optimizer (1.1 GB), 512 ops on 1 device, 0 warnings"
     )

@@ -237,6 +237,7 @@ def test_a_function_trace_says_which_variables_it_reads():
             return x * before + inside
 
         concrete = f.get_concrete_function(tf.TensorSpec([], tf.float32))
+        concrete(tf.constant(1.0))
     report = rec.report
     truth = [v.name.removesuffix(":0") for v in concrete.graph.variables]
     assert sorted(truth) == ["made_before", "made_inside"]

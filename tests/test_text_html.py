@@ -35,7 +35,8 @@ class Page(HTMLParser):
 def test_text_tree_shows_scopes_variables_badges_and_devices():
     lines = text.render(tower_report()).splitlines()
     assert lines[0] == (
-        "4 variables (4 created, 1 reused), 3.7K params (14.9 kB), 2 ops on 1 device, 1 warning"
+        "4 variables (4 created, 1 reused), 3.7K params (14.9 kB: 3.7K trainable, "
+        "1 non-trainable), 2 ops on 1 device, 1 warning"
     )
     assert lines[1].startswith("⚠ placement-fallback:")
     tree = lines[2:]

@@ -187,8 +187,14 @@ def test_tf_function_graph_ops_and_captured_variable_reads(tf):
     report = rec.report
     (fgraph,) = [g for g in report.meta["graphs"] if g["kind"] == "function"]
     concrete = f.get_concrete_function(tf.TensorSpec([], tf.float32))
-    func_ops = sorted(o["name"] for o in report.ops if o["graph"] == fgraph["key"])
+    func_ops = sorted(
+        o.get("tf_name") or o["name"] for o in report.ops if o["graph"] == fgraph["key"]
+    )
     assert func_ops == sorted(o.name for o in concrete.graph.get_operations())
+    # The captured variable's input is named by the variable, among its own ops.
+    (internal,) = [i for e, i in concrete.graph.captures if e is v.handle]
+    (capture,) = [o for o in report.ops if o.get("tf_name") == internal.op.name]
+    assert capture["name"] == "scale/capture"
     eager = [o for o in report.ops if o["graph"] == "eager"]
     assert [o["type"] for o in eager if o["type"].startswith("__inference_f")]
     assert {s["name"] for s in report.scopes} >= {"body"}

@@ -41,6 +41,8 @@ class Listener(Protocol):
     def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None: ...
     def on_run_metadata(self, graph: Any, run_metadata: Any) -> None: ...
     def on_function_graphs(self, run_metadata: Any) -> None: ...
+    def on_function_call(self, graph: Any) -> None: ...
+    def on_session_run(self, graph: Any) -> None: ...
 
 
 @dataclass
@@ -51,6 +53,7 @@ class GetVariableCall:
     site: dict
     ignored_name_scope: str | None  # a user's name scope in force that the name lacks
     slot: tuple[Any, str | None] | None  # an optimizer slot: (its variable, slot name)
+    optimizer: bool  # an optimizer's code asked for it
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Creation:
     path: str | None = None  # a Keras 3 variable's `path`: its place in the tree
     slot: tuple[Any, str | None] | None = None  # an optimizer slot: (its variable, slot name)
     by_library: bool = False  # library code, not the user's, asked for it
+    optimizer: bool = False  # an optimizer's code asked for it (`origins.walk`)
 
 
 class _Local(threading.local):
@@ -168,6 +172,7 @@ def _install_all(tf: TF) -> None:
     not_variables = (tf.resource_variable_ops._UnreadVariable,)
     _patch(tf.variables.VariableMetaclass, "__call__", lambda o: _variable_call(o, not_variables))
     _patch(tf.session.BaseSession, "run", lambda orig: _session_run(orig, tf))
+    _patch(tf.atomic_function.AtomicFunction, "call_flat", _function_call)
     _patch(threading.Thread, "start", _thread_start)
     _patch(tf.op_callbacks, "should_invoke_op_callbacks", lambda o: _graph_op_callbacks(o, tf))
 
@@ -231,6 +236,17 @@ def _graph_op_callbacks(orig, tf: TF):
         return any(c not in _eager_callbacks for c in callbacks) and orig()
 
     return should_invoke_op_callbacks
+
+
+def _function_call(orig):
+    def call_flat(function, *args):
+        # Run now when eager; in a graph it only becomes a call op, found on exit. Which
+        # trace runs is what tells the traces TF ran from those it made and dropped.
+        if function._bound_context.executing_eagerly() and function._cached_graph is not None:
+            _each("on_function_call", function._cached_graph)
+        return orig(function, *args)
+
+    return call_flat
 
 
 def _announce(graph: Any) -> None:
@@ -319,6 +335,7 @@ def _scope_get_variable(orig, ops):
             site=sites.site("create", frame=origin.user_frame),
             ignored_name_scope=_ignored_name_scope(full_name, ops.get_name_scope()),
             slot=origin.slot,
+            optimizer=origin.optimizer,
         )
         _local.calls.append(call)
         try:
@@ -361,13 +378,15 @@ def _get_single_variable(orig):
         name = argument("name")
         existing = store._vars.get(name)
         call = _local.calls[-1] if _local.calls else None
+        origin = call if call is not None else origins.walk(sys._getframe(1))
         creation = Creation(
             api="get_variable",
             site=_current_site("create"),
             initializer=describe_initializer(argument("initializer"), default="glorot_uniform"),
             partition_of=_local.partitions[-1] if _local.partitions else None,
             get_variable=call,
-            slot=call.slot if call is not None else origins.walk(sys._getframe(1)).slot,
+            slot=origin.slot,
+            optimizer=origin.optimizer,
         )
         with _creating(creation):
             try:
@@ -465,6 +484,7 @@ def _creation(args: tuple, kwargs: dict, outer: Creation | None) -> Creation:
             requested_name=kwargs.get("name"),
             slot=outer.slot,
             by_library=outer.by_library,
+            optimizer=outer.optimizer,
         )
     origin = origins.walk(sys._getframe(2))
     initial_value = kwargs.get("initial_value", args[0] if args else None)
@@ -476,6 +496,7 @@ def _creation(args: tuple, kwargs: dict, outer: Creation | None) -> Creation:
         path=origin.path,
         slot=origin.slot,
         by_library=origin.by_library,
+        optimizer=origin.optimizer,
     )
 
 
@@ -515,6 +536,7 @@ def _session_run(orig, tf: TF):
     config_pb2, nest = tf.config_pb2, tf.tf.nest
 
     def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+        _each("on_session_run", session.graph)
         listeners = _here(_placement_listeners())
         if not listeners:
             return orig(session, fetches, feed_dict, options, run_metadata)

@@ -36,6 +36,13 @@ _SLOT_MAKERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # Sonnet 2 optimizers (`m`, `v`, momentum are made by `utils.variable_like`)
     "variable_like": (("inputs",), ()),
 }
+# Modules whose code makes an optimizer's own variables (slots, step counter, beta powers,
+# learning rate): TF1's base Optimizer and slot_creator, Keras 3's, tf_keras' and Sonnet's
+# optimizers. A variable made beneath one of their frames is the optimizer's.
+_OPTIMIZER_MODULES = re.compile(
+    r"tensorflow\.python\.training\.(optimizer|slot_creator)$"
+    r"|(keras|tf_keras)\.src\.optimizers\.|sonnet\.src\.optimizers\."
+)
 _MAX_FRAMES = 64  # a bound on the walk; Keras builds variables ~45 frames deep
 
 
@@ -47,6 +54,7 @@ class Origin:
     path: str | None = None
     slot: tuple[Any, str | None] | None = None
     by_library: bool = False
+    optimizer: bool = False
 
 
 def walk(frame: FrameType | None) -> Origin:
@@ -61,6 +69,7 @@ def walk(frame: FrameType | None) -> Origin:
         library = code.library if code.library is not None else sites.is_library_frame(frame)
         if not library:
             break
+        origin.optimizer = origin.optimizer or code.optimizer
         if code.keras:
             origin.api = "keras"
             if code.reads_locals:
@@ -88,6 +97,7 @@ class _Code:
     keras: bool
     reads_locals: bool  # `_read_keras` may find something in its locals
     slot_maker: tuple[tuple[str, ...], tuple[str, ...]] | None
+    optimizer: bool  # an optimizer's code (`_OPTIMIZER_MODULES`)
 
 
 _CODES: dict[int, tuple[CodeType, _Code]] = {}  # by id: hashing a code object hashes its bytecode
@@ -102,11 +112,13 @@ def _code(frame: FrameType) -> _Code:
         _CODES.clear()
     # Reading `f_locals` copies every local of the frame: only where one can be of use.
     names = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
+    module = frame.f_globals.get("__name__", "")
     info = _Code(
         library=None if sites.is_autograph(code) else sites.is_library(code.co_filename),
-        keras=frame.f_globals.get("__name__", "").startswith("keras."),
+        keras=module.startswith("keras."),
         reads_locals="initializer" in names or code.co_name == "_initialize",
         slot_maker=_SLOT_MAKERS.get(code.co_name.removeprefix("tf__")),  # autograph's copy
+        optimizer=_OPTIMIZER_MODULES.match(module) is not None,
     )
     _CODES[id(code)] = (code, info)
     return info

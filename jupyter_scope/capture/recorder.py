@@ -23,6 +23,7 @@ from jupyter_scope.report import devices
 from jupyter_scope.report.build import build_report
 from jupyter_scope.report.model import ScopeReport
 from jupyter_scope.report.records import (
+    NEVER_RAN,
     Capture,
     EagerReuse,
     GetVariableFailure,
@@ -48,6 +49,7 @@ _CALL_TYPES = {
     "PartitionedCall",
     "StatefulPartitionedCall",
 }
+_ENDS = {"Placeholder", "Identity", "NoOp"}  # a function's arguments and outputs
 # What TF calls a function's part of the op that runs it when it inlines the function into
 # the op's graph (lowering a loop or a branch): its ops become `<op>/<part>/_<n>/<name>`,
 # a called function's `<op>/<name>`. Where TF placed them is found under those names.
@@ -72,7 +74,10 @@ class Recording:
         self._vars: dict[int, tuple[Any, str]] = {}  # id(var) → (var, key)
         self._eager_names: dict[str, list[str]] = {}  # eager get_variable name → keys
         self._handles: dict[int, tuple[Any, str]] = {}  # id(eager handle) → (ref, key)
-        self._producers: dict[int, tuple[Any, str]] = {}  # id(eager tensor) → (ref, op)
+        # id(eager tensor) → (ref, the op that made it, its output index)
+        self._producers: dict[int, tuple[Any, str, int]] = {}
+        self._called: set[int] = set()  # ids of the seen function graphs run eagerly
+        self._session_graphs: set[int] = set()  # ids of the graphs a Session.run ran
         self._eager_op_names: dict[str, int] = {}  # eager op name → times it ran
         self._eager_dropped = 0
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
@@ -124,6 +129,14 @@ class Recording:
             entry = self._graphs[id(graph)]
         return entry[0]
 
+    def on_function_call(self, graph: Any) -> None:
+        if id(graph) in self._graphs:
+            self._called.add(id(graph))
+
+    def on_session_run(self, graph: Any) -> None:
+        if id(graph) in self._graphs:
+            self._session_graphs.add(id(graph))
+
     def on_graph(self, graph: Any) -> None:
         if id(graph) in self._graphs:
             return
@@ -158,6 +171,7 @@ class Recording:
         if key is None:
             key = self._add_variable(var, creation)
         record = self._capture.variables[key]
+        record.optimizer = record.optimizer or creation.optimizer or creation.slot is not None
         if creation.path and record.tf_name is None and creation.path != record.name:
             record.tf_name, record.name = record.name, creation.path
         if creation.slot is not None and record.slot_of is None:
@@ -278,6 +292,10 @@ class Recording:
             return None  # graph ops are read from the graphs on exit
         if isinstance(op_type, bytes):  # TF's fast path passes some (`BiasAdd`) as bytes
             op_type = op_type.decode()
+        if "Dataset" in op_type and attrs:  # tf.data runs the functions its ops are given
+            for value in attrs[1::2]:
+                if (traced := getattr(value, "graph", None)) is not None:
+                    self.on_function_call(traced)
         if len(self._capture.ops) >= MAX_EAGER_OPS:
             self._eager_dropped += 1
             return None
@@ -312,8 +330,8 @@ class Recording:
                 colocated=colocated,
             )
         )
-        for tensor in outputs:
-            self._producers[id(tensor)] = (weakref.ref(tensor), name)
+        for i, tensor in enumerate(outputs):
+            self._producers[id(tensor)] = (weakref.ref(tensor), name, i)
             if op_type in _READ_TYPES and reads:  # reading the value reads the variable
                 self._handles[id(tensor)] = (weakref.ref(tensor), reads[0])
         return None
@@ -336,7 +354,31 @@ class Recording:
             )
         return tables
 
-    def _place_functions(self, tables: list[_GraphOps]) -> None:
+    def _runs(self, calls: dict[str, list[_Call]]) -> tuple[set[str], set[str]]:
+        """The graphs TF ran in the block: function graphs run eagerly (or by tf.data),
+        graphs a Session.run ran, and every function an op of a graph that ran runs; and
+        those shown: what ran, and what the ops of a TF1 graph run (it was built, whether
+        or not a session ran it)."""
+        runs: defaultdict[str, list[str]] = defaultdict(list)  # graph → functions its ops run
+        for callee, on in calls.items():
+            for call in on:
+                runs[call.graph].append(callee)
+
+        def reached(roots: list[str]) -> set[str]:
+            found: set[str] = set()
+            while roots:
+                key = roots.pop()
+                if key not in found:
+                    found.add(key)
+                    roots.extend(runs.get(key, ()))
+            return found
+
+        func_graph = self._tf.func_graph.FuncGraph
+        started = [self._graphs[i][0] for i in self._called | self._session_graphs]
+        built = [key for key, g, _ in self._graphs.values() if not isinstance(g, func_graph)]
+        return reached(list(started)), reached(started + built)
+
+    def _place_functions(self, tables: list[_GraphOps], ran: set[str]) -> None:
         """Each instantiated function's placement → the one traced FuncGraph with its ops."""
         func_graph = self._tf.func_graph.FuncGraph
         by_signature: defaultdict[placement.Signature, list[str]] = defaultdict(list)
@@ -346,13 +388,15 @@ class Recording:
                 by_signature[signature].append(table.key)
         for signature, placed in self._function_runs:
             keys = by_signature.get(signature, [])
-            if len(keys) == 1:  # twin traces: which one ran is not known, so neither
+            if len(keys) > 1:  # twin traces: TF instantiated the one that ran
+                keys = [key for key in keys if key in ran]
+            if len(keys) == 1:  # twins that both ran: which is which is not known, so neither
                 self._placements.setdefault(keys[0], {}).update(placed)
 
-    def _callers(self, tables: list[_GraphOps]) -> dict[str, _Call]:
-        """Function graph key → the op that runs it: a While op its loop body, an If op
+    def _calls(self, tables: list[_GraphOps]) -> dict[str, list[_Call]]:
+        """Function graph key → the ops that run it: a While op its loop body, an If op
         its branches, a call op the function."""
-        callers: dict[str, _Call] = {}
+        calls: defaultdict[str, list[_Call]] = defaultdict(list)
         for table in tables:
             graph = table.graph
             runs_function: dict[str, bool] = {}  # by op type: a few dozen per graph
@@ -368,26 +412,60 @@ class Recording:
                     body = self._graphs.get(id(getattr(defined, "graph", None)))
                     if body is not None:
                         part = _INLINED_PART.get(attribute, "")
-                        callers.setdefault(body[0], _Call(table.key, name, part))
-        return callers
+                        calls[body[0]].append(_Call(table.key, name, part))
+        return calls
 
-    def _places(self, callers: dict[str, _Call]) -> dict[str, Place]:
+    def _places(self, callers: dict[str, _Call], tops: dict[str, Place]) -> dict[str, Place]:
         """Graph key → where its names go: under the name of the op that runs it, itself
-        placed (`train/rnn/while` for that loop's body), as TF1 would have named them."""
+        placed (`train/rnn/while` for that loop's body), as TF1 would have named them; a
+        function graph no op runs, where `tops` says (else at the top)."""
         places: dict[str, Place] = {}
 
         def place(key: str, seen: frozenset[str]) -> Place:
             if key not in places:
                 call = callers.get(key)
                 if call is None or key in seen:
-                    places[key] = TOP
+                    places[key] = tops.get(key, TOP)
                 else:
                     places[key] = (_nest(place(call.graph, seen | {key}), call.op), call.op)
             return places[key]
 
-        for key in callers:
+        for key in (*callers, *tops):
             place(key, frozenset())
         return places
+
+    def _tops(
+        self, tables: list[_GraphOps], callers: dict[str, _Call], shown: set[str]
+    ) -> dict[str, Place]:
+        """Where the function graphs that no op runs go: a trace TF never ran under
+        `NEVER_RAN`, apart from what ran; traces of one function that ran, where their
+        names would merge, each under its own name (`step (trace 2)`)."""
+        func_graph = self._tf.func_graph.FuncGraph
+        ran: defaultdict[str, list[str]] = defaultdict(list)
+        never: defaultdict[str, list[str]] = defaultdict(list)
+        for key, graph, _ in self._graphs.values():
+            if isinstance(graph, func_graph) and key not in callers:
+                (ran if key in shown else never)[graph.name].append(key)
+        tops: dict[str, Place] = {}
+        for name, keys in never.items():
+            for i, key in enumerate(keys):
+                tops[key] = (f"{NEVER_RAN}/{name}" + (f" ({i + 1})" if i else ""), "")
+        # An op every function has (its arguments, outputs) tells no trace from another
+        # function of the same name (two `<lambda>`s); any other shared name does.
+        names = {
+            table.key: {n for n, t in zip(table.names, table.types, strict=True) if t not in _ENDS}
+            for table in tables
+        }
+        for name, keys in ran.items():
+            seen: set[str] = set()
+            merge = False
+            for key in keys:
+                merge = merge or not seen.isdisjoint(names.get(key, ()))
+                seen.update(names.get(key, ()))
+            if merge:
+                for i, key in enumerate(keys):
+                    tops[key] = (f"{name} (trace {i + 1})", "")
+        return tops
 
     def _place_inlined(self, callers: dict[str, _Call]) -> None:
         """A called function's ops, placed where TF placed them once it had inlined the
@@ -410,7 +488,13 @@ class Recording:
         for key in callers:
             placed(key, frozenset())
 
-    def _graph_ops(self, tables: list[_GraphOps], places: dict[str, Place]) -> list[OpRecord]:
+    def _graph_ops(
+        self,
+        tables: list[_GraphOps],
+        places: dict[str, Place],
+        callers: dict[str, _Call],
+        shown: set[str],
+    ) -> list[OpRecord]:
         """Every op added to every graph seen, with inputs and the variables it reads."""
         # Per graph key: op name → the variable it holds (a handle) or read.
         holders: defaultdict[str, dict[str, str]] = defaultdict(dict)
@@ -429,12 +513,21 @@ class Recording:
         for table in tables:
             key = table.key
             held = holders[key]
+            place = places.get(key, TOP)
+            ran = key in shown
+            captured: dict[str, str] = {}  # a captured input's op → its name in the tree
+            # TF's own list of the variables the trace uses, older ones included, by handle
+            uses = {} if key in callers else self._uses(table.graph)
             for external, internal in getattr(table.graph, "captures", ()):
                 var = self._variable_behind(external, holders)
                 if var is not None:  # a function reads a variable through a capture
                     held[internal.op.name] = var
+                # TF numbers a function's captured inputs (`9213`); a called function's
+                # are named after the caller's inputs, and sit under the caller.
+                outer = None if key in callers else self._captured_name(external, var, uses, places)
+                if outer is not None:  # beside what it captures; a dropped trace's, apart
+                    captured[internal.op.name] = outer if ran else _nest(place, outer)
             placed = self._placements.get(key, {})
-            place = places.get(key, TOP)
             for op, name, kind in zip(table.ops, table.names, table.types, strict=True):
                 c_op = op._c_op
                 requested = device_of(c_op) or None
@@ -453,20 +546,52 @@ class Recording:
                     t.dtype == self._tf.tf.resource and placed.get(t.op.name) == device
                     for t in op.inputs
                 )
+                tree = captured.get(name) or (name if place == TOP else _nest(place, name))
                 records.append(
                     OpRecord(
-                        name=name if place == TOP else _nest(place, name),
+                        name=tree,
                         type=kind,
                         graph=key,
                         device_requested=requested,
                         device=device,
                         inputs=list(dict.fromkeys(inputs)) if len(inputs) > 1 else inputs,
                         reads=reads,
-                        tf_name=None if place == TOP else name,
+                        tf_name=None if place == TOP and tree == name else name,
                         colocated=colocated,
+                        ran=ran,
                     )
                 )
         return records
+
+    def _uses(self, graph: Any) -> dict[int, str]:
+        """id of each handle of the variables a function graph uses → the variable's name."""
+        uses = {}
+        for var in getattr(graph, "variables", ()):
+            handle = _handle_of(var)
+            if handle is not None:
+                uses[id(handle)] = self._variable_name(var)
+        return uses
+
+    def _captured_name(
+        self, tensor: Any, var: str | None, uses: dict[int, str], places: dict[str, Place]
+    ) -> str | None:
+        """What a function's captured input is named by: the variable it captures
+        (`dense/kernel/capture`, among the variable's own ops; one made before the block by
+        TF's name), or the outer tensor (`encoder/MatMul:0`); None where the tensor was
+        made outside the recording."""
+        if var is not None:
+            return f"{self._capture.variables[var].name}/capture"
+        if id(tensor) in uses:
+            return f"{uses[id(tensor)]}/capture"
+        entry = self._producers.get(id(tensor))
+        if entry is not None and entry[0]() is tensor:
+            return f"{entry[1]}:{entry[2]}"
+        graph = self._graphs.get(id(getattr(tensor, "graph", None)))
+        if graph is not None and self._tf.tf.is_symbolic_tensor(tensor):
+            place = places.get(graph[0], TOP)
+            op = tensor.op.name
+            return f"{op if place == TOP else _nest(place, op)}:{tensor.value_index}"
+        return None
 
     def _variable_behind(self, tensor: Any, holders: dict[str, dict[str, str]]) -> str | None:
         entry = self._handles.get(id(tensor))
@@ -490,18 +615,23 @@ class Recording:
         func_graph = self._tf.func_graph.FuncGraph
         functions = any(isinstance(graph, func_graph) for _, graph, _ in self._graphs.values())
         tables = self._new_ops() if self.ops or functions else []
-        if self._function_runs:
-            self._place_functions(tables)
         # With no function graph seen, no op runs one: not worth a pass over every op.
-        callers = self._callers(tables) if functions else {}
+        calls = self._calls(tables) if functions else {}
+        ran, shown = self._runs(calls)
+        # A function run by several ops goes under one that ran, as TF1 would have named it.
+        callers = {k: next((c for c in on if c.graph in shown), on[0]) for k, on in calls.items()}
+        if self._function_runs:
+            self._place_functions(tables, ran)
         if self._placements:
             self._place_inlined(callers)
-        places = self._places(callers)
+        places = self._places(callers, self._tops(tables, callers, shown) if functions else {})
         for scope in capture.scopes:
             if scope.name_scope and scope.graph in places:
                 scope.name_scope = _nest(places[scope.graph], scope.name_scope)
         if self.ops:
-            capture.ops = self._graph_ops(tables, places) + capture.ops
+            capture.ops = self._graph_ops(tables, places, callers, shown) + capture.ops
+            if any(not op.ran for op in capture.ops):  # what never ran goes last, apart
+                capture.ops.sort(key=lambda op: not op.ran)
         else:
             capture.ops = []
         for record in capture.variables.values():
@@ -513,7 +643,7 @@ class Recording:
             if not isinstance(graph, func_graph):
                 capture.graphs.append({"key": key, "kind": "graph", "name": None})
                 continue
-            entry = {"key": key, "kind": "function", "name": graph.name}
+            entry = {"key": key, "kind": "function", "name": graph.name, "ran": key in ran}
             if key in callers:  # the op that runs it, by graph key and TF name
                 entry["called_by"] = [callers[key].graph, callers[key].op]
             # TF's own list of what the trace uses, older variables included

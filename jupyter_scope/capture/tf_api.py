@@ -40,6 +40,7 @@ class TF:
     session: ModuleType  # client.session: BaseSession
     config_pb2: ModuleType  # core.protobuf.config_pb2: RunOptions, RunMetadata
     c_api: ModuleType  # client.pywrap_tf_session: an op's inputs by name
+    atomic_function: ModuleType  # eager.polymorphic_function.atomic_function: AtomicFunction
 
 
 # (module, attribute path) pairs that must exist; checked before anything is patched.
@@ -66,6 +67,7 @@ _REQUIRED = [
     ("tensorflow.core.protobuf.config_pb2", "RunOptions"),
     ("tensorflow.python.client.pywrap_tf_session", "GetOperationInputs"),
     ("tensorflow.python.client.pywrap_tf_session", "TF_OperationName"),
+    ("tensorflow.python.eager.polymorphic_function.atomic_function", "AtomicFunction.call_flat"),
 ]
 
 
@@ -113,4 +115,5 @@ def load() -> TF:
         session=modules["tensorflow.python.client.session"],
         config_pb2=modules["tensorflow.core.protobuf.config_pb2"],
         c_api=modules["tensorflow.python.client.pywrap_tf_session"],
+        atomic_function=modules["tensorflow.python.eager.polymorphic_function.atomic_function"],
     )

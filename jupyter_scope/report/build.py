@@ -3,7 +3,8 @@
 Scopes are the path prefixes of every name. A scope is a variable scope when one was
 opened under that name or `get_variable` named a variable in it; a name scope when one
 was opened or TF named an op or a `tf.Variable` under it (both take names from the
-name scope in force). Totals include descendants.
+name scope in force). Totals include descendants, and count only what ran: the ops of
+traces TF never ran sit under `NEVER_RAN`, whose totals no other scope's include.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import networkx as nx
 from jupyter_scope.report.diagnostics import diagnose
 from jupyter_scope.report.digraph import digraph
 from jupyter_scope.report.model import ScopeReport
-from jupyter_scope.report.records import Capture, OpRecord, VariableRecord, parent_path
+from jupyter_scope.report.records import (
+    NEVER_RAN,
+    Capture,
+    OpRecord,
+    VariableRecord,
+    parent_path,
+)
+from jupyter_scope.report.roles import ROLES, role
 
 _DTYPE_BYTES = {
     "bool": 1,
@@ -106,6 +114,7 @@ class _Scopes:
                 "n_ops": total.n_ops,
                 "params": total.params,
                 "bytes": total.bytes,
+                **total.split(),
                 "devices": dict(total.devices),
             }
             yield self.ids[path], attrs
@@ -149,6 +158,8 @@ def _variable_attrs(record: VariableRecord, ids: dict[str, str]) -> dict[str, An
         attrs["slot_of"] = ids[record.slot_of]
     if record.slot:
         attrs["slot"] = record.slot
+    if record.optimizer:
+        attrs["optimizer"] = True
     if record.match:
         attrs["match"] = record.match
     return attrs
@@ -168,6 +179,8 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
         attrs["tf_name"] = op.tf_name
     if op.colocated:
         attrs["colocated"] = True
+    if not op.ran:
+        attrs["ran"] = False
     return attrs
 
 
@@ -242,19 +255,31 @@ class _Owned:
 
 
 class _Total:
-    """Variables, ops, params, bytes and devices of a scope."""
+    """Variables, ops, params, bytes (split by role) and devices of a scope."""
 
-    __slots__ = ("bytes", "devices", "n_ops", "n_variables", "params")
+    __slots__ = ("bytes", "devices", "n_ops", "n_variables", "params", "roles")
 
     def __init__(self) -> None:
         self.n_variables = self.n_ops = self.params = self.bytes = 0
+        self.roles = dict.fromkeys(ROLES, (0, 0))  # role → (params, bytes)
         self.devices: dict[str, int] = {}  # where TF placed them; "" until TF has
 
     def count_variable(self, attrs: dict[str, Any]) -> None:
         self.n_variables += 1
         self.params += attrs["params"]
         self.bytes += attrs["bytes"]
+        whose = role(attrs)
+        params, nbytes = self.roles[whose]
+        self.roles[whose] = (params + attrs["params"], nbytes + attrs["bytes"])
         self._place(attrs["device"])
+
+    def split(self) -> dict[str, int]:
+        """`params_trainable`, `bytes_trainable`, ... of the scope: they add up to its
+        `params` and `bytes`."""
+        out = {}
+        for name, (params, nbytes) in self.roles.items():
+            out[f"params_{name}"], out[f"bytes_{name}"] = params, nbytes
+        return out
 
     def count_op(self, device: str | None) -> None:
         self.n_ops += 1
@@ -269,6 +294,9 @@ class _Total:
         self.n_ops += other.n_ops
         self.params += other.params
         self.bytes += other.bytes
+        for name, (params, nbytes) in other.roles.items():
+            mine = self.roles[name]
+            self.roles[name] = (mine[0] + params, mine[1] + nbytes)
         for device, n in other.devices.items():
             self.devices[device] = self.devices.get(device, 0) + n
 
@@ -277,7 +305,7 @@ def _sum_up(totals: dict[str, _Total], parents: dict[str, str | None]) -> None:
     """Each scope's own counts → counts with its descendants', children before parents."""
     for path in sorted(parents, key=lambda p: p.count("/") if p else -1, reverse=True):
         parent = parents[path]
-        if parent is not None and path in totals:
+        if parent is not None and path in totals and path != NEVER_RAN:
             totals.setdefault(parent, _Total()).add(totals[path])
 
 

@@ -25,8 +25,10 @@ from jupyter_scope.report.digraph import digraph
 
 SCHEMA_MAJOR = 1
 # 1.1 added `display`; 1.2 gave it tables of what nodes show alike (`badges`, `sites`,
-# `colours`). `display` is computed from the rest: an older document gets it anew.
-SCHEMA_MINOR = 2
+# `colours`); 1.3 added whether a function graph `ran` (and an op of one that never did),
+# the optimizer's variables (`optimizer`) and scope totals split by whose params they are.
+# `display` is computed from the rest: an older document gets it anew.
+SCHEMA_MINOR = 3
 SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 
 

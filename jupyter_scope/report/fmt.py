@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_scope.report import devices
+from jupyter_scope.report.records import NEVER_RAN
+from jupyter_scope.report.roles import role as build_role
 
 
 def count(n: int) -> str:
@@ -80,25 +82,71 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _optimizer(totals: dict[str, Any]) -> tuple[int, int]:
+    """The optimizer's params and bytes in a scope's or summary's totals (none in a
+    document older than 1.3, which did not split them)."""
+    return totals.get("params_optimizer", 0), totals.get("bytes_optimizer", 0)
+
+
+ROLE_NAMES = ("trainable", "non-trainable", "optimizer")  # `build.ROLES`, as shown
+
+
+def role(variable: dict[str, Any]) -> str:
+    """`trainable`, `non-trainable` or `optimizer`: whose params a variable holds."""
+    return build_role(variable).replace("_", "-")
+
+
+def model_params(totals: dict[str, Any]) -> str:
+    """The model's own params, without the optimizer's: `21.8M params`, `1 param`."""
+    n = totals["params"] - _optimizer(totals)[0]
+    return f"{count(n)} {'param' if n == 1 else 'params'}"
+
+
+def optimizer_params(totals: dict[str, Any]) -> str | None:
+    """`+43.6M optimizer (174.5 MB)`, where the optimizer holds any."""
+    params, nbytes = _optimizer(totals)
+    return f"+{count(params)} optimizer ({size(nbytes)})" if params else None
+
+
 def scope_totals(scope: dict[str, Any]) -> str:
-    """E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`; just `10 ops` for an op-only scope."""
+    """E.g. `4 vars · 51.3K params · 205.1 kB · +102.6K optimizer (410.2 kB) · 6 ops`; just
+    `10 ops` for an op-only scope. A model's params and bytes are its own, the optimizer's
+    after them, as Keras's `summary()` splits them."""
+    if scope["name"] == NEVER_RAN:
+        return f"{plural(scope['n_ops'], 'op')} TF never ran, in no total"
     parts = []
     if scope["n_variables"]:
-        parts = [plural(scope["n_variables"], "var"), f"{count(scope['params'])} params"]
-        parts.append(size(scope["bytes"]))
+        parts = [plural(scope["n_variables"], "var"), model_params(scope)]
+        if non_trainable := scope.get("params_non_trainable"):
+            parts[-1] += f" ({count(non_trainable)} non-trainable)"
+        parts.append(size(scope["bytes"] - _optimizer(scope)[1]))
+        if optimizer := optimizer_params(scope):
+            parts.append(optimizer)
     parts.append(plural(scope["n_ops"], "op"))
     return " · ".join(parts)
 
 
 def summary_line(summary: dict[str, Any]) -> str:
-    """E.g. `22 variables created, 22 reused, 138.4M params (553.4 MB), 512 ops on 1 device,
-    0 warnings` — from `ScopeReport.summary()`."""
+    """E.g. `22 variables (22 created, 22 reused), 21.8M params (87.3 MB: 21.8M trainable,
+    36.6K non-trainable), +43.6M optimizer (174.5 MB), 512 ops on 1 device, 0 warnings` —
+    from `ScopeReport.summary()`: the model's own params first, as Keras's `summary()`."""
     s = summary
+    model_bytes = size(s["bytes"] - _optimizer(s)[1])
+    split = ""
+    if not s.get("trainable_unknown"):
+        split = (
+            f": {count(s['params_trainable'])} trainable, "
+            f"{count(s['params_non_trainable'])} non-trainable"
+        )
     parts = [
         f"{plural(s['variables'], 'variable')} ({s['created']} created, {s['reused']} reused)",
-        f"{count(s['params'])} params ({size(s['bytes'])})",
-        plural(s["ops"], "op") + (f" on {plural(s['devices'], 'device')}" if s["devices"] else ""),
+        f"{model_params(s)} ({model_bytes}{split})",
     ]
+    if optimizer := optimizer_params(s):
+        parts.append(optimizer)
+    parts.append(
+        plural(s["ops"], "op") + (f" on {plural(s['devices'], 'device')}" if s["devices"] else "")
+    )
     if s["errors"]:
         parts.append(plural(s["errors"], "error"))
     parts.append(plural(s["warnings"], "warning"))

@@ -66,6 +66,12 @@ SCOPE: Rules = {
     "bytes": (True, is_int, "an integer"),
     "devices": (True, int_values, "an object of integers"),
     "links": (False, list_of(is_str), "a list of strings"),
+    # since 1.3: params and bytes split by whose they are
+    **{
+        f"{what}_{whose}": (False, is_int, "an integer")
+        for what in ("params", "bytes")
+        for whose in ("trainable", "non_trainable", "optimizer")
+    },
 }
 OP: Rules = {
     "type": (True, is_str, "a string"),
@@ -73,6 +79,7 @@ OP: Rules = {
     "device_requested": (True, str_or_null, "a string or null"),
     "device": (True, str_or_null, "a string or null"),
     "graph": (True, is_str, "a string"),
+    "ran": (False, is_bool, "a boolean"),  # since 1.3
 }
 VARIABLE: Rules = {
     "shape": (True, or_null(list_of(int_or_null)), "a list of integers or nulls, or null"),
@@ -90,6 +97,7 @@ VARIABLE: Rules = {
     "sites": (True, lambda v: isinstance(v, list), "a list of sites"),
     "scope": (True, is_str, "a string"),
     "graph": (True, is_str, "a string"),
+    "optimizer": (False, is_bool, "a boolean"),  # since 1.3
 }
 BASE: Rules = {"id": (True, is_str, "a string"), "name": (True, is_str, "a string")}
 KINDS: dict[str, Rules] = {"scope": BASE | SCOPE, "variable": BASE | VARIABLE, "op": BASE | OP}

@@ -31,6 +31,8 @@ from typing import Any, TypedDict
 import networkx as nx
 
 from jupyter_scope.report import devices, fmt
+from jupyter_scope.report.records import NEVER_RAN
+from jupyter_scope.report.roles import ROLES, role
 
 PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
 UNPLACED_COLOUR = "#bab0ac"
@@ -51,12 +53,17 @@ class DeviceEntry(TypedDict):
 
 
 def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
-    """The header's counts: a distributed variable counts once, not once per replica."""
+    """The header's counts: a distributed variable counts once, not once per replica, and
+    an op of a trace TF never ran not at all. Params and bytes are also split by whose
+    they are (`build.role`); `trainable_unknown` counts variables read from a file that
+    does not say whether they train."""
     variables, ops, places = 0, 0, set()
-    counts = {"created": 0, "reused": 0, "params": 0, "bytes": 0}
+    counts = {"created": 0, "reused": 0, "params": 0, "bytes": 0, "trainable_unknown": 0}
+    for whose in ROLES:
+        counts[f"params_{whose}"] = counts[f"bytes_{whose}"] = 0
     for _, data in graph.nodes(data=True):
         kind = data["kind"]
-        if kind == "scope" or data.get("component_of"):
+        if kind == "scope" or data.get("component_of") or data.get("ran") is False:
             continue
         if kind == "variable":
             variables += 1
@@ -64,6 +71,10 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
             counts["reused"] += bool(data["reuse_count"])  # None: loaded, not recorded
             counts["params"] += data["params"]
             counts["bytes"] += data["bytes"]
+            whose = role(data)
+            counts[f"params_{whose}"] += data["params"]
+            counts[f"bytes_{whose}"] += data["bytes"]
+            counts["trainable_unknown"] += data["trainable"] is None
         else:
             ops += 1
         if where := data.get("device") or data.get("device_requested"):
@@ -187,7 +198,7 @@ def card(counts: dict[str, Any], meta: dict[str, Any], line: str) -> dict[str, s
         "counts": line
         if meta.get("match")
         else f"{counts['created']} created · {counts['reused']} reused · "
-        f"{fmt.plural(counts['ops'], 'op')} · {fmt.count(counts['params'])} params",
+        f"{fmt.plural(counts['ops'], 'op')} · {fmt.model_params(counts)}",
         "time": f"{meta['wall_time']:.2f} s",
         "errors": fmt.plural(counts["errors"], "error") if counts["errors"] else None,
         "warnings": fmt.plural(counts["warnings"], "warning") if counts["warnings"] else None,
@@ -330,11 +341,12 @@ def merged_diagnostics(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def functions(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each traced function that reads variables, with their names."""
+    """Each traced function that ran and reads variables, with their names (a trace TF
+    never ran is kept out of sight, as its ops are)."""
     return [
         {"name": g["name"], "reads": g["reads"]}
         for g in meta.get("graphs", ())
-        if g.get("kind") == "function" and g.get("reads")
+        if g.get("kind") == "function" and g.get("reads") and g.get("ran", True)
     ]
 
 
@@ -372,6 +384,8 @@ def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) ->
                 entry["owner"] = owned[node]
             if node in scope_state:
                 entry["colour"] = MATCH_STATES[scope_state[node]][0]
+            if data["name"] == NEVER_RAN:
+                entry["never_ran"] = True
         elif kind == "variable":
             slot_of = data.get("slot_of")
             served = graph.nodes[slot_of]["name"] if slot_of in graph else None

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The scope that holds the ops of function traces TF made but never ran (shape inference,
+# a trace a retrace replaced, a concrete function never called): no TF name can hold
+# parentheses or spaces, so it cannot clash with a scope of the model's.
+NEVER_RAN = "(traces that never ran)"
+
 
 def parent_path(name: str) -> str:
     """The scope a name sits in: all but its last part (`a/b` for `a/b/c`; `""` at the top)."""
@@ -35,6 +40,7 @@ class VariableRecord:
     slot_of: str | None = None  # key of the variable this optimizer slot serves
     slot: str | None = None  # the slot's name (`m`, `v`, `momentum`), where known
     by_library: bool = False  # made at a library's request (an optimizer), not the user's
+    optimizer: bool = False  # an optimizer's: a slot, its step counter, beta powers
     match: dict | None = None  # in a match's tree: its state against the checkpoint (match.py)
 
 
@@ -49,6 +55,7 @@ class OpRecord:
     reads: list[str] = field(default_factory=list)  # keys of variables read
     tf_name: str | None = None  # TF's own name in its graph, where it differs from `name`
     colocated: bool = False  # placed off its request, where a resource it reads lives
+    ran: bool = True  # False: of a trace TF never ran (under NEVER_RAN, counted in no total)
 
 
 @dataclass

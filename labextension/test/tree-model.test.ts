@@ -153,7 +153,8 @@ describe('ReportTree', () => {
       devices: 0
     });
     expect(tree.summary.line).toBe(
-      '4 variables (4 created, 4 reused), 51.3K params (205.1 kB), 6 ops, 1 error, 0 warnings'
+      '4 variables (4 created, 4 reused), 51.3K params (205.1 kB: 51.3K trainable, ' +
+        '0 non-trainable), 6 ops, 1 error, 0 warnings'
     );
     // A distributed variable counts once, not once per replica.
     expect(new ReportTree(mirroredReport()).summary).toMatchObject({

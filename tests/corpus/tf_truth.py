@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -153,6 +153,77 @@ def assert_slots_are(report, slots: list[tuple[str, str, str]]) -> None:
     assert got == expected
 
 
+def params_of(variables) -> int:
+    """The element count of distinct variables."""
+    unique = {id(v): v for v in variables}.values()
+    return sum(int(np.prod([int(d) for d in v.shape])) for v in unique)
+
+
+def counted_ops(report) -> list[dict]:
+    """The report's ops that its totals count: all but those of traces TF never ran."""
+    return [o for o in report.ops if o.get("ran") is not False]
+
+
+@dataclass
+class Ran:
+    """What TF ran in a block: how many eager ops, and the functions TF's library says
+    ran (by name, their FunctionDefs): those called eagerly or given to a tf.data op, and
+    every function their nodes call."""
+
+    eager_ops: int = 0
+    functions: dict = field(default_factory=dict)
+
+    @property
+    def function_ops(self) -> int:
+        """Ops of the graphs those functions were made from: a FunctionDef holds the
+        graph's ops but its inputs' placeholders, which are its arguments."""
+        return sum(len(f.node_def) + len(f.signature.input_arg) for f in self.functions.values())
+
+
+@contextmanager
+def what_ran(tf):
+    """An op callback of the test's own, counting what TF runs eagerly and reading the
+    functions that ran from TF's function library as they run (TF drops a function from
+    its library once nothing holds it: `initialize_variables`)."""
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import op_callbacks
+
+    ran = Ran()
+    ctx = context.context()
+
+    def read(names: list[str]) -> None:
+        """The functions named and every function their nodes call."""
+        while names:
+            name = names.pop()
+            if name in ran.functions or not ctx.has_function(name):
+                continue
+            function = ran.functions[name] = ctx.get_function_def(name)
+            for node in function.node_def:
+                names.append(node.op)
+                for value in node.attr.values():
+                    if value.HasField("func"):
+                        names.append(value.func.name)
+                    names.extend(f.name for f in value.list.func)
+
+    def callback(op_type, inputs, attrs, outputs, op_name=None, graph=None):
+        if graph is not None:
+            return None
+        ran.eager_ops += 1
+        # A function called eagerly runs as an op of its name; tf.data ops are given theirs.
+        names = [op_type.decode() if isinstance(op_type, bytes) else op_type]
+        names += [
+            v.function_def.signature.name for v in (attrs or ())[1::2] if hasattr(v, "function_def")
+        ]
+        read(names)
+        return None
+
+    op_callbacks.add_op_callback(callback)
+    try:
+        yield ran
+    finally:
+        op_callbacks.remove_op_callback(callback)
+
+
 def problems(diagnostics: list[dict]) -> list[dict]:
     return [d for d in diagnostics if d["level"] in ("warning", "error")]
 
@@ -214,9 +285,18 @@ def assert_ops_nested(report, graph) -> None:
     assert root["n_ops"] == len(expected)
 
 
+def captured_variables(graph) -> dict[str, str]:
+    """A function's inputs that capture a variable, by TF's name → the name the tree gives
+    them: the variable's (TF's own, from the graph's `variables`), then `/capture`."""
+    names = {id(v.handle): v.name.removesuffix(":0") for v in graph.variables}
+    return {i.op.name: f"{names[id(e)]}/capture" for e, i in graph.captures if id(e) in names}
+
+
 def assert_function_ops(report, graph) -> None:
-    """A function graph called from eager code keeps its ops' own names, while the bodies
-    its ops call nest under them; the eager ops around the call are not compared."""
-    got = Counter(o["name"] for o in report.ops if o["graph"] != "eager")
-    truth = Counter(name for name, _ in nested_op_names(graph))
+    """A function graph called from eager code keeps its ops' own names, but its captured
+    variables (named by the variable), while the bodies its ops call nest under them; the
+    eager ops around the call, and the traces TF never ran, are not compared."""
+    got = Counter(o["name"] for o in counted_ops(report) if o["graph"] != "eager")
+    renamed = captured_variables(graph)
+    truth = Counter(renamed.get(name, name) for name, _ in nested_op_names(graph))
     assert got == truth, _differ(got, truth, "function-graph ops")

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 
-from jupyter_scope.report import presentation
+from jupyter_scope.report import fmt, presentation
 from jupyter_scope.report.model import ScopeReport
 
 COLUMNS = [
@@ -28,6 +28,7 @@ COLUMNS = [
     "params",
     "bytes",
     "trainable",
+    "role",
     "created",
     "reuse_count",
     "api",
@@ -35,6 +36,7 @@ COLUMNS = [
     "device_requested",
     "device",
     "graph",
+    "ran",
     "sites",
 ]
 
@@ -60,7 +62,7 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
     writer.writeheader()
     for var in report.variables:
         sites = "; ".join(c["text"] for c in presentation.node_sites(report.display, var["id"]))
-        row = {**var, "shape": json.dumps(var["shape"]), "sites": sites}
+        row = {**var, "shape": json.dumps(var["shape"]), "role": fmt.role(var), "sites": sites}
         if matched:
             row["match"] = presentation.match_text(report.display, var["id"])
         writer.writerow(inert(row))

@@ -9,6 +9,7 @@ from typing import Any
 
 from jupyter_scope.report import devices, fmt, presentation
 from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.report.roles import ROLES
 
 FOLD_ROWS = 25  # tables longer than this are folded
 
@@ -136,6 +137,7 @@ def render(report: ScopeReport) -> str:
             "shape",
             "dtype",
             "params",
+            "role",
             "created / reused",
             "device",
             "where",
@@ -147,6 +149,7 @@ def render(report: ScopeReport) -> str:
                 fmt.shape(v["shape"]),
                 cell(v["dtype"]),
                 f"{v['params']:,}",
+                fmt.role(v),
                 use(v),
                 cell(device(v)),
                 cell("; ".join(c["text"] for c in presentation.node_sites(shown, v["id"]))),
@@ -156,12 +159,12 @@ def render(report: ScopeReport) -> str:
     )
     lines += table(
         "Scopes",
-        ["scope", "variables", "params", "bytes", "ops", "devices"],
+        ["scope", "variables", *(fmt.ROLE_NAMES), "bytes", "ops", "devices"],
         [
             [
                 code(s["name"]),
                 str(s["n_variables"]),
-                f"{s['params']:,}",
+                *(f"{s.get(f'params_{whose}', 0):,}" for whose in ROLES),
                 fmt.size(s["bytes"]),
                 str(s["n_ops"]),
                 cell(

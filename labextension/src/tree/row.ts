@@ -34,7 +34,11 @@ export function renderRow(tree: ReportTree, entry: Entry, state: RowState): HTML
     el.style.setProperty('--jp-Scope-row-colour', colour);
   }
   // A match's tree: the row's match state, coloured as Python chose.
-  const stateColour = entry.kind === 'group' ? undefined : tree.shown(entry.node.id).colour;
+  const shown = entry.kind === 'group' ? undefined : tree.shown(entry.node.id);
+  if (shown?.never_ran) {
+    el.classList.add('jp-mod-neverRan');
+  }
+  const stateColour = shown?.colour;
   if (stateColour) {
     el.classList.add('jp-mod-state');
     el.style.setProperty('--jp-Scope-state-colour', stateColour);

@@ -1,5 +1,5 @@
 /**
- * The report document (`jupyter-scope.report/1.2`): networkx node-link data plus meta,
+ * The report document (`jupyter-scope.report/1.3`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
  * `jupyter_scope/report/presentation.py`), as `jupyter_scope/report/schema.json` defines it.
  */
@@ -24,6 +24,13 @@ export interface ScopeNode {
   bytes: number;
   devices: Record<string, number>;
   links?: string[];
+  /** Since 1.3: `params` and `bytes` split by whose they are; they add up to them. */
+  params_trainable?: number;
+  params_non_trainable?: number;
+  params_optimizer?: number;
+  bytes_trainable?: number;
+  bytes_non_trainable?: number;
+  bytes_optimizer?: number;
 }
 
 export interface VariableNode {
@@ -53,6 +60,8 @@ export interface VariableNode {
   /** The variable this optimizer slot serves (by id), and the slot's name. */
   slot_of?: string;
   slot?: string;
+  /** An optimizer's variable: a slot, its step counter, beta powers, learning rate. */
+  optimizer?: boolean;
 }
 
 export interface OpNode {
@@ -66,6 +75,8 @@ export interface OpNode {
   graph: string;
   /** TF's own name in its function graph, where `name` nests it under its caller. */
   tf_name?: string;
+  /** `false` for an op of a trace TF never ran: in no total. */
+  ran?: boolean;
 }
 
 export type GraphNode = ScopeNode | VariableNode | OpNode;
@@ -90,7 +101,7 @@ export interface ReportMeta {
   devices: { name: string; device_type: string; kind: string }[];
   wall_time: number;
   cell: { execution_count?: number | null; id?: string | null } | null;
-  graphs: { key: string; kind: string; name?: string | null }[];
+  graphs: { key: string; kind: string; name?: string | null; ran?: boolean }[];
   error?: { type: string; message: string } | null;
   /** The name the report was stored under (`%%scopes NAME`), when given. */
   name?: string | null;
@@ -104,6 +115,14 @@ export interface Summary {
   reused: number;
   params: number;
   bytes: number;
+  params_trainable: number;
+  params_non_trainable: number;
+  params_optimizer: number;
+  bytes_trainable: number;
+  bytes_non_trainable: number;
+  bytes_optimizer: number;
+  /** Variables read from a file that does not say whether they train. */
+  trainable_unknown: number;
   ops: number;
   devices: number;
   errors: number;
@@ -165,6 +184,8 @@ export interface NodeDisplay {
   /** In a match's tree: the colour of the node's match state (a scope's, when all its
    * variables share one). */
   colour?: string;
+  /** The scope holding the ops of traces TF never ran: counted in no total. */
+  never_ran?: boolean;
 }
 
 /** A report's line in the sidebar's list. */
@@ -185,7 +206,7 @@ export interface Display {
   heading: string;
   /** The diagnostics, merged by code: errors, then warnings, then infos. */
   diagnostics: DiagnosticGroup[];
-  /** The tf.function traces, with the variables each reads. */
+  /** The tf.function traces that ran, with the variables each reads. */
   functions: { name: string; reads: string[] }[];
   /** Every device string in the report → short name (`CPU:0`) and colour. */
   devices: Record<string, { short: string; colour: string | null }>;
