@@ -45,7 +45,7 @@ def test_text_tree_shows_scopes_variables_badges_and_devices():
     assert "    weights [5,5,3,32] float32 created reused×1 2.4K params @CPU:0" in tree
     assert "    ops: Conv2D ×1, Relu ×1" in tree
     assert "    weights [128,10] float32 created 1.3K params @CPU:0 ⚠ asked GPU:0" in tree
-    assert "global_step [] int64 created not-trainable 1 params" in tree
+    assert "global_step [] int64 created not-trainable 1 param" in tree
 
 
 def test_text_filter_keeps_ancestors_and_unfolds():

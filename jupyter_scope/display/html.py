@@ -67,7 +67,7 @@ class StaticTree:
             parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
         if var["trainable"] is False:  # None: not known (loaded from a file)
             parts.append(badge("not trainable", "#757575"))
-        details = [f"{fmt.count(var['params'])} params", fmt.size(var["bytes"])]
+        details = [fmt.params(var["params"]), fmt.size(var["bytes"])]
         if var["initializer"]:
             details.append(var["initializer"])
         parts.append(f'<span style="{MUTED}">{escape(" · ".join(details))}</span>')

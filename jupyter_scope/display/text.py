@@ -40,7 +40,7 @@ def variable_line(var: dict[str, Any], label: str, own_ops: int = 0) -> str:
     if var["trainable"] is False:  # None: not known (loaded from a file)
         parts.append("not-trainable")
     if var["params"]:
-        parts.append(f"{fmt.count(var['params'])} params")
+        parts.append(fmt.params(var["params"]))
     if var["initializer"]:
         parts.append(var["initializer"])
     parts.extend(device_badges(var))

@@ -101,6 +101,9 @@ class _Scopes:
         (`totals`); once every variable and op has been mentioned."""
         for path in sorted(self.variable_scopes | self.name_scopes):
             self.add(path)
+        # What never ran comes last, after everything that ran, in every display.
+        for path in [p for p in self.parents if p.split("/", 1)[0] == NEVER_RAN]:
+            self.parents[path] = self.parents.pop(path)
         _sum_up(totals, self.parents)
         for path in self.parents:
             total = totals.get(path) or _Total()

@@ -96,10 +96,14 @@ def role(variable: dict[str, Any]) -> str:
     return build_role(variable).replace("_", "-")
 
 
+def params(n: int) -> str:
+    """`51.3K params`, `1 param`."""
+    return f"{count(n)} {'param' if n == 1 else 'params'}"
+
+
 def model_params(totals: dict[str, Any]) -> str:
     """The model's own params, without the optimizer's: `21.8M params`, `1 param`."""
-    n = totals["params"] - _optimizer(totals)[0]
-    return f"{count(n)} {'param' if n == 1 else 'params'}"
+    return params(totals["params"] - _optimizer(totals)[0])
 
 
 def optimizer_params(totals: dict[str, Any]) -> str | None:
@@ -116,11 +120,14 @@ def scope_totals(scope: dict[str, Any]) -> str:
         return f"{plural(scope['n_ops'], 'op')} TF never ran, in no total"
     parts = []
     if scope["n_variables"]:
-        parts = [plural(scope["n_variables"], "var"), model_params(scope)]
-        if non_trainable := scope.get("params_non_trainable"):
-            parts[-1] += f" ({count(non_trainable)} non-trainable)"
-        parts.append(size(scope["bytes"] - _optimizer(scope)[1]))
-        if optimizer := optimizer_params(scope):
+        parts = [plural(scope["n_variables"], "var")]
+        optimizer = optimizer_params(scope)
+        if scope["params"] > _optimizer(scope)[0] or not optimizer:  # not the optimizer's alone
+            parts.append(model_params(scope))
+            if non_trainable := scope.get("params_non_trainable"):
+                parts[-1] += f" ({count(non_trainable)} non-trainable)"
+            parts.append(size(scope["bytes"] - _optimizer(scope)[1]))
+        if optimizer:
             parts.append(optimizer)
     parts.append(plural(scope["n_ops"], "op"))
     return " · ".join(parts)

@@ -309,7 +309,7 @@ def variable_facts(var: dict[str, Any], own_ops: int = 0) -> str:
     facts = [
         fmt.shape(var["shape"]),
         var["dtype"],
-        f"{fmt.count(var['params'])} params",
+        fmt.params(var["params"]),
         fmt.size(var["bytes"]),
     ]
     if var.get("initializer"):
