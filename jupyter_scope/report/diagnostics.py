@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -18,46 +18,24 @@ def where(site: dict | None) -> str:
     return fmt.call(site) if site else "an unknown place"
 
 
-# Each code's explanation and fix, said once per code (`advice`) rather than in every
-# diagnostic's `message`, so that the displays can merge diagnostics of one code.
-ADVICE = {
-    "variable-exists": (
-        "get_variable creates a variable unless reuse is on. To share it, open the scope "
-        "with reuse=True or reuse=tf.compat.v1.AUTO_REUSE, or call scope.reuse_variables() "
-        "before the second use; for a separate variable, use another scope name."
-    ),
-    "variable-missing": (
-        "With reuse=True, get_variable only returns existing variables. Create it first "
-        "with reuse off, use reuse=tf.compat.v1.AUTO_REUSE to create it when missing, or "
-        "check the scope name."
-    ),
-    "shape-mismatch": (
-        "A shared variable keeps the shape and dtype it was created with. Ask for the same "
-        "shape and dtype, or use another name."
-    ),
-    "eager-reuse-ignored": (
-        "Reuse is ignored under eager execution, so variables of one name do not share "
-        "weights. Keep variables in Python objects (tf.Module, Keras layers), or build this "
-        "code in a tf.Graph (%%scopes --graph)."
-    ),
-    "duplicate-name": (
-        "tf.Variable always makes a new variable and renames it when the name is taken: use "
-        "get_variable with reuse to share one, or pick a distinct name."
-    ),
-    "name-scope-ignored": (
-        "get_variable takes names from variable scopes only. To have the name carry the "
-        "name scope, open tf.compat.v1.variable_scope instead of name_scope there."
-    ),
-    "placement-fallback": (
-        "Under soft placement TF falls back when the device is missing or has no kernel for "
-        "the op, and it runs an op that reads a variable where the variable lives; check "
-        "tf.config.list_logical_devices() and the op's kernels."
-    ),
-    "similar-scope-names": (
-        "Sibling scopes whose names differ by one letter each made variables: if one is a "
-        "typo, the code built two sets of weights where it meant to share one."
-    ),
-}
+# Each check, with the codes it raises and each code's explanation and fix: the advice is
+# said once per code (`advice`) rather than in every diagnostic's `message`, so that the
+# displays can merge diagnostics of one code. As tfprof keeps its checkers, in a registry:
+# a new check is a function and its advice, nothing to wire.
+Check = Callable[[Capture, nx.DiGraph], list[dict[str, Any]]]
+CHECKS: list[tuple[Check, dict[str, str]]] = []
+ADVICE: dict[str, str] = {}  # code → advice, of every check
+
+
+def check(advice: dict[str, str]) -> Callable[[Check], Check]:
+    """Register a check, and the advice for each code it raises."""
+
+    def register(function: Check) -> Check:
+        CHECKS.append((function, advice))
+        ADVICE.update(advice)
+        return function
+
+    return register
 
 
 def _diagnostic(
@@ -75,7 +53,26 @@ def _diagnostic(
     return diagnostic
 
 
-def _failures(capture: Capture) -> list[dict]:
+@check(
+    {
+        "variable-exists": (
+            "get_variable creates a variable unless reuse is on. To share it, open the scope "
+            "with reuse=True or reuse=tf.compat.v1.AUTO_REUSE, or call "
+            "scope.reuse_variables() before the second use; for a separate variable, use "
+            "another scope name."
+        ),
+        "variable-missing": (
+            "With reuse=True, get_variable only returns existing variables. Create it first "
+            "with reuse off, use reuse=tf.compat.v1.AUTO_REUSE to create it when missing, or "
+            "check the scope name."
+        ),
+        "shape-mismatch": (
+            "A shared variable keeps the shape and dtype it was created with. Ask for the "
+            "same shape and dtype, or use another name."
+        ),
+    }
+)
+def _failures(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     found = []
     for f in capture.failures:
         first = (
@@ -137,7 +134,16 @@ def _failures(capture: Capture) -> list[dict]:
     return found
 
 
-def _eager_reuse(capture: Capture) -> list[dict]:
+@check(
+    {
+        "eager-reuse-ignored": (
+            "Reuse is ignored under eager execution, so variables of one name do not share "
+            "weights. Keep variables in Python objects (tf.Module, Keras layers), or build "
+            "this code in a tf.Graph (%%scopes --graph)."
+        ),
+    }
+)
+def _eager_reuse(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     found = []
     for e in capture.eager_reuse:
         var, earlier = capture.variables[e.key], capture.variables[e.previous_key]
@@ -157,7 +163,15 @@ def _eager_reuse(capture: Capture) -> list[dict]:
     return found
 
 
-def _duplicate_names(capture: Capture) -> list[dict]:
+@check(
+    {
+        "duplicate-name": (
+            "tf.Variable always makes a new variable and renames it when the name is taken: "
+            "use get_variable with reuse to share one, or pick a distinct name."
+        ),
+    }
+)
+def _duplicate_names(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     found = []
     for var in capture.variables.values():
         asked = var.requested_name
@@ -189,7 +203,15 @@ def _duplicate_names(capture: Capture) -> list[dict]:
     return found
 
 
-def _name_scope_ignored(capture: Capture) -> list[dict]:
+@check(
+    {
+        "name-scope-ignored": (
+            "get_variable takes names from variable scopes only. To have the name carry the "
+            "name scope, open tf.compat.v1.variable_scope instead of name_scope there."
+        ),
+    }
+)
+def _name_scope_ignored(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     return [
         _diagnostic(
             "info",
@@ -205,7 +227,16 @@ def _name_scope_ignored(capture: Capture) -> list[dict]:
     ]
 
 
-def _placement_fallbacks(graph: nx.DiGraph) -> list[dict]:
+@check(
+    {
+        "placement-fallback": (
+            "Under soft placement TF falls back when the device is missing or has no kernel "
+            "for the op, and it runs an op that reads a variable where the variable lives; "
+            "check tf.config.list_logical_devices() and the op's kernels."
+        ),
+    }
+)
+def _placement_fallbacks(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     """One line per (scope, asked, placed), not one per op."""
     # names in order, once: a graph variable and the op holding it share a name
     groups: defaultdict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
@@ -281,7 +312,15 @@ def _typo_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _similar_scope_names(capture: Capture) -> list[dict]:
+@check(
+    {
+        "similar-scope-names": (
+            "Sibling scopes whose names differ by one letter each made variables: if one is a "
+            "typo, the code built two sets of weights where it meant to share one."
+        ),
+    }
+)
+def _similar_scope_names(capture: Capture, graph: nx.DiGraph) -> list[dict]:
     """Sibling scopes with near-identical names that each created variables."""
     first_site: dict[str, dict | None] = {}  # scope → the site of its first created variable
     for record in capture.variables.values():
@@ -317,11 +356,5 @@ def _similar_scope_names(capture: Capture) -> list[dict]:
 
 
 def diagnose(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
-    return (
-        _failures(capture)
-        + _eager_reuse(capture)
-        + _duplicate_names(capture)
-        + _name_scope_ignored(capture)
-        + _placement_fallbacks(graph)
-        + _similar_scope_names(capture)
-    )
+    """Every registered check's diagnostics, in the order the checks are written."""
+    return [found for run, _ in CHECKS for found in run(capture, graph)]
