@@ -50,6 +50,8 @@ def to_document(graph: nx.DiGraph, meta: dict, diagnostics: list[dict]) -> dict[
 
 
 MAX_DEPTH = 100  # JSON nesting a report may hold; real ones stay under 10
+# Scopes a name may nest: real models stay under 20; the displays recurse once a level.
+MAX_SCOPE_DEPTH = 200
 # In JSON text a lone surrogate can only come from a `\uD800`–`\uDFFF` escape.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 
@@ -250,11 +252,16 @@ def check_tree(graph: nx.DiGraph) -> None:
             "invalid jupyter-scope report: the 'contains' edges must form one tree under "
             f"the root scope (name ''); nodes without a parent: {names or 'none'}"
         )
-    reached, stack = 1, [roots[0]]
+    reached, stack = 1, [(roots[0], 0)]
     while stack:
-        under = children.get(stack.pop(), [])
+        node, depth = stack.pop()
+        under = children.get(node, [])
+        if under and depth >= MAX_SCOPE_DEPTH:
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: scopes nested deeper than {MAX_SCOPE_DEPTH}"
+            )
         reached += len(under)
-        stack.extend(under)
+        stack.extend((child, depth + 1) for child in under)
     if reached != len(graph):
         raise ReportFormatError(
             "invalid jupyter-scope report: the 'contains' edges form a cycle "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.document import MAX_SCOPE_DEPTH, ReportFormatError
 from jupyter_scope.report.model import ScopeReport
 
 EXPECTED = (
@@ -47,6 +47,9 @@ def load(path: str | Path) -> ScopeReport:
     start = time.perf_counter()  # the reading, not TensorFlow's import
     capture = readers.READERS[kind](target)
     capture.meta["wall_time"] = time.perf_counter() - start
+    names = [*capture.variables, *(op.name for op in capture.ops)]
+    if any(name.count("/") >= MAX_SCOPE_DEPTH for name in names):
+        raise refuse(path, f"a name with scopes nested deeper than {MAX_SCOPE_DEPTH}")
     capture.meta["source"] = {"kind": kind, "path": str(target), **capture.meta["source"]}
     from jupyter_scope.report.build import build_report
 
