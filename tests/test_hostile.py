@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from report_factory import DATA, make_report, sample_report, variable
 
+import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.report import document
+from jupyter_scope.report import document, fmt
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.io import ExportError
 
@@ -162,7 +163,7 @@ def test_csv_cells_cannot_start_a_formula(name, tmp_path):
     assert [row["kind"] for row in rows] == ["variable"]  # one row: line breaks stay inside
     for cell in (rows[0]["name"], rows[0]["initializer"]):
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-        assert cell.lstrip("'") == name
+        assert cell.lstrip("'") == fmt.visible(name, keep="\r\n")  # controls shown escaped
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -238,3 +239,48 @@ def _with_edge(source: str, target: str, kind: str = "contains") -> bytes:
 def test_a_broken_tree_is_named(text, says):
     with pytest.raises(ReportFormatError, match=says):
         ScopeReport.from_json(text)
+
+
+# -- control and bidi characters, in every human-readable output ---------------------------
+
+RAW = ("\x1b", "\x07", "\u202e", "\x00")
+HOSTILE_NAME = "a\x1b[31m\x07\u202eb\x00c"
+
+
+@pytest.mark.parametrize("format", ["md", "csv", "dot"])
+def test_exports_show_control_characters_escaped(format, tmp_path):
+    text = report_named(HOSTILE_NAME).export(tmp_path / f"r.{format}", ops=format != "md")
+    text = text.read_text(encoding="utf-8")
+    assert not any(raw in text for raw in RAW)
+    assert "x1b[31m" in text and "u202eb" in text  # escaped (DOT doubles the backslash)
+
+
+def test_html_and_text_displays_show_them_escaped():
+    bundle = report_named(HOSTILE_NAME)._repr_mimebundle_()
+    for mime in ("text/plain", "text/html"):
+        assert not any(raw in bundle[mime] for raw in RAW), mime
+        assert "\\u202e" in bundle[mime]
+
+
+@pytest.mark.parametrize("name", ["r\x1b[2J\u202e.json", "line\nbreak.json"])
+def test_cli_errors_are_one_inert_line(name, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_text("{")
+    status, err = run_cli(capsys, "show", str(path))
+    assert status == cli.USER_ERROR and err.count("\n") == 1
+    assert not any(raw in err for raw in RAW)
+
+
+def test_a_fifo_is_refused_not_read(tmp_path, capsys):
+    """A FIFO named like a report: no writer will ever come; `show` must not wait."""
+    fifo = tmp_path / "x.json"
+    os.mkfifo(fifo)
+    status, err = run_cli(capsys, "show", str(fifo))
+    assert status == cli.USER_ERROR and "not a regular file" in err
+    with pytest.raises(ReportFormatError, match="not a regular file"):
+        jupyter_scope.load(fifo)
+
+
+def test_counts_beyond_any_unit_are_written_without_a_float():
+    assert fmt.count(10**4000) == "1.0e4000" and fmt.size(10**4000 - 1) == "9.9e3999 B"
+    assert fmt.count(10**15) == "1.0e15" and fmt.count(10**15 - 1) == "1000000.0G"

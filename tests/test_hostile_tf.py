@@ -180,3 +180,40 @@ def test_a_name_5000_scopes_deep(tmp_path, capsys):
     path = tmp_path / "deep.pb"
     path.write_bytes(graph_def(("/".join(["s"] * 5000), types_pb2.DT_FLOAT, [2])))
     refused(path, "deep", capsys, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory, good) -> dict[str, Path]:
+    """One small TF1 model as every source `load` reads: a name-based checkpoint, its
+    GraphDef, its event file; the object-based `good` and a JSON report besides."""
+    root = tmp_path_factory.mktemp("sources")
+    v1 = tf.compat.v1
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.get_variable("net/w", [3, 4])
+        with v1.Session() as session:
+            session.run(v1.global_variables_initializer())
+            prefix = v1.train.Saver().save(session, str(root / "ckpt" / "m"))
+        tf.io.write_graph(graph, str(root), "graph.pb", as_text=False)
+        v1.summary.FileWriter(str(root / "events"), graph=graph).close()
+    events = next((root / "events").glob("events.out.tfevents.*"))
+    report = root / "r.json"
+    jupyter_scope.load(prefix).export(report)
+    return {
+        "name-based": Path(prefix),
+        "graph": root / "graph.pb",
+        "events": events,
+        "object-based": good,
+        "json": report,
+    }
+
+
+def test_match_works_on_every_source(sources, capsys):
+    """Exit 0 when all match, 1 when not; never an error for a source `load` reads."""
+    for a, path_a in sources.items():
+        for b, path_b in sources.items():
+            status = cli.main(["match", str(path_a), str(path_b)])
+            err = capsys.readouterr().err
+            assert status in (0, 1) and not err, (a, b, err)
+            assert status == 0 or a != b, (a, b)
+    assert cli.main(["match", str(sources["graph"]), str(sources["name-based"])]) == 0

@@ -8,7 +8,6 @@ parsed here with TF's own protobufs, and whatever TF could not hold is refused w
 
 from __future__ import annotations
 
-import os
 import stat
 import struct
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from jupyter_scope.report.tf_limits import Refused, check_dtype, check_shape
 MAGIC = 0xDB4775248B80FB57  # kTableMagicNumber
 FOOTER = 48  # two block handles padded to 40 bytes, then the magic
 TRAILER = 5  # after each block: its compression type (1 byte) and a CRC (4 bytes)
-MAX_INDEX_BYTES = 1 << 30  # what a sane index holds: ~10M entries
 MAX_SHARDS = 100_000
 SLICE_KEY = b"\x00"  # a partitioned variable's slice: TF's binary key, not a name
 
@@ -32,24 +30,6 @@ SLICE_KEY = b"\x00"  # a partitioned variable's slice: TF's binary key, not a na
 class Entry:
     key: str
     proto: tensor_bundle_pb2.BundleEntryProto
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes. A FIFO or device is refused,
-    not read: opened without blocking, then checked on the open file (no race)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise Refused("no such file") from None
-    except OSError as exc:
-        raise Refused(f"cannot read it: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused("not a regular file")
-        if info.st_size > limit:
-            raise Refused(f"{info.st_size} bytes, more than {limit}")
-        return stream.read()
 
 
 def varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -151,9 +131,9 @@ def data_sizes(prefix: Path, num_shards: int) -> list[int]:
     return sizes
 
 
-def entries(prefix: Path) -> list[Entry]:
-    """The checked entries of the checkpoint at `prefix` (its header aside)."""
-    data = read_regular(Path(f"{prefix}.index"), MAX_INDEX_BYTES)
+def entries(prefix: Path, data: bytes) -> list[Entry]:
+    """The checked entries of the checkpoint at `prefix` whose index holds `data` (its
+    header aside)."""
     rows = iter(table(data))
     first = next(rows, None)
     if first is None or first[0] != b"":

@@ -20,7 +20,7 @@ from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2, trackable_
 
 from jupyter_scope.report import ckpt_index
 from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
-from jupyter_scope.report.sources import refuse
+from jupyter_scope.report.sources import read_regular, refuse
 from jupyter_scope.report.tf_limits import Refused, check_dtype, check_shape
 
 GRAPH = "g0"
@@ -72,14 +72,6 @@ def add_variable(
     )
 
 
-def read_file(path: Path) -> bytes:
-    """A regular file's bytes; a FIFO or device is refused, never read (nor waited on)."""
-    try:
-        return ckpt_index.read_regular(path, MAX_FILE_BYTES)
-    except Refused as exc:
-        raise refuse(path, str(exc)) from None
-
-
 def regular_file(path: Path) -> None:
     """Refuse, before TF opens it, what is not a regular file: TF would wait on a FIFO."""
     try:
@@ -97,8 +89,9 @@ def regular_file(path: Path) -> None:
 
 def checkpoint_reader(prefix: Path) -> Any:
     """TF's reader, once its index is checked: TF aborts the process on some damage."""
+    index = read_regular(Path(f"{prefix}.index"), MAX_FILE_BYTES)
     try:
-        ckpt_index.entries(prefix)
+        ckpt_index.entries(prefix, index)
     except Refused as exc:
         raise refuse(prefix, f"not a readable TF checkpoint ({exc})") from None
     try:
@@ -164,9 +157,9 @@ def read_saved_model(directory: Path) -> Capture:
     proto = saved_model_pb2.SavedModel()
     try:
         if pb.exists() or not pbtxt.exists():
-            proto.ParseFromString(read_file(pb))
+            proto.ParseFromString(read_regular(pb, MAX_FILE_BYTES))
         else:
-            text_format.Parse(read_file(pbtxt).decode("utf-8"), proto)
+            text_format.Parse(read_regular(pbtxt, MAX_FILE_BYTES).decode("utf-8"), proto)
     except (message.DecodeError, text_format.ParseError, UnicodeDecodeError) as exc:
         raise refuse(directory, f"not a readable SavedModel ({first_line(exc)})") from None
     if not proto.meta_graphs:
@@ -247,7 +240,7 @@ def parse_graph_def(path: Path, data: bytes, form: str) -> Any:
 
 
 def read_graph_def(path: Path) -> Capture:
-    data = read_file(path)
+    data = read_regular(path, MAX_FILE_BYTES)
     return graph_capture(path, parse_graph_def(path, data, path.suffix.lower()))
 
 
