@@ -19,6 +19,7 @@ from tensorflow.core.framework import graph_pb2
 from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2, trackable_object_graph_pb2
 
 from jupyter_scope.report import ckpt_index
+from jupyter_scope.report.document import first_line
 from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
 from jupyter_scope.report.sources import read_regular, refuse
 from jupyter_scope.report.tf_limits import Refused, check_dtype, check_shape
@@ -28,10 +29,6 @@ OBJECT_GRAPH = "_CHECKPOINTABLE_OBJECT_GRAPH"  # the key of an object-based chec
 VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"  # an object's variable value: its path + this
 MAX_FILE_BYTES = 1 << 31  # a protobuf holds at most 2 GB
 VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp"})
-
-
-def first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def new_capture() -> Capture:
