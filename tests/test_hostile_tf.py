@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import tf_tables
+from IPython.core.error import UsageError
 from tensorflow.core.framework import graph_pb2, types_pb2
 
 import jupyter_scope
@@ -217,3 +218,18 @@ def test_match_works_on_every_source(sources, capsys):
             assert status in (0, 1) and not err, (a, b, err)
             assert status == 0 or a != b, (a, b)
     assert cli.main(["match", str(sources["graph"]), str(sources["name-based"])]) == 0
+
+
+@pytest.fixture
+def notebook_shell(shell):
+    shell.user_ns.pop("ran", None)
+    return shell
+
+
+@pytest.mark.parametrize("option", ["--export /proc/r.json", "--checkpoint {bad}"])
+def test_magic_refuses_a_bad_path_before_the_cell_runs(option, notebook_shell, good, tmp_path):
+    bad = damaged(good, tmp_path / "ck", dims(3, -5))
+    result = notebook_shell.run_cell(f"%%scopes {option.format(bad=bad)}\nran = True")
+    assert isinstance(result.error_in_exec, UsageError)
+    assert "\n" not in str(result.error_in_exec)
+    assert "ran" not in notebook_shell.user_ns
