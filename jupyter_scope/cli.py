@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jupyter_scope.capture.tf_api import TensorFlowNotAvailable, UnsupportedTensorFlow
 from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.fmt import visible
 from jupyter_scope.report.io import FORMATS, ExportError, export, prepare
 from jupyter_scope.report.model import ScopeReport
 
@@ -46,23 +47,12 @@ class UserError(Exception):
 
 def load(path: str) -> ScopeReport:
     """A JSON report, or anything else `jupyter_scope.load` reads (checkpoints, graphs)."""
-    if Path(path).suffix.lower() != ".json":
-        from jupyter_scope.report.sources import load as load_source
+    from jupyter_scope.report.sources import load as load_source
 
-        try:
-            return load_source(path)
-        except ReportFormatError as exc:
-            raise UserError(str(exc)) from None
     try:
-        return ScopeReport.from_json(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not a jupyter-scope report: not UTF-8 text") from None
+        return load_source(path)
     except ReportFormatError as exc:
-        raise UserError(f"{path}: {exc}") from None
+        raise UserError(str(exc)) from None
 
 
 # -- run ----------------------------------------------------------------------------------
@@ -191,10 +181,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from jupyter_scope.display.text import terminal_safe
-
     diff = load(args.a).diff(load(args.b))
-    print(terminal_safe(str(diff), keep_newlines=True))
+    print(visible(str(diff), keep="\n"))
     return 0 if diff.same else 1
 
 
@@ -301,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (UserError, ExportError, TensorFlowNotAvailable, UnsupportedTensorFlow) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {visible(str(exc))}", file=sys.stderr)  # one line, inert
         return USER_ERROR
 
 

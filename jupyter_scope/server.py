@@ -3,6 +3,11 @@
 The Scopes panel posts a report document and gets back the file `report.export()` would
 write (so a file exported from the sidebar and one exported in Python are the same
 bytes), and a document saved before schema 1.2 gets the display section the tree reads.
+
+Bounds: a body above `MAX_BODY` is refused with 413 as soon as its headers arrive (never
+read whole); the parsing and rendering run in a worker thread, off the event loop that
+serves every other request; download names are at most `MAX_NAME` characters. CORS is
+jupyter_server's own (`APIHandler`): nothing here adds to it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from jupyter_scope.report import io
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.model import ScopeReport
 
+MAX_BODY = 100 * 1024 * 1024  # a report of ~200k variables; bigger: export in Python
+MAX_NAME = 100  # characters of a download's stem
 MIME_TYPES = {
     "json": "application/json",
     "html": "text/html",
@@ -29,7 +36,7 @@ def file_name(report: ScopeReport, format: str) -> str:
     """`scopes-<name or In-N>.<format>`, safe as a file name."""
     cell = (report.meta.get("cell") or {}).get("execution_count")
     stem = report.meta.get("name") or (f"In-{cell}" if cell else "report")
-    safe = re.sub(r"[^\w.-]+", "_", str(stem))
+    safe = re.sub(r"[^\w.-]+", "_", str(stem))[:MAX_NAME]
     return f"scopes-{safe}.{format}"
 
 
@@ -52,24 +59,50 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     import tornado.web
     from jupyter_server.base.handlers import APIHandler
     from jupyter_server.utils import url_path_join
+    from tornado.ioloop import IOLoop
 
-    class DocumentHandler(APIHandler):
-        @tornado.web.authenticated
-        def post(self) -> None:
-            try:
-                self.finish(upgraded(self.request.body))
-            except ReportFormatError as exc:
-                raise tornado.web.HTTPError(400, str(exc)) from None
+    @tornado.web.stream_request_body
+    class BoundedHandler(APIHandler):
+        """A POST whose body is at most MAX_BODY bytes, worked on off the event loop."""
 
-    class ExportHandler(APIHandler):
-        @tornado.web.authenticated
-        def post(self, format: str) -> None:
-            if format not in io.FORMATS:
-                raise tornado.web.HTTPError(404, f"unknown format {format!r}")
+        async def prepare(self) -> None:  # type: ignore[override]
+            await super().prepare()
+            if not self.current_user:  # before the size: tell strangers nothing else
+                raise tornado.web.HTTPError(403)
+            self.chunks: list[bytes] = []
+            size = int(self.request.headers.get("Content-Length") or 0)
+            if size > MAX_BODY:
+                raise tornado.web.HTTPError(
+                    413,
+                    reason="Report too large",
+                    log_message=f"a document of {size} bytes, above the {MAX_BODY} "
+                    "this endpoint takes: export it in Python (report.export) instead",
+                )
+            if self.request.connection is not None:  # a chunked body too
+                self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
+
+        def data_received(self, chunk: bytes) -> None:
+            self.chunks.append(chunk)
+
+        async def answer(self, work: Any, *args: Any) -> None:
+            body = b"".join(self.chunks)
+            self.chunks.clear()
             try:
-                self.finish(json.dumps(exported(self.request.body, format)))
+                self.finish(await IOLoop.current().run_in_executor(None, work, body, *args))
             except (ReportFormatError, io.ExportError) as exc:
                 raise tornado.web.HTTPError(400, str(exc)) from None
+
+    class DocumentHandler(BoundedHandler):
+        @tornado.web.authenticated
+        async def post(self) -> None:
+            await self.answer(upgraded)
+
+    class ExportHandler(BoundedHandler):
+        @tornado.web.authenticated
+        async def post(self, format: str) -> None:
+            if format not in io.FORMATS:
+                raise tornado.web.HTTPError(404, f"unknown format {format!r}")
+            await self.answer(lambda body: json.dumps(exported(body, format)))
 
     base = url_path_join(serverapp.web_app.settings["base_url"], "jupyter-scope")
     serverapp.web_app.add_handlers(

@@ -249,7 +249,8 @@ def test_wrong_schema_version(tmp_path, capsys, good_report):
 
 def test_missing_file(tmp_path, capsys):
     status, _, err = run_main(capsys, "diff", str(tmp_path / "gone.json"), str(tmp_path / "x.json"))
-    assert status == 2 and err == f"jupyter-scope: error: {tmp_path / 'gone.json'}: no such file\n"
+    assert status == 2 and err.count("\n") == 1
+    assert err.startswith(f"jupyter-scope: error: {tmp_path / 'gone.json'}: no such file")
 
 
 def test_unwritable_path(tmp_path, capsys, good_report):

@@ -7,6 +7,7 @@ import copy
 import csv
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from report_factory import DATA, make_report, sample_report, variable
 
+import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.report import document
+from jupyter_scope.report import document, fmt, io
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.io import ExportError
+from jupyter_scope.report.presentation import MATCH_STATES
 
 HOSTILE = sorted((DATA / "hostile").iterdir())
 SAMPLE = json.loads((DATA / "sample_report.json").read_text())
@@ -83,10 +86,22 @@ def test_sample_still_loads_and_round_trips():
 
 # -- the hand-written node rules agree with schema.json --------------------------------
 
+INTEGERS = st.integers(-3, 3) | st.sampled_from([2**63 - 1, 2**63, -(2**63), 10**40])
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.text(max_size=3),
+    st.none() | st.booleans() | INTEGERS | st.floats(-2, 2) | st.text(max_size=3),
     lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner),
     max_leaves=4,
+)
+# A variable's `match`: near-valid objects, so that each of its rules gets exercised.
+MATCH_VALUES = st.fixed_dictionaries(
+    {
+        "state": st.sampled_from([*MATCH_STATES, "nope", 3]),
+        "checkpoint": st.none() | st.text(max_size=3) | INTEGERS,
+    },
+    optional={
+        "shape": st.lists(st.none() | st.lists(st.none() | INTEGERS, max_size=2), max_size=3),
+        "dtype": st.lists(st.text(max_size=2) | INTEGERS, max_size=3),
+    },
 )
 FULL = jsonschema.Draft202012Validator(document._validator().schema)
 
@@ -113,9 +128,20 @@ FULL = jsonschema.Draft202012Validator(document._validator().schema)
             "params",
             "initializer",
             "trainable",
+            "n_ops",
+            "bytes",
+            # optional fields
+            "slot_of",
+            "component_of",
+            "components",
+            "partition_of",
+            "slot",
+            "tf_name",
+            "colocated",
+            "match",
         ]
     ),
-    value=JSON_VALUES,
+    value=JSON_VALUES | MATCH_VALUES,
     delete=st.booleans(),
 )
 def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
@@ -162,7 +188,7 @@ def test_csv_cells_cannot_start_a_formula(name, tmp_path):
     assert [row["kind"] for row in rows] == ["variable"]  # one row: line breaks stay inside
     for cell in (rows[0]["name"], rows[0]["initializer"]):
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-        assert cell.lstrip("'") == name
+        assert cell.lstrip("'") == fmt.visible(name, keep="\r\n")  # controls shown escaped
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -238,3 +264,181 @@ def _with_edge(source: str, target: str, kind: str = "contains") -> bytes:
 def test_a_broken_tree_is_named(text, says):
     with pytest.raises(ReportFormatError, match=says):
         ScopeReport.from_json(text)
+
+
+# -- control and bidi characters, in every human-readable output ---------------------------
+
+RAW = ("\x1b", "\x07", "\u202e", "\x00")
+HOSTILE_NAME = "a\x1b[31m\x07\u202eb\x00c"
+
+
+@pytest.mark.parametrize("format", ["md", "csv", "dot"])
+def test_exports_show_control_characters_escaped(format, tmp_path):
+    text = report_named(HOSTILE_NAME).export(tmp_path / f"r.{format}", ops=format != "md")
+    text = text.read_text(encoding="utf-8")
+    assert not any(raw in text for raw in RAW)
+    assert "x1b[31m" in text and "u202eb" in text  # escaped (DOT doubles the backslash)
+
+
+def test_html_and_text_displays_show_them_escaped():
+    bundle = report_named(HOSTILE_NAME)._repr_mimebundle_()
+    for mime in ("text/plain", "text/html"):
+        assert not any(raw in bundle[mime] for raw in RAW), mime
+        assert "\\u202e" in bundle[mime]
+
+
+@pytest.mark.parametrize("name", ["r\x1b[2J\u202e.json", "line\nbreak.json"])
+def test_cli_errors_are_one_inert_line(name, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_text("{")
+    status, err = run_cli(capsys, "show", str(path))
+    assert status == cli.USER_ERROR and err.count("\n") == 1
+    assert not any(raw in err for raw in RAW)
+
+
+def test_a_fifo_is_refused_not_read(tmp_path, capsys):
+    """A FIFO named like a report: no writer will ever come; `show` must not wait."""
+    fifo = tmp_path / "x.json"
+    os.mkfifo(fifo)
+    status, err = run_cli(capsys, "show", str(fifo))
+    assert status == cli.USER_ERROR and "not a regular file" in err
+    with pytest.raises(ReportFormatError, match="not a regular file"):
+        jupyter_scope.load(fifo)
+
+
+def test_counts_beyond_any_unit_are_written_without_a_float():
+    assert fmt.count(10**4000) == "1.0e4000" and fmt.size(10**4000 - 1) == "9.9e3999 B"
+    assert fmt.count(10**15) == "1.0e15" and fmt.count(10**15 - 1) == "1000000.0G"
+
+
+# -- the document's optional fields, numbers, depth and version ----------------------------
+
+VARIABLE_ID = "var:g0:image_filters/conv1/weights"
+
+
+def variable_node(data: dict) -> dict:
+    return next(n for n in data["graph"]["nodes"] if n["id"] == VARIABLE_ID)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("slot_of", ["x"], "is not a node id"),
+        ("slot_of", "nowhere", "not a variable of the report"),
+        ("slot_of", "scope:", "not a variable of the report"),
+        ("component_of", "nowhere", "not a variable of the report"),
+        ("components", ["nowhere"], "not a variable of the report"),
+        ("tf_name", 7, "is not a string"),
+        ("match", "matched", "is not a match state object"),
+        ("match", {"state": "lost", "checkpoint": None}, "is not one of"),
+        ("match", {"state": "shape", "checkpoint": "w", "shape": [[1]]}, "a pair of shapes"),
+        ("params", 10**4000, r"10000000…, which is not an integer in 0\.\.2\^63-1"),
+        ("shape", [-1], r"integers in 0\.\.2\^63-1"),
+    ],
+    ids=lambda value: repr(value)[:24],
+)
+def test_optional_fields_are_validated(field, value, says):
+    """Each crashed a display, `match` or `show` before it was checked."""
+    data = copy.deepcopy(SAMPLE)
+    variable_node(data)[field] = value
+    with pytest.raises(ReportFormatError, match=says):
+        ScopeReport.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("source", "ckpt"),
+        ("source", {"kind": 1, "path": "x"}),
+        ("match", "yes"),
+        ("match", {"report": None, "checkpoint": None, "renames": [["a"]]}),
+        ("error", {"type": 1, "message": "m"}),
+        ("error", "boom"),
+        ("name", ["n"]),
+    ],
+)
+def test_meta_fields_are_validated(field, value, capsys, tmp_path):
+    data = copy.deepcopy(SAMPLE)
+    data["meta"][field] = value
+    with pytest.raises(ReportFormatError, match=f"meta/{field}"):
+        ScopeReport.from_dict(data)
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    for command in ("show", "match"):
+        status, err = run_cli(capsys, command, *[str(path)] * (1 if command == "show" else 2))
+        assert status == cli.USER_ERROR and err.count("\n") == 1, err
+
+
+def test_valid_optional_fields_show_everywhere(capsys, tmp_path):
+    """What the rules let through, every display, `match` and `show` take."""
+    data = copy.deepcopy(SAMPLE)
+    node = variable_node(data)
+    node.update(
+        tf_name="w:0", slot="m", match={"state": "shape", "checkpoint": "w", "shape": [[1], None]}
+    )
+    data["meta"].update(
+        source={"kind": "checkpoint", "path": "ck"},
+        match={"report": None, "checkpoint": {"kind": "checkpoint", "path": "ck"}, "renames": []},
+    )
+    report = ScopeReport.from_dict(data)
+    assert set(report._repr_mimebundle_()) >= {"text/plain", "text/html"}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert run_cli(capsys, "show", str(path))[0] == 0
+    assert run_cli(capsys, "match", str(path), str(path))[0] == 0
+
+
+def test_a_5000_digit_integer_is_one_line(capsys, tmp_path):
+    text = re.sub(r'"params": \d+', '"params": ' + "9" * 5000, json.dumps(SAMPLE), count=1)
+    assert "9" * 5000 in text
+    with pytest.raises(ReportFormatError, match="digits"):
+        ScopeReport.from_json(text)
+
+
+def deep_scopes(depth: int) -> dict:
+    """The sample with a chain of `depth` nested scopes under its root."""
+    data = copy.deepcopy(SAMPLE)
+    parent, name = "scope:", ""
+    for level in range(depth):
+        name = f"{name}/s{level}" if name else f"s{level}"
+        node = {
+            "id": f"scope:{name}",
+            "kind": "scope",
+            "name": name,
+            "variable_scope": False,
+            "name_scope": True,
+            "n_variables": 0,
+            "n_ops": 0,
+            "params": 0,
+            "bytes": 0,
+            "devices": {},
+        }
+        data["graph"]["nodes"].append(node)
+        data["graph"]["edges"].append({"source": parent, "target": node["id"], "kind": "contains"})
+        parent = node["id"]
+    return data
+
+
+def test_a_3000_deep_scope_tree_is_refused_in_one_line(capsys, tmp_path):
+    with pytest.raises(ReportFormatError, match="nested deeper than"):
+        ScopeReport.from_dict(deep_scopes(3000))
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(deep_scopes(3000)))
+    status, err = run_cli(capsys, "show", str(path))
+    assert status == cli.USER_ERROR and "nested deeper than" in err
+
+
+def test_the_deepest_tree_allowed_shows_everywhere():
+    report = ScopeReport.from_dict(deep_scopes(document.MAX_SCOPE_DEPTH))
+    assert set(report._repr_mimebundle_()) >= {"text/plain", "text/html"}
+    assert ScopeReport.from_json(report.to_json()).graph.number_of_nodes() == len(report.graph)
+    for format in ("md", "dot", "csv", "graphml"):
+        assert io.render(report, format)
+
+
+@pytest.mark.parametrize("version", [f"1.{document.SCHEMA_MINOR + 1}", "1.999", "1.99999999999"])
+def test_a_newer_minor_version_is_refused(version):
+    data = copy.deepcopy(SAMPLE)
+    data["schema"] = f"jupyter-scope.report/{version}"
+    with pytest.raises(ReportFormatError, match="newer than this jupyter-scope reads"):
+        ScopeReport.from_dict(data)

@@ -1,13 +1,13 @@
 """`text/html`: a static collapsible tree (`<details>`, no script) for nbviewer and GitHub.
 
 Styles are inline because those viewers drop `<style>` blocks. Every string from the
-report goes through `html.escape`.
+report goes through `escape` (`fmt.html_text`): control and bidi characters shown
+escaped, then HTML-escaped.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from jupyter_scope.report import devices, fmt, presentation
@@ -21,6 +21,7 @@ OPS_LISTED = 20  # op names listed per op type and scope; the rest are counted
 OP_NAMES_LISTED = 1000  # op names listed in the whole tree
 LEVEL_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 MUTED = "color:#777"
+escape = fmt.html_text
 
 
 def badge(text: str, colour: str) -> str:

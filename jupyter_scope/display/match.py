@@ -4,11 +4,9 @@ coloured by match state."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from jupyter_scope.display.html import MUTED, badge
-from jupyter_scope.display.text import terminal_safe
+from jupyter_scope.display.html import MUTED, badge, escape
 from jupyter_scope.report import fmt
 from jupyter_scope.report.match import Match
 from jupyter_scope.report.model import MIME_TYPE
@@ -63,7 +61,7 @@ def render_text(match: Match) -> str:
         lines.append(f"{mark} {names}  {what or meaning}")
     if match.assignment_map:
         lines.append(f"assignment_map: {len(match.assignment_map)} pairs for init_from_checkpoint")
-    return "\n".join(terminal_safe(line) for line in lines)
+    return "\n".join(fmt.visible(line) for line in lines)
 
 
 def render_html(match: Match) -> str:

@@ -12,22 +12,7 @@ if TYPE_CHECKING:
     from jupyter_scope.report.model import ScopeReport
 
 INDENT = "  "
-# What a terminal would act on rather than show: C0/C1 controls (ESC starts colour and
-# cursor sequences) and the bidirectional overrides that reorder a line.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
-
-
-def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` with every control character shown as an escape (`\\x1b`), never acted on."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match[0]
-        if keep_newlines and char == "\n":
-            return char
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    return UNSAFE.sub(escape, text)
 
 
 def variable_line(var: dict[str, Any], label: str, own_ops: int = 0) -> str:
@@ -120,4 +105,4 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
     lines.extend(tree_lines(tree, 0, pattern is not None, report.display))
-    return "\n".join(terminal_safe(line) for line in lines)
+    return "\n".join(fmt.visible(line) for line in lines)

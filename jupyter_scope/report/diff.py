@@ -10,10 +10,10 @@ and B.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from html import escape
 from typing import Any
 
 from jupyter_scope.report import fmt
+from jupyter_scope.report.fmt import html_text as escape
 from jupyter_scope.report.model import ScopeReport
 
 VARIABLE_FIELDS = ("shape", "dtype", "device", "trainable")

@@ -52,6 +52,8 @@ def to_document(graph: nx.DiGraph, meta: dict, diagnostics: list[dict]) -> dict[
 
 
 MAX_DEPTH = 100  # JSON nesting a report may hold; real ones stay under 10
+# Scopes a name may nest: real models stay under 20; the displays recurse once a level.
+MAX_SCOPE_DEPTH = 200
 # In JSON text a lone surrogate can only come from a `\uD800`–`\uDFFF` escape.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 
@@ -103,9 +105,15 @@ def parse(text: str | bytes) -> Any:
         ) from None
     except RecursionError:
         raise ReportFormatError("not a jupyter-scope report: JSON nested too deep") from None
+    except ValueError as exc:  # Python's int() refuses numbers of more than 4300 digits
+        raise ReportFormatError(f"not a jupyter-scope report: {first_line(exc)}") from None
     if not text.isascii() or SURROGATE_ESCAPE.search(text):
         check_values(data)  # only then can a string hold something that is not text
     return data
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def check_values(data: Any) -> None:
@@ -149,11 +157,18 @@ def _check_version(data: Any) -> None:
         raise ReportFormatError(
             f"not a jupyter-scope report: 'schema' is {schema!r}, expected {SCHEMA_ID!r}"
         )
-    major = schema.rsplit("/", 1)[1].split(".", 1)[0]
+    major, _, minor = schema.rsplit("/", 1)[1].partition(".")
     if major != str(SCHEMA_MAJOR):
         raise ReportFormatError(
             f"unsupported report version {schema!r}: this jupyter-scope reads "
             f"'jupyter-scope.report/{SCHEMA_MAJOR}' and '{SCHEMA_MAJOR}.x' documents only"
+        )
+    # A newer minor may hold fields this version would drop or misread: refused, not
+    # half-read (`docs/guarantees.md`).
+    if minor.isdigit() and (len(minor) > 4 or int(minor) > SCHEMA_MINOR):
+        raise ReportFormatError(
+            f"report version {schema!r} is newer than this jupyter-scope reads "
+            f"(up to {SCHEMA_ID!r}): upgrade jupyter-scope to read it"
         )
 
 
@@ -252,16 +267,40 @@ def check_tree(graph: nx.DiGraph) -> None:
             "invalid jupyter-scope report: the 'contains' edges must form one tree under "
             f"the root scope (name ''); nodes without a parent: {names or 'none'}"
         )
-    reached, stack = 1, [roots[0]]
+    reached, stack = 1, [(roots[0], 0)]
     while stack:
-        under = children.get(stack.pop(), [])
+        node, depth = stack.pop()
+        under = children.get(node, [])
+        if under and depth >= MAX_SCOPE_DEPTH:
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: scopes nested deeper than {MAX_SCOPE_DEPTH}"
+            )
         reached += len(under)
-        stack.extend(under)
+        stack.extend((child, depth + 1) for child in under)
     if reached != len(graph):
         raise ReportFormatError(
             "invalid jupyter-scope report: the 'contains' edges form a cycle "
             f"({len(graph) - reached} nodes are not under the root scope)"
         )
+
+
+REFERENCES = ("slot_of", "component_of")  # a variable's fields naming another variable
+
+
+def check_references(graph: nx.DiGraph) -> None:
+    """Every node id a variable names (its slot's variable, its distributed variable, its
+    parts) is a variable of the document."""
+    nodes = graph.nodes
+    for node_id, data in graph.nodes(data=True):
+        if data["kind"] != "variable":
+            continue
+        named = [data[f] for f in REFERENCES if f in data] + data.get("components", [])
+        for ref in named:
+            if ref not in nodes or nodes[ref]["kind"] != "variable":
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {node_id!r} names {ref!r}, "
+                    "which is not a variable of the report"
+                )
 
 
 def from_document(data: Any, *, parsed: bool = False) -> tuple[nx.DiGraph, dict, list[dict]]:
@@ -273,4 +312,5 @@ def from_document(data: Any, *, parsed: bool = False) -> tuple[nx.DiGraph, dict,
     check_schema(data)
     graph = build_graph(data, consume=parsed)
     check_tree(graph)
+    check_references(graph)
     return graph, data["meta"], data["diagnostics"]

@@ -2,15 +2,59 @@
 
 from __future__ import annotations
 
+import html
+import math
+import re
 from typing import Any
 
 from jupyter_scope.report import devices
 from jupyter_scope.report.records import NEVER_RAN
 from jupyter_scope.report.roles import role as build_role
 
+# What a terminal or a viewer would act on rather than show: C0/C1 controls (ESC starts
+# colour and cursor sequences, BEL rings) and the bidirectional marks and overrides that
+# reorder a line (U+202E shows a name reversed).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str, keep: str = "") -> str:
+    """`text` with every control and bidi character shown as an escape (`\\x1b`,
+    `\\u202e`), never acted on; the characters in `keep` (line breaks a format can
+    hold) stay. Every human-readable output goes through this one function."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match[0]
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return UNSAFE.sub(escape, text)
+
+
+def html_text(text: str) -> str:
+    """Report text as HTML text: a U+202E in a name must not show the name reversed."""
+    return html.escape(visible(text, keep="\n"))
+
+
+BEYOND_UNITS = 10**15  # from here on counts and sizes are written as `1.2e15`
+
+
+def scientific(n: int) -> str:
+    """`1.2e4000`, without a float: `10**4000 / 1e9` overflows one."""
+    exp = int(math.log10(n))  # exact enough for ints of any size; corrected below
+    lead = n // 10 ** (exp - 1)
+    while lead >= 100:
+        exp, lead = exp + 1, lead // 10
+    while lead < 10:
+        exp -= 1
+        lead = n // 10 ** (exp - 1)
+    return f"{lead // 10}.{lead % 10}e{exp}"
+
 
 def count(n: int) -> str:
     """`51264` → `51.3K`, `138357544` → `138.4M`."""
+    if n >= BEYOND_UNITS:
+        return scientific(n)
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
         if n >= limit:
             return f"{n / limit:.1f}{suffix}"
@@ -19,6 +63,8 @@ def count(n: int) -> str:
 
 def size(n: int) -> str:
     """Bytes in SI units: `205056` → `205.1 kB`."""
+    if n >= BEYOND_UNITS:
+        return f"{scientific(n)} B"
     for limit, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
         if n >= limit:
             return f"{n / limit:.1f} {suffix}"

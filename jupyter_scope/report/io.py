@@ -120,6 +120,18 @@ def check_writable(path: Path, *, force: bool) -> None:
         raise ExportError(
             f"cannot write {str(path)!r}: directory {str(path.parent)!r} does not exist"
         )
+    # Only trying tells: /proc is a directory that even root cannot create files in.
+    tmp = temporary(path)
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    tmp.unlink()
+
+
+def temporary(path: Path) -> Path:
+    """A name for a temporary file beside `path`, which no one else uses."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
 
 
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
@@ -127,7 +139,7 @@ def write_atomic(path: Path, text: str, *, force: bool) -> None:
 
     Without `force` the move is a hard link, which fails if `path` appeared meanwhile.
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp = temporary(path)
     try:
         # O_EXCL: never follow or reuse someone else's file; 0o666 honours the umask.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -174,7 +174,8 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
         pairs[name] = their_name
         free.discard(their_name)
 
-    tf_names = Counter(v.get("tf_name") for v in theirs.values())
+    # Only a TF name that one checkpoint variable has: most sources name none.
+    tf_names = Counter(v.get("tf_name") for v in theirs.values() if v.get("tf_name"))
     by_tf_name = {v["tf_name"]: n for n, v in theirs.items() if tf_names[v.get("tf_name")] == 1}
     for name, var in ours.items():
         alias = by_tf_name.get(var.get("tf_name") or name) or by_tf_name.get(name)

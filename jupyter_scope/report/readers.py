@@ -8,6 +8,7 @@ a file does not say.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,17 +18,17 @@ from google.protobuf import message, text_format
 from tensorflow.core.framework import graph_pb2
 from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2, trackable_object_graph_pb2
 
+from jupyter_scope.report import ckpt_index
+from jupyter_scope.report.document import first_line
 from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
-from jupyter_scope.report.sources import refuse
+from jupyter_scope.report.sources import read_regular, refuse
+from jupyter_scope.report.tf_limits import Refused, check_dtype, check_shape
 
 GRAPH = "g0"
 OBJECT_GRAPH = "_CHECKPOINTABLE_OBJECT_GRAPH"  # the key of an object-based checkpoint's graph
 VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"  # an object's variable value: its path + this
+MAX_FILE_BYTES = 1 << 31  # a protobuf holds at most 2 GB
 VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp"})
-
-
-def first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def new_capture() -> Capture:
@@ -68,10 +69,28 @@ def add_variable(
     )
 
 
+def regular_file(path: Path) -> None:
+    """Refuse, before TF opens it, what is not a regular file: TF would wait on a FIFO."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise refuse(path, "no such file") from None
+    except OSError as exc:
+        raise refuse(path, f"cannot read it: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise refuse(path, "not a regular file")
+
+
 # -- checkpoints ---------------------------------------------------------------------------
 
 
 def checkpoint_reader(prefix: Path) -> Any:
+    """TF's reader, once its index is checked: TF aborts the process on some damage."""
+    index = read_regular(Path(f"{prefix}.index"), MAX_FILE_BYTES)
+    try:
+        ckpt_index.entries(prefix, index)
+    except Refused as exc:
+        raise refuse(prefix, f"not a readable TF checkpoint ({exc})") from None
     try:
         return tf.train.load_checkpoint(str(prefix))
     except (tf.errors.OpError, ValueError) as exc:
@@ -93,6 +112,8 @@ def add_checkpoint_variables(capture: Capture, prefix: Path) -> None:
             add_variable(capture, key, list(shapes[key]), dtypes[key].name, "checkpoint")
         return
     source["format"] = "object-based"
+    if dtypes[OBJECT_GRAPH] != tf.string or shapes[OBJECT_GRAPH]:
+        raise refuse(prefix, "its object graph is not a string scalar, as TF writes it")
     graph = trackable_object_graph_pb2.TrackableObjectGraph()
     try:
         graph.ParseFromString(reader.get_tensor(OBJECT_GRAPH))
@@ -111,7 +132,13 @@ def read_checkpoint(target: Path) -> Capture:
     """A prefix, or a directory whose `checkpoint` file names the newest prefix."""
     prefix = target
     if target.is_dir():
-        newest = tf.train.latest_checkpoint(str(target))
+        regular_file(target / "checkpoint")
+        try:
+            newest = tf.train.latest_checkpoint(str(target))
+        except (tf.errors.OpError, ValueError, text_format.ParseError) as exc:
+            raise refuse(
+                target, f"its 'checkpoint' file is unreadable ({first_line(exc)})"
+            ) from None
         if newest is None:
             raise refuse(target, "its 'checkpoint' file names no checkpoint that exists")
         prefix = Path(newest)
@@ -126,10 +153,10 @@ def read_saved_model(directory: Path) -> Capture:
     pb, pbtxt = directory / "saved_model.pb", directory / "saved_model.pbtxt"
     proto = saved_model_pb2.SavedModel()
     try:
-        if pb.is_file():
-            proto.ParseFromString(pb.read_bytes())
+        if pb.exists() or not pbtxt.exists():
+            proto.ParseFromString(read_regular(pb, MAX_FILE_BYTES))
         else:
-            text_format.Parse(pbtxt.read_text(encoding="utf-8"), proto)
+            text_format.Parse(read_regular(pbtxt, MAX_FILE_BYTES).decode("utf-8"), proto)
     except (message.DecodeError, text_format.ParseError, UnicodeDecodeError) as exc:
         raise refuse(directory, f"not a readable SavedModel ({first_line(exc)})") from None
     if not proto.meta_graphs:
@@ -157,7 +184,7 @@ def producer(tensor: str) -> str:
     return tensor.lstrip("^").split(":", 1)[0]
 
 
-def graph_capture(graph_def: Any) -> Capture:
+def graph_capture(path: Path, graph_def: Any) -> Capture:
     """Every node as an op (name, type, requested device, inputs); variable ops also as
     variables with their shape and dtype. Scopes come from the names."""
     capture = new_capture()
@@ -165,8 +192,16 @@ def graph_capture(graph_def: Any) -> Capture:
     for node in graph_def.node:
         inputs = [producer(i) for i in node.input]
         if node.op in VARIABLE_OPS:
-            dtype = tf.dtypes.as_dtype(node.attr["dtype"].type).name
-            shape = shape_of(node.attr["shape"].shape)
+            shape_proto, dtype_enum = node.attr["shape"].shape, node.attr["dtype"].type
+            try:
+                check_dtype(dtype_enum, f"variable {node.name!r}")
+                check_shape(
+                    (d.size for d in shape_proto.dim), f"variable {node.name!r}", unknown=True
+                )
+            except Refused as exc:
+                raise refuse(path, f"not a readable GraphDef ({exc})") from None
+            dtype = tf.dtypes.as_dtype(dtype_enum).name
+            shape = shape_of(shape_proto)
             add_variable(capture, node.name, shape, dtype, "graph_def", handle_op=node.name)
         capture.ops.append(
             OpRecord(
@@ -202,15 +237,13 @@ def parse_graph_def(path: Path, data: bytes, form: str) -> Any:
 
 
 def read_graph_def(path: Path) -> Capture:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise refuse(path, f"cannot read it: {exc.strerror or exc}") from None
-    return graph_capture(parse_graph_def(path, data, path.suffix.lower()))
+    data = read_regular(path, MAX_FILE_BYTES)
+    return graph_capture(path, parse_graph_def(path, data, path.suffix.lower()))
 
 
 def read_event_file(path: Path) -> Capture:
     """The last graph the event file holds (`tf.summary.graph`, `FileWriter(graph=...)`)."""
+    regular_file(path)
     serialized = None
     try:
         for event in tf.compat.v1.train.summary_iterator(str(path)):
@@ -220,7 +253,7 @@ def read_event_file(path: Path) -> Capture:
         raise refuse(path, f"not a readable event file ({first_line(exc)})") from None
     if serialized is None:
         raise refuse(path, "an event file without a graph (write one with tf.summary.graph)")
-    return graph_capture(parse_graph_def(path, serialized, ".pb"))
+    return graph_capture(path, parse_graph_def(path, serialized, ".pb"))
 
 
 READERS: dict[str, Callable[[Path], Capture]] = {

@@ -8,10 +8,12 @@ records a recording gives (`records.py`), so every display and export works unch
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from pathlib import Path
 
-from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.document import MAX_SCOPE_DEPTH, ReportFormatError
 from jupyter_scope.report.model import ScopeReport
 
 EXPECTED = (
@@ -47,19 +49,35 @@ def load(path: str | Path) -> ScopeReport:
     start = time.perf_counter()  # the reading, not TensorFlow's import
     capture = readers.READERS[kind](target)
     capture.meta["wall_time"] = time.perf_counter() - start
+    names = [*capture.variables, *(op.name for op in capture.ops)]
+    if any(name.count("/") >= MAX_SCOPE_DEPTH for name in names):
+        raise refuse(path, f"a name with scopes nested deeper than {MAX_SCOPE_DEPTH}")
     capture.meta["source"] = {"kind": kind, "path": str(target), **capture.meta["source"]}
     from jupyter_scope.report.build import build_report
 
     return build_report(capture)
 
 
-def _json_report(path: Path) -> ScopeReport:
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (of at most `limit` bytes). A FIFO or device is
+    refused, not read: opened without blocking, then checked on the open file."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise refuse(path, "no such file") from None
     except OSError as exc:
         raise refuse(path, f"cannot read it: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(path, "not a regular file (a FIFO, device or directory)")
+        if limit is not None and info.st_size > limit:
+            raise refuse(path, f"{info.st_size} bytes, more than the {limit} it may hold")
+        return stream.read()
+
+
+def _json_report(path: Path) -> ScopeReport:
+    data = read_regular(path)
     try:
         return ScopeReport.from_json(data)
     except ReportFormatError as exc:

@@ -45,10 +45,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(row: dict) -> dict:
-    """The row with every text cell that could start a formula made plain text."""
+    """The row with control characters shown escaped (line breaks stay: the cell is
+    quoted), and every text cell that could start a formula made plain text."""
+    cells = {k: fmt.visible(v, keep="\r\n") if isinstance(v, str) else v for k, v in row.items()}
     return {
         key: f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-        for key, value in row.items()
+        for key, value in cells.items()
     }
 
 

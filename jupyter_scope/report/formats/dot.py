@@ -19,7 +19,9 @@ FALLBACK_BORDER = 'color="#c62828", penwidth=2'
 
 def quote(text: str) -> str:
     """A DOT string literal; newlines become the `\\n` line breaks of labels."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = (
+        fmt.visible(text, keep="\n").replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    )
     return f'"{escaped}"'
 
 

@@ -20,14 +20,15 @@ BACKTICKS = re.compile("`+")
 
 def cell(text: str) -> str:
     """Plain text made safe for a table cell: no HTML, no column breaks, one line."""
-    text = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
-    return LINE_BREAKS.sub(" ", text)
+    text = fmt.visible(LINE_BREAKS.sub(" ", text))
+    return html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def code(text: str) -> str:
     """A code span, fenced by more backticks than any run inside it so that none can end
     it (and HTML in it stays text); only `|` needs escaping (GitHub splits cells first)."""
-    body = LINE_BREAKS.sub(" ", text.replace("|", "\\|"))
+    text = fmt.visible(LINE_BREAKS.sub(" ", text))
+    body = text.replace("|", "\\|")
     if "`" not in text:
         return f"`{body}`"
     fence = "`" * (max(len(run) for run in BACKTICKS.findall(text)) + 1)
