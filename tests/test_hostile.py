@@ -106,7 +106,8 @@ MATCH_VALUES = st.fixed_dictionaries(
 FULL = jsonschema.Draft202012Validator(document._validator().schema)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+# No deadline: how long an example takes on a loaded machine is no property of the rules.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     where=st.sampled_from(["nodes", "edges"]),
     index=st.integers(0, 10_000),
@@ -191,7 +192,9 @@ def test_csv_cells_cannot_start_a_formula(name, tmp_path):
         assert cell.lstrip("'") == fmt.visible(name, keep="\r\n")  # controls shown escaped
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=NAMES)
 def test_markdown_names_stay_code(name, tmp_path_factory):
     text = (
@@ -206,7 +209,9 @@ def test_markdown_names_stay_code(name, tmp_path_factory):
     assert any("<b>x</b>" in span for span in spans)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=NAMES)
 def test_graphml_is_well_formed_whatever_the_name(name, tmp_path_factory):
     path = report_named(name).export(tmp_path_factory.mktemp("g") / "r.graphml")
