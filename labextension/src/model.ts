@@ -7,15 +7,8 @@
 
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { type ISignal, Signal } from '@lumino/signaling';
-import {
-  isShown,
-  REPORT_MIME_TYPE,
-  type ReportDocument,
-  type ShownDocument,
-  type Summary,
-  type VariableNode
-} from './tree/types';
-import type { IScopeReports } from './tokens';
+import { isShown, REPORT_MIME_TYPE, type ReportDocument, type ShownDocument } from './tree/types';
+import type { INotebookReport, IScopeReports, ISearchHit } from './tokens';
 import { shownOutput } from './export';
 import { isPacked, type PackedDocument } from './tree/compact';
 
@@ -25,29 +18,9 @@ export type Read = (data: ReportDocument | PackedDocument) => Promise<ShownDocum
 /** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
 export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
 
-export interface NotebookReport {
-  /** Unique in the notebook: `<cell id>/<output index>`. */
-  key: string;
-  cellId: string;
-  cellIndex: number;
-  executionCount: number | null;
-  /** The name the report was stored under (`%%scopes NAME`), if any. */
-  name: string | null;
-  document: ShownDocument;
-  summary: Summary;
-}
-
-export interface SearchHit {
-  report: NotebookReport;
-  kind: 'scope' | 'variable' | 'op';
-  name: string;
-  /** For variables: created, reused ×N; the sites say where. */
-  variable: VariableNode | null;
-}
-
 /** How many hits a search across reports returns at most. */
 const SEARCH_LIMIT = 200;
-const KIND_ORDER: Record<SearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
+const KIND_ORDER: Record<ISearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
 
 export class ReportsModel implements IScopeReports {
   constructor(private readonly _read: Read = shownOutput) {}
@@ -56,7 +29,7 @@ export class ReportsModel implements IScopeReports {
     return this._changed;
   }
 
-  get reports(): readonly NotebookReport[] {
+  get reports(): readonly INotebookReport[] {
     return this._reports;
   }
 
@@ -81,9 +54,9 @@ export class ReportsModel implements IScopeReports {
    * Nodes of every report whose name contains `query` (case-insensitive): variables first
    * (where a name is created, where reused), then scopes, then ops; newest report first.
    */
-  search(query: string): SearchHit[] {
+  search(query: string): ISearchHit[] {
     const needle = query.trim().toLowerCase();
-    const hits: SearchHit[] = [];
+    const hits: ISearchHit[] = [];
     if (!needle) {
       return hits;
     }
@@ -111,7 +84,7 @@ export class ReportsModel implements IScopeReports {
   /** Re-read every cell's outputs and listen to each output area. */
   private _refresh(): void {
     this._disconnect(false);
-    const found: NotebookReport[] = [];
+    const found: INotebookReport[] = [];
     const cells = this._notebook?.cells;
     for (let index = 0; cells && index < cells.length; index++) {
       const cell = cells.get(index);
@@ -190,7 +163,7 @@ export class ReportsModel implements IScopeReports {
   }
 
   private _notebook: NotebookModelLike | null = null;
-  private _reports: NotebookReport[] = [];
+  private _reports: INotebookReport[] = [];
   private _codeCells: CodeCellLike[] = [];
   // An output model's data is copied on every read; an output that changes in place
   // (update_display_data) gets a new model in the output area.
