@@ -55,7 +55,7 @@ fi
 # The production build, unless its inputs and its outputs are those of the last one here
 # (a development build, `npm run build`, changes the outputs: built again).
 build_inputs=(labextension/src labextension/style labextension/scripts package.json
-  package-lock.json tsconfig.json jupyter_scope/report/templates)
+  package-lock.json tsconfig.json)
 build_outputs=(jupyter_scope/labextension jupyter_scope/static)
 built="$(fingerprint "${build_inputs[@]}") $(fingerprint "${build_outputs[@]}")"
 if ! fresh build "$built"; then
