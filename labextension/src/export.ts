@@ -9,8 +9,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { IExportFormat } from './tokens';
-import { isPacked, type PackedDocument, unpack } from './tree/compact';
-import { isShown, type ReportDocument, type ShownDocument } from './tree/types';
+import { isPacked, type IPackedDocument, unpack } from './tree/compact';
+import { isShown, type IReportDocument, type ShownDocument } from './tree/types';
 
 /** A file as the server renders it. */
 export interface IExportedFile {
@@ -19,7 +19,7 @@ export interface IExportedFile {
   text: string;
 }
 
-async function request(path: string, doc?: ReportDocument): Promise<Response> {
+async function request(path: string, doc?: IReportDocument): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, 'jupyter-scope', path);
   const init = doc ? { method: 'POST', body: JSON.stringify(doc) } : { method: 'GET' };
@@ -35,12 +35,12 @@ export async function fetchFormats(): Promise<IExportFormat[]> {
   return (await (await request('formats')).json()) as IExportFormat[];
 }
 
-export async function exportFile(doc: ReportDocument, format: string): Promise<IExportedFile> {
+export async function exportFile(doc: IReportDocument, format: string): Promise<IExportedFile> {
   return (await (await request(`export/${format}`, doc)).json()) as IExportedFile;
 }
 
 /** The document with its display section: as it is, or upgraded by the server. */
-export async function shown(doc: ReportDocument): Promise<ShownDocument> {
+export async function shown(doc: IReportDocument): Promise<ShownDocument> {
   if (isShown(doc)) {
     return doc;
   }
@@ -49,12 +49,12 @@ export async function shown(doc: ReportDocument): Promise<ShownDocument> {
 
 /** A notebook output's document, shown: unpacked if it was saved packed, and upgraded
  * (by the server) if it was saved before schema 1.2. */
-export async function shownOutput(data: ReportDocument | PackedDocument): Promise<ShownDocument> {
+export async function shownOutput(data: IReportDocument | IPackedDocument): Promise<ShownDocument> {
   return shown(isPacked(data) ? await unpack(data) : data);
 }
 
 /** Hand the server's file to the browser as a download. */
-export async function download(doc: ReportDocument, format: string): Promise<void> {
+export async function download(doc: IReportDocument, format: string): Promise<void> {
   const file = await exportFile(doc, format);
   const url = URL.createObjectURL(new Blob([file.text], { type: file.mime }));
   const link = document.createElement('a');

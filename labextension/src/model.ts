@@ -7,13 +7,13 @@
 
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { type ISignal, Signal } from '@lumino/signaling';
-import { isShown, REPORT_MIME_TYPE, type ReportDocument, type ShownDocument } from './tree/types';
+import { isShown, REPORT_MIME_TYPE, type IReportDocument, type ShownDocument } from './tree/types';
 import type { INotebookReport, IScopeReports, ISearchHit } from './tokens';
 import { shownOutput } from './export';
-import { isPacked, type PackedDocument } from './tree/compact';
+import { isPacked, type IPackedDocument } from './tree/compact';
 
 /** Gives a document its display section (from the server, for an old document). */
-export type Read = (data: ReportDocument | PackedDocument) => Promise<ShownDocument>;
+export type Read = (data: IReportDocument | IPackedDocument) => Promise<ShownDocument>;
 
 /** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
 export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
@@ -91,7 +91,7 @@ export class ReportsModel implements IScopeReports {
       if (cell.type !== 'code') {
         continue;
       }
-      const code = cell as unknown as CodeCellLike;
+      const code = cell as unknown as ICodeCellLike;
       code.outputs.changed.connect(this._refresh, this);
       code.outputs.stateChanged.connect(this._refresh, this);
       code.stateChanged.connect(this._onCellState, this);
@@ -126,9 +126,9 @@ export class ReportsModel implements IScopeReports {
   }
 
   /** The report an output holds, read once per output model; an old one when upgraded. */
-  private _document(output: OutputLike): ShownDocument | null {
+  private _document(output: IOutputLike): ShownDocument | null {
     if (!this._documents.has(output)) {
-      const data = output.data[REPORT_MIME_TYPE] as ReportDocument | PackedDocument | undefined;
+      const data = output.data[REPORT_MIME_TYPE] as IReportDocument | IPackedDocument | undefined;
       const plain = isPacked(data) ? undefined : data;
       const ready = plain && isShown(plain) ? plain : null;
       this._documents.set(output, ready);
@@ -140,7 +140,7 @@ export class ReportsModel implements IScopeReports {
   }
 
   /** The output's document once `document` is ready. */
-  private _later(output: OutputLike, document: Promise<ShownDocument>): void {
+  private _later(output: IOutputLike, document: Promise<ShownDocument>): void {
     document.then(
       shown => {
         this._documents.set(output, shown);
@@ -164,23 +164,23 @@ export class ReportsModel implements IScopeReports {
 
   private _notebook: NotebookModelLike | null = null;
   private _reports: INotebookReport[] = [];
-  private _codeCells: CodeCellLike[] = [];
+  private _codeCells: ICodeCellLike[] = [];
   // An output model's data is copied on every read; an output that changes in place
   // (update_display_data) gets a new model in the output area.
-  private _documents = new WeakMap<OutputLike, ShownDocument | null>();
+  private _documents = new WeakMap<IOutputLike, ShownDocument | null>();
   private _changed = new Signal<this, void>(this);
 }
 
-interface OutputLike {
+interface IOutputLike {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-interface CodeCellLike {
+interface ICodeCellLike {
   readonly executionCount: number | null;
   readonly stateChanged: ISignal<unknown, { name: string }>;
   readonly outputs: {
     readonly length: number;
-    get(index: number): OutputLike;
+    get(index: number): IOutputLike;
     readonly changed: ISignal<unknown, unknown>;
     readonly stateChanged: ISignal<unknown, unknown>;
   };

@@ -11,8 +11,8 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import { shownOutput } from './export';
-import type { PackedDocument } from './tree/compact';
-import { REPORT_MIME_TYPE, type ReportDocument } from './tree/types';
+import type { IPackedDocument } from './tree/compact';
+import { REPORT_MIME_TYPE, type IReportDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 export const WIDGET_MIME_TYPE = 'application/vnd.jupyter.widget-view+json';
@@ -33,7 +33,7 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[REPORT_MIME_TYPE] as unknown as ReportDocument | PackedDocument;
+    const data = model.data[REPORT_MIME_TYPE] as unknown as IReportDocument | IPackedDocument;
     try {
       this._view.setDocument(await shownOutput(data));
     } catch (reason) {

@@ -3,7 +3,7 @@
 
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
-import type { ShownDocument, Summary, VariableNode } from './tree/types';
+import type { ShownDocument, ISummary, IVariableNode } from './tree/types';
 
 export namespace CommandIDs {
   /** Open the Scopes sidebar panel. */
@@ -37,7 +37,7 @@ export interface INotebookReport {
   /** The name the report was stored under (`%%scopes NAME`), if any. */
   name: string | null;
   document: ShownDocument;
-  summary: Summary;
+  summary: ISummary;
 }
 
 /** A node of a report whose name matches a search across reports. */
@@ -46,7 +46,7 @@ export interface ISearchHit {
   kind: 'scope' | 'variable' | 'op';
   name: string;
   /** For variables: created, reused ×N; the sites say where. */
-  variable: VariableNode | null;
+  variable: IVariableNode | null;
 }
 
 /** The scope reports of the active notebook, as the Scopes panel lists them. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CompactDocument } from '../src/tree/compact';
+import type { ICompactDocument } from '../src/tree/compact';
 import type { IExportFormat } from '../src/tokens';
 import type { ShownDocument } from '../src/tree/types';
 
@@ -10,7 +10,7 @@ export function golden(name: string): ShownDocument {
 }
 
 /** Python's compact form (`display/compact.py`) of each golden document, by name. */
-export function compactGoldens(): Record<string, ShownDocument & CompactDocument> {
+export function compactGoldens(): Record<string, ShownDocument & ICompactDocument> {
   const url = new URL('../../tests/data/golden/compact.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));
 }

@@ -26,7 +26,7 @@ import { Toolbar } from './toolbar';
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
 
-export interface TreeViewOptions {
+export interface ITreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
   onSelect?: (name: string, entry: NodeEntry) => void;
   /** When given, sites in the details pane are links that call it. */
@@ -36,7 +36,7 @@ export interface TreeViewOptions {
 export class TreeView {
   readonly node: HTMLElement;
 
-  constructor(private readonly _options: TreeViewOptions = {}) {
+  constructor(private readonly _options: ITreeViewOptions = {}) {
     this._list.node.addEventListener('click', event => this._onClick(event));
     this._list.node.addEventListener('keydown', event => this._onKey(event));
     this.node = h(
