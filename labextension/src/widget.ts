@@ -3,7 +3,7 @@
  * `jupyter_scope/static/tree.js`: one tree per view, `selected` synced both ways.
  */
 
-import type { TreeDocument } from './tree/model';
+import type { TreeDocument } from './tree/entries';
 import { TreeView } from './tree/view';
 
 interface IWidgetModel {

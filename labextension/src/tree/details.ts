@@ -2,7 +2,8 @@
  * the node is in words, its placement, and long lists folded behind their counts. */
 
 import { h } from './dom';
-import type { Entry, ReportTree } from './model';
+import type { Entry } from './entries';
+import type { ReportTree } from './report';
 import { folded, placement } from './parts';
 import {
   nodeBadges,

@@ -4,7 +4,7 @@
 
 import { siteLines, type SiteHandler } from './details';
 import { h } from './dom';
-import type { ReportTree } from './model';
+import type { ReportTree } from './report';
 import { folded } from './parts';
 import type { IDiagnosticGroup } from './types';
 

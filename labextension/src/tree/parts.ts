@@ -2,7 +2,7 @@
  * mix. Every text, count and colour here comes from the document's `display` section. */
 
 import { h } from './dom';
-import type { ReportTree } from './model';
+import type { ReportTree } from './report';
 import {
   type IBadge,
   nodeBadges,

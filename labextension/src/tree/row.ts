@@ -1,7 +1,8 @@
 /** One row of the tree: caret, name, and what the entry shows (badges, facts, chips). */
 
 import { append, h } from './dom';
-import type { Entry, ReportTree } from './model';
+import type { Entry } from './entries';
+import type { ReportTree } from './report';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */

@@ -9,17 +9,10 @@ import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import { renderDiagnostic, renderSummary } from './header';
 import { VirtualList } from './list';
-import {
-  type Entry,
-  isExpandable,
-  isOpsOnly,
-  type Kept,
-  nameTest,
-  type NodeEntry,
-  ReportTree,
-  type Rows,
-  type TreeDocument
-} from './model';
+import { type Entry, isExpandable, isOpsOnly, type NodeEntry, type TreeDocument } from './entries';
+import { type Kept, nameTest } from './filter';
+import { ReportTree } from './report';
+import type { Rows } from './rows';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
 

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { relativeName, site } from '../src/tree/format';
-import {
-  isExpandable,
-  nameTest,
-  ReportTree,
-  type Entry,
-  type IRow,
-  type Rows
-} from '../src/tree/model';
+import { isExpandable, type Entry, type IRow } from '../src/tree/entries';
+import { nameTest } from '../src/tree/filter';
+import { ReportTree } from '../src/tree/report';
+import type { Rows } from '../src/tree/rows';
 import {
   type GraphNode,
   nodeBadges,

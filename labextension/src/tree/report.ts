@@ -1,178 +1,31 @@
 /**
  * The tree index of a report, without any DOM: scopes → child scopes, variables and op
- * groups (ops grouped per scope by type), and name and device filtering with ancestors
- * kept. Every number, label and colour comes computed in the document's `display`
+ * groups (ops grouped per scope by type; entries in `entries.ts`), and name and device
+ * filtering with ancestors kept (`filter.ts`), laid out as rows (`rows.ts`). Every number, label and colour comes computed in the document's `display`
  * section; the view (`view.ts`) only reads this. Ops are rows of an `OpTable`, from the
  * widget's compact report or a plain document alike; an op's entry is made when it is
  * shown, searched for or found.
  */
 
-import { type ICompactOps, isCompact } from './compact';
+import { isCompact } from './compact';
+import {
+  children,
+  type Entry,
+  type IOpEntry,
+  type IOpGroupEntry,
+  type IScopeEntry,
+  isExpandable,
+  type IVariableEntry,
+  LazyOpEntry,
+  type NodeEntry,
+  scopeEntry,
+  type TreeDocument
+} from './entries';
+import { type INameTest, Kept, passes } from './filter';
 import { relativeName } from './format';
 import { OpTable } from './ops';
-import type {
-  IDeviceShare,
-  INodeDisplay,
-  IOpNode,
-  IScopeNode,
-  ShownDocument,
-  ISummary,
-  IVariableNode
-} from './types';
-
-/** A plain document, or the widget's compact one (ops as columns). */
-export type TreeDocument = ShownDocument & { ops?: ICompactOps };
-
-export interface IScopeEntry {
-  kind: 'scope';
-  key: string;
-  label: string;
-  node: IScopeNode;
-  parent: IScopeEntry | null;
-  scopes: IScopeEntry[];
-  variables: IVariableEntry[];
-  groups: IOpGroupEntry[];
-  /** The variable whose own ops this scope holds; it then has no row of its own. */
-  owner: IVariableEntry | null;
-}
-
-export interface IVariableEntry {
-  kind: 'variable';
-  key: string;
-  label: string;
-  node: IVariableNode;
-  parent: IScopeEntry;
-  /**
-   * The scope of the same name that holds only the variable's own ops (`w/Initializer/…`,
-   * `w/Assign`): shown inside the variable, not as a sibling of the same name.
-   */
-  ops: IScopeEntry | null;
-}
-
-export interface IOpGroupEntry {
-  kind: 'group';
-  key: string;
-  /** The op type, e.g. `Conv2D`; the label is `Conv2D ×3`. */
-  type: string;
-  label: string;
-  parent: IScopeEntry;
-  /** Its ops, as rows of the tree's `ops` (`ReportTree.op` makes their entries). */
-  opRows: number[];
-}
-
-export interface IOpEntry {
-  kind: 'op';
-  key: string;
-  label: string;
-  node: IOpNode;
-  parent: IOpGroupEntry;
-  /** Names of the ops whose outputs this op consumes. */
-  inputs: string[];
-  /** Its row in the tree's `ops`. */
-  row: number;
-}
-
-export type Entry = IScopeEntry | IVariableEntry | IOpGroupEntry | IOpEntry;
-
-/** A node of the report graph: what can be selected and named in `widget.selected`. */
-export type NodeEntry = IScopeEntry | IVariableEntry | IOpEntry;
-
-export interface IRow {
-  entry: Entry;
-  depth: number;
-}
-
-/** The rows to show, in order, in columns: an op stands as its index in the tree's `ops`
- * (`OpEntry.row`) until read, since a search can list 20,000 ops and a view draws 30. */
-export class Rows {
-  constructor(
-    private readonly _tree: ReportTree,
-    /** The entry of each row; `null` for an op's. */
-    private readonly _entries: (Entry | null)[],
-    /** The op's row in `ops`, for an op's row; -1 for the others. */
-    private readonly _ops: number[],
-    private readonly _depths: number[]
-  ) {}
-
-  get length(): number {
-    return this._depths.length;
-  }
-
-  at(i: number): IRow | undefined {
-    if (i < 0 || i >= this.length) {
-      return undefined;
-    }
-    return { entry: this._entries[i] ?? this._tree.op(this._ops[i]), depth: this._depths[i] };
-  }
-
-  /** The row showing `entry`, or -1. */
-  indexOf(entry: Entry): number {
-    return entry.kind === 'op' ? this._ops.indexOf(entry.row) : this._entries.indexOf(entry);
-  }
-}
-
-/** What a name must pass: the search box (`needle`, a lower-case substring) and the
- * `--filter` regex (`pattern`, searched as Python's `re.search`). */
-export interface INameTest {
-  needle: string;
-  pattern: RegExp | null;
-}
-
-export function nameTest(query: string, pattern: RegExp | null = null): INameTest | null {
-  const needle = query.trim().toLowerCase();
-  return needle || pattern ? { needle, pattern } : null;
-}
-
-function passes({ needle, pattern }: INameTest, name: string): boolean {
-  return (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
-}
-
-/** What a filter keeps: entries, and ops by row (1 for kept), so that a search of
- * 100,000 ops makes entries only for the ops it shows. */
-export class Kept {
-  readonly entries = new Set<Entry>();
-
-  constructor(readonly ops: Uint8Array) {}
-
-  has(entry: Entry): boolean {
-    return entry.kind === 'op' ? this.ops[entry.row] === 1 : this.entries.has(entry);
-  }
-}
-
-/**
- * What a row holds, but an op group's ops: variables first, then scopes, then op groups.
- * Without `ops`, ops stay out of sight: op groups, scopes that hold only ops (TF's
- * `MatMul`, `strided_slice`…) and a variable's own ops.
- */
-function children(entry: Entry, ops: boolean): Entry[] {
-  switch (entry.kind) {
-    case 'scope': {
-      const scopes = ops ? entry.scopes : entry.scopes.filter(s => s.node.n_variables > 0);
-      return [...entry.variables, ...scopes, ...(ops ? entry.groups : [])];
-    }
-    case 'variable':
-      return ops && entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
-    default:
-      return [];
-  }
-}
-
-export function isExpandable(entry: Entry, ops = true): boolean {
-  return (
-    entry.kind === 'scope' ||
-    (entry.kind === 'group' && ops) ||
-    (entry.kind === 'variable' && entry.ops !== null && ops)
-  );
-}
-
-/** An op, an op group or a scope of ops only: what the ops switch hides. */
-export function isOpsOnly(entry: Entry): boolean {
-  return (
-    entry.kind === 'op' ||
-    entry.kind === 'group' ||
-    (entry.kind === 'scope' && entry.node.n_variables === 0 && entry.parent !== null)
-  );
-}
+import { Rows } from './rows';
+import type { IDeviceShare, INodeDisplay, IScopeNode, ISummary, IVariableNode } from './types';
 
 export class ReportTree {
   readonly root: IScopeEntry;
@@ -602,52 +455,5 @@ export class ReportTree {
   private _opsById: Map<string, number[]> | null = null;
 }
 
-/** An op's entry. A search can make thousands, and draws a few: what only a drawn row or
- * the details pane reads is read from the table when first asked for. */
-class LazyOpEntry implements IOpEntry {
-  readonly kind = 'op';
-
-  constructor(
-    private readonly _ops: OpTable,
-    readonly parent: IOpGroupEntry,
-    readonly row: number
-  ) {}
-
-  get key(): string {
-    return (this._key ??= this._ops.id(this.row));
-  }
-
-  get label(): string {
-    return (this._label ??= relativeName(this._ops.names[this.row], this.parent.parent.node.name));
-  }
-
-  get node(): IOpNode {
-    return (this._node ??= this._ops.node(this.row));
-  }
-
-  get inputs(): string[] {
-    return (this._inputs ??= this._ops.sources(this.row).map(source => this._ops.names[source]));
-  }
-
-  private _key?: string;
-  private _label?: string;
-  private _node?: IOpNode;
-  private _inputs?: string[];
-}
-
 const FIND_ORDER = { variable: 0, scope: 1 } as const;
 const NOTHING: INodeDisplay = {};
-
-function scopeEntry(node: IScopeNode, parent: IScopeEntry | null): IScopeEntry {
-  return {
-    kind: 'scope',
-    key: node.id,
-    label: parent ? relativeName(node.name, parent.node.name) : node.name,
-    node,
-    parent,
-    scopes: [],
-    variables: [],
-    groups: [],
-    owner: null
-  };
-}
