@@ -17,7 +17,8 @@ from pathlib import Path
 from jupyter_scope.capture.tf_api import TensorFlowNotAvailable, UnsupportedTensorFlow
 from jupyter_scope.report.document import ReportFormatError
 from jupyter_scope.report.fmt import visible
-from jupyter_scope.report.io import FORMATS, ExportError, export, prepare
+from jupyter_scope.report.formats import FORMATS
+from jupyter_scope.report.io import ExportError, export, prepare
 from jupyter_scope.report.model import ScopeReport
 
 PROG = "jupyter-scope"
@@ -32,10 +33,10 @@ examples:
   jupyter-scope diff train.json eval.json       exit status 0 if the same, 1 if not
   jupyter-scope show ckpt/model.ckpt            a checkpoint, SavedModel, .pb or event file
   jupyter-scope match model.json ckpt/          exit status 0 if all match, 1 if not
-  jupyter-scope convert r.json -o r.md          formats: json graphml dot html md csv
+  jupyter-scope convert r.json -o r.md          formats: {formats}
 
 jupyter-scope's own options go before SCRIPT; everything after SCRIPT is the script's.
-"""
+""".format(formats=" ".join(FORMATS))
 
 
 class UserError(Exception):
@@ -217,7 +218,8 @@ def add_output_options(parser: argparse.ArgumentParser, *, required: bool) -> No
     )
     parser.add_argument("--format", choices=list(FORMATS), help="the format, whatever the suffix")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
-    parser.add_argument("--ops", action="store_true", help="csv, dot: one row / node per op too")
+    with_ops = ", ".join(f.name for f in FORMATS.values() if f.ops)
+    parser.add_argument("--ops", action="store_true", help=f"{with_ops}: one row / node per op too")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.process import arg_split
 
 from jupyter_scope import cell
+from jupyter_scope.report.formats import FORMATS
 from jupyter_scope.report.io import ExportError
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class ScopeMagics(Magics):
     @magic_arguments()
     @argument("name", nargs="?", help="a report variable or history index (default: newest)")
     @argument("path", help="the file to write")
-    @argument("--format", help="json, graphml, dot, html, md or csv (default: from the suffix)")
+    @argument("--format", help=f"{', '.join(FORMATS)} (default: from the suffix)")
     @argument("--force", action="store_true", help="overwrite an existing file")
     @line_magic
     def scopes_export(self, line: str) -> Path:

@@ -1,8 +1,10 @@
 """The Jupyter server extension: Python's own writers for the browser, no kernel needed.
 
-The Scopes panel posts a report document and gets back the file `report.export()` would
-write (so a file exported from the sidebar and one exported in Python are the same
-bytes), and a document saved before schema 1.2 gets the display section the tree reads.
+The Scopes panel asks for the export formats (Python's registry, `report/formats`: the
+front end keeps no list of its own), posts a report document and gets back the file
+`report.export()` would write (so a file exported from the sidebar and one exported in
+Python are the same bytes), and a document saved before schema 1.2 gets the display
+section the tree reads.
 
 Bounds: a body above `MAX_BODY` is refused with 413 as soon as its headers arrive (never
 read whole); the parsing and rendering run in a worker thread, off the event loop that
@@ -18,26 +20,19 @@ from typing import Any
 
 from jupyter_scope.report import io
 from jupyter_scope.report.document import ReportFormatError
+from jupyter_scope.report.formats import FORMATS
 from jupyter_scope.report.model import ScopeReport
 
 MAX_BODY = 100 * 1024 * 1024  # a report of ~200k variables; bigger: export in Python
 MAX_NAME = 100  # characters of a download's stem
-MIME_TYPES = {
-    "json": "application/json",
-    "html": "text/html",
-    "graphml": "application/graphml+xml",
-    "dot": "text/vnd.graphviz",
-    "md": "text/markdown",
-    "csv": "text/csv",
-}
 
 
 def file_name(report: ScopeReport, format: str) -> str:
-    """`scopes-<name or In-N>.<format>`, safe as a file name."""
+    """`scopes-<name or In-N>.<suffix>`, safe as a file name."""
     cell = (report.meta.get("cell") or {}).get("execution_count")
     stem = report.meta.get("name") or (f"In-{cell}" if cell else "report")
     safe = re.sub(r"[^\w.-]+", "_", str(stem))[:MAX_NAME]
-    return f"scopes-{safe}.{format}"
+    return f"scopes-{safe}{FORMATS[format].suffix}"
 
 
 def exported(body: bytes, format: str) -> dict[str, str]:
@@ -45,9 +40,14 @@ def exported(body: bytes, format: str) -> dict[str, str]:
     report = ScopeReport.from_json(body)
     return {
         "name": file_name(report, format),
-        "mime": MIME_TYPES[format],
+        "mime": FORMATS[format].mime,
         "text": io.render(report, format),
     }
+
+
+def formats() -> list[dict[str, Any]]:
+    """The export formats, in the registry's order, as the front end lists them."""
+    return [f.to_dict() for f in FORMATS.values()]
 
 
 def upgraded(body: bytes) -> str:
@@ -97,10 +97,15 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         async def post(self) -> None:
             await self.answer(upgraded)
 
+    class FormatsHandler(APIHandler):
+        @tornado.web.authenticated
+        def get(self) -> None:
+            self.finish(json.dumps(formats()))
+
     class ExportHandler(BoundedHandler):
         @tornado.web.authenticated
         async def post(self, format: str) -> None:
-            if format not in io.FORMATS:
+            if format not in FORMATS:
                 raise tornado.web.HTTPError(404, f"unknown format {format!r}")
             await self.answer(lambda body: json.dumps(exported(body, format)))
 
@@ -109,6 +114,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         ".*$",
         [
             (url_path_join(base, "document"), DocumentHandler),
+            (url_path_join(base, "formats"), FormatsHandler),
             (url_path_join(base, r"export/(\w+)"), ExportHandler),
         ],
     )

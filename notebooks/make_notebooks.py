@@ -1,9 +1,10 @@
 """Write the story notebooks of this folder (run it after editing a story below).
 
-Each notebook tells one user story of SPEC.md with `%%scopes` cells; the test suite
-(`tests/test_notebooks.py`) executes every one in a real kernel and checks its outputs.
-A `%%scopes` cell that ends with an expression listing what TF itself says (variable
-names) lets the reader, and the tests, compare the report with TF's truth.
+Each notebook tells one user story of the product contract (SPEC.md, kept outside this
+repository) with `%%scopes` cells; the test suite (`tests/test_notebooks.py`) executes
+every one in a real kernel and checks its outputs. A `%%scopes` cell that ends with an
+expression listing what TF itself says (variable names) lets the reader, and the tests,
+compare the report with TF's truth.
 Cells that are meant to raise carry the `raises-exception` tag.
 """
 

@@ -9,9 +9,11 @@ from types import SimpleNamespace
 import pytest
 from IPython.core.compilerop import CachingCompiler
 from IPython.core.error import UsageError
+from IPython.core.magic_arguments import parse_argstring
 from report_factory import sample_report
 
 from jupyter_scope import cell, reports
+from jupyter_scope.magics import ScopeMagics
 
 
 class FakeShell:
@@ -48,13 +50,40 @@ def run_body(shell: FakeShell, body: str):
 # -- options ------------------------------------------------------------------------------
 
 
-def test_default_options_record_everything_and_show_it():
-    options = cell.CellOptions()
-    assert (options.ops, options.placement, options.graph, options.quiet) == (
-        True,
+def options(line: str) -> cell.CellOptions:
+    """The options `%%scopes LINE` runs with, parsed by the magic's own parser."""
+    return cell.CellOptions(**vars(parse_argstring(ScopeMagics.scopes, line)))
+
+
+def fields(options: cell.CellOptions) -> tuple:
+    return (
+        options.name,
+        options.graph,
+        options.ops,
+        options.placement,
+        options.quiet,
+        options.export,
+        options.filter,
+        options.checkpoint,
+    )
+
+
+def test_a_bare_scopes_line_records_ops_and_placement_and_shows_the_report():
+    assert fields(options("")) == (None, False, True, True, False, None, None, None)
+
+
+def test_each_flag_of_the_scopes_line_reaches_the_options(tmp_path):
+    out = tmp_path / "out.json"
+    line = f"towers --graph --no-ops --no-placement --quiet --export {out} --filter ^conv"
+    assert fields(options(line + " --checkpoint ckpt/")) == (
+        "towers",
         True,
         False,
         False,
+        True,
+        str(out),
+        "^conv",
+        "ckpt/",
     )
 
 
@@ -69,9 +98,11 @@ def test_bad_filter_regex_is_a_usage_error():
         cell.CellOptions(filter="conv[")
 
 
-def test_valid_options_are_kept():
-    options = cell.CellOptions(name="towers", filter="^conv", export="out.json")
-    assert (options.name, options.filter, options.export) == ("towers", "^conv", "out.json")
+def test_an_export_path_that_cannot_be_written_is_refused_before_the_cell_runs(tmp_path):
+    with pytest.raises(UsageError, match=r"--export: .*suffix"):
+        options(f"--export {tmp_path / 'out.xlsx'}")
+    with pytest.raises(UsageError, match=r"--export: .*does not exist"):
+        options(f"--export {tmp_path / 'no' / 'out.json'}")
 
 
 # -- running code -------------------------------------------------------------------------

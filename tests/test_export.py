@@ -17,7 +17,7 @@ from report_factory import EVIL, hostile_report, sample_report, tower_report, un
 
 from jupyter_scope import ScopeReport
 from jupyter_scope.report import io
-from jupyter_scope.report.formats import html_page
+from jupyter_scope.report.formats import FORMATS, html_page
 from tests.helpers import read_graphml, shown_names
 
 REPORTS = {"tower": tower_report, "hostile": hostile_report, "sample": sample_report}
@@ -178,6 +178,43 @@ def test_html_without_front_end_says_how_to_build_it(monkeypatch, tmp_path):
 def test_html_template_has_exactly_the_four_placeholders():
     template = (Path(html_page.__file__).parents[1] / "templates" / "report.html").read_text()
     assert sorted(re.findall(r"\{\{(\w+)\}\}", template)) == ["css", "data", "script", "title"]
+
+
+# -- the registry ---------------------------------------------------------------------------
+
+
+def test_every_format_in_the_registry_writes_a_file_of_its_suffix(tmp_path):
+    report = tower_report()
+    for format in FORMATS.values():
+        assert format.suffix.startswith(".") and format.mime
+        for suffix in format.suffixes:
+            assert io.format_for(Path(f"r{suffix.upper()}")) == format.name
+        path = report.export(tmp_path / f"r{format.suffix}")
+        assert path.read_bytes().decode() == io.render(report, format.name)
+    written = sorted(p.suffix for p in tmp_path.iterdir())
+    assert written == sorted(f.suffix for f in FORMATS.values())
+
+
+def test_ops_apply_to_the_formats_the_registry_says():
+    report = tower_report()
+    op = report.ops[0]["name"]
+    for format in FORMATS.values():
+        with_ops = io.render(report, format.name, ops=True)
+        if format.ops:
+            assert op not in io.render(report, format.name) and op in with_ops, format.name
+        else:
+            with pytest.raises(io.ExportError, match="applies to csv and dot only"):
+                io.prepare(Path(f"new{format.suffix}"), None, force=False, ops=True)
+
+
+def test_the_cli_takes_the_registrys_formats_and_no_other(capsys):
+    from jupyter_scope.cli import parser
+
+    for name in FORMATS:
+        assert parser().parse_args(["convert", "r.json", "-o", "r", "--format", name]).format
+    with pytest.raises(SystemExit):
+        parser().parse_args(["convert", "r.json", "-o", "r", "--format", "xlsx"])
+    assert "--format {json,graphml,dot,html,md,csv}" in capsys.readouterr().err
 
 
 # -- writing files -------------------------------------------------------------------------

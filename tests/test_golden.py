@@ -13,6 +13,9 @@
   document, which the front end must draw as it draws the plain one.
 - `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
   with the expected text of each case.
+- `golden/export_formats.json`: the export formats as the server lists them
+  (`GET /jupyter-scope/formats`, from the registry in `report/formats`), which the front
+  end's tests give its palette and buttons.
 
 Set JUPYTER_SCOPE_UPDATE_GOLDEN=1 to rewrite them after an intended change.
 """
@@ -232,6 +235,12 @@ def test_golden_formats_are_pythons():
 
 def shown(doc: dict) -> dict:
     return ScopeReport.from_dict(doc).display
+
+
+def test_golden_export_formats_are_the_servers():
+    from jupyter_scope.server import formats
+
+    check(GOLDEN / "export_formats.json", formats())
 
 
 def test_each_device_has_one_colour_whatever_its_spelling():

@@ -22,6 +22,8 @@ from jupyter_scope import MIME_TYPE, ScopeReport
 from tests.helpers import nodes_by_code, variables_by_name
 
 pytest.importorskip("tensorflow")
+# Every story notebook runs in a kernel of its own: the fast loop leaves them to CI.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -22,10 +22,17 @@ def sample() -> ScopeReport:
     return ScopeReport.from_json(SAMPLE.read_text())
 
 
-def test_static_bundle_is_the_reports_own():
+def test_static_bundle_has_the_json_document_an_html_and_a_text_tree():
     report = sample()
     data, metadata = output_bundle(report)
-    assert data == report._repr_mimebundle_()
+    assert sorted(data) == sorted(["text/plain", "text/html", MIME_TYPE])
+    assert ScopeReport.from_dict(data[MIME_TYPE]).to_dict() == report.to_dict()
+    summary = data["text/plain"].splitlines()[0]
+    assert summary.startswith("4 variables (4 created, 4 reused)")
+    assert summary in data["text/html"]
+    tree = data["text/plain"].split("\nimage_filters/", 1)[1]
+    for variable in report.variables:
+        assert f" {variable['name'].rsplit('/', 1)[-1]} [" in tree
     assert metadata == {}
 
 

@@ -1,4 +1,7 @@
-"""Diagnostics: what went wrong or surprised, where, and how to fix it (codes in SPEC.md)."""
+"""Diagnostics: what went wrong or surprised, where, and how to fix it.
+
+The codes, and when each is given: docs/diagnostics.md.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Writing a report to a file: pick the format, render it, write it atomically.
 
-Each format lives in its own module under `formats/` with a `render(report) -> str`
-(and, if it needs something besides the report, a `check()` raising `ExportError`);
+The formats and their writers are listed once, in `formats/__init__.py` (`FORMATS`);
 this module only chooses one and writes its text safely: into a temporary file in the
 target's directory, then renamed over the target, so a failure never leaves a
 half-written or temporary file behind.
@@ -9,29 +8,16 @@ half-written or temporary file behind.
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 import stat
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
+
+from jupyter_scope.report.formats import FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
     from jupyter_scope.report.model import ScopeReport
-
-# format name → module under jupyter_scope.report.formats
-FORMATS = {
-    "json": "json_doc",
-    "graphml": "graphml",
-    "dot": "dot",
-    "html": "html_page",
-    "md": "markdown",
-    "csv": "csv_table",
-}
-SUFFIXES = {".gv": "dot", ".htm": "html", ".markdown": "md"} | {f".{f}": f for f in FORMATS}
-# formats whose `render` takes `ops=` (include one entry per op)
-OPS_FORMATS = ("csv", "dot")
 
 
 class ExportError(Exception):
@@ -54,27 +40,21 @@ def format_for(path: Path, format: str | None = None) -> str:
     return SUFFIXES[suffix]
 
 
-def format_module(format: str) -> ModuleType:
-    return importlib.import_module(f"jupyter_scope.report.formats.{FORMATS[format]}")
-
-
 def prepare(path: Path, format: str | None, *, force: bool, ops: bool) -> str:
     """Check all that can be checked before rendering (so a long run can fail early);
     return the format's name."""
     name = format_for(path, format)
-    if ops and name not in OPS_FORMATS:
-        raise ExportError(f"one entry per op (ops) applies to {' and '.join(OPS_FORMATS)} only")
-    check = getattr(format_module(name), "check", None)  # a format's own precondition
-    if check is not None:
-        check()
+    if ops and not FORMATS[name].ops:
+        with_ops = sorted(f.name for f in FORMATS.values() if f.ops)
+        raise ExportError(f"one entry per op (ops) applies to {' and '.join(with_ops)} only")
+    FORMATS[name].check()
     check_writable(path, force=force)
     return name
 
 
 def render(report: ScopeReport, format: str, *, ops: bool = False) -> str:
     """The report as the text of a file of `format`."""
-    module = format_module(format)
-    return module.render(report, ops=ops) if format in OPS_FORMATS else module.render(report)
+    return FORMATS[format].render(report, ops=ops)
 
 
 def export(

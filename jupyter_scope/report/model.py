@@ -1,6 +1,6 @@
 """`ScopeReport`: the networkx graph of one recording, and every view derived from it.
 
-The graph is the single source of truth (schema in SPEC.md and `schema.json`);
+The graph is the single source of truth (schema in docs/report.md and `schema.json`);
 `variables`, `ops` and `scopes` are read off it, never stored beside it.
 """
 
@@ -47,7 +47,7 @@ class ScopeReport:
 
     @cached_property
     def variables(self) -> list[dict[str, Any]]:
-        """One dict per distinct variable (fields as in SPEC.md's variable table)."""
+        """One dict per distinct variable (fields as in docs/report.md's variable table)."""
         return self._nodes("variable")
 
     @cached_property

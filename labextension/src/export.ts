@@ -1,37 +1,28 @@
 /**
  * What the browser asks of the server's Python, with no kernel (`jupyter_scope/server.py`):
- * a report's file in any export format, written by the same writers as `report.export()`,
- * so every path gives the same bytes; and the display section of a document saved before
- * schema 1.2, which the tree needs and only Python computes.
+ * the export formats (Python's registry, `jupyter_scope/report/formats`: this side keeps
+ * no list of its own); a report's file in any of them, written by the same writers as
+ * `report.export()`, so every path gives the same bytes; and the display section of a
+ * document saved before schema 1.2, which the tree needs and only Python computes.
  */
 
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { isPacked, type PackedDocument, unpack } from './tree/compact';
-import { isShown, type ReportDocument, type ShownDocument } from './tree/types';
-
-export type ExportFormat = 'json' | 'html' | 'graphml' | 'dot' | 'md' | 'csv';
-
-export const EXPORT_FORMATS: Record<ExportFormat, string> = {
-  json: 'JSON',
-  html: 'HTML',
-  graphml: 'GraphML',
-  dot: 'DOT',
-  md: 'Markdown',
-  csv: 'CSV'
-};
+import type { IExportFormat } from './tokens';
+import { isPacked, type IPackedDocument, unpack } from './tree/compact';
+import { isShown, type IReportDocument, type ShownDocument } from './tree/types';
 
 /** A file as the server renders it. */
-export interface ExportedFile {
+export interface IExportedFile {
   name: string;
   mime: string;
   text: string;
 }
 
-async function post(path: string, doc: ReportDocument): Promise<Response> {
+async function request(path: string, doc?: IReportDocument): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, 'jupyter-scope', path);
-  const init = { method: 'POST', body: JSON.stringify(doc) };
+  const init = doc ? { method: 'POST', body: JSON.stringify(doc) } : { method: 'GET' };
   const response = await ServerConnection.makeRequest(url, init, settings);
   if (!response.ok) {
     throw new ServerConnection.ResponseError(response, await response.text());
@@ -39,26 +30,31 @@ async function post(path: string, doc: ReportDocument): Promise<Response> {
   return response;
 }
 
-export async function exportFile(doc: ReportDocument, format: ExportFormat): Promise<ExportedFile> {
-  return (await (await post(`export/${format}`, doc)).json()) as ExportedFile;
+/** The export formats, as the server's registry lists them. */
+export async function fetchFormats(): Promise<IExportFormat[]> {
+  return (await (await request('formats')).json()) as IExportFormat[];
+}
+
+export async function exportFile(doc: IReportDocument, format: string): Promise<IExportedFile> {
+  return (await (await request(`export/${format}`, doc)).json()) as IExportedFile;
 }
 
 /** The document with its display section: as it is, or upgraded by the server. */
-export async function shown(doc: ReportDocument): Promise<ShownDocument> {
+export async function shown(doc: IReportDocument): Promise<ShownDocument> {
   if (isShown(doc)) {
     return doc;
   }
-  return (await (await post('document', doc)).json()) as ShownDocument;
+  return (await (await request('document', doc)).json()) as ShownDocument;
 }
 
 /** A notebook output's document, shown: unpacked if it was saved packed, and upgraded
  * (by the server) if it was saved before schema 1.2. */
-export async function shownOutput(data: ReportDocument | PackedDocument): Promise<ShownDocument> {
+export async function shownOutput(data: IReportDocument | IPackedDocument): Promise<ShownDocument> {
   return shown(isPacked(data) ? await unpack(data) : data);
 }
 
 /** Hand the server's file to the browser as a download. */
-export async function download(doc: ReportDocument, format: ExportFormat): Promise<void> {
+export async function download(doc: IReportDocument, format: string): Promise<void> {
   const file = await exportFile(doc, format);
   const url = URL.createObjectURL(new Blob([file.text], { type: file.mime }));
   const link = document.createElement('a');

@@ -8,7 +8,9 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { EXPORT_FORMATS, type ExportFormat } from './export';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { exportCommand } from './commands';
+import { ExportFormats } from './formats';
 import { ReportsModel } from './model';
 import { ScopePanel, scopesIcon } from './panel';
 import { RENDERER_RANK, rendererFactory } from './renderer';
@@ -21,51 +23,51 @@ const plugin: JupyterFrontEndPlugin<IScopeReports> = {
   description: 'The Scopes sidebar panel and the renderer of scope reports.',
   autoStart: true,
   requires: [INotebookTracker, IRenderMimeRegistry],
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [ICommandPalette, ILayoutRestorer, ITranslator],
   provides: IScopeReports,
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
   ): IScopeReports => {
-    rendermime.addFactory(rendererFactory(null), RENDERER_RANK);
+    const trans = (translator ?? nullTranslator).load('jupyter_scope');
+    rendermime.addFactory(rendererFactory(null, trans), RENDERER_RANK);
     tracker.widgetAdded.connect((_, notebook) => {
       const own = notebook.content.rendermime;
-      own.addFactory(rendererFactory(own), RENDERER_RANK);
+      own.addFactory(rendererFactory(own, trans), RENDERER_RANK);
     });
 
     const model = new ReportsModel();
-    const panel = new ScopePanel(model, tracker);
+    const formats = new ExportFormats();
+    const panel = new ScopePanel(model, tracker, formats, trans);
     panel.id = 'jp-scope-panel';
     app.shell.add(panel, 'left', { rank: 650 });
     restorer?.add(panel, 'jupyter-scope');
 
     app.commands.addCommand(CommandIDs.showPanel, {
-      label: 'Scopes: show panel',
+      label: trans.__('Scopes: show panel'),
       icon: scopesIcon,
       execute: () => app.shell.activateById(panel.id)
     });
-    app.commands.addCommand(CommandIDs.exportReport, {
-      label: args => `Scopes: export report (${EXPORT_FORMATS[format(args)]})`,
-      isEnabled: () => panel.selected !== null,
-      execute: args => panel.exportSelected(format(args))
+    app.commands.addCommand(CommandIDs.exportReport, exportCommand(formats, panel, trans));
+    const category = trans.__('Scopes');
+    palette?.addItem({ command: CommandIDs.showPanel, category });
+    formats.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.exportReport);
+      for (const format of formats.list) {
+        palette?.addItem({
+          command: CommandIDs.exportReport,
+          category,
+          args: { format: format.name }
+        });
+      }
     });
-    palette?.addItem({ command: CommandIDs.showPanel, category: 'Scopes' });
-    for (const f of Object.keys(EXPORT_FORMATS)) {
-      palette?.addItem({
-        command: CommandIDs.exportReport,
-        category: 'Scopes',
-        args: { format: f }
-      });
-    }
+    void formats.load();
     return model;
   }
 };
-
-function format(args: { format?: unknown }): ExportFormat {
-  return args.format === 'json' || args.format === 'graphml' ? args.format : 'html';
-}
 
 export default plugin;

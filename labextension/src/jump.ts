@@ -1,7 +1,7 @@
 /** Jumps from a report to its notebook: to the cell, and to a line of a cell. */
 
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { Site } from './tree/types';
+import type { ISite } from './tree/types';
 
 /** Scroll to the cell with this model id and make it the active cell. */
 export async function showCell(panel: NotebookPanel, cellId: string): Promise<boolean> {
@@ -17,13 +17,13 @@ export async function showCell(panel: NotebookPanel, cellId: string): Promise<bo
 }
 
 /** The execution count a site's file names: `In [3]` → 3. */
-export function siteCell(site: Site): number | null {
+export function siteCell(site: ISite): number | null {
   const match = /^In \[(\d+)\]/.exec(site.file);
   return match ? Number(match[1]) : null;
 }
 
 /** Go to the cell a site names (by execution count) and put the cursor on its line. */
-export async function showSite(panel: NotebookPanel, site: Site): Promise<boolean> {
+export async function showSite(panel: NotebookPanel, site: ISite): Promise<boolean> {
   const count = siteCell(site);
   const notebook = panel.content;
   const cell = notebook.widgets.find(

@@ -7,47 +7,20 @@
 
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { type ISignal, Signal } from '@lumino/signaling';
-import {
-  isShown,
-  REPORT_MIME_TYPE,
-  type ReportDocument,
-  type ShownDocument,
-  type Summary,
-  type VariableNode
-} from './tree/types';
-import type { IScopeReports } from './tokens';
+import { isShown, REPORT_MIME_TYPE, type IReportDocument, type ShownDocument } from './tree/types';
+import type { INotebookReport, IScopeReports, ISearchHit } from './tokens';
 import { shownOutput } from './export';
-import { isPacked, type PackedDocument } from './tree/compact';
+import { isPacked, type IPackedDocument } from './tree/compact';
 
 /** Gives a document its display section (from the server, for an old document). */
-export type Read = (data: ReportDocument | PackedDocument) => Promise<ShownDocument>;
+export type Read = (data: IReportDocument | IPackedDocument) => Promise<ShownDocument>;
 
 /** The slice of JupyterLab's notebook model this model reads (a test can fake it). */
 export type NotebookModelLike = Pick<INotebookModel, 'cells'>;
 
-export interface NotebookReport {
-  /** Unique in the notebook: `<cell id>/<output index>`. */
-  key: string;
-  cellId: string;
-  cellIndex: number;
-  executionCount: number | null;
-  /** The name the report was stored under (`%%scopes NAME`), if any. */
-  name: string | null;
-  document: ShownDocument;
-  summary: Summary;
-}
-
-export interface SearchHit {
-  report: NotebookReport;
-  kind: 'scope' | 'variable' | 'op';
-  name: string;
-  /** For variables: created, reused ×N; the sites say where. */
-  variable: VariableNode | null;
-}
-
 /** How many hits a search across reports returns at most. */
 const SEARCH_LIMIT = 200;
-const KIND_ORDER: Record<SearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
+const KIND_ORDER: Record<ISearchHit['kind'], number> = { variable: 0, scope: 1, op: 2 };
 
 export class ReportsModel implements IScopeReports {
   constructor(private readonly _read: Read = shownOutput) {}
@@ -56,7 +29,7 @@ export class ReportsModel implements IScopeReports {
     return this._changed;
   }
 
-  get reports(): readonly NotebookReport[] {
+  get reports(): readonly INotebookReport[] {
     return this._reports;
   }
 
@@ -81,9 +54,9 @@ export class ReportsModel implements IScopeReports {
    * Nodes of every report whose name contains `query` (case-insensitive): variables first
    * (where a name is created, where reused), then scopes, then ops; newest report first.
    */
-  search(query: string): SearchHit[] {
+  search(query: string): ISearchHit[] {
     const needle = query.trim().toLowerCase();
-    const hits: SearchHit[] = [];
+    const hits: ISearchHit[] = [];
     if (!needle) {
       return hits;
     }
@@ -111,14 +84,14 @@ export class ReportsModel implements IScopeReports {
   /** Re-read every cell's outputs and listen to each output area. */
   private _refresh(): void {
     this._disconnect(false);
-    const found: NotebookReport[] = [];
+    const found: INotebookReport[] = [];
     const cells = this._notebook?.cells;
     for (let index = 0; cells && index < cells.length; index++) {
       const cell = cells.get(index);
       if (cell.type !== 'code') {
         continue;
       }
-      const code = cell as unknown as CodeCellLike;
+      const code = cell as unknown as ICodeCellLike;
       code.outputs.changed.connect(this._refresh, this);
       code.outputs.stateChanged.connect(this._refresh, this);
       code.stateChanged.connect(this._onCellState, this);
@@ -153,9 +126,9 @@ export class ReportsModel implements IScopeReports {
   }
 
   /** The report an output holds, read once per output model; an old one when upgraded. */
-  private _document(output: OutputLike): ShownDocument | null {
+  private _document(output: IOutputLike): ShownDocument | null {
     if (!this._documents.has(output)) {
-      const data = output.data[REPORT_MIME_TYPE] as ReportDocument | PackedDocument | undefined;
+      const data = output.data[REPORT_MIME_TYPE] as IReportDocument | IPackedDocument | undefined;
       const plain = isPacked(data) ? undefined : data;
       const ready = plain && isShown(plain) ? plain : null;
       this._documents.set(output, ready);
@@ -167,7 +140,7 @@ export class ReportsModel implements IScopeReports {
   }
 
   /** The output's document once `document` is ready. */
-  private _later(output: OutputLike, document: Promise<ShownDocument>): void {
+  private _later(output: IOutputLike, document: Promise<ShownDocument>): void {
     document.then(
       shown => {
         this._documents.set(output, shown);
@@ -190,24 +163,24 @@ export class ReportsModel implements IScopeReports {
   }
 
   private _notebook: NotebookModelLike | null = null;
-  private _reports: NotebookReport[] = [];
-  private _codeCells: CodeCellLike[] = [];
+  private _reports: INotebookReport[] = [];
+  private _codeCells: ICodeCellLike[] = [];
   // An output model's data is copied on every read; an output that changes in place
   // (update_display_data) gets a new model in the output area.
-  private _documents = new WeakMap<OutputLike, ShownDocument | null>();
+  private _documents = new WeakMap<IOutputLike, ShownDocument | null>();
   private _changed = new Signal<this, void>(this);
 }
 
-interface OutputLike {
+interface IOutputLike {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-interface CodeCellLike {
+interface ICodeCellLike {
   readonly executionCount: number | null;
   readonly stateChanged: ISignal<unknown, { name: string }>;
   readonly outputs: {
     readonly length: number;
-    get(index: number): OutputLike;
+    get(index: number): IOutputLike;
     readonly changed: ISignal<unknown, unknown>;
     readonly stateChanged: ISignal<unknown, unknown>;
   };

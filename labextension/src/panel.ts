@@ -5,11 +5,14 @@
  */
 
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
-import { download, EXPORT_FORMATS, type ExportFormat } from './export';
+import { download } from './export';
+import type { ExportFormats } from './formats';
 import { showCell, showSite } from './jump';
-import type { NotebookReport, ReportsModel, SearchHit } from './model';
+import type { ReportsModel } from './model';
+import type { INotebookReport, ISearchHit } from './tokens';
 import { h } from './tree/dom';
 import { nodeBadges, nodeSites, type ShownDocument } from './tree/types';
 import { TreeView } from './tree/view';
@@ -28,45 +31,56 @@ export const scopesIcon = new LabIcon({
 export class ScopePanel extends Widget {
   constructor(
     private readonly _model: ReportsModel,
-    private readonly _tracker: INotebookTracker
+    private readonly _tracker: INotebookTracker,
+    private readonly _formats: ExportFormats,
+    private readonly _trans: TranslationBundle
   ) {
     super();
     this.addClass('jp-Scope-panel');
     this.title.icon = scopesIcon;
-    this.title.caption = 'Scopes';
+    this.title.caption = _trans.__('Scopes');
+    this._search = h('input', {
+      class: 'jp-Scope-search jp-Scope-panelSearch',
+      type: 'search',
+      placeholder: _trans.__('Search all reports…'),
+      'aria-label': _trans.__('Search all reports')
+    }) as HTMLInputElement;
     this._search.addEventListener('input', () => this._renderList());
-    const exports = h('div', { class: 'jp-Scope-exports' }, h('span', {}, 'Export'));
-    for (const [format, label] of Object.entries(EXPORT_FORMATS)) {
-      const button = h(
-        'button',
-        { class: 'jp-Scope-button', type: 'button', 'data-format': format },
-        label
-      );
-      button.addEventListener('click', () => this.exportSelected(format as ExportFormat));
-      exports.append(button);
-    }
-    this._exports = exports;
+    this._tree = new TreeView({
+      onSite: site => {
+        if (this._notebookPanel) {
+          void showSite(this._notebookPanel, site);
+        }
+      }
+    });
+    this._renderExports();
     this.node.append(
-      h('div', { class: 'jp-Scope-panelHeader' }, h('h2', {}, 'Scopes'), this._notebookName),
+      h(
+        'div',
+        { class: 'jp-Scope-panelHeader' },
+        h('h2', {}, _trans.__('Scopes')),
+        this._notebookName
+      ),
       this._search,
       this._list,
-      exports,
+      this._exports,
       this._tree.node
     );
     _model.changed.connect(this._renderList, this);
+    _formats.changed.connect(this._renderExports, this);
     _tracker.currentChanged.connect(this._follow, this);
   }
 
   /** The report the user picked; until they pick one, or while it is gone (its cell runs
    * again), the newest. */
-  get selected(): NotebookReport | null {
+  get selected(): INotebookReport | null {
     const reports = this._model.reports;
     return reports.find(r => r.key === this._selectedKey) ?? reports[0] ?? null;
   }
 
   /** Download the selected report, as the server's Python writes it; false when no
    * report is selected. */
-  exportSelected(format: ExportFormat): boolean {
+  exportSelected(format: string): boolean {
     const report = this.selected;
     if (report) {
       download(report.document, format).catch(reason =>
@@ -91,7 +105,7 @@ export class ScopePanel extends Widget {
     }
     const panel = this._tracker.currentWidget;
     this._notebookPanel = panel;
-    this._notebookName.textContent = panel ? panel.title.label : 'No notebook';
+    this._notebookName.textContent = panel ? panel.title.label : this._trans.__('No notebook');
     if (!panel) {
       this._model.setNotebook(null);
       return;
@@ -116,7 +130,9 @@ export class ScopePanel extends Widget {
       const hits = this._model.search(query);
       this._list.replaceChildren(
         ...hits.map(hit => this._hitItem(hit)),
-        ...(hits.length ? [] : [h('div', { class: 'jp-Scope-hint' }, 'No names match.')])
+        ...(hits.length
+          ? []
+          : [h('div', { class: 'jp-Scope-hint' }, this._trans.__('No names match.'))])
       );
     } else {
       this._list.replaceChildren(
@@ -127,13 +143,27 @@ export class ScopePanel extends Widget {
               h(
                 'div',
                 { class: 'jp-Scope-hint' },
-                'No scope reports in this notebook yet: run a %%scopes cell.'
+                this._trans.__('No scope reports in this notebook yet: run a %%scopes cell.')
               )
             ])
       );
     }
     this._exports.hidden = !selected;
     this._showSelected();
+  }
+
+  /** A button per export format the server lists. */
+  private _renderExports(): void {
+    const buttons = this._formats.list.map(format => {
+      const button = h(
+        'button',
+        { class: 'jp-Scope-button', type: 'button', 'data-format': format.name },
+        format.label
+      );
+      button.addEventListener('click', () => this.exportSelected(format.name));
+      return button;
+    });
+    this._exports.replaceChildren(h('span', {}, this._trans.__('Export')), ...buttons);
   }
 
   private _showSelected(): void {
@@ -147,7 +177,7 @@ export class ScopePanel extends Widget {
   }
 
   /** A report's one-line card: cell, name, counts, errors and warnings, time. */
-  private _reportItem(report: NotebookReport, selected: boolean): HTMLElement {
+  private _reportItem(report: INotebookReport, selected: boolean): HTMLElement {
     const card = report.document.display.card;
     const cell = report.executionCount === null ? 'In [ ]' : `In [${report.executionCount}]`;
     const item = h(
@@ -176,7 +206,7 @@ export class ScopePanel extends Widget {
     return item;
   }
 
-  private _hitItem(hit: SearchHit): HTMLElement {
+  private _hitItem(hit: ISearchHit): HTMLElement {
     const v = hit.variable;
     const { display } = hit.report.document;
     const use = v
@@ -206,28 +236,17 @@ export class ScopePanel extends Widget {
     return item;
   }
 
-  private async _showCell(report: NotebookReport): Promise<void> {
+  private async _showCell(report: INotebookReport): Promise<void> {
     if (this._notebookPanel) {
       await showCell(this._notebookPanel, report.cellId);
     }
   }
 
-  private readonly _search = h('input', {
-    class: 'jp-Scope-search jp-Scope-panelSearch',
-    type: 'search',
-    placeholder: 'Search all reports…',
-    'aria-label': 'Search all reports'
-  }) as HTMLInputElement;
+  private readonly _search: HTMLInputElement;
   private readonly _notebookName = h('span', { class: 'jp-Scope-notebookName' });
   private readonly _list = h('div', { class: 'jp-Scope-reportList', role: 'list' });
-  private readonly _exports: HTMLElement;
-  private readonly _tree = new TreeView({
-    onSite: site => {
-      if (this._notebookPanel) {
-        void showSite(this._notebookPanel, site);
-      }
-    }
-  });
+  private readonly _exports = h('div', { class: 'jp-Scope-exports' });
+  private readonly _tree: TreeView;
   private _notebookPanel: NotebookPanel | null = null;
   private _selectedKey: string | null = null;
   private _shownKey: string | null = null;

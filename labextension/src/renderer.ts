@@ -8,10 +8,11 @@
 
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import { shownOutput } from './export';
-import type { PackedDocument } from './tree/compact';
-import { REPORT_MIME_TYPE, type ReportDocument } from './tree/types';
+import type { IPackedDocument } from './tree/compact';
+import { REPORT_MIME_TYPE, type IReportDocument } from './tree/types';
 import { TreeView } from './tree/view';
 
 export const WIDGET_MIME_TYPE = 'application/vnd.jupyter.widget-view+json';
@@ -21,7 +22,10 @@ export const RENDERER_RANK = -20;
 
 export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   /** `rendermime` is the notebook's registry, which can render the live widget. */
-  constructor(private readonly _rendermime: IRenderMimeRegistry | null) {
+  constructor(
+    private readonly _rendermime: IRenderMimeRegistry | null,
+    private readonly _trans: TranslationBundle
+  ) {
     super();
     this.addClass('jp-Scope-output');
     this._static.addClass('jp-Scope-static');
@@ -29,13 +33,15 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[REPORT_MIME_TYPE] as unknown as ReportDocument | PackedDocument;
+    const data = model.data[REPORT_MIME_TYPE] as unknown as IReportDocument | IPackedDocument;
     try {
       this._view.setDocument(await shownOutput(data));
     } catch (reason) {
       this._view.showProblem(
-        `This report was saved by an older jupyter-scope; showing it needs the jupyter-scope ` +
-          `server extension (${String(reason)}).`
+        this._trans.__(
+          'This report was saved by an older jupyter-scope; showing it needs the jupyter-scope server extension (%1).',
+          String(reason)
+        )
       );
     }
     const canLive =
@@ -62,12 +68,13 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
 
 /** A factory whose renderers mount live widgets through `rendermime`, when given. */
 export function rendererFactory(
-  rendermime: IRenderMimeRegistry | null
+  rendermime: IRenderMimeRegistry | null,
+  trans: TranslationBundle
 ): IRenderMime.IRendererFactory {
   return {
     safe: true,
     mimeTypes: [REPORT_MIME_TYPE],
     defaultRank: RENDERER_RANK,
-    createRenderer: () => new ReportRenderer(rendermime)
+    createRenderer: () => new ReportRenderer(rendermime, trans)
   };
 }

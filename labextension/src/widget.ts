@@ -3,10 +3,10 @@
  * `jupyter_scope/static/tree.js`: one tree per view, `selected` synced both ways.
  */
 
-import type { TreeDocument } from './tree/model';
+import type { TreeDocument } from './tree/entries';
 import { TreeView } from './tree/view';
 
-interface WidgetModel {
+interface IWidgetModel {
   // Python sends the current schema, with its display section, in compact form.
   get(name: 'report'): TreeDocument;
   get(name: 'selected' | 'filter'): string;
@@ -16,7 +16,7 @@ interface WidgetModel {
   off(event: string, callback: () => void): void;
 }
 
-function render({ model, el }: { model: WidgetModel; el: HTMLElement }): () => void {
+function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => void {
   const view = new TreeView({
     onSelect: name => {
       model.set('selected', name);

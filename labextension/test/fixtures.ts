@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { CompactDocument } from '../src/tree/compact';
+import type { ICompactDocument } from '../src/tree/compact';
+import type { IExportFormat } from '../src/tokens';
 import type { ShownDocument } from '../src/tree/types';
 
 /** A golden document: as Python writes it, display section included (tests/test_golden.py). */
@@ -9,7 +10,7 @@ export function golden(name: string): ShownDocument {
 }
 
 /** Python's compact form (`display/compact.py`) of each golden document, by name. */
-export function compactGoldens(): Record<string, ShownDocument & CompactDocument> {
+export function compactGoldens(): Record<string, ShownDocument & ICompactDocument> {
   const url = new URL('../../tests/data/golden/compact.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));
 }
@@ -31,5 +32,11 @@ export function goldenFormats(): {
   relative_name: { name: string; parent: string; text: string }[];
 } {
   const url = new URL('../../tests/data/golden/formats.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8'));
+}
+
+/** The export formats as the server lists them (`GET /jupyter-scope/formats`). */
+export function goldenExportFormats(): IExportFormat[] {
+  const url = new URL('../../tests/data/golden/export_formats.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { Signal } from '@lumino/signaling';
 import { describe, expect, it, vi } from 'vitest';
 import { ReportsModel, type NotebookModelLike } from '../src/model';
-import { REPORT_MIME_TYPE, type ReportDocument, type ShownDocument } from '../src/tree/types';
+import { REPORT_MIME_TYPE, type IReportDocument, type ShownDocument } from '../src/tree/types';
 import { sampleReport } from './fixtures';
 
 /** Just enough of JupyterLab's notebook model: cells with output areas and signals. */
@@ -49,7 +49,7 @@ function notebook(...cells: FakeCell[]): { model: NotebookModelLike; cells: Fake
   return { model: { cells: list } as unknown as NotebookModelLike, cells: list };
 }
 
-function report(name: string | null, count: number): ReportDocument {
+function report(name: string | null, count: number): IReportDocument {
   const doc = sampleReport();
   doc.meta = { ...doc.meta, name, cell: { execution_count: count, id: null } };
   return doc;

@@ -1,12 +1,21 @@
-"""Fixtures of the browser tests: a JupyterLab server and Chromium driven by Playwright."""
+"""Fixtures of the browser tests: a JupyterLab server and Chromium driven by Playwright.
+Every test here is marked `browser` (the fast loop, `scripts/test.sh --fast`, leaves them out)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.browser.lab import ARTIFACTS, ROOT, Lab, start_lab
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
-"""The diagnostic rules of SPEC.md, one way everywhere: `name-scope-ignored` is info for user
-name scopes that a variable's name does not carry, and silent for the scopes TF and tf-slim
-re-enter themselves; `duplicate-name` warns for user `tf.Variable` renames only."""
+"""The diagnostic rules of docs/diagnostics.md, one way everywhere: `name-scope-ignored` is
+info for user name scopes that a variable's name does not carry, and silent for the scopes
+TF and tf-slim re-enter themselves; `duplicate-name` warns for user `tf.Variable` renames
+only."""
 
 from __future__ import annotations
 

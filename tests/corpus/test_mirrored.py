@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from test_placement import fallbacks, run_case
 from tf_truth import problems
 
 
+@pytest.mark.slow
 def test_keras_fit_under_mirrored_strategy():
     found, _ = run_case("""
         import numpy as np

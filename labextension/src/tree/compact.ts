@@ -9,9 +9,9 @@
  * (`ops.ts`).
  */
 
-import type { ReportDocument } from './types';
+import type { IReportDocument } from './types';
 
-export interface CompactOps {
+export interface ICompactOps {
   strings: (string | null)[];
   /** Id of the scope that contains each op (index into `strings`). */
   parent: number[];
@@ -31,29 +31,29 @@ export interface CompactOps {
   inputs: number[];
 }
 
-export interface CompactDocument extends ReportDocument {
-  ops: CompactOps;
+export interface ICompactDocument extends IReportDocument {
+  ops: ICompactOps;
 }
 
-export function isCompact(doc: ReportDocument | CompactDocument): doc is CompactDocument {
+export function isCompact(doc: IReportDocument | ICompactDocument): doc is ICompactDocument {
   return 'ops' in doc && doc.ops !== undefined;
 }
 
 /** A document as a notebook output saves it: its JSON text gzipped, in base64. */
-export interface PackedDocument {
+export interface IPackedDocument {
   schema: string;
   encoding: 'gzip+base64';
   data: string;
 }
 
-export function isPacked(data: unknown): data is PackedDocument {
-  const packed = data as PackedDocument | null | undefined;
+export function isPacked(data: unknown): data is IPackedDocument {
+  const packed = data as IPackedDocument | null | undefined;
   return packed?.encoding === 'gzip+base64' && !('graph' in packed);
 }
 
 /** The document of a packed one. */
-export async function unpack(packed: PackedDocument): Promise<ReportDocument> {
+export async function unpack(packed: IPackedDocument): Promise<IReportDocument> {
   const bytes = Uint8Array.from(atob(packed.data), c => c.charCodeAt(0));
   const text = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(text).text()) as ReportDocument;
+  return JSON.parse(await new Response(text).text()) as IReportDocument;
 }

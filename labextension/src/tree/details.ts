@@ -2,20 +2,21 @@
  * the node is in words, its placement, and long lists folded behind their counts. */
 
 import { h } from './dom';
-import type { Entry, ReportTree } from './model';
+import type { Entry } from './entries';
+import type { ReportTree } from './report';
 import { folded, placement } from './parts';
 import {
   nodeBadges,
   nodeMark,
   nodeSites,
-  type OpNode,
-  type ScopeNode,
-  type Site,
-  type SiteLine,
-  type VariableNode
+  type IOpNode,
+  type IScopeNode,
+  type ISite,
+  type ISiteLine,
+  type IVariableNode
 } from './types';
 
-export type SiteHandler = (site: Site) => void;
+export type SiteHandler = (site: ISite) => void;
 
 type Field = [string, Node | string | null];
 
@@ -72,7 +73,7 @@ export function renderDetails(
   return pane;
 }
 
-function variableFields(tree: ReportTree, v: VariableNode, onSite: SiteHandler | null): Field[] {
+function variableFields(tree: ReportTree, v: IVariableNode, onSite: SiteHandler | null): Field[] {
   const shown = tree.shown(v.id);
   const served = v.slot_of ? tree.get(v.slot_of) : undefined;
   return [
@@ -94,7 +95,7 @@ function variableFields(tree: ReportTree, v: VariableNode, onSite: SiteHandler |
   ];
 }
 
-function scopeFields(tree: ReportTree, s: ScopeNode): Field[] {
+function scopeFields(tree: ReportTree, s: IScopeNode): Field[] {
   const shown = tree.shown(s.id);
   const mix = (shown.mix ?? []).map(share => `${share.device || 'not placed'}: ${share.count}`);
   return [
@@ -105,7 +106,7 @@ function scopeFields(tree: ReportTree, s: ScopeNode): Field[] {
   ];
 }
 
-function opFields(tree: ReportTree, op: OpNode, inputs: string[]): Field[] {
+function opFields(tree: ReportTree, op: IOpNode, inputs: string[]): Field[] {
   const graph = tree.document.meta.graphs.find(g => g.key === op.graph);
   return [
     ['type', op.type],
@@ -126,7 +127,7 @@ function heading(kind: string, name: string): HTMLElement {
 }
 
 /** Call lines, as links that jump to the cell line when the host can do that. */
-export function siteLines(lines: SiteLine[], onSite: SiteHandler | null): HTMLElement | null {
+export function siteLines(lines: ISiteLine[], onSite: SiteHandler | null): HTMLElement | null {
   if (!lines.length) {
     return null;
   }

@@ -5,10 +5,10 @@
  * document's `display` section.
  */
 
-import type { Site } from './types';
+import type { ISite } from './types';
 
 /** `In [3]:4`, or the file alone when the line is unknown. */
-export function site(s: Site): string {
+export function site(s: ISite): string {
   return s.line === null ? s.file : `${s.file}:${s.line}`;
 }
 

@@ -4,9 +4,9 @@
 
 import { siteLines, type SiteHandler } from './details';
 import { h } from './dom';
-import type { ReportTree } from './model';
+import type { ReportTree } from './report';
 import { folded } from './parts';
-import type { DiagnosticGroup } from './types';
+import type { IDiagnosticGroup } from './types';
 
 export function renderSummary(tree: ReportTree): HTMLElement[] {
   const { meta, display } = tree.document;
@@ -35,11 +35,11 @@ export function renderSummary(tree: ReportTree): HTMLElement[] {
  * (folded when there are several). `onShow` gets the node names to reveal when the box
  * or an occurrence is clicked (or Enter), anywhere but on a site link. */
 export function renderDiagnostic(
-  group: DiagnosticGroup,
+  group: IDiagnosticGroup,
   onSite: SiteHandler | null,
   onShow: (nodes: string[]) => void
 ): HTMLElement {
-  const occurrence = (item: DiagnosticGroup['items'][number]): HTMLElement =>
+  const occurrence = (item: IDiagnosticGroup['items'][number]): HTMLElement =>
     clickable(
       h(
         'div',

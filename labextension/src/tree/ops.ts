@@ -6,8 +6,8 @@
  * op's node (`node`) and inputs (`sources`) when it draws the op.
  */
 
-import type { CompactOps } from './compact';
-import type { OpNode, ReportDocument } from './types';
+import type { ICompactOps } from './compact';
+import type { IOpNode, IReportDocument } from './types';
 
 export class OpTable {
   /** Every repeated value (index 0 is `null`); the columns below index into it. */
@@ -21,7 +21,7 @@ export class OpTable {
   readonly names: string[];
 
   /** The ops of the widget's compact report, read where they are. */
-  static fromCompact(c: CompactOps): OpTable {
+  static fromCompact(c: ICompactOps): OpTable {
     const s = c.strings;
     const names = c.name.map((local, i) => {
       if (local.startsWith('/')) {
@@ -47,8 +47,8 @@ export class OpTable {
   }
 
   /** The op nodes of a plain document and their `contains` and `input` edges. */
-  static fromDocument(graph: ReportDocument['graph']): OpTable {
-    const nodes = graph.nodes.filter((n): n is OpNode => n.kind === 'op');
+  static fromDocument(graph: IReportDocument['graph']): OpTable {
+    const nodes = graph.nodes.filter((n): n is IOpNode => n.kind === 'op');
     const row = new Map(nodes.map((op, i) => [op.id, i]));
     const strings: (string | null)[] = [null];
     const refs = new Map<string | null, number>([[null, 0]]);
@@ -88,7 +88,7 @@ export class OpTable {
     columns: Pick<OpTable, 'strings' | 'parent' | 'type' | 'device' | 'device_requested'>,
     names: string[],
     private readonly _inputs: number[],
-    private readonly _make: { id: (i: number) => string; node: (i: number) => OpNode }
+    private readonly _make: { id: (i: number) => string; node: (i: number) => IOpNode }
   ) {
     this.strings = columns.strings;
     this.parent = columns.parent;
@@ -107,7 +107,7 @@ export class OpTable {
   }
 
   /** Op `i` as a node of the plain document. */
-  node(i: number): OpNode {
+  node(i: number): IOpNode {
     return this._make.node(i);
   }
 

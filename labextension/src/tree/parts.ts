@@ -2,17 +2,17 @@
  * mix. Every text, count and colour here comes from the document's `display` section. */
 
 import { h } from './dom';
-import type { ReportTree } from './model';
+import type { ReportTree } from './report';
 import {
-  type Badge,
+  type IBadge,
   nodeBadges,
   nodeMark,
-  type OpNode,
-  type ScopeNode,
-  type VariableNode
+  type IOpNode,
+  type IScopeNode,
+  type IVariableNode
 } from './types';
 
-export function badge({ text, kind, title }: Badge): HTMLElement {
+export function badge({ text, kind, title }: IBadge): HTMLElement {
   return h('span', { class: `jp-Scope-badge jp-Scope-badge-${kind}`, title }, text);
 }
 
@@ -28,7 +28,7 @@ export function deviceChip(tree: ReportTree, name: string, title?: string): HTML
 
 /** Requested and placed device of a variable or op: one chip, or `asked → placed` where
  * it fell back. */
-export function placement(tree: ReportTree, node: VariableNode | OpNode): HTMLElement | null {
+export function placement(tree: ReportTree, node: IVariableNode | IOpNode): HTMLElement | null {
   const { device: placed, device_requested: requested } = node;
   if (requested && placed && tree.shown(node.id).fallback) {
     return h(
@@ -47,24 +47,24 @@ export function placement(tree: ReportTree, node: VariableNode | OpNode): HTMLEl
 }
 
 /** Created, reused ×N or existing; an optimizer slot's. */
-export function variableBadges(tree: ReportTree, v: VariableNode): HTMLElement[] {
+export function variableBadges(tree: ReportTree, v: IVariableNode): HTMLElement[] {
   return nodeBadges(tree.document.display, v.id).map(badge);
 }
 
 /** Shape, dtype, params, bytes, initializer, and how many ops of its own it has. */
-export function facts(tree: ReportTree, node: VariableNode | ScopeNode): HTMLElement {
+export function facts(tree: ReportTree, node: IVariableNode | IScopeNode): HTMLElement {
   return h('span', { class: 'jp-Scope-facts' }, tree.shown(node.id).facts ?? '');
 }
 
 /** `VS`, `NS` or `VS+NS`: how the scope was opened. */
-export function scopeMark(tree: ReportTree, s: ScopeNode): HTMLElement | null {
+export function scopeMark(tree: ReportTree, s: IScopeNode): HTMLElement | null {
   const mark = nodeMark(tree.document.display, s.id);
   return mark ? badge(mark) : null;
 }
 
 /** A scope's device mix: a small stacked bar (shown when anything is placed) and a chip
  * per placed device, each in that device's colour. */
-export function scopeDevices(tree: ReportTree, s: ScopeNode): HTMLElement[] {
+export function scopeDevices(tree: ReportTree, s: IScopeNode): HTMLElement[] {
   const mix = tree.deviceMix(s);
   if (!mix.length) {
     return [];

@@ -1,13 +1,14 @@
 /** One row of the tree: caret, name, and what the entry shows (badges, facts, chips). */
 
 import { append, h } from './dom';
-import type { Entry, ReportTree } from './model';
+import type { Entry } from './entries';
+import type { ReportTree } from './report';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
 export const ROW_HEIGHT = 24;
 
-export interface RowState {
+export interface IRowState {
   index: number;
   depth: number;
   expandable: boolean;
@@ -15,7 +16,7 @@ export interface RowState {
   selected: boolean;
 }
 
-export function renderRow(tree: ReportTree, entry: Entry, state: RowState): HTMLElement {
+export function renderRow(tree: ReportTree, entry: Entry, state: IRowState): HTMLElement {
   const { expandable } = state;
   const open = expandable && state.open;
   const el = h('div', {

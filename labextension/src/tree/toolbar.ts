@@ -4,7 +4,7 @@
 
 import { h } from './dom';
 
-export interface ToolbarActions {
+export interface IToolbarActions {
   onQuery(query: string): void;
   onDevice(name: string): void;
   onColourByDevice(on: boolean): void;
@@ -16,7 +16,7 @@ export interface ToolbarActions {
 export class Toolbar {
   readonly node: HTMLElement;
 
-  constructor(actions: ToolbarActions) {
+  constructor(actions: IToolbarActions) {
     this._search.addEventListener('input', () => actions.onQuery(this._search.value));
     this._devices.addEventListener('change', () => actions.onDevice(this._devices.value));
     this._byDevice.addEventListener('click', () =>

@@ -6,13 +6,13 @@
 
 export const REPORT_MIME_TYPE = 'application/vnd.jupyter-scope.report+json';
 
-export interface Site {
+export interface ISite {
   file: string;
   line: number | null;
   kind: 'create' | 'reuse';
 }
 
-export interface ScopeNode {
+export interface IScopeNode {
   id: string;
   kind: 'scope';
   name: string;
@@ -33,7 +33,7 @@ export interface ScopeNode {
   bytes_optimizer?: number;
 }
 
-export interface VariableNode {
+export interface IVariableNode {
   id: string;
   kind: 'variable';
   name: string;
@@ -49,7 +49,7 @@ export interface VariableNode {
   device: string | null;
   params: number;
   bytes: number;
-  sites: Site[];
+  sites: ISite[];
   scope: string;
   graph: string;
   /** A per-replica part of this distributed variable (by id): never counted again. */
@@ -64,7 +64,7 @@ export interface VariableNode {
   optimizer?: boolean;
 }
 
-export interface OpNode {
+export interface IOpNode {
   id: string;
   kind: 'op';
   name: string;
@@ -79,23 +79,23 @@ export interface OpNode {
   ran?: boolean;
 }
 
-export type GraphNode = ScopeNode | VariableNode | OpNode;
+export type GraphNode = IScopeNode | IVariableNode | IOpNode;
 
-export interface GraphEdge {
+export interface IGraphEdge {
   source: string;
   target: string;
   kind: 'contains' | 'input' | 'reads';
 }
 
-export interface Diagnostic {
+export interface IDiagnostic {
   level: 'error' | 'warning' | 'info';
   code: string;
   message: string;
   nodes: string[];
-  sites: Site[];
+  sites: ISite[];
 }
 
-export interface ReportMeta {
+export interface IReportMeta {
   tf_version: string | null;
   mode: 'graph' | 'eager';
   devices: { name: string; device_type: string; kind: string }[];
@@ -109,7 +109,7 @@ export interface ReportMeta {
 }
 
 /** The counts of the summary header, and the header's line. */
-export interface Summary {
+export interface ISummary {
   variables: number;
   created: number;
   reused: number;
@@ -131,33 +131,33 @@ export interface Summary {
 }
 
 /** One device's share of a scope: `device` is the short name, `''` for not placed yet. */
-export interface Share {
+export interface IShare {
   device: string;
   count: number;
 }
 
 /** A share with its device's colour (`Display.colours`). */
-export interface DeviceShare extends Share {
+export interface IDeviceShare extends IShare {
   colour: string;
 }
 
 /** A create or reuse with the user's call chain, grouped with counts, e.g.
  * `reuse ×20 at In [9]:28 ← In [5]:4 ×19, In [5]:6 ×1`; `site` is where a click jumps. */
-export interface SiteLine {
+export interface ISiteLine {
   text: string;
-  site: Site;
+  site: ISite;
 }
 
 /** Diagnostics of one code, merged: each explanation stated once. */
-export interface DiagnosticGroup {
-  level: Diagnostic['level'];
+export interface IDiagnosticGroup {
+  level: IDiagnostic['level'];
   code: string;
   count: number;
   advice: string | null;
-  items: { message: string; nodes: string[]; sites: SiteLine[] }[];
+  items: { message: string; nodes: string[]; sites: ISiteLine[] }[];
 }
 
-export interface Badge {
+export interface IBadge {
   text: string;
   kind: string;
   title: string;
@@ -166,13 +166,13 @@ export interface Badge {
 /** What a scope, variable or op shows beyond its own fields (all computed in Python).
  * What many nodes show alike is in the display's tables, by index: `nodeMark`,
  * `nodeBadges`, `nodeSites` read it. */
-export interface NodeDisplay {
+export interface INodeDisplay {
   /** E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`, `[5,5,1,32] · float32 · …`. */
   facts?: string;
   /** How a scope was opened (`VS`, `NS`, `VS+NS`): a badge of `Display.badges`. */
   mark?: number;
   /** A scope's placements by device, when anything in it is placed. */
-  mix?: Share[];
+  mix?: IShare[];
   /** A scope holding a variable's own ops (`w/Initializer`): that variable's id. */
   owner?: string;
   /** Badges of `Display.badges`. */
@@ -189,7 +189,7 @@ export interface NodeDisplay {
 }
 
 /** A report's line in the sidebar's list. */
-export interface Card {
+export interface ICard {
   /** E.g. `4 created · 4 reused · 6 ops · 51.3K params`. */
   counts: string;
   /** E.g. `0.12 s`. */
@@ -199,13 +199,13 @@ export interface Card {
   warnings: string | null;
 }
 
-export interface Display {
-  summary: Summary;
-  card: Card;
+export interface IDisplay {
+  summary: ISummary;
+  card: ICard;
   /** E.g. `graph mode · TF 2.21.0 · 0.12 s`. */
   heading: string;
   /** The diagnostics, merged by code: errors, then warnings, then infos. */
-  diagnostics: DiagnosticGroup[];
+  diagnostics: IDiagnosticGroup[];
   /** The tf.function traces that ran, with the variables each reads. */
   functions: { name: string; reads: string[] }[];
   /** Every device string in the report → short name (`CPU:0`) and colour. */
@@ -213,52 +213,52 @@ export interface Display {
   /** Short device name → colour, `''` (not placed) included: what a scope's mix shows. */
   colours: Record<string, string>;
   /** By node id; a node with nothing to show beyond its fields is absent. */
-  nodes: Record<string, NodeDisplay>;
+  nodes: Record<string, INodeDisplay>;
   /** Each distinct badge (a scope's mark is one, of kind `mark`), once. */
-  badges: Badge[];
+  badges: IBadge[];
   /** Each distinct call line, once. */
-  sites: SiteLine[];
+  sites: ISiteLine[];
 }
 
 /** How a scope was opened, as a badge. */
-export function nodeMark(display: Display, id: string): Badge | undefined {
+export function nodeMark(display: IDisplay, id: string): IBadge | undefined {
   const mark = display.nodes[id]?.mark;
   return mark === undefined ? undefined : display.badges[mark];
 }
 
 /** Created, reused ×N or existing; an optimizer slot's; a match's. */
-export function nodeBadges(display: Display, id: string): Badge[] {
+export function nodeBadges(display: IDisplay, id: string): IBadge[] {
   return (display.nodes[id]?.badges ?? []).map(i => display.badges[i]);
 }
 
 /** A variable's call lines. */
-export function nodeSites(display: Display, id: string): SiteLine[] {
+export function nodeSites(display: IDisplay, id: string): ISiteLine[] {
   return (display.nodes[id]?.sites ?? []).map(i => display.sites[i]);
 }
 
-export interface ReportDocument {
+export interface IReportDocument {
   schema: string;
-  meta: ReportMeta;
+  meta: IReportMeta;
   graph: {
     directed: boolean;
     multigraph?: boolean;
     graph?: Record<string, unknown>;
     nodes: GraphNode[];
-    edges: GraphEdge[];
+    edges: IGraphEdge[];
   };
-  diagnostics: Diagnostic[];
+  diagnostics: IDiagnostic[];
   /** Absent from documents saved before schema 1.1; of another form before 1.2. */
-  display?: Display;
+  display?: IDisplay;
 }
 
 /** A document with its display section, as the tree renders it. */
-export type ShownDocument = ReportDocument & { display: Display };
+export type ShownDocument = IReportDocument & { display: IDisplay };
 
 /** The first schema whose display section the tree reads: an older document's is asked
  * of the server (`export.ts`), which computes it as this version does. */
 const DISPLAY_SINCE = 2;
 
-export function isShown(doc: ReportDocument): doc is ShownDocument {
+export function isShown(doc: IReportDocument): doc is ShownDocument {
   const minor = /^jupyter-scope\.report\/1\.(\d+)$/.exec(doc.schema)?.[1];
   return doc.display !== undefined && Number(minor ?? 0) >= DISPLAY_SINCE;
 }

@@ -9,24 +9,17 @@ import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import { renderDiagnostic, renderSummary } from './header';
 import { VirtualList } from './list';
-import {
-  type Entry,
-  isExpandable,
-  isOpsOnly,
-  type Kept,
-  nameTest,
-  type NodeEntry,
-  ReportTree,
-  type Rows,
-  type TreeDocument
-} from './model';
+import { type Entry, isExpandable, isOpsOnly, type NodeEntry, type TreeDocument } from './entries';
+import { type Kept, nameTest } from './filter';
+import { ReportTree } from './report';
+import type { Rows } from './rows';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
 
-export interface TreeViewOptions {
+export interface ITreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
   onSelect?: (name: string, entry: NodeEntry) => void;
   /** When given, sites in the details pane are links that call it. */
@@ -36,7 +29,7 @@ export interface TreeViewOptions {
 export class TreeView {
   readonly node: HTMLElement;
 
-  constructor(private readonly _options: TreeViewOptions = {}) {
+  constructor(private readonly _options: ITreeViewOptions = {}) {
     this._list.node.addEventListener('click', event => this._onClick(event));
     this._list.node.addEventListener('keydown', event => this._onKey(event));
     this.node = h(

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { relativeName, site } from '../src/tree/format';
+import { isExpandable, type Entry, type IRow } from '../src/tree/entries';
+import { nameTest } from '../src/tree/filter';
+import { ReportTree } from '../src/tree/report';
+import type { Rows } from '../src/tree/rows';
 import {
-  isExpandable,
-  nameTest,
-  ReportTree,
-  type Entry,
-  type Row,
-  type Rows
-} from '../src/tree/model';
-import { type GraphNode, nodeBadges, nodeMark, nodeSites, type ScopeNode } from '../src/tree/types';
+  type GraphNode,
+  nodeBadges,
+  nodeMark,
+  nodeSites,
+  type IScopeNode
+} from '../src/tree/types';
 import { compactGoldens, golden, goldenFormats, mirroredReport, sampleReport } from './fixtures';
 
 const labels = (entries: Entry[]): string[] => entries.map(e => e.label);
-const listed = (rows: Rows): Row[] => Array.from({ length: rows.length }, (_, i) => rows.at(i)!);
+const listed = (rows: Rows): IRow[] => Array.from({ length: rows.length }, (_, i) => rows.at(i)!);
 
 describe('ReportTree', () => {
   const tree = new ReportTree(sampleReport());
@@ -333,7 +335,7 @@ describe('ReportTree', () => {
       kind: 'contains'
     });
     doc.graph.nodes.push({
-      ...(doc.graph.nodes[2] as ScopeNode),
+      ...(doc.graph.nodes[2] as IScopeNode),
       id: 'scope:image_filters/conv1/weights',
       name: 'image_filters/conv1/weights'
     });

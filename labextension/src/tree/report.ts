@@ -1,181 +1,34 @@
 /**
  * The tree index of a report, without any DOM: scopes → child scopes, variables and op
- * groups (ops grouped per scope by type), and name and device filtering with ancestors
- * kept. Every number, label and colour comes computed in the document's `display`
+ * groups (ops grouped per scope by type; entries in `entries.ts`), and name and device
+ * filtering with ancestors kept (`filter.ts`), laid out as rows (`rows.ts`). Every number, label and colour comes computed in the document's `display`
  * section; the view (`view.ts`) only reads this. Ops are rows of an `OpTable`, from the
  * widget's compact report or a plain document alike; an op's entry is made when it is
  * shown, searched for or found.
  */
 
-import { type CompactOps, isCompact } from './compact';
+import { isCompact } from './compact';
+import {
+  children,
+  type Entry,
+  type IOpEntry,
+  type IOpGroupEntry,
+  type IScopeEntry,
+  isExpandable,
+  type IVariableEntry,
+  LazyOpEntry,
+  type NodeEntry,
+  scopeEntry,
+  type TreeDocument
+} from './entries';
+import { type INameTest, Kept, passes } from './filter';
 import { relativeName } from './format';
 import { OpTable } from './ops';
-import type {
-  DeviceShare,
-  NodeDisplay,
-  OpNode,
-  ScopeNode,
-  ShownDocument,
-  Summary,
-  VariableNode
-} from './types';
-
-/** A plain document, or the widget's compact one (ops as columns). */
-export type TreeDocument = ShownDocument & { ops?: CompactOps };
-
-export interface ScopeEntry {
-  kind: 'scope';
-  key: string;
-  label: string;
-  node: ScopeNode;
-  parent: ScopeEntry | null;
-  scopes: ScopeEntry[];
-  variables: VariableEntry[];
-  groups: OpGroupEntry[];
-  /** The variable whose own ops this scope holds; it then has no row of its own. */
-  owner: VariableEntry | null;
-}
-
-export interface VariableEntry {
-  kind: 'variable';
-  key: string;
-  label: string;
-  node: VariableNode;
-  parent: ScopeEntry;
-  /**
-   * The scope of the same name that holds only the variable's own ops (`w/Initializer/…`,
-   * `w/Assign`): shown inside the variable, not as a sibling of the same name.
-   */
-  ops: ScopeEntry | null;
-}
-
-export interface OpGroupEntry {
-  kind: 'group';
-  key: string;
-  /** The op type, e.g. `Conv2D`; the label is `Conv2D ×3`. */
-  type: string;
-  label: string;
-  parent: ScopeEntry;
-  /** Its ops, as rows of the tree's `ops` (`ReportTree.op` makes their entries). */
-  opRows: number[];
-}
-
-export interface OpEntry {
-  kind: 'op';
-  key: string;
-  label: string;
-  node: OpNode;
-  parent: OpGroupEntry;
-  /** Names of the ops whose outputs this op consumes. */
-  inputs: string[];
-  /** Its row in the tree's `ops`. */
-  row: number;
-}
-
-export type Entry = ScopeEntry | VariableEntry | OpGroupEntry | OpEntry;
-
-/** A node of the report graph: what can be selected and named in `widget.selected`. */
-export type NodeEntry = ScopeEntry | VariableEntry | OpEntry;
-
-export interface Row {
-  entry: Entry;
-  depth: number;
-}
-
-/** The rows to show, in order, in columns: an op stands as its index in the tree's `ops`
- * (`OpEntry.row`) until read, since a search can list 20,000 ops and a view draws 30. */
-export class Rows {
-  constructor(
-    private readonly _tree: ReportTree,
-    /** The entry of each row; `null` for an op's. */
-    private readonly _entries: (Entry | null)[],
-    /** The op's row in `ops`, for an op's row; -1 for the others. */
-    private readonly _ops: number[],
-    private readonly _depths: number[]
-  ) {}
-
-  get length(): number {
-    return this._depths.length;
-  }
-
-  at(i: number): Row | undefined {
-    if (i < 0 || i >= this.length) {
-      return undefined;
-    }
-    return { entry: this._entries[i] ?? this._tree.op(this._ops[i]), depth: this._depths[i] };
-  }
-
-  /** The row showing `entry`, or -1. */
-  indexOf(entry: Entry): number {
-    return entry.kind === 'op' ? this._ops.indexOf(entry.row) : this._entries.indexOf(entry);
-  }
-}
-
-/** What a name must pass: the search box (`needle`, a lower-case substring) and the
- * `--filter` regex (`pattern`, searched as Python's `re.search`). */
-export interface NameTest {
-  needle: string;
-  pattern: RegExp | null;
-}
-
-export function nameTest(query: string, pattern: RegExp | null = null): NameTest | null {
-  const needle = query.trim().toLowerCase();
-  return needle || pattern ? { needle, pattern } : null;
-}
-
-function passes({ needle, pattern }: NameTest, name: string): boolean {
-  return (!needle || name.toLowerCase().includes(needle)) && (!pattern || pattern.test(name));
-}
-
-/** What a filter keeps: entries, and ops by row (1 for kept), so that a search of
- * 100,000 ops makes entries only for the ops it shows. */
-export class Kept {
-  readonly entries = new Set<Entry>();
-
-  constructor(readonly ops: Uint8Array) {}
-
-  has(entry: Entry): boolean {
-    return entry.kind === 'op' ? this.ops[entry.row] === 1 : this.entries.has(entry);
-  }
-}
-
-/**
- * What a row holds, but an op group's ops: variables first, then scopes, then op groups.
- * Without `ops`, ops stay out of sight: op groups, scopes that hold only ops (TF's
- * `MatMul`, `strided_slice`…) and a variable's own ops.
- */
-function children(entry: Entry, ops: boolean): Entry[] {
-  switch (entry.kind) {
-    case 'scope': {
-      const scopes = ops ? entry.scopes : entry.scopes.filter(s => s.node.n_variables > 0);
-      return [...entry.variables, ...scopes, ...(ops ? entry.groups : [])];
-    }
-    case 'variable':
-      return ops && entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
-    default:
-      return [];
-  }
-}
-
-export function isExpandable(entry: Entry, ops = true): boolean {
-  return (
-    entry.kind === 'scope' ||
-    (entry.kind === 'group' && ops) ||
-    (entry.kind === 'variable' && entry.ops !== null && ops)
-  );
-}
-
-/** An op, an op group or a scope of ops only: what the ops switch hides. */
-export function isOpsOnly(entry: Entry): boolean {
-  return (
-    entry.kind === 'op' ||
-    entry.kind === 'group' ||
-    (entry.kind === 'scope' && entry.node.n_variables === 0 && entry.parent !== null)
-  );
-}
+import { Rows } from './rows';
+import type { IDeviceShare, INodeDisplay, IScopeNode, ISummary, IVariableNode } from './types';
 
 export class ReportTree {
-  readonly root: ScopeEntry;
+  readonly root: IScopeEntry;
   /** The ops, as columns; `op(row)` makes an op's entry. */
   readonly ops: OpTable;
 
@@ -185,15 +38,15 @@ export class ReportTree {
       : OpTable.fromDocument(document.graph);
     // Filled, not grown: entries are made out of row order, and an array written at far
     // indexes first becomes a dictionary.
-    this._opEntries = new Array<OpEntry | undefined>(this.ops.length).fill(undefined);
-    const nodes = new Map<string, ScopeNode | VariableNode>();
+    this._opEntries = new Array<IOpEntry | undefined>(this.ops.length).fill(undefined);
+    const nodes = new Map<string, IScopeNode | IVariableNode>();
     for (const node of document.graph.nodes) {
       if (node.kind !== 'op') {
         nodes.set(node.id, node);
       }
     }
     const rootNode = document.graph.nodes.find(
-      (n): n is ScopeNode => n.kind === 'scope' && n.name === ''
+      (n): n is IScopeNode => n.kind === 'scope' && n.name === ''
     );
     if (!rootNode) {
       throw new Error('not a jupyter-scope report: it has no root scope');
@@ -207,12 +60,12 @@ export class ReportTree {
     this._link(contains, nodes);
   }
 
-  get summary(): Summary {
+  get summary(): ISummary {
     return this.document.display.summary;
   }
 
   /** What `id`'s node shows beyond its fields: facts, badges, device mix… */
-  shown(id: string): NodeDisplay {
+  shown(id: string): INodeDisplay {
     return this.document.display.nodes[id] ?? NOTHING;
   }
 
@@ -266,12 +119,12 @@ export class ReportTree {
   }
 
   /** The entry of the op in row `row` of `ops`, made when first asked for. */
-  op(row: number): OpEntry {
+  op(row: number): IOpEntry {
     return (this._opEntries[row] ??= new LazyOpEntry(this.ops, this._groupOf[row], row));
   }
 
   /** The entries of a group's ops. */
-  opsOf(group: OpGroupEntry): OpEntry[] {
+  opsOf(group: IOpGroupEntry): IOpEntry[] {
     return group.opRows.map(row => this.op(row));
   }
 
@@ -286,9 +139,9 @@ export class ReportTree {
 
   /** Keys of the scopes below the root (that pass `test`), and of the variables whose ops
    * scope passes: "expand all" opens them all. */
-  scopeKeys(test: (scope: ScopeEntry) => boolean = () => true): string[] {
+  scopeKeys(test: (scope: IScopeEntry) => boolean = () => true): string[] {
     const keys: string[] = [];
-    const visit = (scope: ScopeEntry): void => {
+    const visit = (scope: IScopeEntry): void => {
       for (const child of scope.scopes) {
         if (test(child)) {
           keys.push(child.key);
@@ -330,17 +183,17 @@ export class ReportTree {
    * Without `ops`, ops and scopes of ops only are left out. `null` when there is neither a
    * test nor a device (everything is kept).
    */
-  filter(test: NameTest | null, onDevice = '', ops = true): Kept | null {
+  filter(test: INameTest | null, onDevice = '', ops = true): Kept | null {
     if (!test && !onDevice) {
       return null;
     }
     const kept = new Kept(new Uint8Array(this.ops.length));
     kept.entries.add(this.root);
-    const keeps = (node: VariableNode, all: boolean): boolean =>
+    const keeps = (node: IVariableNode, all: boolean): boolean =>
       (all || !test || passes(test, node.name)) && (!onDevice || this.onDevice(node, onDevice));
     const named = ops && test ? this._opsPassing(test) : null;
     const placed = ops && onDevice ? this._opsOnDevice(onDevice) : null;
-    const visit = (scope: ScopeEntry, keepAll: boolean): boolean => {
+    const visit = (scope: IScopeEntry, keepAll: boolean): boolean => {
       const all = keepAll || (!!test && scope.node.name !== '' && passes(test, scope.node.name));
       let any = all && !onDevice;
       for (const child of scope.scopes) {
@@ -426,7 +279,7 @@ export class ReportTree {
   }
 
   /** A scope's placements by device, in colour order, what is not placed last. */
-  deviceMix(scope: ScopeNode): DeviceShare[] {
+  deviceMix(scope: IScopeNode): IDeviceShare[] {
     const { colours } = this.document.display;
     return (this.shown(scope.id).mix ?? []).map(share => ({
       ...share,
@@ -453,7 +306,7 @@ export class ReportTree {
   }
 
   /** 1 for each op whose name passes `test`. */
-  private _opsPassing({ needle, pattern }: NameTest): Uint8Array {
+  private _opsPassing({ needle, pattern }: INameTest): Uint8Array {
     const named = needle ? this.ops.containing(needle) : new Uint8Array(this.ops.length).fill(1);
     for (let row = 0; pattern && row < named.length; row++) {
       if (named[row] && !pattern.test(this.ops.names[row])) {
@@ -489,7 +342,7 @@ export class ReportTree {
 
   private _link(
     contains: { source: string; target: string }[],
-    nodes: Map<string, ScopeNode | VariableNode>
+    nodes: Map<string, IScopeNode | IVariableNode>
   ): void {
     // Every scope entry first, so that the edges may come in any order.
     for (const node of nodes.values()) {
@@ -510,7 +363,7 @@ export class ReportTree {
       const parent = this._byKey.get(source);
       const node = nodes.get(target);
       if (parent?.kind === 'scope' && node?.kind === 'variable') {
-        const entry: VariableEntry = {
+        const entry: IVariableEntry = {
           kind: 'variable',
           key: node.id,
           label: relativeName(node.name, parent.node.name),
@@ -538,7 +391,7 @@ export class ReportTree {
       return entry?.kind === 'scope' ? entry : undefined;
     });
     // By parent, then by type (both indexes into `strings`).
-    const groups: Map<number, OpGroupEntry>[] = [];
+    const groups: Map<number, IOpGroupEntry>[] = [];
     for (let row = 0; row < this.ops.length; row++) {
       const parent = scopes[parents[row]];
       if (!parent) {
@@ -565,7 +418,7 @@ export class ReportTree {
   }
 
   /** Move each scope that holds a variable's own ops (`w/Initializer`) into the variable. */
-  private _foldOwnOps(scope: ScopeEntry): void {
+  private _foldOwnOps(scope: IScopeEntry): void {
     scope.scopes = scope.scopes.filter(child => {
       const owner = this._byKey.get(this.shown(child.key).owner ?? '');
       if (owner?.kind === 'variable' && !owner.ops) {
@@ -577,7 +430,7 @@ export class ReportTree {
     });
   }
 
-  private _add(entry: ScopeEntry | VariableEntry): void {
+  private _add(entry: IScopeEntry | IVariableEntry): void {
     this._byKey.set(entry.key, entry);
     const same = this._byName.get(entry.node.name);
     if (same) {
@@ -593,61 +446,14 @@ export class ReportTree {
   /** Scopes, variables and op groups by key; ops are found through `_opsById`. */
   private readonly _byKey = new Map<string, Entry>();
   /** Scopes and variables by name; ops are found through `_opsByName`. */
-  private readonly _byName = new Map<string, (ScopeEntry | VariableEntry)[]>();
+  private readonly _byName = new Map<string, (IScopeEntry | IVariableEntry)[]>();
   /** The group of each op the tree holds, by row (none for an op no scope contains). */
-  private readonly _groupOf: OpGroupEntry[] = [];
-  private readonly _opEntries: (OpEntry | undefined)[];
+  private readonly _groupOf: IOpGroupEntry[] = [];
+  private readonly _opEntries: (IOpEntry | undefined)[];
   /** Made on first use: a first paint needs neither. */
   private _opsByName: Map<string, number[]> | null = null;
   private _opsById: Map<string, number[]> | null = null;
 }
 
-/** An op's entry. A search can make thousands, and draws a few: what only a drawn row or
- * the details pane reads is read from the table when first asked for. */
-class LazyOpEntry implements OpEntry {
-  readonly kind = 'op';
-
-  constructor(
-    private readonly _ops: OpTable,
-    readonly parent: OpGroupEntry,
-    readonly row: number
-  ) {}
-
-  get key(): string {
-    return (this._key ??= this._ops.id(this.row));
-  }
-
-  get label(): string {
-    return (this._label ??= relativeName(this._ops.names[this.row], this.parent.parent.node.name));
-  }
-
-  get node(): OpNode {
-    return (this._node ??= this._ops.node(this.row));
-  }
-
-  get inputs(): string[] {
-    return (this._inputs ??= this._ops.sources(this.row).map(source => this._ops.names[source]));
-  }
-
-  private _key?: string;
-  private _label?: string;
-  private _node?: OpNode;
-  private _inputs?: string[];
-}
-
 const FIND_ORDER = { variable: 0, scope: 1 } as const;
-const NOTHING: NodeDisplay = {};
-
-function scopeEntry(node: ScopeNode, parent: ScopeEntry | null): ScopeEntry {
-  return {
-    kind: 'scope',
-    key: node.id,
-    label: parent ? relativeName(node.name, parent.node.name) : node.name,
-    node,
-    parent,
-    scopes: [],
-    variables: [],
-    groups: [],
-    owner: null
-  };
-}
+const NOTHING: INodeDisplay = {};
