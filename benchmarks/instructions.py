@@ -64,8 +64,8 @@ PHASES = [
     ("jupyter_scope.capture.recorder", "Recording._callers", "exit: which op runs each function"),
     ("jupyter_scope.capture.recorder", "Recording._place_functions", "exit: placing function ops"),
     ("jupyter_scope.capture.hooks", "_deliver_function_graphs", "exit: TF's function graphs"),
-    ("jupyter_scope.report.build", "build_graph", "exit: building the networkx graph"),
-    ("jupyter_scope.report.build", "diagnose", "exit: diagnostics"),
+    ("jupyter_scope.model.build", "build_graph", "exit: building the networkx graph"),
+    ("jupyter_scope.model.build", "diagnose", "exit: diagnostics"),
 ]
 
 
@@ -228,7 +228,7 @@ def floors_child(work: Path, word: str) -> None:
     from tensorflow.python.client import pywrap_tf_session as c_api
     from tensorflow.python.framework import op_callbacks, ops
 
-    from jupyter_scope.report.digraph import digraph
+    from jupyter_scope.model.digraph import digraph
 
     helper = dumper(work)
     work_fn = next(iter(overhead.chosen(word).values()))

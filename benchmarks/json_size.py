@@ -21,8 +21,8 @@ from typing import Any
 
 import overhead
 
+from jupyter_scope.analysis.build import build_report
 from jupyter_scope.capture import recorder
-from jupyter_scope.report.build import build_report
 
 WORKLOADS = {
     "tf-slim inception_v3 (graph)": overhead.slim_graph(

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from jupyter_scope.report.build import build_report
-from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
+from jupyter_scope.analysis.build import build_report
+from jupyter_scope.records import Capture, OpRecord, VariableRecord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.report_factory import CPU, meta

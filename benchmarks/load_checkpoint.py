@@ -28,7 +28,7 @@ import re, sys, time
 from pathlib import Path
 import tensorflow as tf
 import jupyter_scope
-import jupyter_scope.report.build, jupyter_scope.report.readers  # imports are not reading
+import jupyter_scope.model.build, jupyter_scope.load.tf_files  # imports are not reading
 
 def peak():
     return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1])

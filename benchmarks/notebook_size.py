@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from jupyter_scope import MIME_TYPE, ScopeReport  # noqa: E402
-from jupyter_scope.display import html, text  # noqa: E402
-from jupyter_scope.display.bundle import mimebundle  # noqa: E402
+from jupyter_scope.present import html_tree, text_tree  # noqa: E402
+from jupyter_scope.present.bundle import mimebundle  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "02_gan_and_rnn_sharing.ipynb"
 
@@ -35,8 +35,8 @@ NOTEBOOK = ROOT / "notebooks" / "02_gan_and_rnn_sharing.ipynb"
 def unpacked(report: ScopeReport) -> dict:
     """The bundle as it was saved before packing: plain document, whole HTML tree."""
     return {
-        "text/plain": text.render(report),
-        "text/html": html.render(report),
+        "text/plain": text_tree.render(report),
+        "text/html": html_tree.render(report),
         MIME_TYPE: report.to_dict(),
     }
 

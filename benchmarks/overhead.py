@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "corpus")
 import test_gan
 
 import jupyter_scope
+from jupyter_scope.analysis.build import build_report
 from jupyter_scope.capture import recorder
-from jupyter_scope.report.build import build_report
 
 v1 = tf.compat.v1
 Wrap = Callable[[], contextlib.AbstractContextManager]

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jupyter_scope import ScopeReport  # noqa: E402
-from jupyter_scope.display.compact import compact  # noqa: E402
+from jupyter_scope.notebook.compact import compact  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OP_TYPES = ("Conv2D", "AddV2", "Relu", "MatMul", "ReadVariableOp", "Identity", "Mul", "Const")

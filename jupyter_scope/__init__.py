@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from jupyter_scope.display import match as match_display
-from jupyter_scope.display.bundle import mimebundle
-from jupyter_scope.history import reports, widgets
-from jupyter_scope.report import match, model
-from jupyter_scope.report.document import ReportFormatError
-from jupyter_scope.report.model import MIME_TYPE, ScopeReport
-from jupyter_scope.report.sources import load
-
-# The layers meet here: a report shows itself through the displays.
-model.mimebundle = mimebundle
-match.mimebundle = match_display.mimebundle
+from jupyter_scope.document.codec import ReportFormatError
+from jupyter_scope.load.loader import load
+from jupyter_scope.model.report import MIME_TYPE, ScopeReport
+from jupyter_scope.notebook.history import reports, widgets
 
 __version__ = version("jupyter-scope")  # package.json's, through the package metadata
 __all__ = [
@@ -46,7 +39,7 @@ def record(*, ops: bool = True, placement: bool = True):
 
 
 def load_ipython_extension(ipython) -> None:
-    from jupyter_scope.magics import ScopeMagics, install_syntax_check
+    from jupyter_scope.notebook.magics import ScopeMagics, install_syntax_check
 
     ipython.register_magics(ScopeMagics)
     install_syntax_check(ipython)

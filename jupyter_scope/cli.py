@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jupyter_scope.capture.tf_api import TensorFlowNotAvailable, UnsupportedTensorFlow
-from jupyter_scope.report.document import ReportFormatError
-from jupyter_scope.report.fmt import visible
-from jupyter_scope.report.formats import FORMATS
-from jupyter_scope.report.io import ExportError, export, prepare
-from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.document.codec import ReportFormatError
+from jupyter_scope.export.formats import FORMATS
+from jupyter_scope.export.write import ExportError, export, prepare
+from jupyter_scope.model.report import ScopeReport
+from jupyter_scope.present.human import visible
 
 PROG = "jupyter-scope"
 USER_ERROR = 2  # exit code of a usage or input error, as argparse uses
@@ -48,7 +48,7 @@ class UserError(Exception):
 
 def load(path: str) -> ScopeReport:
     """A JSON report, or anything else `jupyter_scope.load` reads (checkpoints, graphs)."""
-    from jupyter_scope.report.sources import load as load_source
+    from jupyter_scope.load.loader import load as load_source
 
     try:
         return load_source(path)
@@ -167,7 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def report_text(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
-    from jupyter_scope.display.text import render
+    from jupyter_scope.present.text_tree import render
 
     return render(report, pattern)
 
@@ -188,7 +188,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from jupyter_scope.display.match import render_text
+    from jupyter_scope.present.match_view import render_text
 
     match = load(args.report).match(load(args.checkpoint))
     print(render_text(match))

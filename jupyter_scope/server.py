@@ -1,6 +1,6 @@
 """The Jupyter server extension: Python's own writers for the browser, no kernel needed.
 
-The Scopes panel asks for the export formats (Python's registry, `report/formats`: the
+The Scopes panel asks for the export formats (Python's registry, `export/formats.py`: the
 front end keeps no list of its own), posts a report document and gets back the file
 `report.export()` would write (so a file exported from the sidebar and one exported in
 Python are the same bytes), and a document saved before schema 1.2 gets the display
@@ -18,10 +18,10 @@ import json
 import re
 from typing import Any
 
-from jupyter_scope.report import io
-from jupyter_scope.report.document import ReportFormatError
-from jupyter_scope.report.formats import FORMATS
-from jupyter_scope.report.model import ScopeReport
+from jupyter_scope.document.codec import ReportFormatError
+from jupyter_scope.export import write
+from jupyter_scope.export.formats import FORMATS
+from jupyter_scope.model.report import ScopeReport
 
 MAX_BODY = 100 * 1024 * 1024  # a report of ~200k variables; bigger: export in Python
 MAX_NAME = 100  # characters of a download's stem
@@ -41,7 +41,7 @@ def exported(body: bytes, format: str) -> dict[str, str]:
     return {
         "name": file_name(report, format),
         "mime": FORMATS[format].mime,
-        "text": io.render(report, format),
+        "text": write.render(report, format),
     }
 
 
@@ -89,7 +89,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
             self.chunks.clear()
             try:
                 self.finish(await IOLoop.current().run_in_executor(None, work, body, *args))
-            except (ReportFormatError, io.ExportError) as exc:
+            except (ReportFormatError, write.ExportError) as exc:
                 raise tornado.web.HTTPError(400, str(exc)) from None
 
     class DocumentHandler(BoundedHandler):

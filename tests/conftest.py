@@ -66,12 +66,11 @@ def browser():
 @pytest.fixture
 def browser_page(browser):
     """A Chromium page that is offline and records requests, script errors and dialogs."""
-    from jupyter_scope.report import io
-    from jupyter_scope.report.formats import html_page
+    from jupyter_scope.export import html_page, write
 
     try:
         html_page.check()
-    except io.ExportError as exc:
+    except write.ExportError as exc:
         pytest.skip(str(exc))
     context = browser.new_context(offline=True)
     page = context.new_page()

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from jupyter_scope import ScopeReport
-from jupyter_scope.report.build import build_report
-from jupyter_scope.report.records import Capture, OpRecord, VariableRecord
+from jupyter_scope.analysis.build import build_report
+from jupyter_scope.records import Capture, OpRecord, VariableRecord
 
 DATA = Path(__file__).parent / "data"
 CPU = "/job:localhost/replica:0/task:0/device:CPU:0"

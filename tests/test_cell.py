@@ -12,8 +12,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic_arguments import parse_argstring
 from report_factory import sample_report
 
-from jupyter_scope import cell, reports
-from jupyter_scope.magics import ScopeMagics
+from jupyter_scope import reports
+from jupyter_scope.notebook import cell
+from jupyter_scope.notebook.magics import ScopeMagics
 
 
 class FakeShell:

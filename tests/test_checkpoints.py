@@ -21,9 +21,9 @@ from IPython.utils.capture import capture_output
 
 import jupyter_scope
 from jupyter_scope import ReportFormatError, ScopeReport, cli
-from jupyter_scope.report import fmt, presentation
-from jupyter_scope.report.match import VALUE_SUFFIX
-from jupyter_scope.report.presentation import MATCH_STATES
+from jupyter_scope.analysis.match import VALUE_SUFFIX
+from jupyter_scope.present import human, section
+from jupyter_scope.present.section import MATCH_STATES
 
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
@@ -396,7 +396,7 @@ def test_match_display_and_export(tmp_path, vgg_files):
     assert data["assignment_map"] == match.assignment_map
     assert data["shape_mismatch"][0] == ["new_vgg/fc8/biases", [5], [10]]
     assert data == json.loads(json.dumps(match.to_dict()))
-    from jupyter_scope.report.io import ExportError
+    from jupyter_scope.export.write import ExportError
 
     with pytest.raises(ExportError, match="already exists"):
         match.export(path)
@@ -415,7 +415,7 @@ def shown_states(match) -> dict[str, tuple[str, str, list[str]]]:
         v["name"]: (
             v["match"]["state"],
             shown["nodes"][v["id"]]["colour"],
-            [b["text"] for b in presentation.node_badges(shown, v["id"]) if b["kind"] == "match"],
+            [b["text"] for b in section.node_badges(shown, v["id"]) if b["kind"] == "match"],
         )
         for v in match.tree.variables
     }
@@ -435,7 +435,7 @@ def test_match_tree_shows_renames_and_resized_layers_as_tf_has_them(vgg_files):
         else:
             expected[var.op.name] = (
                 "shape",
-                [f"shape {fmt.shape(ours)} ≠ {fmt.shape(checkpoint)}"],
+                [f"shape {human.shape(ours)} ≠ {human.shape(checkpoint)}"],
             )
     for name in set(shapes) - {v.replace("new_vgg/", "vgg_a/", 1) for v in expected}:
         expected[name] = ("unexpected", ["unexpected"])
@@ -450,7 +450,7 @@ def test_match_tree_shows_renames_and_resized_layers_as_tf_has_them(vgg_files):
     line = f"{renamed} matched ({renamed} renamed), 1 unexpected, 2 shape mismatch"
     display = match.tree.display
     assert display["summary"]["line"] == display["card"]["counts"] == line
-    assert presentation.match_counts(match.tree.graph) == match.counts()
+    assert section.match_counts(match.tree.graph) == match.counts()
     assert display["heading"].startswith("“report vs model.ckpt” · matched against ")
     assert "renamed vgg_a/ → new_vgg/" in display["heading"]
     scopes = {s["name"]: display["nodes"][s["id"]].get("colour") for s in match.tree.scopes}

@@ -1,4 +1,4 @@
-"""The widget's compact form (`display/compact.py`) holds the whole document: read back
+"""The widget's compact form (`notebook/compact.py`) holds the whole document: read back
 as the front end reads it (`labextension/src/tree/ops.ts`), it gives the same nodes and
 edges. That the front end draws the same tree from both forms is its own tests' part
 (they read `tests/data/golden/compact.json`)."""
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_scope.display.compact import compact
+from jupyter_scope.notebook.compact import compact
 from tests.test_golden import GOLDEN, SOURCES
 
 

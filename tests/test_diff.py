@@ -6,7 +6,7 @@ import json
 
 from report_factory import CPU, EVIL, GPU, make_report, tower_report, variable
 
-from jupyter_scope.report.diff import Change, ReportDiff
+from jupyter_scope.analysis.diff import Change, ReportDiff
 
 
 def test_a_report_is_the_same_as_itself():

@@ -16,8 +16,8 @@ import pytest
 from report_factory import EVIL, hostile_report, sample_report, tower_report, unwritable_dir
 
 from jupyter_scope import ScopeReport
-from jupyter_scope.report import io
-from jupyter_scope.report.formats import FORMATS, html_page
+from jupyter_scope.export import html_page, write
+from jupyter_scope.export.formats import FORMATS
 from tests.helpers import read_graphml, shown_names
 
 REPORTS = {"tower": tower_report, "hostile": hostile_report, "sample": sample_report}
@@ -56,7 +56,7 @@ def test_graphml_loads_in_networkx_with_typed_attributes(report, tmp_path):
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("ops", [False, True])
 def test_dot_renders_with_graphviz(report, tmp_path, ops):
-    path = io.export(report, tmp_path / "r.dot", ops=ops)
+    path = write.export(report, tmp_path / "r.dot", ops=ops)
     svg = subprocess.run(
         ["dot", "-Tsvg", str(path)], capture_output=True, text=True, check=True
     ).stdout
@@ -76,7 +76,7 @@ def test_dot_renders_with_graphviz(report, tmp_path, ops):
 
 
 def test_dot_colours_nodes_by_device_and_marks_fallbacks():
-    dot = io.render(tower_report(), "dot")
+    dot = write.render(tower_report(), "dot")
     # name (the tooltip's first line) → fill
     fill = {n: c for c, n in re.findall(r'fillcolor="(#[0-9a-f]+)", tooltip="([^"\\]+)\\n', dot)}
     assert fill["tower/conv1/weights"] == fill["tower/fc/weights"]  # both on CPU:0
@@ -99,7 +99,7 @@ def test_markdown_tables_keep_their_columns(report, tmp_path):
 
 
 def test_markdown_summary_and_sections():
-    text = io.render(tower_report(), "md")
+    text = write.render(tower_report(), "md")
     assert "**4 variables (4 created, 1 reused)" in text
     assert "### Variables" in text and "### Scopes" in text and "### Diagnostics" in text
     assert (
@@ -111,7 +111,7 @@ def test_markdown_summary_and_sections():
 
 
 def test_csv_one_row_per_variable_then_per_op(report, tmp_path):
-    path = io.export(report, tmp_path / "r.csv", ops=True)
+    path = write.export(report, tmp_path / "r.csv", ops=True)
     with path.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     variables = [r for r in rows if r["kind"] == "variable"]
@@ -120,7 +120,7 @@ def test_csv_one_row_per_variable_then_per_op(report, tmp_path):
     assert [json.loads(r["shape"]) for r in variables] == [v["shape"] for v in report.variables]
     assert [r["params"] for r in variables] == [str(v["params"]) for v in report.variables]
     assert [(r["name"], r["type"]) for r in ops] == [(o["name"], o["type"]) for o in report.ops]
-    without_ops = io.render(report, "csv")
+    without_ops = write.render(report, "csv")
     assert len(list(csv.DictReader(without_ops.splitlines()))) == len(report.variables)
 
 
@@ -170,13 +170,13 @@ def test_html_page_embeds_data_safely(monkeypatch):
 
 def test_html_without_front_end_says_how_to_build_it(monkeypatch, tmp_path):
     monkeypatch.setattr(html_page, "ASSETS", ("no-such-bundle.js",))
-    with pytest.raises(io.ExportError, match=r"npm ci && npm run build:prod.*pip install -e \."):
+    with pytest.raises(write.ExportError, match=r"npm ci && npm run build:prod.*pip install -e \."):
         tower_report().export(tmp_path / "r.html")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_html_template_has_exactly_the_four_placeholders():
-    template = (Path(html_page.__file__).parents[1] / "templates" / "report.html").read_text()
+    template = (Path(html_page.__file__).parent / "templates" / "report.html").read_text()
     assert sorted(re.findall(r"\{\{(\w+)\}\}", template)) == ["css", "data", "script", "title"]
 
 
@@ -188,9 +188,9 @@ def test_every_format_in_the_registry_writes_a_file_of_its_suffix(tmp_path):
     for format in FORMATS.values():
         assert format.suffix.startswith(".") and format.mime
         for suffix in format.suffixes:
-            assert io.format_for(Path(f"r{suffix.upper()}")) == format.name
+            assert write.format_for(Path(f"r{suffix.upper()}")) == format.name
         path = report.export(tmp_path / f"r{format.suffix}")
-        assert path.read_bytes().decode() == io.render(report, format.name)
+        assert path.read_bytes().decode() == write.render(report, format.name)
     written = sorted(p.suffix for p in tmp_path.iterdir())
     assert written == sorted(f.suffix for f in FORMATS.values())
 
@@ -199,12 +199,12 @@ def test_ops_apply_to_the_formats_the_registry_says():
     report = tower_report()
     op = report.ops[0]["name"]
     for format in FORMATS.values():
-        with_ops = io.render(report, format.name, ops=True)
+        with_ops = write.render(report, format.name, ops=True)
         if format.ops:
-            assert op not in io.render(report, format.name) and op in with_ops, format.name
+            assert op not in write.render(report, format.name) and op in with_ops, format.name
         else:
-            with pytest.raises(io.ExportError, match="applies to csv and dot only"):
-                io.prepare(Path(f"new{format.suffix}"), None, force=False, ops=True)
+            with pytest.raises(write.ExportError, match="applies to csv and dot only"):
+                write.prepare(Path(f"new{format.suffix}"), None, force=False, ops=True)
 
 
 def test_the_cli_takes_the_registrys_formats_and_no_other(capsys):
@@ -222,21 +222,23 @@ def test_the_cli_takes_the_registrys_formats_and_no_other(capsys):
 
 def test_format_from_suffix_or_argument(tmp_path):
     report = tower_report()
-    assert io.format_for(Path("a.GV")) == "dot"
+    assert write.format_for(Path("a.GV")) == "dot"
     assert json.loads(report.export(tmp_path / "r.txt", "json").read_text())["schema"]
-    with pytest.raises(io.ExportError, match=r"unknown format 'xlsx': choose one of json, graphml"):
+    with pytest.raises(
+        write.ExportError, match=r"unknown format 'xlsx': choose one of json, graphml"
+    ):
         report.export(tmp_path / "r.xlsx", "xlsx")
-    with pytest.raises(io.ExportError, match=r"from its suffix '\.xlsx'"):
+    with pytest.raises(write.ExportError, match=r"from its suffix '\.xlsx'"):
         report.export(tmp_path / "r.xlsx")
-    with pytest.raises(io.ExportError, match=r"applies to csv and dot only"):
-        io.export(report, tmp_path / "r.md", ops=True)
+    with pytest.raises(write.ExportError, match=r"applies to csv and dot only"):
+        write.export(report, tmp_path / "r.md", ops=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]
 
 
 def test_existing_file_refused_unless_forced(tmp_path):
     path = tmp_path / "r.json"
     path.write_text("precious")
-    with pytest.raises(io.ExportError, match="already exists: use force"):
+    with pytest.raises(write.ExportError, match="already exists: use force"):
         tower_report().export(path)
     assert path.read_text() == "precious"
     tower_report().export(path, force=True)
@@ -247,18 +249,18 @@ def test_existing_file_refused_unless_forced(tmp_path):
 def test_file_appearing_during_the_write_is_not_clobbered(tmp_path):
     path = tmp_path / "r.json"
     path.write_text("written meanwhile")
-    with pytest.raises(io.ExportError, match="already exists"):
-        io.write_atomic(path, "new", force=False)
+    with pytest.raises(write.ExportError, match="already exists"):
+        write.write_atomic(path, "new", force=False)
     assert path.read_text() == "written meanwhile"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
 def test_unwritable_or_missing_directory(tmp_path):
-    with pytest.raises(io.ExportError, match=r"cannot write .*: Permission denied"):
+    with pytest.raises(write.ExportError, match=r"cannot write .*: Permission denied"):
         tower_report().export(unwritable_dir(tmp_path) / "r.json")
-    with pytest.raises(io.ExportError, match=r"directory .*nowhere' does not exist"):
+    with pytest.raises(write.ExportError, match=r"directory .*nowhere' does not exist"):
         tower_report().export(tmp_path / "nowhere" / "r.json")
-    with pytest.raises(io.ExportError, match="it is a directory"):
+    with pytest.raises(write.ExportError, match="it is a directory"):
         tower_report().export(tmp_path, "json", force=True)
     assert [p.name for p in tmp_path.iterdir() if p.name != "locked"] == []
 
@@ -269,7 +271,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch, failure):
         raise failure
 
     monkeypatch.setattr(os, "fsync", fail)
-    expected = io.ExportError if isinstance(failure, OSError) else KeyboardInterrupt
+    expected = write.ExportError if isinstance(failure, OSError) else KeyboardInterrupt
     with pytest.raises(expected):
         tower_report().export(tmp_path / "r.json")
     assert list(tmp_path.iterdir()) == []

@@ -9,12 +9,12 @@
 - `golden/numbered.json`: the sample with ids as reports number them (`scope:<n>`,
   `var:<n>`, `op:<n>`) and ops with fields beyond the compact form's columns; the other
   documents keep the ids reports wrote before (`scope:<name>`, `var:<graph>:<name>`).
-- `golden/compact.json`: the widget's compact form (`display/compact.py`) of each golden
+- `golden/compact.json`: the widget's compact form (`notebook/compact.py`) of each golden
   document, which the front end must draw as it draws the plain one.
-- `golden/formats.json`: the two forms both languages write (`fmt.site`, `relative_name`),
-  with the expected text of each case.
+- `golden/formats.json`: the two forms both languages write (`model/sites.py`'s `site`,
+  `relative_name`), with the expected text of each case.
 - `golden/export_formats.json`: the export formats as the server lists them
-  (`GET /jupyter-scope/formats`, from the registry in `report/formats`), which the front
+  (`GET /jupyter-scope/formats`, from the registry in `export/formats.py`), which the front
   end's tests give its palette and buttons.
 
 Set JUPYTER_SCOPE_UPDATE_GOLDEN=1 to rewrite them after an intended change.
@@ -30,9 +30,11 @@ from pathlib import Path
 import pytest
 
 from jupyter_scope import ScopeReport
-from jupyter_scope.display.compact import compact
-from jupyter_scope.report import diagnostics, fmt, presentation
-from jupyter_scope.report.tree import relative_name
+from jupyter_scope.analysis import diagnostics
+from jupyter_scope.model import sites
+from jupyter_scope.notebook.compact import compact
+from jupyter_scope.present import human, section
+from jupyter_scope.present.tree import relative_name
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"
@@ -225,7 +227,7 @@ def test_golden_compact_documents_are_pythons():
 def test_golden_formats_are_pythons():
     cases = json.loads((GOLDEN / "formats.json").read_text())
     for case in cases["site"]:
-        assert fmt.site(case["site"]) == case["text"]
+        assert sites.site(case["site"]) == case["text"]
     for case in cases["relative_name"]:
         assert relative_name(case["name"], case["parent"]) == case["text"]
 
@@ -256,7 +258,7 @@ def test_each_device_has_one_colour_whatever_its_spelling():
         nodes(doc)[name].update(device_requested=asked, device=device)
     display = shown(doc)
     table = display["devices"]
-    palette = presentation.PALETTE
+    palette = section.PALETTE
     assert table[CPU] == {"short": "CPU:0", "colour": palette[0]}
     assert table["/cpu:0"] == table[CPU]  # another spelling, the same device
     gpu1 = table["/job:localhost/replica:0/task:0/device:GPU:1"]
@@ -288,7 +290,7 @@ def test_a_remote_task_has_one_colour_and_a_completed_name_is_no_fallback():
 def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
     display = shown(placed())
     cpu, gpu = (display["devices"][d]["colour"] for d in (CPU, GPU))
-    assert len({cpu, gpu, presentation.UNPLACED_COLOUR}) == 3
+    assert len({cpu, gpu, section.UNPLACED_COLOUR}) == 3
     mix = {
         name.removeprefix("scope:"): [
             (share["device"], share["count"], display["colours"][share["device"]])
@@ -299,7 +301,7 @@ def test_scope_device_mix_adds_spellings_and_puts_unplaced_last():
     assert mix["image_filters"] == [
         ("CPU:0", 5, cpu),
         ("GPU:0", 2, gpu),
-        ("", 3, presentation.UNPLACED_COLOUR),
+        ("", 3, section.UNPLACED_COLOUR),
     ]
     assert mix["image_filters/conv1"] == [("CPU:0", 3, cpu), ("GPU:0", 2, gpu)]
     assert mix["image_filters_1"] == []  # nothing placed
@@ -326,7 +328,7 @@ def test_summary_line_and_card():
         "warnings": None,
     }
     assert (
-        fmt.summary_line(
+        human.summary_line(
             {
                 "variables": 44,
                 "created": 22,

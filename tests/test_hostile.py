@@ -21,10 +21,12 @@ from report_factory import DATA, make_report, sample_report, variable
 
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.report import document, fmt, io
-from jupyter_scope.report.document import ReportFormatError
-from jupyter_scope.report.io import ExportError
-from jupyter_scope.report.presentation import MATCH_STATES
+from jupyter_scope.document import codec
+from jupyter_scope.document.codec import ReportFormatError
+from jupyter_scope.export import write
+from jupyter_scope.export.write import ExportError
+from jupyter_scope.present import human
+from jupyter_scope.present.section import MATCH_STATES
 
 HOSTILE = sorted((DATA / "hostile").iterdir())
 SAMPLE = json.loads((DATA / "sample_report.json").read_text())
@@ -70,7 +72,7 @@ def test_python_values_are_checked_too():
     nested: list = []
     data = copy.deepcopy(SAMPLE)
     data["meta"]["x"] = nested
-    for _ in range(document.MAX_DEPTH + 1):
+    for _ in range(codec.MAX_DEPTH + 1):
         nested.append([])
         nested = nested[0]
     with pytest.raises(ReportFormatError, match="deeper"):
@@ -103,7 +105,7 @@ MATCH_VALUES = st.fixed_dictionaries(
         "dtype": st.lists(st.text(max_size=2) | INTEGERS, max_size=3),
     },
 )
-FULL = jsonschema.Draft202012Validator(document._validator().schema)
+FULL = jsonschema.Draft202012Validator(codec._validator().schema)
 
 
 # No deadline: how long an example takes on a loaded machine is no property of the rules.
@@ -155,7 +157,7 @@ def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
         item[field] = value
     schema_ok = FULL.is_valid(data)
     try:
-        document.check_schema(data)
+        codec.check_schema(data)
         fast_ok = True
     except ReportFormatError:
         fast_ok = False
@@ -189,7 +191,7 @@ def test_csv_cells_cannot_start_a_formula(name, tmp_path):
     assert [row["kind"] for row in rows] == ["variable"]  # one row: line breaks stay inside
     for cell in (rows[0]["name"], rows[0]["initializer"]):
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-        assert cell.lstrip("'") == fmt.visible(name, keep="\r\n")  # controls shown escaped
+        assert cell.lstrip("'") == human.visible(name, keep="\r\n")  # controls shown escaped
 
 
 @settings(
@@ -312,8 +314,8 @@ def test_a_fifo_is_refused_not_read(tmp_path, capsys):
 
 
 def test_counts_beyond_any_unit_are_written_without_a_float():
-    assert fmt.count(10**4000) == "1.0e4000" and fmt.size(10**4000 - 1) == "9.9e3999 B"
-    assert fmt.count(10**15) == "1.0e15" and fmt.count(10**15 - 1) == "1000000.0G"
+    assert human.count(10**4000) == "1.0e4000" and human.size(10**4000 - 1) == "9.9e3999 B"
+    assert human.count(10**15) == "1.0e15" and human.count(10**15 - 1) == "1000000.0G"
 
 
 # -- the document's optional fields, numbers, depth and version ----------------------------
@@ -434,14 +436,14 @@ def test_a_3000_deep_scope_tree_is_refused_in_one_line(capsys, tmp_path):
 
 
 def test_the_deepest_tree_allowed_shows_everywhere():
-    report = ScopeReport.from_dict(deep_scopes(document.MAX_SCOPE_DEPTH))
+    report = ScopeReport.from_dict(deep_scopes(codec.MAX_SCOPE_DEPTH))
     assert set(report._repr_mimebundle_()) >= {"text/plain", "text/html"}
     assert ScopeReport.from_json(report.to_json()).graph.number_of_nodes() == len(report.graph)
     for format in ("md", "dot", "csv", "graphml"):
-        assert io.render(report, format)
+        assert write.render(report, format)
 
 
-@pytest.mark.parametrize("version", [f"1.{document.SCHEMA_MINOR + 1}", "1.999", "1.99999999999"])
+@pytest.mark.parametrize("version", [f"1.{codec.SCHEMA_MINOR + 1}", "1.999", "1.99999999999"])
 def test_a_newer_minor_version_is_refused(version):
     data = copy.deepcopy(SAMPLE)
     data["schema"] = f"jupyter-scope.report/{version}"

@@ -12,8 +12,8 @@ from typing import Any
 
 import jupyter_scope
 from jupyter_scope import ScopeReport
-from jupyter_scope.display import html, text
-from jupyter_scope.report import io
+from jupyter_scope.export import write
+from jupyter_scope.present import html_tree, text_tree
 from tests.helpers import slot_links
 
 PREFIX = {"scope": "scope", "variable": "var", "op": "op"}
@@ -94,10 +94,10 @@ def test_a_document_with_the_earlier_ids_shows_the_same(tf, v1):
     assert {s["name"]: s for s in old.scopes} == {
         s["name"]: {**s, "id": f"scope:{s['name']}"} for s in new.scopes
     }
-    assert text.render(old) == text.render(new)
-    assert html.render(old) == html.render(new)
+    assert text_tree.render(old) == text_tree.render(new)
+    assert html_tree.render(old) == html_tree.render(new)
     for format in ("md", "csv"):
-        assert io.render(old, format) == io.render(new, format)
+        assert write.render(old, format) == write.render(new, format)
     ids = dict(zip(new.graph, old.graph, strict=True))
     shown = {
         ids[node]: {**entry, **({"owner": ids[entry["owner"]]} if "owner" in entry else {})}

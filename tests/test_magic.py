@@ -16,7 +16,7 @@ from IPython.utils.capture import capture_output
 
 import jupyter_scope
 from jupyter_scope import MIME_TYPE, ScopeReport
-from jupyter_scope.history import HISTORY_SIZE
+from jupyter_scope.notebook.history import HISTORY_SIZE
 
 ROOT = Path(__file__).parent.parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_scope import MIME_TYPE, ScopeReport
-from jupyter_scope.display.output import WIDGET_MIME_TYPE, output_bundle
+from jupyter_scope.notebook.output import WIDGET_MIME_TYPE, output_bundle
 
 SAMPLE = Path(__file__).parent / "data" / "sample_report.json"
 

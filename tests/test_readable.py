@@ -15,12 +15,11 @@ from IPython.utils.capture import capture_output
 
 import jupyter_scope
 from jupyter_scope import ScopeReport
-from jupyter_scope.display import html, text
-from jupyter_scope.report import presentation
-from jupyter_scope.report.diagnostics import _typo_pairs, typo_pair
-from jupyter_scope.report.formats import csv_table
-from jupyter_scope.report.formats import markdown as md
-from jupyter_scope.report.presentation import merged_diagnostics
+from jupyter_scope.analysis.diagnostics import _typo_pairs, typo_pair
+from jupyter_scope.export import csv_table
+from jupyter_scope.export import markdown as md
+from jupyter_scope.present import html_tree, section, text_tree
+from jupyter_scope.present.section import merged_diagnostics
 
 tf = pytest.importorskip("tensorflow")
 
@@ -63,7 +62,7 @@ def test_call_lines_group_a_variables_uses_by_call_chain(shell):
     get, helper, loop, direct = (
         at(HELPER_CELL, cell, m) for m in ("get", "helper", "loop", "direct")
     )
-    lines = presentation.node_sites(report.display, var["id"])
+    lines = section.node_sites(report.display, var["id"])
     file, line = get.rsplit(":", 1)
     assert lines == [
         {
@@ -76,8 +75,8 @@ def test_call_lines_group_a_variables_uses_by_call_chain(shell):
         },
     ]
     # the same lines in the text tree, the static HTML tree, Markdown and CSV
-    assert f"↳ reuse ×19 at {get} ← {helper} ← {loop} ×18, {direct} ×1" in text.render(report)
-    assert f"reuse ×19 at {get} ← {helper} ← {loop} ×18, {direct} ×1" in html.render(report)
+    assert f"↳ reuse ×19 at {get} ← {helper} ← {loop} ×18, {direct} ×1" in text_tree.render(report)
+    assert f"reuse ×19 at {get} ← {helper} ← {loop} ×18, {direct} ×1" in html_tree.render(report)
     assert f"create at {get} ← {helper} ← {loop}; reuse ×19" in md.render(report)
     (row,) = csv.DictReader(io.StringIO(csv_table.render(report), newline=""))
     assert row["sites"] == "; ".join(line["text"] for line in lines)
@@ -129,7 +128,7 @@ for _ in range(3):
     assert merged["level"] == "warning" and merged["count"] == 2
     assert merged["advice"] == found[0]["advice"]
     assert [item["message"] for item in merged["items"]] == [d["message"] for d in found]
-    shown = text.render(report).splitlines()
+    shown = text_tree.render(report).splitlines()
     assert shown[1] == "⚠ eager-reuse-ignored ×2"
     assert shown[2:5] == [f"  - {d['message']}" for d in found] + [f"  {merged['advice']}"]
 

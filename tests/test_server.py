@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from report_factory import tower_report
 
-from jupyter_scope.report import io
-from jupyter_scope.report.formats import FORMATS
+from jupyter_scope.export import write
+from jupyter_scope.export.formats import FORMATS
 from tests.browser.lab import Lab, start_lab
 
 
@@ -60,7 +60,7 @@ def test_each_listed_format_exports_that_format(lab):
         assert file == {
             "name": f"scopes-tower{format['suffix']}",
             "mime": format["mime"],
-            "text": io.render(report, format["name"]),
+            "text": write.render(report, format["name"]),
         }
 
 

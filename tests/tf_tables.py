@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tensorflow.core.protobuf import tensor_bundle_pb2
 
-from jupyter_scope.report import ckpt_index
+from jupyter_scope.load import checkpoint_index
 
 
 def varint(n: int) -> bytes:
@@ -67,13 +67,13 @@ def table(rows: list[tuple[bytes, bytes]]) -> bytes:
     data = add(block(rows))
     meta = add(block([]))
     index = add(block([(rows[-1][0] if rows else b"", data)]))
-    footer = (meta + index).ljust(40, b"\0") + struct.pack("<Q", ckpt_index.MAGIC)
+    footer = (meta + index).ljust(40, b"\0") + struct.pack("<Q", checkpoint_index.MAGIC)
     return bytes(out + footer)
 
 
 def rows_of(prefix: Path) -> list[tuple[bytes, bytes]]:
     """The rows of a checkpoint's index, header first, as TF wrote them."""
-    return list(ckpt_index.table(Path(f"{prefix}.index").read_bytes()))
+    return list(checkpoint_index.table(Path(f"{prefix}.index").read_bytes()))
 
 
 def rewrite(prefix: Path, rows: list[tuple[bytes, bytes]]) -> None:

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from jupyter_scope.analysis.build import build_report
 from jupyter_scope.capture import hooks, origins, placement, sites, tf_api
-from jupyter_scope.report import devices
-from jupyter_scope.report.build import build_report
-from jupyter_scope.report.model import ScopeReport
-from jupyter_scope.report.records import (
+from jupyter_scope.model import devices
+from jupyter_scope.model.report import ScopeReport
+from jupyter_scope.records import (
     NEVER_RAN,
     Capture,
     EagerReuse,

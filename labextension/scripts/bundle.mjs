@@ -2,7 +2,7 @@
 //   jupyter_scope/static/tree.js        ES module for anywidget (`export default { render }`)
 //   jupyter_scope/static/standalone.js  IIFE for the HTML export (`window.jupyterScope.mount`)
 //   jupyter_scope/static/tree.css       the tree's styles, for both
-// (the HTML export is Python's, `report/formats/html_page.py`, for Python and the panel alike).
+// (the HTML export is Python's, `export/html_page.py`, for Python and the panel alike).
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 

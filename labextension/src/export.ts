@@ -1,6 +1,6 @@
 /**
  * What the browser asks of the server's Python, with no kernel (`jupyter_scope/server.py`):
- * the export formats (Python's registry, `jupyter_scope/report/formats`: this side keeps
+ * the export formats (Python's registry, `jupyter_scope/export/formats.py`: this side keeps
  * no list of its own); a report's file in any of them, written by the same writers as
  * `report.export()`, so every path gives the same bytes; and the display section of a
  * document saved before schema 1.2, which the tree needs and only Python computes.

@@ -14,7 +14,7 @@ export namespace CommandIDs {
 }
 
 /** An export format, as the server lists it from Python's registry
- * (`jupyter_scope/report/formats`, `GET /jupyter-scope/formats`). */
+ * (`jupyter_scope/export/formats.py`, `GET /jupyter-scope/formats`). */
 export interface IExportFormat {
   /** What the export URL and `args.format` say, e.g. `md`. */
   name: string;

@@ -9,7 +9,7 @@ export function golden(name: string): ShownDocument {
   return JSON.parse(readFileSync(url, 'utf8')) as ShownDocument;
 }
 
-/** Python's compact form (`display/compact.py`) of each golden document, by name. */
+/** Python's compact form (`notebook/compact.py`) of each golden document, by name. */
 export function compactGoldens(): Record<string, ShownDocument & ICompactDocument> {
   const url = new URL('../../tests/data/golden/compact.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));

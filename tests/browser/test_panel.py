@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from jupyter_scope.report.model import MIME_TYPE
+from jupyter_scope.model.report import MIME_TYPE
 from tests.browser.lab import (
     PANEL,
     REPORTS,
@@ -46,7 +46,7 @@ CELLS = ["%load_ext jupyter_scope", SHARING_CELL, TOWER_CELL, LONG_CELL]
 # badges, time), and its document.
 KERNEL_REPORTS = """\
 import json, jupyter_scope
-from jupyter_scope.report.fmt import count
+from jupyter_scope.present.human import count
 out = []
 for r in reversed(jupyter_scope.reports):
     s = r.summary()

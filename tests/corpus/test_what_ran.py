@@ -22,7 +22,7 @@ from tf_truth import (
 )
 
 import jupyter_scope
-from jupyter_scope.report.records import NEVER_RAN
+from jupyter_scope.records import NEVER_RAN
 
 keras = pytest.importorskip("keras")
 

@@ -1,7 +1,7 @@
 /**
  * The compact forms of a report. A notebook output's packed document
- * (`jupyter_scope/report/packed.py`): the JSON text gzipped, in base64. The widget's
- * compact report (`jupyter_scope/display/compact.py`): the document with its ops moved out
+ * (`jupyter_scope/document/packed.py`): the JSON text gzipped, in base64. The widget's
+ * compact report (`jupyter_scope/notebook/compact.py`): the document with its ops moved out
  * of the node-link lists into columns, one row per op in the document's order. Op names
  * are stored relative to their scope, repeated strings as indexes into a small table, op
  * ids only where they are not `op:<row>`, and `input` edges as row pairs; each op's

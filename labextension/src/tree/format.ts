@@ -1,6 +1,6 @@
 /**
- * The two forms the front end writes itself, as Python does (`report/fmt.py`'s `site`,
- * `report/tree.py`'s `relative_name`): both sides are pinned by one golden file,
+ * The two forms the front end writes itself, as Python does (`present/human.py`'s `site`,
+ * `present/tree.py`'s `relative_name`): both sides are pinned by one golden file,
  * `tests/data/golden/formats.json`. Every other number and label comes computed in the
  * document's `display` section.
  */

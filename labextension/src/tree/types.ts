@@ -1,7 +1,7 @@
 /**
  * The report document (`jupyter-scope.report/1.3`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
- * `jupyter_scope/report/presentation.py`), as `jupyter_scope/report/schema.json` defines it.
+ * `jupyter_scope/present/section.py`), as `jupyter_scope/document/schema.json` defines it.
  */
 
 export const REPORT_MIME_TYPE = 'application/vnd.jupyter-scope.report+json';

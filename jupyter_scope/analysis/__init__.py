@@ -1,0 +1,1 @@
+"""What a report says beyond its graph: diagnostics, the diff of two reports, a checkpoint match."""

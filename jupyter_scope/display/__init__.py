@@ -1,1 +1,0 @@
-"""Displays: renderers of a ScopeReport (text, static HTML, the widget). They never touch TF."""

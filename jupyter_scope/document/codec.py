@@ -1,0 +1,316 @@
+"""The versioned JSON document: `{"schema", "meta", "graph", "diagnostics"}`.
+
+`schema.json` beside this file is the contract; `from_document` validates against it
+(jsonschema for the frame, `items` for the many nodes and edges) and checks what a schema
+cannot say: the `contains` edges form one tree, numbers are finite, strings are text. A
+bad file is refused with a one-line message naming the problem, never half-loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import networkx as nx
+
+from jupyter_scope.document import rules
+from jupyter_scope.model.digraph import digraph
+
+SCHEMA_MAJOR = 1
+# 1.1 added `display`; 1.2 gave it tables of what nodes show alike (`badges`, `sites`,
+# `colours`); 1.3 added whether a function graph `ran` (and an op of one that never did),
+# the optimizer's variables (`optimizer`) and scope totals split by whose params they are.
+# `display` is computed from the rest: an older document gets it anew.
+SCHEMA_MINOR = 3
+SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
+
+
+class ReportFormatError(ValueError):
+    """A document that is not a valid jupyter-scope report."""
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(resources.files(__package__).joinpath("schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def to_document(graph: nx.DiGraph, meta: dict, diagnostics: list[dict]) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_ID,
+        "meta": meta,
+        "graph": nx.node_link_data(graph, edges="edges"),
+        "diagnostics": diagnostics,
+    }
+
+
+MAX_DEPTH = 100  # JSON nesting a report may hold; real ones stay under 10
+# Scopes a name may nest: real models stay under 20; the displays recurse once a level.
+MAX_SCOPE_DEPTH = 200
+# In JSON text a lone surrogate can only come from a `\uD800`–`\uDFFF` escape.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ReportFormatError(f"not a jupyter-scope report: {name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ReportFormatError(f"not a jupyter-scope report: {text} is out of range")
+    return value
+
+
+# Fields whose values repeat across nodes and edges: one string object each, made as the
+# JSON is parsed, saves ~300 B an op and ~220 MB at the peak of loading 700k ops.
+SHARED_VALUES = ("kind", "type", "scope", "graph", "device", "device_requested")
+
+
+def _share_values(obj: dict) -> dict:
+    for field in SHARED_VALUES:
+        value = obj.get(field)
+        if value.__class__ is str:
+            obj[field] = sys.intern(value)
+    return obj
+
+
+def parse(text: str | bytes) -> Any:
+    """The JSON value of `text` (UTF-8 when bytes), refusing what a report cannot hold:
+    NaN and infinities, nesting deeper than Python can follow, text that is not UTF-8."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")  # strict: json.loads would let encoded surrogates in
+        data = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite,
+            object_hook=_share_values,
+        )
+    except json.JSONDecodeError as exc:
+        raise ReportFormatError(
+            f"not a jupyter-scope report: invalid JSON at line {exc.lineno}, "
+            f"column {exc.colno}: {exc.msg}"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(
+            f"not a jupyter-scope report: not UTF-8 text (byte {exc.start})"
+        ) from None
+    except RecursionError:
+        raise ReportFormatError("not a jupyter-scope report: JSON nested too deep") from None
+    except ValueError as exc:  # Python's int() refuses numbers of more than 4300 digits
+        raise ReportFormatError(f"not a jupyter-scope report: {first_line(exc)}") from None
+    if not text.isascii() or SURROGATE_ESCAPE.search(text):
+        check_values(data)  # only then can a string hold something that is not text
+    return data
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def check_values(data: Any) -> None:
+    """Refuse what JSON text cannot carry: NaN or infinite numbers, strings that are not
+    Unicode text (lone surrogates), non-JSON types, nesting deeper than `MAX_DEPTH`."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise ReportFormatError(
+                        f"invalid jupyter-scope report: {value!r} is not Unicode text "
+                        f"(lone surrogate at {exc.start})"
+                    ) from None
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise ReportFormatError(f"invalid jupyter-scope report: {value} is not finite")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: nested deeper than {MAX_DEPTH} levels"
+                )
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif not (value is None or isinstance(value, bool | int)):
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: a {type(value).__name__} is not a JSON value"
+            )
+
+
+def _check_version(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise ReportFormatError(
+            f"not a jupyter-scope report: expected a JSON object, got {type(data).__name__}"
+        )
+    schema = data.get("schema")
+    if not isinstance(schema, str) or not schema.startswith("jupyter-scope.report/"):
+        raise ReportFormatError(
+            f"not a jupyter-scope report: 'schema' is {schema!r}, expected {SCHEMA_ID!r}"
+        )
+    major, _, minor = schema.rsplit("/", 1)[1].partition(".")
+    if major != str(SCHEMA_MAJOR):
+        raise ReportFormatError(
+            f"unsupported report version {schema!r}: this jupyter-scope reads "
+            f"'jupyter-scope.report/{SCHEMA_MAJOR}' and '{SCHEMA_MAJOR}.x' documents only"
+        )
+    # A newer minor may hold fields this version would drop or misread: refused, not
+    # half-read (`docs/guarantees.md`).
+    if minor.isdigit() and (len(minor) > 4 or int(minor) > SCHEMA_MINOR):
+        raise ReportFormatError(
+            f"report version {schema!r} is newer than this jupyter-scope reads "
+            f"(up to {SCHEMA_ID!r}): upgrade jupyter-scope to read it"
+        )
+
+
+def _invalid(path: list[str | int], message: str) -> ReportFormatError:
+    where = "/".join(str(p) for p in path) or "(document root)"
+    return ReportFormatError(f"invalid jupyter-scope report at {where}: {message}")
+
+
+def _without_items(data: dict) -> dict:
+    """The document with empty node and edge lists: what jsonschema checks quickly."""
+    graph = data.get("graph")
+    if not isinstance(graph, dict):
+        return data
+    empty: dict[str, list] = {
+        key: [] for key in ("nodes", "edges") if isinstance(graph.get(key), list)
+    }
+    return {**data, "graph": {**graph, **empty}}
+
+
+def check_schema(data: Any) -> None:
+    """Everything `schema.json` asks: jsonschema for the document's frame, meta and
+    diagnostics; the hand-written `items` rules for its (many) nodes and edges."""
+    _check_version(data)
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(_without_items(data)))
+    if error is not None:
+        raise _invalid(list(error.absolute_path), error.message)
+    try:
+        for index, node in enumerate(data["graph"]["nodes"]):
+            rules.check_node(node, index)
+        for index, edge in enumerate(data["graph"]["edges"]):
+            rules.check_edge(edge, index)
+    except rules.ItemError as exc:
+        raise _invalid(exc.path, exc.message) from None
+
+
+def build_graph(data: dict, *, consume: bool) -> nx.DiGraph:
+    """The node-link data as a DiGraph. With `consume` the node and edge dicts become the
+    graph's attribute dicts and leave the lists as they go in, so a large document is
+    never held twice in memory."""
+    nodes, edges = data["graph"]["nodes"], data["graph"]["edges"]
+    if consume:
+        nodes.reverse()  # popped from the end, they go in in document order
+        edges.reverse()
+    else:
+        nodes, edges = [dict(n) for n in reversed(nodes)], [dict(e) for e in reversed(edges)]
+    n_nodes, n_edges = len(nodes), len(edges)
+
+    def node_items() -> Iterator[tuple[str, dict]]:
+        while nodes:
+            attributes = nodes.pop()
+            yield attributes.pop("id"), attributes
+
+    def edge_items() -> Iterator[tuple[str, str, dict]]:
+        while edges:
+            attributes = edges.pop()
+            yield attributes.pop("source"), attributes.pop("target"), attributes
+
+    try:
+        graph = digraph(node_items(), edge_items())
+    except KeyError as exc:
+        raise ReportFormatError(
+            f"invalid jupyter-scope report: an edge's end {exc.args[0]!r} is not a node"
+        ) from None
+    if len(graph) != n_nodes:
+        raise ReportFormatError("invalid jupyter-scope report: node ids are not unique")
+    if graph.number_of_edges() != n_edges:
+        raise ReportFormatError("invalid jupyter-scope report: an edge appears twice")
+    return graph
+
+
+def check_tree(graph: nx.DiGraph) -> None:
+    """The `contains` edges form one tree under the root scope (`name == ""`): a scope
+    parent for every other node, one only, and no cycle."""
+    parent: dict[str, str] = {}
+    children: dict[str, list[str]] = {}
+    for source, edges in graph.adjacency():  # networkx's views cost ~1 µs a lookup
+        below = [target for target, edge in edges.items() if edge["kind"] == "contains"]
+        if not below:
+            continue
+        if graph.nodes[source]["kind"] != "scope":
+            not_scope = f"{source!r} contains {below[0]!r} but is not a scope"
+            raise ReportFormatError(f"invalid jupyter-scope report: {not_scope}")
+        for target in below:
+            if target in parent:
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {target!r} has two parents, "
+                    f"{parent[target]!r} and {source!r}"
+                )
+            parent[target] = source
+        children[source] = below
+    roots = [node for node in graph if node not in parent]
+    root = graph.nodes[roots[0]] if len(roots) == 1 else None
+    if root is None or root["kind"] != "scope" or root["name"] != "":
+        names = ", ".join(repr(node) for node in roots[:3])
+        raise ReportFormatError(
+            "invalid jupyter-scope report: the 'contains' edges must form one tree under "
+            f"the root scope (name ''); nodes without a parent: {names or 'none'}"
+        )
+    reached, stack = 1, [(roots[0], 0)]
+    while stack:
+        node, depth = stack.pop()
+        under = children.get(node, [])
+        if under and depth >= MAX_SCOPE_DEPTH:
+            raise ReportFormatError(
+                f"invalid jupyter-scope report: scopes nested deeper than {MAX_SCOPE_DEPTH}"
+            )
+        reached += len(under)
+        stack.extend((child, depth + 1) for child in under)
+    if reached != len(graph):
+        raise ReportFormatError(
+            "invalid jupyter-scope report: the 'contains' edges form a cycle "
+            f"({len(graph) - reached} nodes are not under the root scope)"
+        )
+
+
+REFERENCES = ("slot_of", "component_of")  # a variable's fields naming another variable
+
+
+def check_references(graph: nx.DiGraph) -> None:
+    """Every node id a variable names (its slot's variable, its distributed variable, its
+    parts) is a variable of the document."""
+    nodes = graph.nodes
+    for node_id, data in graph.nodes(data=True):
+        if data["kind"] != "variable":
+            continue
+        named = [data[f] for f in REFERENCES if f in data] + data.get("components", [])
+        for ref in named:
+            if ref not in nodes or nodes[ref]["kind"] != "variable":
+                raise ReportFormatError(
+                    f"invalid jupyter-scope report: {node_id!r} names {ref!r}, "
+                    "which is not a variable of the report"
+                )
+
+
+def from_document(data: Any, *, parsed: bool = False) -> tuple[nx.DiGraph, dict, list[dict]]:
+    """The graph, meta and diagnostics of a document, refusing a bad one. `parsed` when
+    `parse` made it: its values are checked already, and its node and edge lists are
+    used up (emptied) to build the graph."""
+    if not parsed:
+        check_values(data)
+    check_schema(data)
+    graph = build_graph(data, consume=parsed)
+    check_tree(graph)
+    check_references(graph)
+    return graph, data["meta"], data["diagnostics"]

@@ -1,0 +1,1 @@
+"""Writing a report to files, one writer per format."""

@@ -1,0 +1,1 @@
+"""TF files (checkpoints, SavedModels, GraphDefs, event files) → a report, without running code."""

@@ -1,0 +1,1 @@
+"""The networkx graph of a report: records → nodes and edges, totals, devices."""

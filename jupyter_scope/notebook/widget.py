@@ -1,0 +1,48 @@
+"""`ScopeWidget`: the report as a collapsible tree, one anywidget model per report.
+
+The front end is `jupyter_scope/static/tree.js`, built from `labextension/src/` (the same
+tree the lab extension and the standalone HTML page show). The report travels in compact
+form (`compact.py`). `selected` holds the full name of the node selected in the browser;
+setting it from Python selects and reveals that node. No TensorFlow import here.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from jupyter_scope.notebook.compact import compact
+
+if TYPE_CHECKING:
+    from jupyter_scope.model.report import ScopeReport
+
+
+def _static(name: str) -> str:
+    path = resources.files("jupyter_scope") / "static" / name
+    if not path.is_file():
+        raise ImportError(
+            f"jupyter_scope/static/{name} is missing: the widget's front end is not built. "
+            "In a source checkout run `npm ci && npm run build` (or `pip install -e .`)."
+        )
+    return path.read_text(encoding="utf-8")
+
+
+class ScopeWidget(anywidget.AnyWidget):
+    """A collapsible tree of a report's scopes, variables and ops.
+
+    >>> w = ScopeWidget(report)
+    >>> w.selected   # the node selected in the browser, e.g. "conv1/weights"
+    """
+
+    _esm = _static("tree.js")
+    _css = _static("tree.css")
+
+    report = traitlets.Dict().tag(sync=True)
+    selected = traitlets.Unicode("").tag(sync=True)
+    filter = traitlets.Unicode("", help="a regex: show only the names it matches").tag(sync=True)
+
+    def __init__(self, report: ScopeReport, *, filter: str | None = None, **kwargs: Any) -> None:
+        super().__init__(report=compact(report.to_dict()), filter=filter or "", **kwargs)

@@ -1,0 +1,420 @@
+"""What the displays show, computed once, in Python.
+
+The JSON document carries it as `display` (schema 1.2), so the TypeScript tree (widget,
+sidebar panel, mime renderer, standalone page) renders these values instead of computing
+them again, and the text, HTML and file exports read the same ones:
+
+- `summary`: the counts of the header and its `line`;
+- `heading`: mode, TF version and wall time;
+- `devices`: every device string in the report → its short name and colour;
+- `nodes`: per scope its totals line (`facts`), how it was opened (`mark`), its device
+  mix and, for a variable's own ops scope (`w/Initializer`, `w/Assign`), the variable it
+  belongs to (`owner`); per variable its facts, badges and call lines (`sites`); per
+  variable or op placed against its request, `fallback`;
+- `badges`, `sites`, `colours`: what many nodes show alike, once. A node's `mark` and
+  `badges` are indexes into `badges`, its `sites` into `sites` (call lines); a device
+  mix names short devices, coloured by `colours`. An inception_v3 has 1,500 scopes
+  marked `NS` and every variable made on one line;
+- `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
+- `functions`: each traced function and the variables it reads.
+
+A match's tree (`analysis/match.py`) has variables carrying their `match` state: each
+gets a badge per difference and a row `colour` by state (`MATCH_STATES`), a scope the
+colour all its variables share, and the summary line counts the states.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, TypedDict
+
+import networkx as nx
+
+from jupyter_scope.model import devices, sites
+from jupyter_scope.model.roles import ROLES, role
+from jupyter_scope.present import human
+from jupyter_scope.records import NEVER_RAN
+
+PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
+UNPLACED_COLOUR = "#bab0ac"
+# A match state (`analysis.match.STATES`) → (row and badge colour, what it means).
+MATCH_STATES = {
+    "shape": ("#c62828", "shape differs"),
+    "dtype": ("#c62828", "dtype differs"),
+    "missing": ("#ef6c00", "not in the checkpoint"),
+    "unexpected": ("#1565c0", "only in the checkpoint"),
+    "renamed": ("#6a1b9a", "matched under another scope"),
+    "matched": ("#2e7d32", "matched"),
+}
+
+
+class DeviceEntry(TypedDict):
+    short: str
+    colour: str | None  # none for a device only asked for, where nothing runs
+
+
+def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
+    """The header's counts: a distributed variable counts once, not once per replica, and
+    an op of a trace TF never ran not at all. Params and bytes are also split by whose
+    they are (`build.role`); `trainable_unknown` counts variables read from a file that
+    does not say whether they train."""
+    variables, ops, places = 0, 0, set()
+    counts = {"created": 0, "reused": 0, "params": 0, "bytes": 0, "trainable_unknown": 0}
+    for whose in ROLES:
+        counts[f"params_{whose}"] = counts[f"bytes_{whose}"] = 0
+    for _, data in graph.nodes(data=True):
+        kind = data["kind"]
+        if kind == "scope" or data.get("component_of") or data.get("ran") is False:
+            continue
+        if kind == "variable":
+            variables += 1
+            counts["created"] += bool(data["created"])
+            counts["reused"] += bool(data["reuse_count"])  # None: loaded, not recorded
+            counts["params"] += data["params"]
+            counts["bytes"] += data["bytes"]
+            whose = role(data)
+            counts[f"params_{whose}"] += data["params"]
+            counts[f"bytes_{whose}"] += data["bytes"]
+            counts["trainable_unknown"] += data["trainable"] is None
+        else:
+            ops += 1
+        if where := data.get("device") or data.get("device_requested"):
+            places.add(where)
+    return {
+        **counts,
+        "variables": variables,
+        "ops": ops,
+        "devices": len(places),
+        "errors": sum(d["level"] == "error" for d in diagnostics),
+        "warnings": sum(d["level"] == "warning" for d in diagnostics),
+    }
+
+
+def source_name(source: dict[str, Any] | None) -> str:
+    """E.g. `ckpt/model.ckpt (checkpoint, name-based)`."""
+    if not source:
+        return "the recorded report"
+    form = f", {source['format']}" if source.get("format") else ""
+    return f"{source['path']} ({source['kind']}{form})"
+
+
+def rename_text(theirs: str, ours: str) -> str:
+    return f"renamed {theirs or '(root)'}/ → {ours or '(root)'}/"
+
+
+def match_counts(graph: nx.DiGraph) -> dict[str, int]:
+    """As `Match.counts()`, read off a match's tree: a pair differing in shape and dtype
+    counts in both."""
+    counts = dict.fromkeys(
+        ("matched", "renamed", "missing", "unexpected", "shape_mismatch", "dtype_mismatch"), 0
+    )
+    for _, state in graph.nodes(data="match"):
+        if state is None:
+            continue
+        if state["state"] in ("matched", "renamed"):
+            counts["matched"] += 1
+        if state["state"] in ("renamed", "missing", "unexpected"):
+            counts[state["state"]] += 1
+        for what in ("shape", "dtype"):
+            counts[f"{what}_mismatch"] += what in state
+    return counts
+
+
+def match_line(counts: dict[str, int]) -> str:
+    """E.g. `12 matched (2 renamed), 3 missing, 1 unexpected, 1 shape mismatch`."""
+    matched = f"{counts['matched']} matched"
+    if counts["renamed"]:
+        matched += f" ({counts['renamed']} renamed)"
+    rest = ("missing", "unexpected", "shape_mismatch", "dtype_mismatch")
+    return ", ".join([matched, *(f"{counts[k]} {k.replace('_', ' ')}" for k in rest if counts[k])])
+
+
+def match_badges(state: dict[str, Any]) -> list[dict[str, str]]:
+    """A badge per difference (`shape [3,3] ≠ [3,5]`), else the state (`← net/w` for a
+    rename); each in its row's colour."""
+    theirs = state.get("checkpoint")
+    out = []
+    for what in ("shape", "dtype"):
+        if what in state:
+            a, b = (human.shape(v) if what == "shape" else v for v in state[what])
+            meaning = MATCH_STATES[what][1]
+            title = f"{meaning}: the checkpoint's {theirs} has {b}"
+            out.append({"text": f"{what} {a} ≠ {b}", "kind": "match", "title": title})
+    if not out:
+        meaning = MATCH_STATES[state["state"]][1]
+        renamed = state["state"] == "renamed"
+        out.append(
+            {
+                "text": f"← {theirs}" if renamed else state["state"],
+                "kind": "match",
+                "title": f"{meaning}: {theirs}" if renamed else meaning,
+            }
+        )
+    return out
+
+
+def match_text(shown: dict[str, Any], node: str) -> str:
+    """A variable's match badges as one cell of text, for the table exports."""
+    return "; ".join(b["text"] for b in node_badges(shown, node) if b["kind"] == "match")
+
+
+def node_badges(shown: dict[str, Any], node: str) -> list[dict[str, str]]:
+    """A node's badges, from a display section (`shown`)."""
+    return [shown["badges"][i] for i in shown["nodes"].get(node, {}).get("badges", ())]
+
+
+def node_sites(shown: dict[str, Any], node: str) -> list[dict[str, Any]]:
+    """A variable's call lines, from a display section (`shown`)."""
+    return [shown["sites"][i] for i in shown["nodes"].get(node, {}).get("sites", ())]
+
+
+def scope_states(graph: nx.DiGraph) -> dict[str, str]:
+    """Scope id → the match state all variables under it share, where they share one."""
+    parent = {v: u for u, v, kind in graph.edges(data="kind") if kind == "contains"}
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for node, state in graph.nodes(data="match"):
+        scope = parent.get(node) if state else None
+        while scope is not None:
+            found[scope].add(state["state"])
+            scope = parent.get(scope)
+    return {scope: next(iter(states)) for scope, states in found.items() if len(states) == 1}
+
+
+def heading(meta: dict[str, Any]) -> str:
+    """E.g. `graph mode · TF 2.21.0 · 0.12 s`; a match's tree: what it was matched against."""
+    parts = [f"“{meta['name']}”"] if meta.get("name") else []
+    if match := meta.get("match"):
+        parts.append(f"matched against {source_name(match['checkpoint'])}")
+        parts.extend(rename_text(theirs, ours) for theirs, ours in match["renames"])
+    parts.append(f"{meta['mode']} mode")
+    if meta.get("tf_version"):
+        parts.append(f"TF {meta['tf_version']}")
+    parts.append(f"{meta['wall_time']:.2f} s")
+    return " · ".join(parts)
+
+
+def card(counts: dict[str, Any], meta: dict[str, Any], line: str) -> dict[str, str | None]:
+    """A report's line in the sidebar's list; a match's tree lists its match `line`."""
+    return {
+        "counts": line
+        if meta.get("match")
+        else f"{counts['created']} created · {counts['reused']} reused · "
+        f"{human.plural(counts['ops'], 'op')} · {human.model_params(counts)}",
+        "time": f"{meta['wall_time']:.2f} s",
+        "errors": human.plural(counts["errors"], "error") if counts["errors"] else None,
+        "warnings": human.plural(counts["warnings"], "warning") if counts["warnings"] else None,
+    }
+
+
+def device_table(graph: nx.DiGraph) -> dict[str, DeviceEntry]:
+    """Every device string asked for or placed on → short name and colour. Colours go to
+    where nodes run (placed, else asked for): one per local device, one per remote task,
+    sorted, in palette order."""
+    named: set[str] = set()
+    running: set[str] = set()
+    for _, data in graph.nodes(data=True):
+        if data["kind"] == "scope":
+            continue
+        named.update(d for d in (data.get("device"), data.get("device_requested")) if d)
+        if where := data.get("device") or data.get("device_requested"):
+            running.add(where)
+    keys = {devices.colour_key(where) for where in running}
+    colours = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(keys))}
+    return {
+        name: {"short": devices.short(name), "colour": colours.get(devices.colour_key(name))}
+        for name in sorted(named)
+    }
+
+
+def colours(table: dict[str, DeviceEntry]) -> dict[str, str]:
+    """Short device name → colour, from the device table."""
+    return {e["short"]: e["colour"] for e in table.values() if e["short"] and e["colour"]}
+
+
+def owners(graph: nx.DiGraph) -> dict[str, str]:
+    """Scope id → id of the variable whose own ops it holds: a scope of the same name as a
+    variable beside it, with no variable inside (TF names a variable's ops `w/Assign`)."""
+    found = {}
+    for scope, data in graph.nodes(data=True):
+        if data["kind"] != "scope":
+            continue
+        variables: dict[str, str] = {}
+        scopes: list[str] = []
+        for child in graph.successors(scope):
+            kind = graph.nodes[child]["kind"]
+            if kind == "variable":
+                variables.setdefault(graph.nodes[child]["name"], child)
+            elif kind == "scope" and graph.nodes[child]["n_variables"] == 0:
+                scopes.append(child)
+        for child in scopes:
+            if (owner := variables.get(graph.nodes[child]["name"])) is not None:
+                found[child] = owner
+    return found
+
+
+def _mix(
+    scope: dict[str, Any], table: dict[str, DeviceEntry], coloured: dict[str, str]
+) -> list[dict] | None:
+    """The scope's placements by short device name (coloured by the display's `colours`),
+    in colour order, unplaced last; None when nothing in it is placed."""
+    counts: defaultdict[str, int] = defaultdict(int)
+    for name, n in scope["devices"].items():
+        counts[table[name]["short"] if name in table else ""] += n
+    if not any(counts.keys() - {""}):
+        return None
+    order = sorted(counts, key=lambda short: (short == "", short not in coloured, short))
+    return [{"device": short, "count": counts[short]} for short in order]
+
+
+def _mark(scope: dict[str, Any]) -> dict[str, str] | None:
+    """`VS`, `NS` or `VS+NS`: how the scope was opened, as a badge."""
+    opened = [
+        (m, w)
+        for m, w, on in (
+            ("VS", "variable scope", scope["variable_scope"]),
+            ("NS", "name scope", scope["name_scope"]),
+        )
+        if on
+    ]
+    if not opened:
+        return None
+    return {
+        "text": "+".join(m for m, _ in opened),
+        "kind": "mark",
+        "title": " and ".join(w for _, w in opened),
+    }
+
+
+def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
+    """Created, reused ×N or existing; and an optimizer slot's variable."""
+    out = []
+    if var["created"]:
+        out.append({"text": "created", "kind": "created", "title": "created during the recording"})
+    if var["reuse_count"]:
+        n = var["reuse_count"]
+        out.append(
+            {"text": f"reused ×{n}", "kind": "reused", "title": f"get_variable returned it {n}×"}
+        )
+    if var["created"] is False and not var["reuse_count"]:  # None: read from a file
+        out.append(
+            {"text": "existing", "kind": "existing", "title": "existed before the recording"}
+        )
+    if served is not None:
+        slot = f"slot {var['slot']}" if var.get("slot") else "slot"
+        out.append({"text": slot, "kind": "slot", "title": f"optimizer {slot} of {served}"})
+    return out
+
+
+def variable_facts(var: dict[str, Any], own_ops: int = 0) -> str:
+    """E.g. `[5,5,1,32] · float32 · 800 params · 3.2 kB · random_normal · 9 ops`."""
+    facts = [
+        human.shape(var["shape"]),
+        var["dtype"],
+        human.params(var["params"]),
+        human.size(var["bytes"]),
+    ]
+    if var.get("initializer"):
+        facts.append(var["initializer"])
+    if own_ops:
+        facts.append(human.plural(own_ops, "op"))
+    return " · ".join(facts)
+
+
+LEVELS = ("error", "warning", "info")
+
+
+def merged_diagnostics(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Diagnostics of one code as one entry with a count, its advice once and each
+    diagnostic's own message and call lines; errors, warnings, infos, then as found."""
+    merged: dict[str, dict[str, Any]] = {}
+    for d in diagnostics:
+        entry = merged.setdefault(
+            d["code"],
+            {"level": d["level"], "code": d["code"], "count": 0, "advice": None, "items": []},
+        )
+        entry["count"] += 1
+        entry["advice"] = entry["advice"] or d.get("advice")
+        entry["items"].append(
+            {"message": d["message"], "nodes": d["nodes"], "sites": sites.call_lines(d["sites"])}
+        )
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(merged.values(), key=lambda e: rank.get(e["level"], len(LEVELS)))
+
+
+def functions(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each traced function that ran and reads variables, with their names (a trace TF
+    never ran is kept out of sight, as its ops are)."""
+    return [
+        {"name": g["name"], "reads": g["reads"]}
+        for g in meta.get("graphs", ())
+        if g.get("kind") == "function" and g.get("reads") and g.get("ran", True)
+    ]
+
+
+def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) -> dict[str, Any]:
+    """The document's `display` section."""
+    table = device_table(graph)
+    coloured = colours(table)
+    owned = owners(graph)
+    own_ops = {var: graph.nodes[scope]["n_ops"] for scope, var in owned.items()}
+    matched = meta.get("match") is not None
+    scope_state = scope_states(graph) if matched else {}
+    # Each distinct badge and call line once, by its place in the table (in order of
+    # first use), as nodes refer to it.
+    shown_badges: dict[tuple[str, str, str], int] = {}
+    shown_sites: dict[tuple[str, str, int | None, str], int] = {}
+
+    def badge(b: dict[str, str]) -> int:
+        return shown_badges.setdefault((b["text"], b["kind"], b["title"]), len(shown_badges))
+
+    def site(line: dict[str, Any]) -> int:
+        key = (line["text"], line["site"]["file"], line["site"]["line"], line["site"]["kind"])
+        return shown_sites.setdefault(key, len(shown_sites))
+
+    nodes: dict[str, dict[str, Any]] = {}
+    for node, data in graph.nodes(data=True):
+        kind = data["kind"]
+        entry: dict[str, Any] = {}
+        if kind == "scope":
+            entry["facts"] = human.scope_totals(data)
+            if mark := _mark(data):
+                entry["mark"] = badge(mark)
+            if mix := _mix(data, table, coloured):
+                entry["mix"] = mix
+            if node in owned:
+                entry["owner"] = owned[node]
+            if node in scope_state:
+                entry["colour"] = MATCH_STATES[scope_state[node]][0]
+            if data["name"] == NEVER_RAN:
+                entry["never_ran"] = True
+        elif kind == "variable":
+            slot_of = data.get("slot_of")
+            served = graph.nodes[slot_of]["name"] if slot_of in graph else None
+            entry["facts"] = variable_facts(data, own_ops.get(node, 0))
+            state = data.get("match")
+            more = match_badges(state) if state else []
+            entry["badges"] = [badge(b) for b in badges(data, served) + more]
+            entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
+            if state:
+                entry["colour"] = MATCH_STATES[state["state"]][0]
+        if kind != "scope" and devices.fell_back(data):
+            entry["fallback"] = True
+        if entry:
+            nodes[node] = entry
+    counts = summary(graph, diagnostics)
+    line = match_line(match_counts(graph)) if matched else human.summary_line(counts)
+    return {
+        "summary": {**counts, "line": line},
+        "card": card(counts, meta, line),
+        "heading": heading(meta),
+        "devices": table,
+        "colours": {**coloured, "": UNPLACED_COLOUR},
+        "nodes": nodes,
+        "badges": [dict(zip(("text", "kind", "title"), key, strict=True)) for key in shown_badges],
+        "sites": [
+            {"text": text, "site": {"file": file, "line": line, "kind": kind}}
+            for text, file, line, kind in shown_sites
+        ],
+        "diagnostics": merged_diagnostics(diagnostics),
+        "functions": functions(meta),
+    }

@@ -1,0 +1,99 @@
+"""The scope tree of a report: one walk of the graph's `contains` edges, shared by the
+text and static HTML displays (so both always show the same tree)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_scope.model.report import ScopeReport
+
+
+@dataclass
+class ScopeNode:
+    """A scope with its children: sub-scopes, variables, and ops grouped by op type.
+
+    Ops are kept as node ids and read off the graph when shown (`op_fields`): a tree of
+    700,000 ops would otherwise hold a copy of each.
+    """
+
+    scope: dict[str, Any]
+    label: str
+    scopes: list[ScopeNode] = field(default_factory=list)
+    variables: list[dict[str, Any]] = field(default_factory=list)
+    ops: dict[str, list[str]] = field(default_factory=dict)  # op type → op node ids
+    nodes: Mapping[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    owned: bool = False  # holds a variable's own ops (`presentation.owners`)
+
+    def op_fields(self, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The ops' fields with their ids, as the report's `ops` has them."""
+        return ({"id": node_id, **self.nodes[node_id]} for node_id in ids)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.scopes or self.variables or self.ops)
+
+    @property
+    def ops_only(self) -> bool:
+        """No variable anywhere inside: displays keep it folded."""
+        return self.scope["n_variables"] == 0
+
+    def own_ops(self) -> dict[str, ScopeNode]:
+        """The scopes here that hold a variable's own ops (TF's `w/Initializer/...` and
+        `w/Assign` under `w`), by the variable's name: displays show them inside the
+        variable, not as a sibling of the same name."""
+        names = {v["name"] for v in self.variables}  # a filter may have left it out
+        return {s.scope["name"]: s for s in self.scopes if s.owned and s.scope["name"] in names}
+
+    @property
+    def kind(self) -> str:
+        """`variable+name scope`, `variable scope`, `name scope` or `scope`."""
+        marks = [m for m in ("variable", "name") if self.scope.get(f"{m}_scope")]
+        return "+".join(marks) + " scope" if marks else "scope"
+
+
+def relative_name(name: str, parent: str) -> str:
+    return name[len(parent) + 1 :] if parent and name.startswith(parent + "/") else name
+
+
+def scope_tree(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> ScopeNode:
+    """The tree from the root scope down.
+
+    With `pattern`, keep the nodes whose full name matches it (`re.search`), their
+    ancestors, and everything inside a matching scope; the root is kept, empty when
+    nothing matches.
+    """
+    graph = report.graph
+    root = next(n for n, d in graph.nodes(data=True) if d["kind"] == "scope" and d["name"] == "")
+    owned = report.display["nodes"]
+
+    def build(node_id: str, parent_name: str, keep_all: bool) -> ScopeNode | None:
+        """The subtree at `node_id`, or `None` when nothing in it is kept."""
+        data = graph.nodes[node_id]
+        keep_all = (
+            keep_all or pattern is None or bool(data["name"] and pattern.search(data["name"]))
+        )
+        tree = ScopeNode(
+            {"id": node_id, **data}, relative_name(data["name"], parent_name), nodes=graph.nodes
+        )
+        tree.owned = "owner" in owned.get(node_id, {})
+        for child_id, edge in graph.adj[node_id].items():
+            if edge["kind"] != "contains":
+                continue
+            child = graph.nodes[child_id]
+            if child["kind"] == "scope":
+                sub = build(child_id, data["name"], keep_all)
+                if sub is not None:
+                    tree.scopes.append(sub)
+            elif keep_all or (pattern is not None and pattern.search(child["name"])):
+                if child["kind"] == "variable":
+                    tree.variables.append({"id": child_id, **child})
+                else:
+                    tree.ops.setdefault(child["type"], []).append(child_id)
+        return tree if keep_all or not tree.empty else None
+
+    root_data = graph.nodes[root]
+    return build(root, "", False) or ScopeNode({"id": root, **root_data}, "", nodes=graph.nodes)

@@ -1,1 +1,0 @@
-"""Report: the networkx model of a recording, its analysis, diff and file formats."""

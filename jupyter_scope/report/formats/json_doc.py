@@ -1,9 +1,0 @@
-"""`json`: the versioned document (`to_dict()`); `ScopeReport.from_json` reads it."""
-
-from __future__ import annotations
-
-from jupyter_scope.report.model import ScopeReport
-
-
-def render(report: ScopeReport) -> str:
-    return report.to_json(indent=1) + "\n"
