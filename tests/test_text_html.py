@@ -42,10 +42,10 @@ def test_text_tree_shows_scopes_variables_badges_and_devices():
     tree = lines[2:]
     assert "tower/  scope · 3 vars · 3.7K params · 14.8 kB · 2 ops" in tree
     assert "  conv1/  variable+name scope · 2 vars · 2.4K params · 9.7 kB · 2 ops" in tree
-    assert "    weights [5,5,3,32] float32 created reused×1 2.4K params @CPU:0" in tree
+    assert "    weights [5,5,3,32] float32 created reused ×1 2.4K params @ CPU:0" in tree
     assert "    ops: Conv2D ×1, Relu ×1" in tree
-    assert "    weights [128,10] float32 created 1.3K params @CPU:0 ⚠ asked GPU:0" in tree
-    assert "global_step [] int64 created not-trainable 1 param" in tree
+    assert "    weights [128,10] float32 created 1.3K params @ ⚠ CPU:0 (asked GPU:0)" in tree
+    assert "global_step [] int64 created not trainable 1 param" in tree
 
 
 def test_text_filter_keeps_ancestors_and_unfolds():
@@ -54,7 +54,7 @@ def test_text_filter_keeps_ancestors_and_unfolds():
     assert lines == [
         "image_filters/  variable+name scope · 4 vars · 51.3K params · 205.1 kB · 6 ops",
         "  conv2/  variable+name scope · 2 vars · 25.6K params · 102.5 kB · 3 ops",
-        "    biases [32] float32 created reused×1 32 params constant(0.0)",
+        "    biases [32] float32 created reused ×1 32 params constant(0.0)",
         "      ↳ create at In [3]:9",
         "      ↳ reuse at In [3]:12",
     ]

@@ -43,11 +43,12 @@ def node_statement(node: dict[str, Any], label: str, fills: dict[str, str]) -> s
     return f"{quote(node['id'])} [{', '.join(attributes)}];"
 
 
-def variable_label(var: dict[str, Any], scope: str) -> str:
-    use = "created" if var["created"] else "reused"
-    if var["reuse_count"]:
-        use += f" reused×{var['reuse_count']}"
-    return f"{relative_name(var['name'], scope)}\n{human.shape(var['shape'])} {var['dtype']}\n{use}"
+def variable_label(var: dict[str, Any], scope: str, display: dict[str, Any]) -> str:
+    """Name, shape and dtype, and the state badges every format shows (`section`)."""
+    lines = [relative_name(var["name"], scope), f"{human.shape(var['shape'])} {var['dtype']}"]
+    if states := section.state_texts(display, var["id"]):
+        lines.append(" ".join(states))
+    return "\n".join(lines)
 
 
 def has_content(tree: ScopeNode, ops: bool) -> bool:
@@ -56,9 +57,13 @@ def has_content(tree: ScopeNode, ops: bool) -> bool:
     )
 
 
-def body(tree: ScopeNode, ops: bool, fills: dict[str, str], indent: str) -> list[str]:
+def body(
+    tree: ScopeNode, ops: bool, fills: dict[str, str], indent: str, display: dict[str, Any]
+) -> list[str]:
     scope = tree.scope["name"]
-    lines = [indent + node_statement(v, variable_label(v, scope), fills) for v in tree.variables]
+    lines = [
+        indent + node_statement(v, variable_label(v, scope, display), fills) for v in tree.variables
+    ]
     if ops:
         lines.extend(
             indent + node_statement(op, f"{relative_name(op['name'], scope)}\n{op['type']}", fills)
@@ -69,7 +74,7 @@ def body(tree: ScopeNode, ops: bool, fills: dict[str, str], indent: str) -> list
         if has_content(sub, ops):
             lines.append(f"{indent}subgraph {quote('cluster_' + sub.scope['id'])} {{")
             lines.append(f"{indent}  label={quote(sub.label + '/')};")
-            lines.extend(body(sub, ops, fills, indent + "  "))
+            lines.extend(body(sub, ops, fills, indent + "  ", display))
             lines.append(indent + "}")
     return lines
 
@@ -106,7 +111,7 @@ def render(report: ScopeReport, *, ops: bool = False) -> str:
             f"label={quote(report.display['summary']['line'])}];",
             '  node [fontname=Helvetica, fontsize=10, shape=box, style="filled,rounded"];',
             '  edge [color="#888888"];',
-            *body(scope_tree(report), ops, fills, "  "),
+            *body(scope_tree(report), ops, fills, "  ", report.display),
             *(
                 legend("match", [(s, c) for s, (c, _) in section.MATCH_STATES.items()])
                 if report.meta.get("match")

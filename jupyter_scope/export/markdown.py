@@ -7,7 +7,6 @@ import html
 import re
 from typing import Any
 
-from jupyter_scope.model import devices
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.model.roles import ROLES
 from jupyter_scope.present import human, section
@@ -54,28 +53,6 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
         "</details>",
         "",
     ]
-
-
-def use(var: dict[str, Any]) -> str:
-    marks = ["created"] if var["created"] else []
-    if var["reuse_count"]:
-        marks.append(f"reused ×{var['reuse_count']}")
-    if var["created"] is None:  # loaded from a file, which does not say
-        return ", ".join(marks)
-    return ", ".join(marks) or "existing"
-
-
-def device(node: dict[str, Any]) -> str:
-    if not node["device"]:
-        return (
-            f"{human.device(node['device_requested'])} (requested)"
-            if node["device_requested"]
-            else ""
-        )
-    placed = human.device(node["device"])
-    if devices.fell_back(node):
-        return f"⚠ {placed} (asked {human.device(node['device_requested'])})"
-    return placed
 
 
 def diagnostic(merged: dict[str, Any]) -> list[str]:
@@ -152,8 +129,8 @@ def render(report: ScopeReport) -> str:
                 cell(v["dtype"]),
                 f"{v['params']:,}",
                 human.role(v),
-                use(v),
-                cell(device(v)),
+                ", ".join(section.state_texts(shown, v["id"])),
+                cell(section.placement(v)),
                 cell("; ".join(c["text"] for c in section.node_sites(shown, v["id"]))),
             ]
             for v in report.variables

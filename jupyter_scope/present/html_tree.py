@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.model import devices
 from jupyter_scope.present import human, section
 from jupyter_scope.present.tree import ScopeNode, relative_name, scope_tree
 
@@ -22,6 +21,8 @@ OPS_LISTED = 20  # op names listed per op type and scope; the rest are counted
 OP_NAMES_LISTED = 1000  # op names listed in the whole tree
 LEVEL_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 MUTED = "color:#777"
+MUTED_COLOUR = "#757575"
+BADGE_COLOURS = {"created": "#2e7d32", "reused": "#6a1b9a"}  # by a state badge's first word
 escape = human.html_text
 
 
@@ -33,9 +34,8 @@ def badge(text: str, colour: str) -> str:
 
 
 def fallback_badge(node: dict[str, Any]) -> str:
-    if not devices.fell_back(node):
-        return ""
-    return badge(f"asked {human.device(node['device_requested'])}", LEVEL_COLOURS["warning"])
+    fell_back = section.asked(node)
+    return badge(fell_back, LEVEL_COLOURS["warning"]) if fell_back else ""
 
 
 class StaticTree:
@@ -63,12 +63,12 @@ class StaticTree:
             escape(human.shape(var["shape"])),
             escape(var["dtype"]),
         ]
-        if var["created"]:
-            parts.append(badge("created", "#2e7d32"))
-        if var["reuse_count"]:
-            parts.append(badge(f"reused ×{var['reuse_count']}", "#6a1b9a"))
+        parts.extend(
+            badge(text, BADGE_COLOURS.get(text.split()[0], MUTED_COLOUR))
+            for text in section.state_texts(self.shown, var["id"])
+        )
         if var["trainable"] is False:  # None: not known (loaded from a file)
-            parts.append(badge("not trainable", "#757575"))
+            parts.append(badge(section.NOT_TRAINABLE, MUTED_COLOUR))
         details = [human.params(var["params"]), human.size(var["bytes"])]
         if var["initializer"]:
             details.append(var["initializer"])

@@ -285,6 +285,34 @@ def _mark(scope: dict[str, Any]) -> dict[str, str] | None:
     }
 
 
+# What a variable's state badges are (`badges`), as every format writes them beside its
+# name; a match's badges (`match_badges`) have their own column or colour.
+STATE_KINDS = ("created", "reused", "existing", "slot")
+NOT_TRAINABLE = "not trainable"  # a variable TF will not train (unknown: nothing said)
+
+
+def state_texts(shown: dict[str, Any], node: str) -> list[str]:
+    """A variable's state badges as text (`created`, `reused ×2`, `slot m`), from a
+    display section (`shown`): what the text tree, Markdown and DOT write, as the widget."""
+    return [b["text"] for b in node_badges(shown, node) if b["kind"] in STATE_KINDS]
+
+
+def asked(node: dict[str, Any]) -> str | None:
+    """`asked GPU:0` where TF placed a node elsewhere than it asked for, else None."""
+    return f"asked {human.device(node['device_requested'])}" if devices.fell_back(node) else None
+
+
+def placement(node: dict[str, Any]) -> str:
+    """Where a node runs, as the text formats write it: `CPU:0`; `⚠ CPU:0 (asked GPU:0)`
+    placed elsewhere than asked; `GPU:0 (requested)` not placed yet; "" neither."""
+    if not node.get("device"):
+        requested = node.get("device_requested")
+        return f"{human.device(requested)} (requested)" if requested else ""
+    fell_back = asked(node)
+    placed = human.device(node["device"])
+    return f"⚠ {placed} ({fell_back})" if fell_back else placed
+
+
 def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
     """Created, reused ×N or existing; and an optimizer slot's variable."""
     out = []

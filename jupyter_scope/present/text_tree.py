@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from jupyter_scope.model import devices
 from jupyter_scope.present import human, section
 from jupyter_scope.present.tree import ScopeNode, relative_name, scope_tree
 
@@ -16,34 +15,20 @@ INDENT = "  "
 LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 
 
-def variable_line(var: dict[str, Any], label: str, own_ops: int = 0) -> str:
-    """E.g. `weights [5,5,32,32] float32 created reused×1 random_normal @CPU:0 (9 ops)`."""
-    parts = [label, human.shape(var["shape"]), var["dtype"]]
-    if var["created"]:
-        parts.append("created")
-    if var["reuse_count"]:
-        parts.append(f"reused×{var['reuse_count']}")
+def variable_line(var: dict[str, Any], label: str, shown: dict[str, Any], own_ops: int = 0) -> str:
+    """E.g. `weights [5,5,32,32] float32 created reused ×1 random_normal @ CPU:0 (9 ops)`."""
+    parts = [label, human.shape(var["shape"]), var["dtype"], *section.state_texts(shown, var["id"])]
     if var["trainable"] is False:  # None: not known (loaded from a file)
-        parts.append("not-trainable")
+        parts.append(section.NOT_TRAINABLE)
     if var["params"]:
         parts.append(human.params(var["params"]))
     if var["initializer"]:
         parts.append(var["initializer"])
-    parts.extend(device_badges(var))
+    if where := section.placement(var):
+        parts.append(f"@ {where}")
     if own_ops:
         parts.append(f"({human.plural(own_ops, 'op')})")
     return " ".join(parts)
-
-
-def device_badges(node: dict[str, Any]) -> list[str]:
-    badges = []
-    if node.get("device"):
-        badges.append("@" + human.device(node["device"]))
-    elif node.get("device_requested"):
-        badges.append("@" + human.device(node["device_requested"]) + "?")
-    if devices.fell_back(node):
-        badges.append(f"⚠ asked {human.device(node['device_requested'])}")
-    return badges
 
 
 def scope_line(tree: ScopeNode) -> str:
@@ -78,7 +63,7 @@ def tree_lines(tree: ScopeNode, depth: int, unfold: bool, shown: dict[str, Any])
     for var in tree.variables:
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
-        lines.append(pad + variable_line(var, relative_name(var["name"], scope), n_ops))
+        lines.append(pad + variable_line(var, relative_name(var["name"], scope), shown, n_ops))
         calls = section.node_sites(shown, var["id"])
         lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls)
         if ops and unfold:
