@@ -8,11 +8,17 @@ checkpoint, SavedModel, GraphDef or event file as one; `%load_ext jupyter_scope`
 from __future__ import annotations
 
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from jupyter_scope.document.codec import ReportFormatError
 from jupyter_scope.load.loader import load
 from jupyter_scope.model.report import MIME_TYPE, ScopeReport
 from jupyter_scope.notebook.history import reports, widgets
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from jupyter_scope.capture.recorder import Recording
 
 __version__ = version("jupyter-scope")  # package.json's, through the package metadata
 __all__ = [
@@ -26,7 +32,7 @@ __all__ = [
 ]
 
 
-def record(*, ops: bool = True, placement: bool = True):
+def record(*, ops: bool = True, placement: bool = True) -> Recording:
     """Record what the `with` block does to TensorFlow's variables, scopes, ops and devices.
 
     >>> with jupyter_scope.record() as rec:
@@ -38,7 +44,7 @@ def record(*, ops: bool = True, placement: bool = True):
     return Recording(ops=ops, placement=placement)
 
 
-def load_ipython_extension(ipython) -> None:
+def load_ipython_extension(ipython: InteractiveShell) -> None:
     from jupyter_scope.notebook.magics import ScopeMagics, install_syntax_check
 
     ipython.register_magics(ScopeMagics)

@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from jupyter_scope.capture.tf_api import TensorFlowNotAvailable, UnsupportedTensorFlow
 from jupyter_scope.document.codec import ReportFormatError
@@ -103,13 +104,14 @@ def print_script_traceback(exc: BaseException, script: str) -> None:
     traceback.print_exception(type(exc), exc, tb or exc.__traceback__)
 
 
-def fresh_graph(graph: bool) -> contextlib.AbstractContextManager:
+def fresh_graph(graph: bool) -> contextlib.AbstractContextManager[Any]:
     """A new default `tf.Graph` when `graph` (TF1 semantics), else nothing."""
     if not graph:
         return contextlib.nullcontext()
     import tensorflow as tf
 
-    return tf.Graph().as_default()
+    graph_context: contextlib.AbstractContextManager[Any] = tf.Graph().as_default()
+    return graph_context
 
 
 def run_main(script: str) -> int:
@@ -289,7 +291,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except (UserError, ExportError, TensorFlowNotAvailable, UnsupportedTensorFlow) as exc:
         print(f"{PROG}: error: {visible(str(exc))}", file=sys.stderr)  # one line, inert
         return USER_ERROR

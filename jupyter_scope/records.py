@@ -4,6 +4,7 @@ these outlive the block."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # The scope that holds the ops of function traces TF made but never ran (shape inference,
 # a trace a retrace replaced, a concrete function never called): no TF name can hold
@@ -30,7 +31,7 @@ class VariableRecord:
     device: str | None = None
     created: bool | None = True
     reuse_count: int | None = 0
-    sites: list[dict] = field(default_factory=list)
+    sites: list[dict[str, Any]] = field(default_factory=list)
     handle_op: str | None = None  # graph mode: the op holding the variable
     requested_name: str | None = None  # the `name=` asked for, when TF may rename
     partition_of: str | None = None  # logical name of a partitioned variable
@@ -41,7 +42,9 @@ class VariableRecord:
     slot: str | None = None  # the slot's name (`m`, `v`, `momentum`), where known
     by_library: bool = False  # made at a library's request (an optimizer), not the user's
     optimizer: bool = False  # an optimizer's: a slot, its step counter, beta powers
-    match: dict | None = None  # in a match's tree: its state against the checkpoint (match.py)
+    match: dict[str, Any] | None = (
+        None  # in a match's tree: its state against the checkpoint (match.py)
+    )
 
 
 @dataclass
@@ -74,9 +77,9 @@ class GetVariableFailure:
     name: str
     graph: str
     message: str
-    site: dict
+    site: dict[str, Any]
     existing_key: str | None = None  # the variable it clashed with, if recorded
-    existing_site: dict | None = None  # its first creation site, from TF if not recorded
+    existing_site: dict[str, Any] | None = None  # its first creation site, from TF if not recorded
 
 
 @dataclass
@@ -84,7 +87,7 @@ class NameScopeIgnored:
     name: str  # the variable's name
     key: str
     name_scope: str  # the name scope in force, which the name does not carry
-    site: dict
+    site: dict[str, Any]
 
 
 @dataclass
@@ -93,15 +96,15 @@ class EagerReuse:
 
     key: str
     previous_key: str
-    site: dict
+    site: dict[str, Any]
 
 
 @dataclass
 class Capture:
     """Everything one recording collected, ready to become a ScopeReport."""
 
-    meta: dict
-    graphs: list[dict] = field(default_factory=list)
+    meta: dict[str, Any]
+    graphs: list[dict[str, Any]] = field(default_factory=list)
     variables: dict[str, VariableRecord] = field(default_factory=dict)
     ops: list[OpRecord] = field(default_factory=list)
     scopes: list[ScopeRecord] = field(default_factory=list)

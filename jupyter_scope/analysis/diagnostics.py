@@ -16,7 +16,7 @@ from jupyter_scope.model import devices, sites
 from jupyter_scope.records import Capture, parent_path
 
 
-def where(site: dict | None) -> str:
+def where(site: dict[str, Any] | None) -> str:
     """A site as the displays write it, with the user's calls that led there."""
     return sites.call(site) if site else "an unknown place"
 
@@ -42,7 +42,7 @@ def check(advice: dict[str, str]) -> Callable[[Check], Check]:
 
 
 def _diagnostic(
-    level: str, code: str, message: str, nodes: list[str], sites: Sequence[dict | None]
+    level: str, code: str, message: str, nodes: list[str], sites: Sequence[dict[str, Any] | None]
 ) -> dict[str, Any]:
     diagnostic = {
         "level": level,
@@ -75,7 +75,7 @@ def _diagnostic(
         ),
     }
 )
-def _failures(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _failures(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     found = []
     for f in capture.failures:
         first = (
@@ -146,7 +146,7 @@ def _failures(capture: Capture, graph: nx.DiGraph) -> list[dict]:
         ),
     }
 )
-def _eager_reuse(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _eager_reuse(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     found = []
     for e in capture.eager_reuse:
         var, earlier = capture.variables[e.key], capture.variables[e.previous_key]
@@ -174,7 +174,7 @@ def _eager_reuse(capture: Capture, graph: nx.DiGraph) -> list[dict]:
         ),
     }
 )
-def _duplicate_names(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _duplicate_names(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     found = []
     for var in capture.variables.values():
         asked = var.requested_name
@@ -214,7 +214,7 @@ def _duplicate_names(capture: Capture, graph: nx.DiGraph) -> list[dict]:
         ),
     }
 )
-def _name_scope_ignored(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _name_scope_ignored(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     return [
         _diagnostic(
             "info",
@@ -239,7 +239,7 @@ def _name_scope_ignored(capture: Capture, graph: nx.DiGraph) -> list[dict]:
         ),
     }
 )
-def _placement_fallbacks(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _placement_fallbacks(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     """One line per (scope, asked, placed), not one per op."""
     # names in order, once: a graph variable and the op holding it share a name
     groups: defaultdict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
@@ -323,9 +323,11 @@ def _typo_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
         ),
     }
 )
-def _similar_scope_names(capture: Capture, graph: nx.DiGraph) -> list[dict]:
+def _similar_scope_names(capture: Capture, graph: nx.DiGraph) -> list[dict[str, Any]]:
     """Sibling scopes with near-identical names that each created variables."""
-    first_site: dict[str, dict | None] = {}  # scope → the site of its first created variable
+    first_site: dict[
+        str, dict[str, Any] | None
+    ] = {}  # scope → the site of its first created variable
     for record in capture.variables.values():
         if not record.created or record.component_of:
             continue

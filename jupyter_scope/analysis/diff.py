@@ -9,6 +9,7 @@ and B.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -67,7 +68,7 @@ def show(field: str, value: Any) -> str:
     return str(value)
 
 
-def keyed(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def keyed(nodes: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     """Nodes by name; repeated names become `name#2`, `name#3`…"""
     seen: dict[str, int] = {}
     out = {}
@@ -79,7 +80,7 @@ def keyed(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def compare(
-    a: list[dict[str, Any]], b: list[dict[str, Any]], fields: tuple[str, ...]
+    a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], fields: tuple[str, ...]
 ) -> Comparison:
     """Match by name; every list sorted by name, so creation order does not matter."""
     in_a, in_b = keyed(a), keyed(b)
@@ -163,7 +164,7 @@ class ReportDiff:
                 )
         return f'<div class="jupyter-scope-diff">{"".join(parts)}</div>'
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/plain": str(self), "text/html": self._repr_html_()}
 
 

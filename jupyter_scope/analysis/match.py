@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jupyter_scope.model.nodes import VariableNode
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.records import Capture, VariableRecord
 
@@ -115,7 +116,7 @@ class Match:
         write.write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n", force=force)
         return path
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from jupyter_scope.present.match_view import mimebundle
 
         return mimebundle(self)
@@ -124,9 +125,9 @@ class Match:
         return "<Match: " + ", ".join(f"{n} {k}" for k, n in self.counts().items()) + ">"
 
 
-def _variables(report: ScopeReport) -> dict[str, dict[str, Any]]:
+def _variables(report: ScopeReport) -> dict[str, VariableNode]:
     """By name, the first of a name; a replica counts in its distributed variable."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, VariableNode] = {}
     for var in report.variables:
         if not var.get("component_of"):
             found.setdefault(var["name"], var)
@@ -159,8 +160,8 @@ def infer_renames(ours: list[str], theirs: set[str]) -> list[tuple[str, str]]:
     return sorted(votes, key=lambda rename: (-votes[rename], rename))
 
 
-def _agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["shape"] == b["shape"] and a["dtype"] == b["dtype"]
+def _agree(a: VariableNode, b: VariableNode) -> bool:
+    return bool(a["shape"] == b["shape"] and a["dtype"] == b["dtype"])
 
 
 def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
@@ -226,8 +227,8 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
 
 
 def _state(
-    var: dict[str, Any],
-    theirs: dict[str, dict[str, Any]],
+    var: VariableNode,
+    theirs: dict[str, VariableNode],
     their_name: str | None,
     renamed_pairs: dict[str, str],
 ) -> dict[str, Any]:
@@ -247,7 +248,7 @@ def _state(
 
 
 def _record(
-    var: dict[str, Any], key: str, state: dict[str, Any], slot_of: str | None
+    var: VariableNode, key: str, state: dict[str, Any], slot_of: str | None
 ) -> VariableRecord:
     """A variable of a report as the plain record it was built from, with its state and,
     for an optimizer slot, the key of the variable it serves."""
@@ -264,7 +265,7 @@ def _record(
         device=var["device"],
         created=var["created"],
         reuse_count=var["reuse_count"],
-        sites=var["sites"],
+        sites=[dict(site) for site in var["sites"]],
         partition_of=var.get("partition_of"),
         tf_name=var.get("tf_name"),
         slot_of=slot_of,

@@ -32,13 +32,13 @@ class Listener(Protocol):
 
     def on_graph(self, graph: Any) -> None: ...
     def on_variable(self, var: Any, creation: Creation, wrapped: list[Any]) -> None: ...
-    def on_reuse(self, var: Any, site: dict) -> None: ...
+    def on_reuse(self, var: Any, site: dict[str, Any]) -> None: ...
     def on_get_variable_failure(
-        self, name: str, exc: BaseException, existing: Any, site: dict
+        self, name: str, exc: BaseException, existing: Any, site: dict[str, Any]
     ) -> None: ...
     def on_variable_scope(self, variable_scope: str, name_scope: str | None) -> None: ...
     def on_name_scope(self, name_scope: str) -> None: ...
-    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None: ...
+    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict[str, Any]) -> None: ...
     def on_run_metadata(self, graph: Any, run_metadata: Any) -> None: ...
     def on_function_graphs(self, run_metadata: Any) -> None: ...
     def on_function_call(self, graph: Any) -> None: ...
@@ -50,7 +50,7 @@ class GetVariableCall:
     """One `VariableScope.get_variable` call in progress."""
 
     full_name: str
-    site: dict
+    site: dict[str, Any]
     ignored_name_scope: str | None  # a user's name scope in force that the name lacks
     slot: tuple[Any, str | None] | None  # an optimizer slot: (its variable, slot name)
     optimizer: bool  # an optimizer's code asked for it
@@ -61,7 +61,7 @@ class Creation:
     """How the variables being made right now were asked for."""
 
     api: str
-    site: dict
+    site: dict[str, Any]
     initializer: str | None = None
     requested_name: str | None = None
     partition_of: str | None = None
@@ -85,7 +85,7 @@ class _Local(threading.local):
 _local = _Local()
 _active: list[Listener] = []
 _seen_graphs: set[int] = set()  # graphs already announced to the listeners
-_placed_runs: weakref.WeakKeyDictionary[Any, set[tuple]] = weakref.WeakKeyDictionary()
+_placed_runs: weakref.WeakKeyDictionary[Any, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 _restore: list[tuple[Any, str, Any]] = []
 _collecting: list[TF] = []  # the TF whose function graph collection we turned on
 _lock = threading.RLock()
@@ -346,7 +346,7 @@ def _scope_get_variable(orig, ops):
     return get_variable
 
 
-def _current_site(kind: str) -> dict:
+def _current_site(kind: str) -> dict[str, Any]:
     if _local.calls:
         return {**_local.calls[-1].site, "kind": kind}
     return sites.site(kind, skip=3)
@@ -359,7 +359,7 @@ class _Arguments:
     def __init__(self, function: Callable[..., Any]) -> None:
         self.position = {name: i for i, name in enumerate(inspect.signature(function).parameters)}
 
-    def of(self, args: tuple, kwargs: dict[str, Any]) -> Callable[[str], Any]:
+    def of(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[str], Any]:
         def get(name: str) -> Any:
             if name in kwargs:
                 return kwargs[name]
@@ -469,7 +469,7 @@ def _variable_call(orig, not_variables: tuple[type, ...]):
     return __call__
 
 
-def _creation(args: tuple, kwargs: dict, outer: Creation | None) -> Creation:
+def _creation(args: tuple[Any, ...], kwargs: dict[str, Any], outer: Creation | None) -> Creation:
     """How a variable made outside `get_variable` was asked for.
 
     TF builds a variable through nested constructor calls (`tf.Variable` → a
@@ -518,7 +518,7 @@ def _deliver_function_graphs(tf: TF) -> None:
             listener.on_function_graphs(run_metadata)
 
 
-def _run_key(nest: Any, fetches: Any, feed_dict: Any) -> tuple | None:
+def _run_key(nest: Any, fetches: Any, feed_dict: Any) -> tuple[Any, ...] | None:
     """The names fetched and fed: what a session keys its executors, and so their
     placement, by. None when a fetch or feed is not hashable."""
     key = (

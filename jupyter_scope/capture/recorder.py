@@ -99,7 +99,9 @@ class Recording:
             raise
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> Literal[False]:
         try:
             if self._eager_ops:
                 hooks.remove_eager_op_callback(self._tf, self._on_eager_op)
@@ -246,7 +248,7 @@ class Recording:
             by_library=creation.by_library,
         )
 
-    def on_reuse(self, var: Any, site: dict) -> None:
+    def on_reuse(self, var: Any, site: dict[str, Any]) -> None:
         key = self._key_of(var)
         if key is None:  # made before the block: reused here, not created
             record = self._describe(var, hooks.Creation(api="get_variable", site=site))
@@ -260,7 +262,7 @@ class Recording:
         record.sites.append(site)
 
     def on_get_variable_failure(
-        self, name: str, exc: BaseException, existing: Any, site: dict
+        self, name: str, exc: BaseException, existing: Any, site: dict[str, Any]
     ) -> None:
         key = self._key_of(existing) if existing is not None else None
         existing_site = None
@@ -278,7 +280,7 @@ class Recording:
             )
         )
 
-    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict) -> None:
+    def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict[str, Any]) -> None:
         key = self._key_of(var)
         if key is not None:
             self._capture.name_scope_ignored.append(
@@ -287,7 +289,15 @@ class Recording:
 
     # -- ops ---------------------------------------------------------------------------
 
-    def _on_eager_op(self, op_type, inputs, attrs, outputs, op_name=None, graph=None):
+    def _on_eager_op(
+        self,
+        op_type: str | bytes,
+        inputs: Any,
+        attrs: Any,
+        outputs: Any,
+        op_name: str | None = None,
+        graph: Any = None,
+    ) -> None:
         if graph is not None:
             return None  # graph ops are read from the graphs on exit
         if isinstance(op_type, bytes):  # TF's fast path passes some (`BiasAdd`) as bytes
@@ -608,7 +618,7 @@ class Recording:
         key = self._key_of(var)
         if key is not None:
             return self._capture.variables[key].name
-        return var.name.removesuffix(":0")
+        return str(var.name).removesuffix(":0")
 
     def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
         capture = self._capture
@@ -749,12 +759,12 @@ def _handle_of(var: Any) -> Any:
 
 def _op_name(var: Any) -> str | None:
     try:
-        return var.op.name
+        return str(var.op.name)
     except (AttributeError, RuntimeError):
         return None
 
 
-def _creation_site_from_tf(var: Any) -> dict | None:
+def _creation_site_from_tf(var: Any) -> dict[str, Any] | None:
     """Where a variable made before the block was created, from its op's traceback."""
     try:
         frames = list(var.op.traceback)

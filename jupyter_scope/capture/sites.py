@@ -94,7 +94,7 @@ def user_frame_from(frame: FrameType | None) -> FrameType | None:
     return frame
 
 
-def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict:
+def site(kind: str, skip: int = 2, frame: FrameType | None = None) -> dict[str, Any]:
     """`{"file", "line", "kind", "callers"}` of the user's code on the current stack.
 
     `callers` are the user frames that led there (outward, until library code), so that

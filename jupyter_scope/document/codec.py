@@ -42,7 +42,9 @@ def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def to_document(graph: nx.DiGraph, meta: dict, diagnostics: list[dict]) -> dict[str, Any]:
+def to_document(
+    graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "schema": SCHEMA_ID,
         "meta": meta,
@@ -74,7 +76,7 @@ def _finite(text: str) -> float:
 SHARED_VALUES = ("kind", "type", "scope", "graph", "device", "device_requested")
 
 
-def _share_values(obj: dict) -> dict:
+def _share_values(obj: dict[str, Any]) -> dict[str, Any]:
     for field in SHARED_VALUES:
         value = obj.get(field)
         if value.__class__ is str:
@@ -177,12 +179,12 @@ def _invalid(path: list[str | int], message: str) -> ReportFormatError:
     return ReportFormatError(f"invalid jupyter-scope report at {where}: {message}")
 
 
-def _without_items(data: dict) -> dict:
+def _without_items(data: dict[str, Any]) -> dict[str, Any]:
     """The document with empty node and edge lists: what jsonschema checks quickly."""
     graph = data.get("graph")
     if not isinstance(graph, dict):
         return data
-    empty: dict[str, list] = {
+    empty: dict[str, list[Any]] = {
         key: [] for key in ("nodes", "edges") if isinstance(graph.get(key), list)
     }
     return {**data, "graph": {**graph, **empty}}
@@ -204,7 +206,7 @@ def check_schema(data: Any) -> None:
         raise _invalid(exc.path, exc.message) from None
 
 
-def build_graph(data: dict, *, consume: bool) -> nx.DiGraph:
+def build_graph(data: dict[str, Any], *, consume: bool) -> nx.DiGraph:
     """The node-link data as a DiGraph. With `consume` the node and edge dicts become the
     graph's attribute dicts and leave the lists as they go in, so a large document is
     never held twice in memory."""
@@ -216,12 +218,12 @@ def build_graph(data: dict, *, consume: bool) -> nx.DiGraph:
         nodes, edges = [dict(n) for n in reversed(nodes)], [dict(e) for e in reversed(edges)]
     n_nodes, n_edges = len(nodes), len(edges)
 
-    def node_items() -> Iterator[tuple[str, dict]]:
+    def node_items() -> Iterator[tuple[str, dict[str, Any]]]:
         while nodes:
             attributes = nodes.pop()
             yield attributes.pop("id"), attributes
 
-    def edge_items() -> Iterator[tuple[str, str, dict]]:
+    def edge_items() -> Iterator[tuple[str, str, dict[str, Any]]]:
         while edges:
             attributes = edges.pop()
             yield attributes.pop("source"), attributes.pop("target"), attributes
@@ -303,7 +305,9 @@ def check_references(graph: nx.DiGraph) -> None:
                 )
 
 
-def from_document(data: Any, *, parsed: bool = False) -> tuple[nx.DiGraph, dict, list[dict]]:
+def from_document(
+    data: Any, *, parsed: bool = False
+) -> tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]:
     """The graph, meta and diagnostics of a document, refusing a bad one. `parsed` when
     `parse` made it: its values are checked already, and its node and edge lists are
     used up (emptied) to build the graph."""

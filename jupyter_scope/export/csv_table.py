@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.present import human, section
@@ -44,7 +46,7 @@ COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def inert(row: dict) -> dict:
+def inert(row: Mapping[str, Any]) -> dict[str, Any]:
     """The row with control characters shown escaped (line breaks stay: the cell is
     quoted), and every text cell that could start a formula made plain text."""
     cells = {k: human.visible(v, keep="\r\n") if isinstance(v, str) else v for k, v in row.items()}

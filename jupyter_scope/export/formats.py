@@ -45,7 +45,8 @@ class Format:
 
     def render(self, report: ScopeReport, *, ops: bool = False) -> str:
         module = self.writer()
-        return module.render(report, ops=ops) if self.ops else module.render(report)
+        text: str = module.render(report, ops=ops) if self.ops else module.render(report)
+        return text
 
     def check(self) -> None:
         """The writer's own precondition (the HTML page needs the built front end)."""

@@ -8,7 +8,9 @@ A report names a handful of devices on every node: the answers are cached per st
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 _PART = re.compile(r"^(job|replica|task):(.+)$")
 _DEVICE = re.compile(r"^(?:device:)?([A-Za-z_]+):(\d+|\*)$")
@@ -36,7 +38,7 @@ def honoured(requested: str | None, placed: str | None) -> bool:
     return all(got.get(field) in (None, value) for field, value in want.items())
 
 
-def fell_back(node: dict) -> bool:
+def fell_back(node: Mapping[str, Any]) -> bool:
     """A variable or op placed against its request: a fallback, unless TF put it where a
     resource it takes lives (colocation, which the recorder marks `colocated`)."""
     return not honoured(node.get("device_requested"), node.get("device")) and not node.get(

@@ -9,9 +9,15 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+
+from jupyter_scope.model.nodes import OpNode, ScopeNode, VariableNode
+
+if TYPE_CHECKING:
+    from jupyter_scope.analysis.diff import ReportDiff
+    from jupyter_scope.analysis.match import Match
 
 MIME_TYPE = "application/vnd.jupyter-scope.report+json"
 
@@ -31,7 +37,7 @@ class ScopeReport:
 
     # -- views ---------------------------------------------------------------------------
 
-    def _nodes(self, kind: str) -> list[dict[str, Any]]:
+    def _nodes(self, kind: str) -> list[Any]:
         return [
             {"id": node_id, **data}
             for node_id, data in self.graph.nodes(data=True)
@@ -39,16 +45,16 @@ class ScopeReport:
         ]
 
     @cached_property
-    def variables(self) -> list[dict[str, Any]]:
+    def variables(self) -> list[VariableNode]:
         """One dict per distinct variable (fields as in docs/report.md's variable table)."""
         return self._nodes("variable")
 
     @cached_property
-    def ops(self) -> list[dict[str, Any]]:
+    def ops(self) -> list[OpNode]:
         return self._nodes("op")
 
     @cached_property
-    def scopes(self) -> list[dict[str, Any]]:
+    def scopes(self) -> list[ScopeNode]:
         """Scope nodes with totals that include their descendants."""
         return self._nodes("scope")
 
@@ -116,14 +122,16 @@ class ScopeReport:
 
         return export(self, path, format, force=force, ops=ops)
 
-    def diff(self, other: ScopeReport, labels: tuple[str | None, str | None] = (None, None)):
+    def diff(
+        self, other: ScopeReport, labels: tuple[str | None, str | None] = (None, None)
+    ) -> ReportDiff:
         """What changed from this report to `other`; `labels` name the two (by default
         their names, else their cells, else A and B)."""
         from jupyter_scope.analysis.diff import diff_reports
 
         return diff_reports(self, other, labels)
 
-    def match(self, other: ScopeReport):
+    def match(self, other: ScopeReport) -> Match:
         """This report's variables against `other`'s, usually a loaded checkpoint's
         (`jupyter_scope.load`): missing, unexpected, mismatched, and an `assignment_map`."""
         from jupyter_scope.analysis.match import match_reports
@@ -132,7 +140,7 @@ class ScopeReport:
 
     # -- displays ------------------------------------------------------------------------
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from jupyter_scope.present.bundle import mimebundle
 
         return mimebundle(self)

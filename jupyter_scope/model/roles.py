@@ -3,12 +3,13 @@ non-trainable, or the optimizer's. Scope totals and the summary split by it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 ROLES = ("trainable", "non_trainable", "optimizer")
 
 
-def role(variable: dict[str, Any]) -> str:
+def role(variable: Mapping[str, Any]) -> str:
     """The optimizer's (slots, step counter, beta powers, learning rate), else trainable
     or not; a variable read from a file that does not say counts as not trainable."""
     if variable.get("optimizer") or variable.get("slot_of"):

@@ -24,7 +24,7 @@ def call_lines(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
     its distinct caller chains: `reuse ×20 at In [9]:28 ← In [5]:4 ×19, In [5]:6 ×1`.
     A chain's count is written when the group has several chains (one chain's count is
     the group's). Each line keeps the site a click jumps to: `{"text", "site"}`."""
-    groups: dict[tuple, list[dict[str, Any]]] = {}
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for s in sites:
         groups.setdefault((s["kind"], s["file"], s.get("line")), []).append(s)
     lines = []

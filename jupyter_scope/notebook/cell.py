@@ -117,7 +117,7 @@ def check_syntax(shell: Any, body: str, number: int) -> None:
 
 def ends_with_semicolon(source: str) -> bool:
     """`x;` as a cell's last line hides its value, as in a cell without the magic."""
-    return DisplayHook.semicolon_at_end_of_expression(source)
+    return bool(DisplayHook.semicolon_at_end_of_expression(source))
 
 
 def _leading_blank_lines(text: str) -> int:
@@ -155,8 +155,9 @@ def traceback_from_cell(shell: Any, exc: BaseException, cell: CompiledCell) -> N
         while tb is not None and tb.tb_frame.f_code not in codes:
             tb = tb.tb_next
         if tb is None:
-            return shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
-        return shell.InteractiveTB.structured_traceback(type(exc), exc, tb, tb_offset=0)
+            tb = exc.__traceback__
+            return list(shell.InteractiveTB.structured_traceback(type(exc), exc, tb))
+        return list(shell.InteractiveTB.structured_traceback(type(exc), exc, tb, tb_offset=0))
 
     with contextlib.suppress(AttributeError, TypeError):  # an exception without a __dict__
         exc._render_traceback_ = render  # type: ignore[attr-defined]
@@ -188,7 +189,7 @@ def import_tensorflow() -> Any:
     return tensorflow
 
 
-def graph_mode(tf: Any, fresh_graph: bool) -> contextlib.AbstractContextManager:
+def graph_mode(tf: Any, fresh_graph: bool) -> contextlib.AbstractContextManager[Any]:
     """A fresh `tf.Graph()` as the default graph (TF1 semantics), or nothing."""
     return tf.Graph().as_default() if fresh_graph else contextlib.nullcontext()
 
@@ -198,7 +199,7 @@ def graph_mode(tf: Any, fresh_graph: bool) -> contextlib.AbstractContextManager:
 
 def execution_count(shell: Any) -> int:
     """The running cell's number, the n of its `In [n]` (IPython 9 counts up before running)."""
-    return shell.displayhook.prompt_count
+    return int(shell.displayhook.prompt_count)
 
 
 def cell_meta(shell: Any) -> dict[str, Any]:

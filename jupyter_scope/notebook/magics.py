@@ -28,7 +28,8 @@ def parse_argstring(magic: Any, line: str) -> argparse.Namespace:
         argv = arg_split(line, posix=not sys.platform.startswith("win"))
     except ValueError as exc:
         raise UsageError(f"cannot parse {line!r}: {exc}") from None
-    return magic.parser.parse_args(argv)
+    args: argparse.Namespace = magic.parser.parse_args(argv)
+    return args
 
 
 MAGIC_LINE = re.compile(r"%%scopes(\s|$)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from jupyter_scope.model import devices
@@ -101,7 +102,7 @@ def _optimizer(totals: dict[str, Any]) -> tuple[int, int]:
 ROLE_NAMES = ("trainable", "non-trainable", "optimizer")  # `build.ROLES`, as shown
 
 
-def role(variable: dict[str, Any]) -> str:
+def role(variable: Mapping[str, Any]) -> str:
     """`trainable`, `non-trainable` or `optimizer`: whose params a variable holds."""
     return build_role(variable).replace("_", "-")
 

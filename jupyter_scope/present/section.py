@@ -26,6 +26,7 @@ colour all its variables share, and the summary line counts the states.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 import networkx as nx
@@ -254,7 +255,7 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
 
 def _mix(
     scope: dict[str, Any], table: dict[str, DeviceEntry], coloured: dict[str, str]
-) -> list[dict] | None:
+) -> list[dict[str, Any]] | None:
     """The scope's placements by short device name (coloured by the display's `colours`),
     in colour order, unplaced last; None when nothing in it is placed."""
     counts: defaultdict[str, int] = defaultdict(int)
@@ -297,12 +298,12 @@ def state_texts(shown: dict[str, Any], node: str) -> list[str]:
     return [b["text"] for b in node_badges(shown, node) if b["kind"] in STATE_KINDS]
 
 
-def asked(node: dict[str, Any]) -> str | None:
+def asked(node: Mapping[str, Any]) -> str | None:
     """`asked GPU:0` where TF placed a node elsewhere than it asked for, else None."""
     return f"asked {human.device(node['device_requested'])}" if devices.fell_back(node) else None
 
 
-def placement(node: dict[str, Any]) -> str:
+def placement(node: Mapping[str, Any]) -> str:
     """Where a node runs, as the text formats write it: `CPU:0`; `⚠ CPU:0 (asked GPU:0)`
     placed elsewhere than asked; `GPU:0 (requested)` not placed yet; "" neither."""
     if not node.get("device"):
@@ -379,7 +380,9 @@ def functions(meta: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def display(graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict]) -> dict[str, Any]:
+def display(
+    graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The document's `display` section."""
     table = device_table(graph)
     coloured = colours(table)

@@ -39,7 +39,7 @@ class ScopeNode:
     @property
     def ops_only(self) -> bool:
         """No variable anywhere inside: displays keep it folded."""
-        return self.scope["n_variables"] == 0
+        return bool(self.scope["n_variables"] == 0)
 
     def own_ops(self) -> dict[str, ScopeNode]:
         """The scopes here that hold a variable's own ops (TF's `w/Initializer/...` and

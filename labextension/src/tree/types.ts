@@ -52,6 +52,8 @@ export interface IVariableNode {
   sites: ISite[];
   scope: string;
   graph: string;
+  /** One part of a partitioned variable: the logical variable's name. */
+  partition_of?: string;
   /** A per-replica part of this distributed variable (by id): never counted again. */
   component_of?: string;
   components?: string[];
@@ -62,6 +64,9 @@ export interface IVariableNode {
   slot?: string;
   /** An optimizer's variable: a slot, its step counter, beta powers, learning rate. */
   optimizer?: boolean;
+  /** In a match's tree: its state against the checkpoint (the display carries its colour
+   * and badges). */
+  match?: { state: string; checkpoint: string | null; shape?: unknown[]; dtype?: string[] };
 }
 
 export interface IOpNode {
@@ -75,6 +80,8 @@ export interface IOpNode {
   graph: string;
   /** TF's own name in its function graph, where `name` nests it under its caller. */
   tf_name?: string;
+  /** Placed off its request, where a resource it reads lives: no fallback. */
+  colocated?: boolean;
   /** `false` for an op of a trace TF never ran: in no total. */
   ran?: boolean;
 }

@@ -1,0 +1,90 @@
+"""The fields of a report's nodes, typed: what `ScopeReport.variables`, `ops` and `scopes`
+give and the JSON document's node-link data holds. They mirror the front end's
+`labextension/src/tree/types.ts`, the JSON Schema (`document/schema.json`) and
+`docs/report.md`; `tests/test_fields.py` holds the four to the same fields."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+
+class Site(TypedDict, total=False):
+    file: str
+    line: int | None
+    kind: Literal["create", "reuse"]
+    callers: list[dict[str, Any]]  # {"file", "line"} of the user's frames that led there
+
+
+class _Scope(TypedDict):
+    id: str
+    kind: Literal["scope"]
+    name: str
+    variable_scope: bool
+    name_scope: bool
+    n_variables: int
+    n_ops: int
+    params: int
+    bytes: int
+    devices: dict[str, int]
+
+
+class ScopeNode(_Scope, total=False):
+    links: list[str]
+    # since 1.3: `params` and `bytes` split by whose they are, adding up to them
+    params_trainable: int
+    params_non_trainable: int
+    params_optimizer: int
+    bytes_trainable: int
+    bytes_non_trainable: int
+    bytes_optimizer: int
+
+
+class _Variable(TypedDict):
+    id: str
+    kind: Literal["variable"]
+    name: str
+    shape: list[int | None] | None
+    dtype: str
+    trainable: bool | None  # None: read from a file that does not say
+    created: bool | None
+    reuse_count: int | None
+    api: str
+    initializer: str | None
+    device_requested: str | None
+    device: str | None
+    params: int
+    bytes: int
+    sites: list[Site]
+    scope: str
+    graph: str
+
+
+class VariableNode(_Variable, total=False):
+    partition_of: str
+    components: list[str]  # node ids of a distributed variable's per-replica parts
+    component_of: str  # node id of the distributed variable this is a part of
+    tf_name: str  # TF's own name, where `name` is a Keras path
+    slot_of: str  # node id of the variable this optimizer slot serves
+    slot: str
+    optimizer: bool  # since 1.3: an optimizer's (slot, step counter, beta powers)
+    match: dict[str, Any]  # in a match's tree: its state against the checkpoint
+
+
+class _Op(TypedDict):
+    id: str
+    kind: Literal["op"]
+    name: str
+    type: str
+    scope: str
+    device_requested: str | None
+    device: str | None
+    graph: str
+
+
+class OpNode(_Op, total=False):
+    tf_name: str  # TF's own name in its function graph, where `name` nests it
+    colocated: bool  # placed off its request, where a resource it reads lives
+    ran: bool  # since 1.3: False for an op of a trace TF never ran
+
+
+NODES: dict[str, type] = {"scope": ScopeNode, "variable": VariableNode, "op": OpNode}
