@@ -2,7 +2,7 @@
 
 It listens to the hooks while the block runs, holding TF objects only until exit; on
 exit it reads the ops of every graph it saw, turns everything into plain records
-(`events.Capture`) and drops every TF reference before building the ScopeReport.
+(`records.Capture`) and drops every TF reference before building the ScopeReport.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Events → the networkx graph of SPEC.md's schema → a ScopeReport.
+"""Records → the networkx graph of the report's schema (docs/report.md; the product
+contract is SPEC.md in the project's shared folder).
 
 Scopes are the path prefixes of every name. A scope is a variable scope when one was
 opened under that name or `get_variable` named a variable in it; a name scope when one
