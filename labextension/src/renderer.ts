@@ -35,9 +35,9 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[REPORT_MIME_TYPE] as unknown as IReportDocument | IPackedDocument;
     try {
-      this._view.setDocument(await shownOutput(data));
+      this._view.model.setDocument(await shownOutput(data));
     } catch (reason) {
-      this._view.showProblem(
+      this._view.model.showProblem(
         this._trans.__(
           'This report was saved by an older jupyter-scope; showing it needs the jupyter-scope server extension (%1).',
           String(reason)

@@ -1,6 +1,6 @@
 /** The tree's toolbar: name search, device filter, how many rows are shown, the ops
- * switch, colour by device, expand and collapse all. It holds the controls; the view
- * holds the state. */
+ * switch, colour by device, expand and collapse all. It holds the controls; the tree's
+ * model holds the state. */
 
 import { h } from './dom';
 
@@ -41,13 +41,14 @@ export class Toolbar {
   }
 
   set query(query: string) {
-    this._search.value = query;
+    // Not while typing: setting a value, even the same, can move the caret.
+    if (this._search.value !== query) {
+      this._search.value = query;
+    }
   }
 
-  /** The device filter's value after setting it: `''` when there is no such choice. */
-  setDevice(name: string): string {
+  set device(name: string) {
     this._devices.value = name;
-    return this._devices.value;
   }
 
   /** The device filter's choices (short names); hidden when there are none. */
