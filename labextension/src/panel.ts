@@ -47,6 +47,7 @@ export class ScopePanel extends Widget {
     }) as HTMLInputElement;
     this._search.addEventListener('input', () => this._renderList());
     this._tree = new TreeView({
+      trans: _trans,
       onSite: site => {
         if (this._notebookPanel) {
           void showSite(this._notebookPanel, site);

@@ -27,6 +27,8 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
     private readonly _trans: TranslationBundle
   ) {
     super();
+    this._view = new TreeView({ trans: _trans });
+    this._static = new Widget({ node: this._view.node });
     this.addClass('jp-Scope-output');
     this._static.addClass('jp-Scope-static');
     this.addWidget(this._static);
@@ -61,8 +63,8 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
     super.dispose();
   }
 
-  private readonly _view = new TreeView();
-  private readonly _static = new Widget({ node: this._view.node });
+  private readonly _view: TreeView;
+  private readonly _static: Widget;
   private _live: IRenderMime.IRenderer | null = null;
 }
 

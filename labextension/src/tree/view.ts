@@ -13,12 +13,15 @@ import { VirtualList } from './list';
 import { type ITreeChange, TreeModel } from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
+import { type ITrans, untranslated } from './trans';
 
 export interface ITreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
   onSelect?: (name: string, entry: NodeEntry) => void;
   /** When given, sites in the details pane are links that call it. */
   onSite?: SiteHandler;
+  /** The labels' translator: JupyterLab's, in the lab. */
+  trans?: ITrans;
 }
 
 /** What each key does to the model; a tree's keys as WAI-ARIA's tree pattern has them. */
@@ -39,6 +42,19 @@ export class TreeView {
   readonly model = new TreeModel();
 
   constructor(private readonly _options: ITreeViewOptions = {}) {
+    const trans = (this._trans = _options.trans ?? untranslated);
+    this._toolbar = new Toolbar(
+      {
+        onQuery: query => this.model.setQuery(query),
+        onDevice: name => this.model.setDevice(name),
+        onColourByDevice: on => this.model.setColourByDevice(on),
+        onShowOps: on => this.model.setOps(on),
+        onExpandAll: () => this.model.expandAll(),
+        onCollapseAll: () => this.model.collapseAll()
+      },
+      trans
+    );
+    this._list = new VirtualList(index => this._drawRow(index), trans.__('Scope tree'));
     this.model.changed.connect(this._onChange, this);
     this._list.node.addEventListener('click', event => this._onClick(event));
     this._list.node.addEventListener('keydown', event => this._onKey(event));
@@ -69,7 +85,7 @@ export class TreeView {
     const tree = model.tree;
     if (change.selection && tree) {
       this._details.replaceChildren(
-        renderDetails(tree, model.selected, this._options.onSite ?? null)
+        renderDetails(tree, model.selected, this._options.onSite ?? null, this._trans)
       );
     }
     const index = change.reveal ? (model.rows?.indexOf(change.reveal) ?? -1) : -1;
@@ -93,10 +109,12 @@ export class TreeView {
       this._list.showHint('');
       return;
     }
-    this._summary.replaceChildren(...renderSummary(tree));
+    this._summary.replaceChildren(...renderSummary(tree, this._trans));
     const onSite = this._options.onSite ?? null;
     this._diagnostics.replaceChildren(
-      ...tree.document.display.diagnostics.map(d => renderDiagnostic(d, onSite, this._showNodes))
+      ...tree.document.display.diagnostics.map(d =>
+        renderDiagnostic(d, onSite, this._showNodes, this._trans)
+      )
     );
     this._toolbar.setOps(tree.summary.ops);
     this._toolbar.setDevices(tree.devices, this.model.device);
@@ -111,13 +129,17 @@ export class TreeView {
     if (!tree || !rows) {
       return;
     }
+    const trans = this._trans;
     const narrowed = this.model.narrowed;
-    this._toolbar.count = narrowed ? `${rows.length} shown` : '';
+    this._toolbar.count = narrowed ? trans.__('%1 shown', rows.length) : '';
     if (rows.length) {
       this._list.setLength(rows.length);
+    } else if (narrowed) {
+      this._list.showHint(
+        device ? trans.__('Nothing matches on %1.', device) : trans.__('No names match.')
+      );
     } else {
-      const hint = device ? `Nothing matches on ${device}.` : 'No names match.';
-      this._list.showHint(narrowed ? hint : 'Nothing recorded.');
+      this._list.showHint(trans.__('Nothing recorded.'));
     }
   }
 
@@ -125,13 +147,18 @@ export class TreeView {
     const { tree, rows, selected } = this.model;
     const { entry, depth } = rows!.at(index)!;
     const expandable = this.model.isExpandable(entry);
-    return renderRow(tree!, entry, {
-      index,
-      depth,
-      expandable,
-      open: expandable && this.model.isOpen(entry),
-      selected: entry === selected
-    });
+    return renderRow(
+      tree!,
+      entry,
+      {
+        index,
+        depth,
+        expandable,
+        open: expandable && this.model.isOpen(entry),
+        selected: entry === selected
+      },
+      this._trans
+    );
   };
 
   private _onClick(event: MouseEvent): void {
@@ -177,15 +204,9 @@ export class TreeView {
     }
   }
 
-  private readonly _toolbar = new Toolbar({
-    onQuery: query => this.model.setQuery(query),
-    onDevice: name => this.model.setDevice(name),
-    onColourByDevice: on => this.model.setColourByDevice(on),
-    onShowOps: on => this.model.setOps(on),
-    onExpandAll: () => this.model.expandAll(),
-    onCollapseAll: () => this.model.collapseAll()
-  });
-  private readonly _list = new VirtualList(index => this._drawRow(index));
+  private readonly _trans: ITrans;
+  private readonly _toolbar: Toolbar;
+  private readonly _list: VirtualList;
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
   private readonly _details = h('div', { class: 'jp-Scope-detailsPane' });
