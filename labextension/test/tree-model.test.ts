@@ -31,6 +31,9 @@ const SAMPLE = [
   '    biases'
 ];
 
+/** The sample with conv1 closed and selected. */
+const CONV1_CLOSED = ['image_filters -', '  conv1 + *', '  conv2 -', '    weights', '    biases'];
+
 describe('TreeModel', () => {
   it('opens the scopes that hold variables at first, ops hidden, nothing selected', () => {
     const model = new TreeModel();
@@ -90,13 +93,7 @@ describe('TreeModel', () => {
     const { model } = shown('sample');
     model.selectName('image_filters/conv1');
     model.collapseSelected();
-    expect(drawn(model)).toEqual([
-      'image_filters -',
-      '  conv1 + *',
-      '  conv2 -',
-      '    weights',
-      '    biases'
-    ]);
+    expect(drawn(model)).toEqual(CONV1_CLOSED);
     model.collapseSelected();
     expect(model.selectedName).toBe('image_filters');
     // Open already: → does nothing.
@@ -130,10 +127,7 @@ describe('TreeModel', () => {
     const { model } = shown('sample');
     model.setOps(true);
     expect(drawn(model).slice(0, 8)).toEqual([
-      'image_filters -',
-      '  conv1 -',
-      '    weights',
-      '    biases',
+      ...SAMPLE.slice(0, 4),
       '    Conv2D ×1 +',
       '    AddV2 ×1 +',
       '    Relu ×1 +',
@@ -194,10 +188,7 @@ describe('TreeModel', () => {
     expect(model.selectName('image_filters/conv1/add')).toBe(true);
     expect([model.query, model.ops]).toEqual(['', true]);
     expect(drawn(model).slice(0, 8)).toEqual([
-      'image_filters -',
-      '  conv1 -',
-      '    weights',
-      '    biases',
+      ...SAMPLE.slice(0, 4),
       '    Conv2D ×1 +',
       '    AddV2 ×1 -',
       '      add *',
@@ -243,13 +234,7 @@ describe('TreeModel', () => {
     // The same report, numbered apart (`scope:2`, not `scope:image_filters/conv1`).
     model.setDocument(golden('numbered'));
     expect(model.selected?.key).toBe('scope:2');
-    expect(drawn(model)).toEqual([
-      'image_filters -',
-      '  conv1 + *',
-      '  conv2 -',
-      '    weights',
-      '    biases'
-    ]);
+    expect(drawn(model)).toEqual(CONV1_CLOSED);
     model.setDocument(golden('numbered'), { another: true });
     expect(drawn(model)).toEqual(SAMPLE);
     expect(model.selected).toBeNull();
