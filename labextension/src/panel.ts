@@ -47,6 +47,7 @@ export class ScopePanel extends Widget {
     }) as HTMLInputElement;
     this._search.addEventListener('input', () => this._renderList());
     this._tree = new TreeView({
+      trans: _trans,
       onSite: site => {
         if (this._notebookPanel) {
           void showSite(this._notebookPanel, site);
@@ -170,7 +171,7 @@ export class ScopePanel extends Widget {
     const report = this.selected;
     this._tree.node.hidden = !report;
     if (report && report.document !== this._shownDocument) {
-      this._tree.setDocument(report.document, { another: report.key !== this._shownKey });
+      this._tree.model.setDocument(report.document, { another: report.key !== this._shownKey });
       this._shownKey = report.key;
       this._shownDocument = report.document;
     }
@@ -230,7 +231,7 @@ export class ScopePanel extends Widget {
     item.addEventListener('click', () => {
       this._selectedKey = hit.report.key;
       this._showSelected();
-      this._tree.select(hit.name);
+      this._tree.model.selectName(hit.name);
       void this._showCell(hit.report);
     });
     return item;

@@ -27,6 +27,8 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
     private readonly _trans: TranslationBundle
   ) {
     super();
+    this._view = new TreeView({ trans: _trans });
+    this._static = new Widget({ node: this._view.node });
     this.addClass('jp-Scope-output');
     this._static.addClass('jp-Scope-static');
     this.addWidget(this._static);
@@ -35,9 +37,9 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[REPORT_MIME_TYPE] as unknown as IReportDocument | IPackedDocument;
     try {
-      this._view.setDocument(await shownOutput(data));
+      this._view.model.setDocument(await shownOutput(data));
     } catch (reason) {
-      this._view.showProblem(
+      this._view.model.showProblem(
         this._trans.__(
           'This report was saved by an older jupyter-scope; showing it needs the jupyter-scope server extension (%1).',
           String(reason)
@@ -61,8 +63,8 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
     super.dispose();
   }
 
-  private readonly _view = new TreeView();
-  private readonly _static = new Widget({ node: this._view.node });
+  private readonly _view: TreeView;
+  private readonly _static: Widget;
   private _live: IRenderMime.IRenderer | null = null;
 }
 

@@ -10,7 +10,7 @@ function mount(element: HTMLElement, report: ShownDocument): TreeView {
   const view = new TreeView();
   view.node.classList.add('jp-Scope-page');
   element.append(view.node);
-  view.setDocument(report);
+  view.model.setDocument(report);
   return view;
 }
 

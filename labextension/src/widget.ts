@@ -26,13 +26,13 @@ function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => 
   view.node.classList.add('jp-Scope-widget');
   el.append(view.node);
   const showReport = (): void => {
-    view.setDocument(model.get('report'));
+    view.model.setDocument(model.get('report'));
   };
-  const showFilter = (): void => view.setFilter(model.get('filter'));
+  const showFilter = (): void => view.model.setFilter(model.get('filter'));
   const showSelected = (): void => {
     const name = model.get('selected');
-    if (name && name !== view.selectedName) {
-      view.select(name);
+    if (name && name !== view.model.selectedName) {
+      view.model.selectName(name);
     }
   };
   showReport();

@@ -4,7 +4,8 @@
 import { h } from './dom';
 import type { Entry } from './entries';
 import type { ReportTree } from './report';
-import { folded, placement } from './parts';
+import { folded, mixText, placement } from './parts';
+import type { ITrans } from './trans';
 import {
   nodeBadges,
   nodeMark,
@@ -23,39 +24,43 @@ type Field = [string, Node | string | null];
 export function renderDetails(
   tree: ReportTree,
   entry: Entry | null,
-  onSite: SiteHandler | null
+  onSite: SiteHandler | null,
+  trans: ITrans
 ): HTMLElement {
   const pane = h('div', { class: 'jp-Scope-details', 'aria-live': 'polite' });
   if (!entry) {
-    pane.append(h('div', { class: 'jp-Scope-hint' }, 'Select a node to see its details.'));
+    pane.append(
+      h('div', { class: 'jp-Scope-hint' }, trans.__('Select a node to see its details.'))
+    );
     return pane;
   }
+  const root = trans.__('(root)');
   let fields: Field[];
   switch (entry.kind) {
     case 'group':
-      pane.append(heading('op group', `${entry.parent.node.name}/${entry.type}`));
+      pane.append(heading(trans.__('op group'), `${entry.parent.node.name}/${entry.type}`));
       fields = [
         [
-          'ops',
+          trans.__('ops'),
           folded(
             tree.opsOf(entry).map(op => op.label),
-            'ops'
+            n => trans.__('and %1 more ops', n)
           )
         ],
-        ['in scope', entry.parent.node.name || '(root)']
+        [trans.__('in scope'), entry.parent.node.name || root]
       ];
       break;
     case 'variable':
-      pane.append(heading('variable', entry.node.name));
-      fields = variableFields(tree, entry.node, onSite);
+      pane.append(heading(trans.__('variable'), entry.node.name));
+      fields = variableFields(tree, entry.node, onSite, trans);
       break;
     case 'scope':
-      pane.append(heading('scope', entry.node.name || '(root)'));
-      fields = scopeFields(tree, entry.node);
+      pane.append(heading(trans.__('scope'), entry.node.name || root));
+      fields = scopeFields(tree, entry.node, trans);
       break;
     case 'op':
-      pane.append(heading('op', entry.node.name));
-      fields = opFields(tree, entry.node, entry.inputs);
+      pane.append(heading(trans.__('op'), entry.node.name));
+      fields = opFields(tree, entry.node, entry.inputs, trans);
       break;
   }
   for (const [label, value] of fields) {
@@ -73,47 +78,52 @@ export function renderDetails(
   return pane;
 }
 
-function variableFields(tree: ReportTree, v: IVariableNode, onSite: SiteHandler | null): Field[] {
+function variableFields(
+  tree: ReportTree,
+  v: IVariableNode,
+  onSite: SiteHandler | null,
+  trans: ITrans
+): Field[] {
   const shown = tree.shown(v.id);
   const served = v.slot_of ? tree.get(v.slot_of) : undefined;
+  const trainable = v.trainable === null ? null : v.trainable ? trans.__('yes') : trans.__('no');
   return [
-    ['created and reused', siteLines(nodeSites(tree.document.display, v.id), onSite)],
-    ['is', shown.facts ?? null],
+    [trans.__('created and reused'), siteLines(nodeSites(tree.document.display, v.id), onSite)],
+    [trans.__('is'), shown.facts ?? null],
     [
-      'use',
+      trans.__('use'),
       nodeBadges(tree.document.display, v.id)
         .map(b => b.text)
         .join(', ')
     ],
-    ['made by', v.api],
-    ['trainable', v.trainable === null ? null : v.trainable ? 'yes' : 'no'],
-    ['placement', placement(tree, v)],
-    ['optimizer slot of', served?.kind === 'variable' ? served.node.name : null],
-    ['per replica', v.components ? `${v.components.length} parts` : null],
-    ['TF names it', v.tf_name ?? null],
-    ['read by', folded(tree.readers(v.id), 'ops')]
+    [trans.__('made by'), v.api],
+    [trans.__('trainable'), trainable],
+    [trans.__('placement'), placement(tree, v, trans)],
+    [trans.__('optimizer slot of'), served?.kind === 'variable' ? served.node.name : null],
+    [trans.__('per replica'), v.components ? trans.__('%1 parts', v.components.length) : null],
+    [trans.__('TF names it'), v.tf_name ?? null],
+    [trans.__('read by'), folded(tree.readers(v.id), n => trans.__('and %1 more ops', n))]
   ];
 }
 
-function scopeFields(tree: ReportTree, s: IScopeNode): Field[] {
+function scopeFields(tree: ReportTree, s: IScopeNode, trans: ITrans): Field[] {
   const shown = tree.shown(s.id);
-  const mix = (shown.mix ?? []).map(share => `${share.device || 'not placed'}: ${share.count}`);
   return [
-    ['holds', shown.facts ?? null],
-    ['opened as', nodeMark(tree.document.display, s.id)?.title ?? null],
-    ['devices', mix.join(' · ')],
-    ['also opened as', (s.links ?? []).join(', ')]
+    [trans.__('holds'), shown.facts ?? null],
+    [trans.__('opened as'), nodeMark(tree.document.display, s.id)?.title ?? null],
+    [trans.__('devices'), mixText(shown.mix ?? [], trans)],
+    [trans.__('also opened as'), (s.links ?? []).join(', ')]
   ];
 }
 
-function opFields(tree: ReportTree, op: IOpNode, inputs: string[]): Field[] {
+function opFields(tree: ReportTree, op: IOpNode, inputs: string[], trans: ITrans): Field[] {
   const graph = tree.document.meta.graphs.find(g => g.key === op.graph);
   return [
-    ['type', op.type],
-    ['placement', placement(tree, op)],
-    ['in tf.function', graph?.kind === 'function' ? (graph.name ?? null) : null],
-    ['TF names it', op.tf_name ?? null],
-    ['inputs', folded(inputs, 'inputs')]
+    [trans.__('type'), op.type],
+    [trans.__('placement'), placement(tree, op, trans)],
+    [trans.__('in tf.function'), graph?.kind === 'function' ? (graph.name ?? null) : null],
+    [trans.__('TF names it'), op.tf_name ?? null],
+    [trans.__('inputs'), folded(inputs, n => trans.__('and %1 more inputs', n))]
   ];
 }
 

@@ -6,16 +6,17 @@ import { siteLines, type SiteHandler } from './details';
 import { h } from './dom';
 import type { ReportTree } from './report';
 import { folded } from './parts';
+import type { ITrans } from './trans';
 import type { IDiagnosticGroup } from './types';
 
-export function renderSummary(tree: ReportTree): HTMLElement[] {
+export function renderSummary(tree: ReportTree, trans: ITrans): HTMLElement[] {
   const { meta, display } = tree.document;
   const out = [
     h('div', { class: 'jp-Scope-summaryLine' }, display.summary.line),
     h('div', { class: 'jp-Scope-meta' }, display.heading)
   ];
   if (meta.error) {
-    const raised = `raised ${meta.error.type}: ${meta.error.message}`;
+    const raised = trans.__('raised %1: %2', meta.error.type, meta.error.message);
     out.push(h('div', { class: 'jp-Scope-raised' }, raised));
   }
   for (const fn of display.functions) {
@@ -23,8 +24,8 @@ export function renderSummary(tree: ReportTree): HTMLElement[] {
       h(
         'div',
         { class: 'jp-Scope-function' },
-        h('span', {}, `tf.function ${fn.name} reads `),
-        folded(fn.reads, 'variables')
+        h('span', {}, trans.__('tf.function %1 reads ', fn.name)),
+        folded(fn.reads, n => trans.__('and %1 more variables', n))
       )
     );
   }
@@ -37,8 +38,10 @@ export function renderSummary(tree: ReportTree): HTMLElement[] {
 export function renderDiagnostic(
   group: IDiagnosticGroup,
   onSite: SiteHandler | null,
-  onShow: (nodes: string[]) => void
+  onShow: (nodes: string[]) => void,
+  trans: ITrans
 ): HTMLElement {
+  const title = trans.__('Show the nodes it concerns');
   const occurrence = (item: IDiagnosticGroup['items'][number]): HTMLElement =>
     clickable(
       h(
@@ -47,6 +50,7 @@ export function renderDiagnostic(
         h('span', { class: 'jp-Scope-message' }, item.message),
         item.sites.length ? siteLines(item.sites, onSite) : null
       ),
+      title,
       () => onShow(item.nodes)
     );
   const head = clickable(
@@ -58,6 +62,7 @@ export function renderDiagnostic(
       group.count > 1 ? h('span', { class: 'jp-Scope-times' }, `×${group.count}`) : null,
       group.advice ? h('span', { class: 'jp-Scope-advice' }, group.advice) : null
     ),
+    title,
     () => onShow(group.items.flatMap(item => item.nodes))
   );
   const items = group.items.map(occurrence);
@@ -66,15 +71,15 @@ export function renderDiagnostic(
     { class: `jp-Scope-diagnostic jp-mod-${group.level}` },
     head,
     group.count > 1
-      ? h('details', {}, h('summary', {}, `${group.count} occurrences`), ...items)
+      ? h('details', {}, h('summary', {}, trans.__('%1 occurrences', group.count)), ...items)
       : items[0]
   );
 }
 
-function clickable(el: HTMLElement, onClick: () => void): HTMLElement {
+function clickable(el: HTMLElement, title: string, onClick: () => void): HTMLElement {
   el.setAttribute('role', 'button');
   el.setAttribute('tabindex', '0');
-  el.title = 'Show the nodes it concerns';
+  el.title = title;
   const run = (event: Event): void => {
     if (!(event.target as HTMLElement).closest('.jp-Scope-site')) {
       event.stopPropagation();

@@ -16,10 +16,13 @@ const UNMEASURED_HEIGHT = 600;
 export class VirtualList {
   readonly node: HTMLElement;
 
-  constructor(private readonly _draw: (index: number) => HTMLElement) {
+  constructor(
+    private readonly _draw: (index: number) => HTMLElement,
+    label: string
+  ) {
     this.node = h(
       'div',
-      { class: 'jp-Scope-tree', role: 'tree', tabindex: '0', 'aria-label': 'Scope tree' },
+      { class: 'jp-Scope-tree', role: 'tree', tabindex: '0', 'aria-label': label },
       this._canvas
     );
     this.node.addEventListener('scroll', () => this.schedule());

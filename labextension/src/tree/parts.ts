@@ -3,6 +3,7 @@
 
 import { h } from './dom';
 import type { ReportTree } from './report';
+import type { ITrans } from './trans';
 import {
   type IBadge,
   nodeBadges,
@@ -28,12 +29,19 @@ export function deviceChip(tree: ReportTree, name: string, title?: string): HTML
 
 /** Requested and placed device of a variable or op: one chip, or `asked → placed` where
  * it fell back. */
-export function placement(tree: ReportTree, node: IVariableNode | IOpNode): HTMLElement | null {
+export function placement(
+  tree: ReportTree,
+  node: IVariableNode | IOpNode,
+  trans: ITrans
+): HTMLElement | null {
   const { device: placed, device_requested: requested } = node;
   if (requested && placed && tree.shown(node.id).fallback) {
     return h(
       'span',
-      { class: 'jp-Scope-fallback', title: `asked for ${requested}, placed on ${placed}` },
+      {
+        class: 'jp-Scope-fallback',
+        title: trans.__('asked for %1, placed on %2', requested, placed)
+      },
       deviceChip(tree, requested),
       ' → ',
       deviceChip(tree, placed)
@@ -43,7 +51,11 @@ export function placement(tree: ReportTree, node: IVariableNode | IOpNode): HTML
   if (!where) {
     return null;
   }
-  return deviceChip(tree, where, placed ? `placed on ${placed}` : `asked for ${requested}`);
+  return deviceChip(
+    tree,
+    where,
+    placed ? trans.__('placed on %1', placed) : trans.__('asked for %1', requested)
+  );
 }
 
 /** Created, reused ×N or existing; an optimizer slot's. */
@@ -64,18 +76,18 @@ export function scopeMark(tree: ReportTree, s: IScopeNode): HTMLElement | null {
 
 /** A scope's device mix: a small stacked bar (shown when anything is placed) and a chip
  * per placed device, each in that device's colour. */
-export function scopeDevices(tree: ReportTree, s: IScopeNode): HTMLElement[] {
+export function scopeDevices(tree: ReportTree, s: IScopeNode, trans: ITrans): HTMLElement[] {
   const mix = tree.deviceMix(s);
   if (!mix.length) {
     return [];
   }
   const total = mix.reduce((sum, share) => sum + share.count, 0);
-  const title = mix.map(share => `${share.device || 'not placed'}: ${share.count}`).join(' · ');
+  const title = mixText(mix, trans);
   const bar = h('span', {
     class: 'jp-Scope-mix',
     title,
     role: 'img',
-    'aria-label': `devices: ${title}`
+    'aria-label': trans.__('devices: %1', title)
   });
   for (const share of mix) {
     const part = h('span', { class: 'jp-Scope-mixPart', 'data-device': share.device });
@@ -88,7 +100,10 @@ export function scopeDevices(tree: ReportTree, s: IScopeNode): HTMLElement[] {
     .map(share => {
       const chip = h(
         'span',
-        { class: 'jp-Scope-device', title: `${share.device}: ${share.count} of ${total}` },
+        {
+          class: 'jp-Scope-device',
+          title: trans.__('%1: %2 of %3', share.device, share.count, total)
+        },
         share.device
       );
       chip.style.setProperty('--jp-Scope-device-colour', share.colour);
@@ -100,8 +115,14 @@ export function scopeDevices(tree: ReportTree, s: IScopeNode): HTMLElement[] {
 /** How many names a list shows before folding the rest behind a count. */
 export const SHOWN_NAMES = 5;
 
-/** `a, b, c`; past `SHOWN_NAMES`, the first few and the rest folded behind a count. */
-export function folded(names: string[], what: string): HTMLElement {
+/** A scope's placements by device: `CPU:0: 3 · not placed: 1`. */
+export function mixText(mix: { device: string; count: number }[], trans: ITrans): string {
+  return mix.map(share => `${share.device || trans.__('not placed')}: ${share.count}`).join(' · ');
+}
+
+/** `a, b, c`; past `SHOWN_NAMES`, the first few and the rest folded behind `more`'s words
+ * for their count (`and 3 more ops`). */
+export function folded(names: string[], more: (count: number) => string): HTMLElement {
   const text = (list: string[]): string => list.join(', ');
   if (names.length <= SHOWN_NAMES) {
     return h('span', { class: 'jp-Scope-names' }, text(names));
@@ -109,11 +130,7 @@ export function folded(names: string[], what: string): HTMLElement {
   return h(
     'details',
     { class: 'jp-Scope-names' },
-    h(
-      'summary',
-      {},
-      `${text(names.slice(0, SHOWN_NAMES))} and ${names.length - SHOWN_NAMES} more ${what}`
-    ),
+    h('summary', {}, `${text(names.slice(0, SHOWN_NAMES))} ${more(names.length - SHOWN_NAMES)}`),
     text(names.slice(SHOWN_NAMES))
   );
 }

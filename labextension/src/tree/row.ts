@@ -4,6 +4,7 @@ import { append, h } from './dom';
 import type { Entry } from './entries';
 import type { ReportTree } from './report';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
+import type { ITrans } from './trans';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
 export const ROW_HEIGHT = 24;
@@ -16,7 +17,12 @@ export interface IRowState {
   selected: boolean;
 }
 
-export function renderRow(tree: ReportTree, entry: Entry, state: IRowState): HTMLElement {
+export function renderRow(
+  tree: ReportTree,
+  entry: Entry,
+  state: IRowState,
+  trans: ITrans
+): HTMLElement {
   const { expandable } = state;
   const open = expandable && state.open;
   const el = h('div', {
@@ -50,25 +56,25 @@ export function renderRow(tree: ReportTree, entry: Entry, state: IRowState): HTM
     h(
       'span',
       { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name },
-      entry.label || '(root)'
+      entry.label || trans.__('(root)')
     ),
-    ...shows(tree, entry)
+    ...shows(tree, entry, trans)
   );
   return el;
 }
 
-function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
+function shows(tree: ReportTree, entry: Entry, trans: ITrans): (Node | null)[] {
   switch (entry.kind) {
     case 'scope': {
       const links = entry.node.links ?? [];
       return [
         scopeMark(tree, entry.node),
         facts(tree, entry.node),
-        ...scopeDevices(tree, entry.node),
+        ...scopeDevices(tree, entry.node, trans),
         links.length
           ? h(
               'span',
-              { class: 'jp-Scope-links', title: 'the same scope name opened again' },
+              { class: 'jp-Scope-links', title: trans.__('the same scope name opened again') },
               `↔ ${links.join(', ')}`
             )
           : null
@@ -78,7 +84,7 @@ function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
       return [
         ...variableBadges(tree, entry.node),
         facts(tree, entry.node),
-        placement(tree, entry.node)
+        placement(tree, entry.node, trans)
       ];
     case 'group': {
       // One chip per device the group's ops are on.
@@ -90,8 +96,8 @@ function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
         }
       }
       return [
-        badge({ text: 'ops', kind: 'ops', title: 'ops grouped by type' }),
-        ...[...devices.values()].map(row => placement(tree, tree.op(row).node))
+        badge({ text: trans.__('ops'), kind: 'ops', title: trans.__('ops grouped by type') }),
+        ...[...devices.values()].map(row => placement(tree, tree.op(row).node, trans))
       ];
     }
     case 'op':
@@ -101,7 +107,7 @@ function shows(tree: ReportTree, entry: Entry): (Node | null)[] {
           { class: 'jp-Scope-facts' },
           entry.inputs.length ? `← ${entry.inputs.join(', ')}` : ''
         ),
-        placement(tree, entry.node)
+        placement(tree, entry.node, trans)
       ];
   }
 }

@@ -1,35 +1,61 @@
 /**
  * The tree view: the header (summary, diagnostics), the toolbar, a virtual list of rows
- * and the details pane, and the state they share: what is open, selected, searched for
- * and filtered. It serves the widget, the lab output renderer, the Scopes panel and the
- * standalone HTML page.
+ * and the details pane. It draws its model (`model.ts`: what is open, selected, searched
+ * for and filtered) and hands it the user's clicks and keys. It serves the widget, the lab
+ * output renderer, the Scopes panel and the standalone HTML page.
  */
 
 import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
+import type { Entry, NodeEntry } from './entries';
 import { renderDiagnostic, renderSummary } from './header';
 import { VirtualList } from './list';
-import { type Entry, isExpandable, isOpsOnly, type NodeEntry, type TreeDocument } from './entries';
-import { type Kept, nameTest } from './filter';
-import { ReportTree } from './report';
-import type { Rows } from './rows';
+import { type ITreeChange, TreeModel } from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
-
-/** At first, scopes that hold variables open, up to this many; beyond, one level. */
-const OPEN_AT_FIRST = 60;
+import { type ITrans, untranslated } from './trans';
 
 export interface ITreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
   onSelect?: (name: string, entry: NodeEntry) => void;
   /** When given, sites in the details pane are links that call it. */
   onSite?: SiteHandler;
+  /** The labels' translator: JupyterLab's, in the lab. */
+  trans?: ITrans;
 }
+
+/** What each key does to the model; a tree's keys as WAI-ARIA's tree pattern has them. */
+const KEYS: Record<string, (model: TreeModel) => void> = {
+  ArrowDown: model => model.selectNext(),
+  ArrowUp: model => model.selectPrevious(),
+  Home: model => model.selectFirst(),
+  End: model => model.selectLast(),
+  ArrowRight: model => model.expandSelected(),
+  ArrowLeft: model => model.collapseSelected(),
+  Enter: model => model.toggleSelected(),
+  ' ': model => model.toggleSelected()
+};
 
 export class TreeView {
   readonly node: HTMLElement;
+  /** What the view shows: hosts show reports, filter and select through it. */
+  readonly model = new TreeModel();
 
   constructor(private readonly _options: ITreeViewOptions = {}) {
+    const trans = (this._trans = _options.trans ?? untranslated);
+    this._toolbar = new Toolbar(
+      {
+        onQuery: query => this.model.setQuery(query),
+        onDevice: name => this.model.setDevice(name),
+        onColourByDevice: on => this.model.setColourByDevice(on),
+        onShowOps: on => this.model.setOps(on),
+        onExpandAll: () => this.model.expandAll(),
+        onCollapseAll: () => this.model.collapseAll()
+      },
+      trans
+    );
+    this._list = new VirtualList(index => this._drawRow(index), trans.__('Scope tree'));
+    this.model.changed.connect(this._onChange, this);
     this._list.node.addEventListener('click', event => this._onClick(event));
     this._list.node.addEventListener('keydown', event => this._onKey(event));
     this.node = h(
@@ -41,325 +67,146 @@ export class TreeView {
     );
   }
 
-  get tree(): ReportTree | null {
-    return this._tree;
-  }
-
-  /** Full name of the selected scope, variable or op; `null` for none or an op group. */
-  get selectedName(): string | null {
-    const entry = this._selected;
-    return entry && entry.kind !== 'group' ? entry.node.name : null;
-  }
-
-  /**
-   * Show a report. An update of the same report keeps what the user opened and selected
-   * (where the names stay); `another: true` opens a different report as if shown first.
-   */
-  setDocument(document: TreeDocument, { another = false } = {}): void {
-    const before = another ? null : this._tree;
-    const tree = (this._tree = new ReportTree(document));
-    if (before) {
-      // Found again by name: keys number the nodes, and a re-run may number them apart.
-      const again = (keys: Set<string>): Set<string> => {
-        const entries = [...keys].map(key => before.get(key));
-        return new Set(entries.flatMap(e => (e && tree.counterpart(e, before)?.key) ?? []));
-      };
-      this._expanded = again(this._expanded);
-      this._collapsedInSearch = again(this._collapsedInSearch);
-      this._selected = (this._selected && tree.counterpart(this._selected, before)) ?? null;
-    } else {
-      this._selected = null;
-      const withVariables = tree.scopeKeys(s => s.node.n_variables > 0);
-      this._expanded = new Set(
-        withVariables.length <= OPEN_AT_FIRST ? withVariables : tree.root.scopes.map(s => s.key)
-      );
-      // Ops stay out of sight until asked for, unless there is nothing else to show.
-      this.showOps(tree.summary.variables === 0);
-    }
-    this._toolbar.setOps(tree.summary.ops);
-    this._summary.replaceChildren(...renderSummary(this._tree));
-    const onSite = this._options.onSite ?? null;
-    this._diagnostics.replaceChildren(
-      ...document.display.diagnostics.map(d => renderDiagnostic(d, onSite, this._showNodes))
-    );
-    const devices = this._tree.devices;
-    this._device = devices.includes(this._device) ? this._device : '';
-    this._toolbar.setDevices(devices, this._device);
-    this._refilter();
-    this._renderDetails();
-  }
-
-  /** Keep only the names that match a regular expression (`--filter`); `''` shows all. */
-  setFilter(pattern: string): void {
-    this._pattern = pattern ? new RegExp(pattern) : null;
-    this._refilter();
-  }
-
-  /** Type into the search box. */
-  search(query: string): void {
-    this._toolbar.query = query;
-    this._setQuery(query);
-  }
-
-  /** Keep only what is on this device (short name, e.g. `GPU:0`); `''` shows all. */
-  showDevice(name: string): void {
-    this._setDevice(this._toolbar.setDevice(name));
-  }
-
-  /** Show ops (op groups, scopes of ops only, each variable's own ops), or hide them. */
-  showOps(on: boolean): void {
-    this._ops = on;
-    this._toolbar.ops = on;
-    this._refilter();
-  }
-
-  /** Tint each row with the colour of the one device it is on. */
-  colourByDevice(on: boolean): void {
-    this._toolbar.colourByDevice = on;
-    this.node.classList.toggle('jp-mod-byDevice', on);
-  }
-
-  expandAll(): void {
-    if (!this._tree) {
-      return;
-    }
-    this._expanded = new Set(this._tree.scopeKeys());
-    this._collapsedInSearch.clear();
-    this._layout();
-  }
-
-  collapseAll(): void {
-    this._expanded.clear();
-    // Ops are not in `entries`, and have nothing to collapse.
-    this._collapsedInSearch = new Set(this._shown ? [...this._shown.entries].map(e => e.key) : []);
-    this._layout();
-  }
-
-  /** Select the node with this full name, opening what hides it; false if there is none. */
-  select(name: string, notify = false): boolean {
-    const entry = this._tree?.find(name)[0];
-    if (!entry) {
-      return false;
-    }
-    this.reveal([entry]);
-    this._choose(entry, notify);
-    return true;
-  }
-
-  /** Open every entry above these and scroll the first into view. */
-  reveal(entries: Entry[]): void {
-    if (!this._tree || !entries.length) {
-      return;
-    }
-    if (this._shown && entries.some(e => !this._shown!.has(e))) {
-      this.search('');
-      this.showDevice('');
-    }
-    const hidden = (e: Entry): boolean => isOpsOnly(e) || this._tree!.ancestors(e).some(isOpsOnly);
-    if (!this._ops && entries.some(hidden)) {
-      this.showOps(true);
-    }
-    for (const entry of entries) {
-      for (const above of this._tree.ancestors(entry)) {
-        this._expanded.add(above.key);
-        this._collapsedInSearch.delete(above.key);
-      }
-    }
-    this._layout();
-    const index = this._rows?.indexOf(entries[0]) ?? -1;
-    if (index >= 0) {
-      this._list.scrollTo(index);
-    }
-  }
-
-  /** A message instead of a tree, for a document that cannot be shown. */
-  showProblem(message: string): void {
-    this._tree = null;
-    this._summary.replaceChildren(h('div', { class: 'jp-Scope-raised' }, message));
-    this._diagnostics.replaceChildren();
-    this._list.showHint('');
-  }
-
   dispose(): void {
+    this.model.changed.disconnect(this._onChange, this);
     this._list.dispose();
     this.node.remove();
   }
 
-  private _setQuery(query: string): void {
-    this._query = query;
-    this._collapsedInSearch.clear();
-    this._refilter();
+  private _onChange(model: TreeModel, change: ITreeChange): void {
+    if (change.document) {
+      this._renderDocument();
+    }
+    if (change.rows) {
+      this._renderRows();
+    } else if (change.selection) {
+      this._list.draw();
+    }
+    const tree = model.tree;
+    if (change.selection && tree) {
+      this._details.replaceChildren(
+        renderDetails(tree, model.selected, this._options.onSite ?? null, this._trans)
+      );
+    }
+    const index = change.reveal ? (model.rows?.indexOf(change.reveal) ?? -1) : -1;
+    if (index >= 0) {
+      this._list.scrollTo(index);
+    }
+    if (change.colour) {
+      this._toolbar.colourByDevice = model.colourByDevice;
+      this.node.classList.toggle('jp-mod-byDevice', model.colourByDevice);
+    }
   }
 
-  private _setDevice(name: string): void {
-    this._device = name;
-    this._collapsedInSearch.clear();
-    this._refilter();
-  }
-
-  private _refilter(): void {
-    if (!this._tree) {
+  /** The summary, diagnostics and the toolbar's choices; a problem instead of a tree. */
+  private _renderDocument(): void {
+    const tree = this.model.tree;
+    if (!tree) {
+      this._summary.replaceChildren(
+        h('div', { class: 'jp-Scope-raised' }, this.model.problem ?? '')
+      );
+      this._diagnostics.replaceChildren();
+      this._list.showHint('');
       return;
     }
-    this._shown = this._tree.filter(nameTest(this._query, this._pattern), this._device, this._ops);
-    this._layout();
+    this._summary.replaceChildren(...renderSummary(tree, this._trans));
+    const onSite = this._options.onSite ?? null;
+    this._diagnostics.replaceChildren(
+      ...tree.document.display.diagnostics.map(d =>
+        renderDiagnostic(d, onSite, this._showNodes, this._trans)
+      )
+    );
+    this._toolbar.setOps(tree.summary.ops);
+    this._toolbar.setDevices(tree.devices, this.model.device);
   }
 
-  /** Searching or filtering by device: everything that matches starts open. */
-  private _searching(): boolean {
-    return this._query.trim() !== '' || this._device !== '';
-  }
-
-  private _isOpen = (entry: Entry): boolean => {
-    if (this._searching()) {
-      return !this._collapsedInSearch.has(entry.key);
-    }
-    return this._expanded.has(entry.key);
-  };
-
-  /** Recompute the rows and redraw. */
-  private _layout(): void {
-    if (!this._tree) {
+  /** The rows, and what the toolbar says of them. */
+  private _renderRows(): void {
+    const { tree, rows, device } = this.model;
+    this._toolbar.query = this.model.query;
+    this._toolbar.device = device;
+    this._toolbar.ops = this.model.ops;
+    if (!tree || !rows) {
       return;
     }
-    this._rows = this._tree.rows(this._isOpen, this._shown, this._ops);
-    const searching = this._searching() || this._pattern !== null;
-    this._toolbar.count = searching ? `${this._rows.length} shown` : '';
-    if (this._rows.length) {
-      this._list.setLength(this._rows.length);
+    const trans = this._trans;
+    const narrowed = this.model.narrowed;
+    this._toolbar.count = narrowed ? trans.__('%1 shown', rows.length) : '';
+    if (rows.length) {
+      this._list.setLength(rows.length);
+    } else if (narrowed) {
+      this._list.showHint(
+        device ? trans.__('Nothing matches on %1.', device) : trans.__('No names match.')
+      );
     } else {
-      const hint = this._device ? `Nothing matches on ${this._device}.` : 'No names match.';
-      this._list.showHint(searching ? hint : 'Nothing recorded.');
+      this._list.showHint(trans.__('Nothing recorded.'));
     }
   }
 
   private _drawRow = (index: number): HTMLElement => {
-    const { entry, depth } = this._rows!.at(index)!;
-    const expandable = isExpandable(entry, this._ops);
-    return renderRow(this._tree!, entry, {
-      index,
-      depth,
-      expandable,
-      open: expandable && this._isOpen(entry),
-      selected: entry === this._selected
-    });
+    const { tree, rows, selected } = this.model;
+    const { entry, depth } = rows!.at(index)!;
+    const expandable = this.model.isExpandable(entry);
+    return renderRow(
+      tree!,
+      entry,
+      {
+        index,
+        depth,
+        expandable,
+        open: expandable && this.model.isOpen(entry),
+        selected: entry === selected
+      },
+      this._trans
+    );
   };
 
   private _onClick(event: MouseEvent): void {
     const target = event.target as HTMLElement;
-    const row = this._rows?.at(this._list.indexOf(target) ?? -1);
+    const row = this.model.rows?.at(this._list.indexOf(target) ?? -1);
     if (!row) {
       return;
     }
     if (target.closest('.jp-Scope-caret') || row.entry.kind === 'group') {
-      this._toggle(row.entry);
+      this.model.toggle(row.entry);
     }
-    this._choose(row.entry, true);
+    this.model.select(row.entry);
+    this._notify(row.entry);
   }
 
   private _onKey(event: KeyboardEvent): void {
-    const rows = this._rows;
-    const index = rows && this._selected ? rows.indexOf(this._selected) : -1;
-    const entry = rows?.at(index)?.entry;
-    const move = (to: number): void => {
-      const row = rows?.at(Math.max(0, Math.min(rows.length - 1, to)));
-      if (row) {
-        this._choose(row.entry, true);
-        this.reveal([row.entry]);
-      }
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        move(index + 1);
-        break;
-      case 'ArrowUp':
-        move(index - 1);
-        break;
-      case 'ArrowRight':
-      case 'ArrowLeft':
-        if (
-          entry &&
-          isExpandable(entry, this._ops) &&
-          this._isOpen(entry) === (event.key === 'ArrowLeft')
-        ) {
-          this._toggle(entry);
-        } else if (entry && event.key === 'ArrowLeft') {
-          const up = this._tree?.ancestors(entry)[0];
-          if (up) {
-            this._choose(up, true);
-            this.reveal([up]);
-          }
-        }
-        break;
-      case 'Enter':
-      case ' ':
-        if (entry && isExpandable(entry, this._ops)) {
-          this._toggle(entry);
-        }
-        break;
-      default:
-        return;
+    const act = KEYS[event.key];
+    if (!act) {
+      return;
     }
     event.preventDefault();
-  }
-
-  private _toggle(entry: Entry): void {
-    if (this._searching()) {
-      if (!this._collapsedInSearch.delete(entry.key)) {
-        this._collapsedInSearch.add(entry.key);
-      }
-    } else if (!this._expanded.delete(entry.key)) {
-      this._expanded.add(entry.key);
-    }
-    this._layout();
-  }
-
-  private _choose(entry: Entry, notify: boolean): void {
-    this._selected = entry;
-    this._list.draw();
-    this._renderDetails();
-    if (notify && entry.kind !== 'group') {
-      this._options.onSelect?.(entry.node.name, entry);
+    const before = this.model.selected;
+    act(this.model);
+    const after = this.model.selected;
+    if (after && after !== before) {
+      this._notify(after);
     }
   }
 
   /** A diagnostic clicked: reveal and select the nodes it concerns. */
   private _showNodes = (names: string[]): void => {
-    const entries = names.flatMap(name => this._tree?.find(name) ?? []);
-    this.reveal(entries);
+    const entries = names.flatMap(name => this.model.tree?.find(name) ?? []);
+    this.model.show(entries);
     if (entries.length) {
-      this._choose(entries[0], true);
+      this._notify(entries[0]);
     }
   };
 
-  private _renderDetails(): void {
-    if (this._tree) {
-      this._details.replaceChildren(
-        renderDetails(this._tree, this._selected, this._options.onSite ?? null)
-      );
+  /** Tell the host what the user selected. */
+  private _notify(entry: Entry): void {
+    if (entry.kind !== 'group') {
+      this._options.onSelect?.(entry.node.name, entry);
     }
   }
 
-  private _tree: ReportTree | null = null;
-  private _rows: Rows | null = null;
-  private _shown: Kept | null = null;
-  private _expanded = new Set<string>();
-  private _collapsedInSearch = new Set<string>();
-  private _selected: Entry | null = null;
-  private _query = '';
-  /** The device filter: a short device name, `''` for all. */
-  private _device = '';
-  private _pattern: RegExp | null = null;
-  private _ops = false;
-  private readonly _toolbar = new Toolbar({
-    onQuery: query => this._setQuery(query),
-    onDevice: name => this._setDevice(name),
-    onColourByDevice: on => this.colourByDevice(on),
-    onShowOps: on => this.showOps(on),
-    onExpandAll: () => this.expandAll(),
-    onCollapseAll: () => this.collapseAll()
-  });
-  private readonly _list = new VirtualList(index => this._drawRow(index));
+  private readonly _trans: ITrans;
+  private readonly _toolbar: Toolbar;
+  private readonly _list: VirtualList;
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
   private readonly _details = h('div', { class: 'jp-Scope-detailsPane' });
