@@ -15,7 +15,10 @@ const common = {
   // become defineProperty calls, which cost a search making thousands of op entries.
   target: 'es2022',
   legalComments: 'none',
-  logLevel: 'warning'
+  logLevel: 'warning',
+  // Lumino's ES module builds: their UMD ones (esbuild's default for the browser) carry
+  // ~14 kB more into the widget and the page for the model's one signal.
+  mainFields: ['module', 'main']
 };
 
 await mkdir(at('jupyter_scope/static'), { recursive: true });
