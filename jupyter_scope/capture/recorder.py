@@ -460,18 +460,19 @@ class Recording:
         for name, keys in never.items():
             for i, key in enumerate(keys):
                 tops[key] = (f"{NEVER_RAN}/{name}" + (f" ({i + 1})" if i else ""), "")
-        # An op every function has (its arguments, outputs) tells no trace from another
-        # function of the same name (two `<lambda>`s); any other shared name does.
-        names = {
-            table.key: {n for n, t in zip(table.names, table.types, strict=True) if t not in _ENDS}
-            for table in tables
-        }
+        tables_by_key = {table.key: table for table in tables}
         for name, keys in ran.items():
+            if len(keys) < 2:
+                continue
+            # An op every function has (its arguments, outputs) tells no trace from another
+            # function of the same name (two `<lambda>`s); any other shared name does.
             seen: set[str] = set()
             merge = False
             for key in keys:
-                merge = merge or not seen.isdisjoint(names.get(key, ()))
-                seen.update(names.get(key, ()))
+                table = tables_by_key.get(key)
+                own = set() if table is None else _names_but(table, _ENDS)
+                merge = merge or not seen.isdisjoint(own)
+                seen |= own
             if merge:
                 for i, key in enumerate(keys):
                     tops[key] = (f"{name} (trace {i + 1})", "")
@@ -527,8 +528,9 @@ class Recording:
             ran = key in shown
             captured: dict[str, str] = {}  # a captured input's op → its name in the tree
             # TF's own list of the variables the trace uses, older ones included, by handle
-            uses = {} if key in callers else self._uses(table.graph)
-            for external, internal in getattr(table.graph, "captures", ()):
+            captures = getattr(table.graph, "captures", ())
+            uses = self._uses(table.graph) if captures and key not in callers else {}
+            for external, internal in captures:
                 var = self._variable_behind(external, holders)
                 if var is not None:  # a function reads a variable through a capture
                     held[internal.op.name] = var
@@ -714,6 +716,11 @@ class _Call:
 # op's TF name). Names in a top-level graph stay as they are.
 Place = tuple[str, str]
 TOP: Place = ("", "")
+
+
+def _names_but(table: _GraphOps, types: set[str]) -> set[str]:
+    """The names of a graph's ops but those of the given types."""
+    return {n for n, t in zip(table.names, table.types, strict=True) if t not in types}
 
 
 def _nest(place: Place, name: str) -> str:
