@@ -594,3 +594,23 @@ def test_magic_checkpoint_option(shell, vgg_files):
     with capture_output():
         result = shell.run_cell(f"%%scopes --checkpoint {prefix}.gone\nran = True")
     assert "--checkpoint" in str(result.error_in_exec) and "ran" not in shell.user_ns
+
+
+def test_a_match_tree_keeps_the_optimizer_split(tf, v1, tmp_path):
+    """The match's tree is built from the report's variables as they are: an Adam slot
+    stays the optimizer's there, as TF's `get_slot` says."""
+    with tf.Graph().as_default() as graph, jupyter_scope.record() as rec:
+        x = v1.placeholder(tf.float32, [None, 3])
+        w = v1.get_variable("dense/w", [3, 2])
+        optimizer = v1.train.AdamOptimizer()
+        optimizer.minimize(tf.reduce_sum(x @ w))
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            prefix = v1.train.Saver().save(session, str(tmp_path / "m.ckpt"))
+    report = rec.report
+    tree = report.match(jupyter_scope.load(prefix)).tree
+    slots = {optimizer.get_slot(w, n).op.name for n in optimizer.get_slot_names()}
+    in_tree = {v["name"] for v in tree.variables if v.get("optimizer")}
+    assert slots <= in_tree
+    split = ("params_trainable", "params_non_trainable", "params_optimizer")
+    assert [tree.summary()[k] for k in split] == [report.summary()[k] for k in split]

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jupyter_scope.model.build import variable_record
 from jupyter_scope.model.nodes import VariableNode
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.records import Capture, VariableRecord
@@ -252,26 +253,7 @@ def _record(
 ) -> VariableRecord:
     """A variable of a report as the plain record it was built from, with its state and,
     for an optimizer slot, the key of the variable it serves."""
-    return VariableRecord(
-        key=key,
-        name=var["name"],
-        graph=var["graph"],
-        shape=var["shape"],
-        dtype=var["dtype"],
-        trainable=var["trainable"],
-        api=var["api"],
-        initializer=var["initializer"],
-        device_requested=var["device_requested"],
-        device=var["device"],
-        created=var["created"],
-        reuse_count=var["reuse_count"],
-        sites=[dict(site) for site in var["sites"]],
-        partition_of=var.get("partition_of"),
-        tf_name=var.get("tf_name"),
-        slot_of=slot_of,
-        slot=var.get("slot"),
-        match=state,
-    )
+    return replace(variable_record(var, key), slot_of=slot_of, match=state)
 
 
 def _label(report: ScopeReport) -> str:

@@ -19,6 +19,7 @@ from typing import Any, cast
 import networkx as nx
 
 from jupyter_scope.model.digraph import digraph
+from jupyter_scope.model.nodes import VariableNode
 from jupyter_scope.model.roles import ROLES, role
 from jupyter_scope.records import (
     NEVER_RAN,
@@ -165,6 +166,32 @@ def _variable_attrs(record: VariableRecord, ids: dict[str, str]) -> dict[str, An
     if record.match:
         attrs["match"] = record.match
     return attrs
+
+
+def variable_record(node: VariableNode, key: str) -> VariableRecord:
+    """The record a variable's node was built from (`_variable_attrs`'s inverse), keyed
+    `key`: how a report's variables become another report's (a match's tree). Node ids it
+    refers to (`slot_of`, `components`) are not keys of the new report: left to the caller."""
+    return VariableRecord(
+        key=key,
+        name=node["name"],
+        graph=node["graph"],
+        shape=node["shape"],
+        dtype=node["dtype"],
+        trainable=node["trainable"],
+        api=node["api"],
+        initializer=node["initializer"],
+        device_requested=node["device_requested"],
+        device=node["device"],
+        created=node["created"],
+        reuse_count=node["reuse_count"],
+        sites=[dict(site) for site in node["sites"]],
+        partition_of=node.get("partition_of"),
+        tf_name=node.get("tf_name"),
+        slot=node.get("slot"),
+        optimizer=node.get("optimizer", False),
+        match=node.get("match"),
+    )
 
 
 def _op_attrs(op: OpRecord) -> dict[str, Any]:
