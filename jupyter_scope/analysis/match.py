@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,14 @@ class Match:
     def object_based(self) -> bool:
         return (self.checkpoint_source or {}).get("format") == "object-based"
 
-    @property
+    # Derived once: a display asks whether each matched name was renamed (10^6 names).
+    @cached_property
     def matched(self) -> list[str]:
         """Report names whose pair agrees in shape and dtype."""
         bad = {name for name, *_ in self.shape_mismatch} | {n for n, *_ in self.dtype_mismatch}
         return sorted(name for name in self.pairs if name not in bad)
 
-    @property
+    @cached_property
     def renamed(self) -> dict[str, str]:
         """Matched pairs made through a scope rename: report name → checkpoint name."""
         return {n: self.renamed_pairs[n] for n in self.matched if n in self.renamed_pairs}
