@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import jupyter_scope
+from jupyter_scope.records import NEVER_RAN
 
 
 def _outputs(op) -> list[dict]:
@@ -166,3 +167,23 @@ def test_slim_inception_v3_flops_are_tfprofs(tf, v1, monkeypatch):
                     inception_v3.inception_v3(images, num_classes=10, is_training=False)
     _assert_flops_are_tfprofs(tf, rec.report, graph)
     assert rec.report.scopes[0]["flops"] > 5 * 10**9  # ~5.7 G multiply-adds ×2
+
+
+def test_a_trace_that_never_ran_counts_in_no_total(tf):
+    @tf.function
+    def ran(x):
+        return tf.matmul(x, x)
+
+    @tf.function
+    def traced(x):
+        return tf.matmul(x, x) + x
+
+    with jupyter_scope.record() as rec:
+        ran(tf.ones([4, 4]))
+        traced.get_concrete_function(tf.TensorSpec([4, 4], tf.float32))  # traced, never run
+    never = [o for o in rec.report.ops if o.get("ran") is False]
+    assert sum(o["flops"] or 0 for o in never) == 2 * 4**3 + 16  # TF counts them all the same
+    root, *_ = rec.report.scopes
+    assert root["flops"] == 2 * 4**3  # only the matmul that ran
+    scopes = {s["name"]: s for s in rec.report.scopes}
+    assert scopes[NEVER_RAN]["flops"] == 2 * 4**3 + 16
