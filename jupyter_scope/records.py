@@ -59,6 +59,10 @@ class OpRecord:
     tf_name: str | None = None  # TF's own name in its graph, where it differs from `name`
     colocated: bool = False  # placed off its request, where a resource it reads lives
     ran: bool = True  # False: of a trace TF never ran (under NEVER_RAN, counted in no total)
+    # Each output's {"shape": [int | None, ...] | None, "dtype": str}, as TF reports it;
+    # None where not recorded (an op read from a file)
+    outputs: list[dict[str, Any]] | None = None
+    flops: int | None = None  # TF's registered statistic; None where unknown or not asked
 
 
 @dataclass

@@ -36,12 +36,15 @@ def test_text_tree_shows_scopes_variables_badges_and_devices():
     lines = text_tree.render(tower_report()).splitlines()
     assert lines[0] == (
         "4 variables (4 created, 1 reused), 3.7K params (14.9 kB: 3.7K trainable, "
-        "1 non-trainable), 2 ops on 1 device, 1 warning"
+        "1 non-trainable), 2 ops on 1 device, FLOPs unknown, 1 warning"
     )
     assert lines[1].startswith("⚠ placement-fallback:")
     tree = lines[2:]
-    assert "tower/  scope · 3 vars · 3.7K params · 14.8 kB · 2 ops" in tree
-    assert "  conv1/  variable+name scope · 2 vars · 2.4K params · 9.7 kB · 2 ops" in tree
+    assert "tower/  scope · 3 vars · 3.7K params · 14.8 kB · 2 ops · FLOPs unknown" in tree
+    assert (
+        "  conv1/  variable+name scope · 2 vars · 2.4K params · 9.7 kB · 2 ops · FLOPs unknown"
+        in tree
+    )
     assert "    weights [5,5,3,32] float32 created reused ×1 2.4K params @ CPU:0" in tree
     assert "    ops: Conv2D ×1, Relu ×1" in tree
     assert "    weights [128,10] float32 created 1.3K params @ ⚠ CPU:0 (asked GPU:0)" in tree
@@ -93,7 +96,7 @@ def test_op_only_scopes_are_folded_and_a_variables_own_ops_go_inside_it():
     plain = text_tree.render(report)
     assert re.search(r"^  kernel \[3,2\] .* \(3 ops\)$", plain, flags=re.M)
     assert not re.search(r"^ *kernel/", plain, flags=re.M)  # no sibling named like it
-    assert re.search(r"^  loss/  .*scope · 2 ops$", plain, flags=re.M)
+    assert re.search(r"^  loss/  .*scope · 2 ops · FLOPs unknown$", plain, flags=re.M)
     assert "Initializer" not in plain  # folded: no lines under an op-only scope
     unfolded = text_tree.render(report, re.compile("Init"))
     assert re.search(r"^  kernel/  .*\n    Initializer/", unfolded, flags=re.M)

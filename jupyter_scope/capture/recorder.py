@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from jupyter_scope.analysis.build import build_report
-from jupyter_scope.capture import hooks, origins, placement, sites, tf_api
+from jupyter_scope.capture import cost, hooks, origins, placement, sites, tf_api
 from jupyter_scope.model import devices
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.records import (
@@ -338,6 +338,7 @@ class Recording:
                 inputs=producers,
                 reads=reads,
                 colocated=colocated,
+                outputs=[cost.output(tensor) for tensor in outputs],
             )
         )
         for i, tensor in enumerate(outputs):
@@ -521,6 +522,7 @@ class Recording:
             c_api.TF_OperationName,
             c_api.TF_OperationDevice,
         )
+        flops = cost.Flops(self._tf.ops)
         for table in tables:
             key = table.key
             held = holders[key]
@@ -571,6 +573,8 @@ class Recording:
                         tf_name=None if place == TOP and tree == name else name,
                         colocated=colocated,
                         ran=ran,
+                        outputs=[cost.output(tensor) for tensor in op.outputs],
+                        flops=flops(table.graph, op, kind),
                     )
                 )
         return records

@@ -68,6 +68,10 @@ _REQUIRED = [
     ("tensorflow.python.client.pywrap_tf_session", "GetOperationInputs"),
     ("tensorflow.python.client.pywrap_tf_session", "TF_OperationName"),
     ("tensorflow.python.eager.polymorphic_function.atomic_function", "AtomicFunction.call_flat"),
+    # An op's FLOPs: TF's statistics registry, filled by tfprof's module of statistics
+    ("tensorflow.python.framework.ops", "get_stats_for_node_def"),
+    ("tensorflow.python.framework.ops", "_stats_registry.list"),
+    ("tensorflow.python.profiler.internal.flops_registry", "IMPLEMENTED_OPS"),
 ]
 
 

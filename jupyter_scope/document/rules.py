@@ -63,6 +63,16 @@ count_or_null = or_null(count)
 shape_or_null = or_null(list_of(count_or_null))
 
 
+def output(value: Any) -> bool:
+    """An op's output: `{"shape": ..., "dtype": ...}`, nothing else."""
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"shape", "dtype"}
+        and shape_or_null(value["shape"])
+        and is_str(value["dtype"])
+    )
+
+
 def pair_of(check: Check) -> Check:
     return lambda value: isinstance(value, list) and len(value) == 2 and all(map(check, value))
 
@@ -84,6 +94,9 @@ SCOPE: Rules = {
         for what in ("params", "bytes")
         for whose in ("trainable", "non_trainable", "optimizer")
     },
+    # since 1.4: static cost
+    "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
+    "activation_bytes": (False, count, "an integer in 0..2^63-1"),
 }
 OP: Rules = {
     "type": (True, is_str, "a string"),
@@ -94,6 +107,9 @@ OP: Rules = {
     "tf_name": (False, is_str, "a string"),
     "colocated": (False, is_bool, "a boolean"),
     "ran": (False, is_bool, "a boolean"),  # since 1.3
+    # since 1.4
+    "outputs": (False, list_of(output), "a list of {shape, dtype} objects"),
+    "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
 }
 VARIABLE: Rules = {
     "shape": (True, shape_or_null, "a list of integers in 0..2^63-1 or nulls, or null"),

@@ -78,6 +78,11 @@ def _size(shape: list[int | None] | None, dtype: str) -> tuple[int, int]:
     return params, params * _DTYPE_BYTES.get(dtype, 0)
 
 
+def _activation_bytes(outputs: list[dict[str, Any]] | None) -> int:
+    """The bytes of an op's outputs whose shapes are known (as a variable's `bytes`)."""
+    return sum(_size(out["shape"], out["dtype"])[1] for out in outputs or ())
+
+
 class _Scopes:
     """The scope paths, each made on first mention with all its ancestors."""
 
@@ -118,6 +123,8 @@ class _Scopes:
                 "params": total.params,
                 "bytes": total.bytes,
                 **total.split(),
+                "flops": total.flops,
+                "activation_bytes": total.activation_bytes,
                 "devices": dict(total.devices),
             }
             yield self.ids[path], attrs
@@ -210,6 +217,9 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
         attrs["colocated"] = True
     if not op.ran:
         attrs["ran"] = False
+    if op.outputs is not None:  # recorded, not read from a file: the statistic was asked
+        attrs["outputs"] = op.outputs
+        attrs["flops"] = op.flops
     return attrs
 
 
@@ -255,7 +265,7 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         edges.append((scopes.ids[scope], node, {"kind": "contains"}))
         if scope and op.name not in variable_names and not owned(scope):
             scopes.name_scopes.add(scope)
-        totals[scope].count_op(op.device)
+        totals[scope].count_op(op)
     for op, target in zip(capture.ops, op_ids, strict=True):
         in_graph = ids[op.graph]
         for producer in op.inputs:
@@ -284,12 +294,23 @@ class _Owned:
 
 
 class _Total:
-    """Variables, ops, params, bytes (split by role) and devices of a scope."""
+    """Variables, ops, params, bytes (split by role), FLOPs, activation bytes and devices
+    of a scope."""
 
-    __slots__ = ("bytes", "devices", "n_ops", "n_variables", "params", "roles")
+    __slots__ = (
+        "activation_bytes",
+        "bytes",
+        "devices",
+        "flops",
+        "n_ops",
+        "n_variables",
+        "params",
+        "roles",
+    )
 
     def __init__(self) -> None:
-        self.n_variables = self.n_ops = self.params = self.bytes = 0
+        self.n_variables = self.n_ops = self.params = self.bytes = self.activation_bytes = 0
+        self.flops: int | None = None  # None until an op's FLOPs are known: never 0 for unknown
         self.roles = dict.fromkeys(ROLES, (0, 0))  # role → (params, bytes)
         self.devices: dict[str, int] = {}  # where TF placed them; "" until TF has
 
@@ -310,9 +331,15 @@ class _Total:
             out[f"params_{name}"], out[f"bytes_{name}"] = params, nbytes
         return out
 
-    def count_op(self, device: str | None) -> None:
+    def count_op(self, op: OpRecord) -> None:
         self.n_ops += 1
-        self._place(device)
+        self.activation_bytes += _activation_bytes(op.outputs)
+        self._add_flops(op.flops)
+        self._place(op.device)
+
+    def _add_flops(self, flops: int | None) -> None:
+        if flops is not None:
+            self.flops = flops if self.flops is None else self.flops + flops
 
     def _place(self, device: str | None) -> None:
         device = device or ""  # a request is not a placement
@@ -323,6 +350,8 @@ class _Total:
         self.n_ops += other.n_ops
         self.params += other.params
         self.bytes += other.bytes
+        self.activation_bytes += other.activation_bytes
+        self._add_flops(other.flops)
         for name, (params, nbytes) in other.roles.items():
             mine = self.roles[name]
             self.roles[name] = (mine[0] + params, mine[1] + nbytes)

@@ -15,6 +15,11 @@ class Site(TypedDict, total=False):
     callers: list[dict[str, Any]]  # {"file", "line"} of the user's frames that led there
 
 
+class Output(TypedDict):
+    shape: list[int | None] | None  # None: unknown rank
+    dtype: str
+
+
 class _Scope(TypedDict):
     id: str
     kind: Literal["scope"]
@@ -37,6 +42,10 @@ class ScopeNode(_Scope, total=False):
     bytes_trainable: int
     bytes_non_trainable: int
     bytes_optimizer: int
+    # since 1.4: static cost (SPEC "Cost"), of what ran: TF's registered FLOPs of its ops
+    # (None where none is known) and the bytes of their outputs
+    flops: int | None
+    activation_bytes: int
 
 
 class _Variable(TypedDict):
@@ -85,6 +94,10 @@ class OpNode(_Op, total=False):
     tf_name: str  # TF's own name in its function graph, where `name` nests it
     colocated: bool  # placed off its request, where a resource it reads lives
     ran: bool  # since 1.3: False for an op of a trace TF never ran
+    # since 1.4, where recorded (not read from a file): each output as TF reports it, and
+    # the FLOPs of TF's registered statistic (None where the statistic or a shape is unknown)
+    outputs: list[Output]
+    flops: int | None
 
 
 NODES: dict[str, type] = {"scope": ScopeNode, "variable": VariableNode, "op": OpNode}

@@ -72,6 +72,34 @@ def size(n: int) -> str:
     return f"{n} B"
 
 
+def flops(n: int | None) -> str:
+    """`1.2 GFLOPs`, `640 FLOPs`; `FLOPs unknown` where TF's statistics give none."""
+    if n is None:
+        return "FLOPs unknown"
+    if n >= BEYOND_UNITS:
+        return f"{scientific(n)} FLOPs"
+    for limit, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if n >= limit:
+            return f"{n / limit:.1f} {suffix}FLOPs"
+    return f"{n} FLOPs"
+
+
+def static_cost(totals: dict[str, Any]) -> list[str]:
+    """A scope's or summary's static cost, `1.2 GFLOPs · 3.4 MB activations` (no bytes
+    where no output's shape is known: ops read from a file); nothing for a document older
+    than 1.4, which did not compute it."""
+    if "flops" not in totals:
+        return []
+    nbytes = totals["activation_bytes"]
+    return [flops(totals["flops"])] + ([f"{size(nbytes)} activations"] if nbytes else [])
+
+
+def output_facts(outputs: list[dict[str, Any]], n: int | None) -> str:
+    """An op's outputs and FLOPs: `[?,4] float32, [] int32 · 64 FLOPs`."""
+    shown = ", ".join(f"{shape(out['shape'])} {out['dtype']}" for out in outputs)
+    return " · ".join([shown or "no outputs", flops(n)])
+
+
 def shape(dims: list[int | None] | None) -> str:
     """`[5, 5, None]` → `[5,5,?]`; an unknown rank is `[?…]`."""
     if dims is None:
@@ -141,6 +169,8 @@ def scope_totals(scope: dict[str, Any]) -> str:
         if optimizer:
             parts.append(optimizer)
     parts.append(plural(scope["n_ops"], "op"))
+    if scope["n_ops"]:
+        parts += static_cost(scope)
     return " · ".join(parts)
 
 
@@ -165,6 +195,8 @@ def summary_line(summary: dict[str, Any]) -> str:
     parts.append(
         plural(s["ops"], "op") + (f" on {plural(s['devices'], 'device')}" if s["devices"] else "")
     )
+    if s["ops"]:
+        parts += static_cost(s)
     if s["errors"]:
         parts.append(plural(s["errors"], "error"))
     parts.append(plural(s["warnings"], "warning"))

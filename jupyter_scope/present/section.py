@@ -10,7 +10,8 @@ them again, and the text, HTML and file exports read the same ones:
 - `nodes`: per scope its totals line (`facts`), how it was opened (`mark`), its device
   mix and, for a variable's own ops scope (`w/Initializer`, `w/Assign`), the variable it
   belongs to (`owner`); per variable its facts, badges and call lines (`sites`); per
-  variable or op placed against its request, `fallback`;
+  recorded op its outputs and FLOPs (`facts`); per variable or op placed against its
+  request, `fallback`;
 - `badges`, `sites`, `colours`: what many nodes show alike, once. A node's `mark` and
   `badges` are indexes into `badges`, its `sites` into `sites` (call lines); a device
   mix names short devices, coloured by `colours`. An inception_v3 has 1,500 scopes
@@ -81,8 +82,14 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
             ops += 1
         if where := data.get("device") or data.get("device_requested"):
             places.add(where)
+    # The static cost of all that ran is the root scope's (1.4; none in an older document)
+    root: dict[str, Any] = next(
+        (data for _, data in graph.nodes(data=True) if data["kind"] == "scope"), {}
+    )
+    cost: dict[str, Any] = {k: root[k] for k in ("flops", "activation_bytes") if k in root}
     return {
         **counts,
+        **cost,
         "variables": variables,
         "ops": ops,
         "devices": len(places),
@@ -428,6 +435,8 @@ def display(
             entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
             if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
+        elif "outputs" in data:  # a recorded op (1.4): its outputs and FLOPs
+            entry["facts"] = human.output_facts(data["outputs"], data["flops"])
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
         if entry:

@@ -120,6 +120,7 @@ function opFields(tree: ReportTree, op: IOpNode, inputs: string[], trans: ITrans
   const graph = tree.document.meta.graphs.find(g => g.key === op.graph);
   return [
     [trans.__('type'), op.type],
+    [trans.__('outputs'), tree.shown(op.id).facts ?? null],
     [trans.__('placement'), placement(tree, op, trans)],
     [trans.__('in tf.function'), graph?.kind === 'function' ? (graph.name ?? null) : null],
     [trans.__('TF names it'), op.tf_name ?? null],

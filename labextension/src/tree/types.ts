@@ -1,5 +1,5 @@
 /**
- * The report document (`jupyter-scope.report/1.3`): networkx node-link data plus meta,
+ * The report document (`jupyter-scope.report/1.4`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
  * `jupyter_scope/present/section.py`), as `jupyter_scope/document/schema.json` defines it.
  */
@@ -31,6 +31,10 @@ export interface IScopeNode {
   bytes_trainable?: number;
   bytes_non_trainable?: number;
   bytes_optimizer?: number;
+  /** Since 1.4: static cost of what ran: TF's registered FLOPs (`null`: none known) and
+   * the bytes of its ops' outputs. */
+  flops?: number | null;
+  activation_bytes?: number;
 }
 
 export interface IVariableNode {
@@ -84,6 +88,9 @@ export interface IOpNode {
   colocated?: boolean;
   /** `false` for an op of a trace TF never ran: in no total. */
   ran?: boolean;
+  /** Since 1.4, where recorded: each output's static shape and dtype, and TF's FLOPs. */
+  outputs?: { shape: (number | null)[] | null; dtype: string }[];
+  flops?: number | null;
 }
 
 export type GraphNode = IScopeNode | IVariableNode | IOpNode;
@@ -130,6 +137,9 @@ export interface ISummary {
   bytes_optimizer: number;
   /** Variables read from a file that does not say whether they train. */
   trainable_unknown: number;
+  /** Since 1.4: the root scope's static cost (absent in an older document). */
+  flops?: number | null;
+  activation_bytes?: number;
   ops: number;
   devices: number;
   errors: number;
@@ -174,7 +184,8 @@ export interface IBadge {
  * What many nodes show alike is in the display's tables, by index: `nodeMark`,
  * `nodeBadges`, `nodeSites` read it. */
 export interface INodeDisplay {
-  /** E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`, `[5,5,1,32] · float32 · …`. */
+  /** E.g. `4 vars · 51.3K params · 205.1 kB · 6 ops`, `[5,5,1,32] · float32 · …`; an
+   * op's outputs and FLOPs, `[8,4] float32 · 512 FLOPs`. */
   facts?: string;
   /** How a scope was opened (`VS`, `NS`, `VS+NS`): a badge of `Display.badges`. */
   mark?: number;
