@@ -53,21 +53,28 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
     return lines
 
 
-def tree_lines(tree: ScopeNode, depth: int, unfold: bool, shown: dict[str, Any]) -> list[str]:
-    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`,
-    and a variable's own ops scope is told inside its line, its call lines below it."""
+def tree_lines(
+    tree: ScopeNode, depth: int, unfold: bool, shown: dict[str, Any], slots_only: bool = False
+) -> list[str]:
+    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`.
+    A variable's own scope is told inside its line and shown below it: its call lines, its
+    optimizer slots, and (unfolded) its ops; `slots_only` keeps just the slots."""
     pad = INDENT * depth
     scope = tree.scope["name"]
     own = tree.own_ops()
     lines = []
     for var in tree.variables:
+        if slots_only and var.get("component_of"):
+            continue  # a replica's part, told with its variable's ops
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
         lines.append(pad + variable_line(var, relative_name(var["name"], scope), shown, n_ops))
         calls = section.node_sites(shown, var["id"])
         lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls)
-        if ops and unfold:
-            lines.extend(tree_lines(ops, depth + 1, unfold, shown))
+        if ops:
+            lines.extend(tree_lines(ops, depth + 1, unfold, shown, slots_only=not unfold))
+    if slots_only:
+        return lines
     if tree.ops:
         lines.append(pad + ops_line(tree.ops))
     for sub in tree.scopes:
