@@ -4,7 +4,7 @@
  */
 
 import type { TreeDocument } from './tree/entries';
-import { TreeView } from './tree/view';
+import { dispatchSite, TreeView } from './tree/view';
 
 interface IWidgetModel {
   // Python sends the current schema, with its display section, in compact form.
@@ -17,11 +17,13 @@ interface IWidgetModel {
 }
 
 function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => void {
-  const view = new TreeView({
+  const view: TreeView = new TreeView({
     onSelect: name => {
       model.set('selected', name);
       model.save_changes();
-    }
+    },
+    // In JupyterLab and Notebook 7, the lab extension takes the site to its cell.
+    onSite: site => dispatchSite(view.node, site)
   });
   view.node.classList.add('jp-Scope-widget');
   el.append(view.node);
