@@ -100,7 +100,8 @@ SAVE_STATE = """async (on) => window.jupyterapp.serviceManager.settings.save(
 
 def test_saved_widget_state_holds_no_report_and_reopens_as_the_outputs_tree(lab, page) -> None:
     """JupyterLab's "save widget state" on: the saved state has the widget's model but not
-    its report; reopened with no kernel, the output shows one tree, the report JSON's."""
+    its report; reopened with no kernel, or with a new one, the output shows one tree, the
+    report JSON's."""
     write_notebook(lab.root / "state.ipynb", ["%load_ext jupyter_scope", SHARING_CELL])
     open_notebook(page, lab, "state.ipynb")
     page.evaluate(SAVE_STATE, True)
@@ -130,7 +131,6 @@ def test_saved_widget_state_holds_no_report_and_reopens_as_the_outputs_tree(lab,
         page.wait_for_selector(".jp-OutputArea .jp-Scope-static .jp-Scope-row", timeout=60_000)
         output = page.locator(".jp-OutputArea .jp-Scope-output")
         assert output.count() == 1
-        assert output.locator(".jp-Scope-live").count() == 1  # the restored widget's view
         assert output.locator(".jp-Scope-root:visible").count() == 1
         assert output.locator(".jp-Scope-static").is_visible()
         shown = output.locator(".jp-Scope-static .jp-Scope-variable")
@@ -138,5 +138,16 @@ def test_saved_widget_state_holds_no_report_and_reopens_as_the_outputs_tree(lab,
         assert "image_filters/conv1/weights" in names
         assert page.locator(".jp-OutputArea-output:visible", has_text="Error").count() == 0
         assert lab.api("kernels") == []
+
+        # Reopened with a new kernel, not run: no widget of the kernel's to ask for the report
+        # (JupyterLab 4.x does not restore an anywidget model from saved state here: its
+        # view says "Loading widget…", hidden), so again the report JSON's tree.
+        open_notebook(page, lab, "state.ipynb")
+        page.wait_for_selector(".jp-OutputArea .jp-Scope-static .jp-Scope-row")
+        output = page.locator(".jp-OutputArea .jp-Scope-output")
+        assert output.locator(".jp-Scope-live .jp-Scope-widget").count() == 0
+        assert output.locator(".jp-Scope-root:visible").count() == 1
+        assert output.locator(".jp-Scope-static").is_visible()
+        assert page.locator(".jp-OutputArea-output:visible", has_text="Error").count() == 0
     finally:
         page.evaluate(SAVE_STATE, False)
