@@ -5,7 +5,7 @@ tree the lab extension and the standalone HTML page show). The report travels in
 form (`compact.py`) in a message each view asks for, not as synced state: a notebook saved
 with its widget state ("save widget state", nbclient's `store_widget_state`) would
 otherwise hold the whole report a second time, beside the packed document its output
-already carries (for tf-slim inception_v3 + Adam, 5 MB). `selected` holds the full name of
+already carries (16 MB for tf-slim inception_v3 + Adam). `selected` holds the full name of
 the node selected in the browser; setting it from Python selects and reveals that node.
 No TensorFlow import here.
 """
