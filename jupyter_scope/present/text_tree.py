@@ -1,4 +1,9 @@
-"""`text/plain`: the report as an indented tree with badges, for terminals."""
+"""`text/plain`: the report as an indented tree with badges, for terminals.
+
+A notebook saves an output's `text/plain` beside the packed document, so there the text
+is capped, as pandas caps a DataFrame's repr: the summary, the diagnostics and the top
+of the tree, then how many lines were left out. `jupyter-scope show` prints it whole.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ if TYPE_CHECKING:
 
 INDENT = "  "
 LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+# Lines a notebook's `text/plain` keeps (tf-slim inception_v3 + Adam's whole tree is
+# ~4,000 lines, 290 kB); the tree in full is in the report's JSON, which the widget shows.
+SHOWN_LINES = 100
 
 
 def variable_line(var: dict[str, Any], label: str, shown: dict[str, Any], own_ops: int = 0) -> str:
@@ -86,9 +94,11 @@ def tree_lines(
     return lines
 
 
-def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
+def render(
+    report: ScopeReport, pattern: re.Pattern[str] | None = None, limit: int | None = SHOWN_LINES
+) -> str:
     """The summary, the diagnostics, then the scope tree; with `pattern`, only what matches,
-    all unfolded."""
+    all unfolded. Past `limit` lines (None: no limit), the rest is told as its count."""
     lines = [report.display["summary"]["line"]]
     if report.error:
         lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
@@ -98,4 +108,9 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
     lines.extend(tree_lines(tree, 0, pattern is not None, report.display))
+    if limit is not None and len(lines) > limit:
+        # `limit` lines in all, the last telling how many more there are
+        more = len(lines) - limit + 1
+        shown_whole = "the widget and `jupyter-scope show FILE` show the whole tree"
+        lines[limit - 1 :] = [f"… {human.plural(more, 'more line')} ({shown_whole})"]
     return "\n".join(human.visible(line) for line in lines)
