@@ -45,7 +45,8 @@ def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
     weights = tree.locator('.jp-Scope-variable[data-name="image_filters/conv1/weights"]')
     assert weights.locator(".jp-Scope-badge-created").inner_text() == "created"
     assert weights.locator(".jp-Scope-badge-reused").inner_text() == "reused ×1"
-    assert "[5,5,32,32] · float32 · 25.6K params · 102.4 kB" in weights.inner_text()
+    facts = weights.locator(".jp-Scope-facts").text_content()
+    assert facts.startswith("[5,5,32,32] · float32 · 25.6K params · 102.4 kB")
     assert "4 variables (4 created, 4 reused)" in tree.locator(".jp-Scope-summaryLine").inner_text()
     page.screenshot(path=artifacts / "widget-light.png")
 

@@ -75,10 +75,11 @@ export function facts(tree: ReportTree, node: IVariableNode | IScopeNode): HTMLE
   return h(
     'span',
     { class: 'jp-Scope-facts', title: text },
+    // Each after the first carries its separator, so that the text reads as Python wrote it.
     ...text
       .split(FACT_SEPARATOR)
       .filter(Boolean)
-      .map(fact => h('span', { class: 'jp-Scope-fact' }, fact))
+      .map((fact, i) => h('span', { class: 'jp-Scope-fact' }, i ? FACT_SEPARATOR + fact : fact))
   );
 }
 
