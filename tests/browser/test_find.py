@@ -18,8 +18,10 @@ import json
 import pytest
 
 from tests.browser.lab import (
+    PANEL,
     kernel_eval,
     open_notebook,
+    open_panel,
     run_all,
     set_theme,
     start_lab,
@@ -230,7 +232,9 @@ CONTRAST = """e => {
 }"""
 
 
-def test_legend_fields_and_a_selected_mismatch_in_the_dark(lab, page) -> None:
+def test_legend_fields_and_a_selected_mismatch_in_the_dark(
+    lab, page, browser_page, tmp_path
+) -> None:
     write_notebook(
         lab.root / "small.ipynb",
         ["%load_ext jupyter_scope\nimport jupyter_scope", SMALL, SMALL_MATCH],
@@ -262,6 +266,34 @@ def test_legend_fields_and_a_selected_mismatch_in_the_dark(lab, page) -> None:
         badge = row.locator(".jp-Scope-badge-match")
         assert badge.text_content() == "shape [4,3] ≠ [4,5]"
         assert badge.evaluate(CONTRAST) >= 4.5, theme
+
+    # The Scopes panel at its narrowest: every export format still in reach.
+    open_panel(page)
+    panel = page.locator(PANEL)
+    page.set_viewport_size({"width": 900, "height": 900})
+    exports = panel.locator(".jp-Scope-exports button")
+    box = panel.bounding_box()
+    assert exports.count() == 6
+    for i in range(exports.count()):
+        b = exports.nth(i).bounding_box()
+        assert b and b["x"] + b["width"] <= box["x"] + box["width"] + 1, exports.nth(
+            i
+        ).text_content()
+
+    # The exported page sorts and filters as the notebook's views do, offline.
+    page_file = tmp_path / "small.html"
+    assert kernel_eval(page, f"small.export({str(page_file)!r}); print('ok')").strip() == "ok"
+    browser_page.goto(page_file.as_uri())
+    browser_page.wait_for_selector(".jp-Scope-row")
+    sorts = browser_page.locator(".jp-Scope-sort option").evaluate_all("os => os.map(o => o.value)")
+    assert sorts[:5] == ["order", "name", "params", "bytes", "n_ops"]
+    created = browser_page.locator('.jp-Scope-filter[data-key="created"]')
+    assert created.locator(".jp-Scope-filterCount").text_content() == str(
+        display["summary"]["created"]
+    )
+    created.click()
+    assert browser_page.locator(".jp-Scope-count").text_content().endswith(" shown")
+    assert browser_page.events["requests"] == [page_file.as_uri()]
 
 
 KERAS_NAMES = "import json; print(json.dumps([v['name'] for v in small.variables]))"
