@@ -12,6 +12,7 @@ import { type Entry, isExpandable, isOpsOnly, type TreeDocument } from './entrie
 import { DEVICE_GROUP, type Kept, nameTest, Pick } from './filter';
 import { ORDER_BUILT, ReportTree } from './report';
 import type { Rows } from './rows';
+import type { ISort } from './types';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
@@ -82,6 +83,11 @@ export class TreeModel {
   /** The sort key of the display's `sorts` that orders each scope's children. */
   get sort(): string {
     return this._sort;
+  }
+
+  /** The display's sort in use; `null` when none is chosen (as built). */
+  get sortBy(): ISort | null {
+    return this._tree?.document.display.sorts?.find(s => s.key === this._sort) ?? null;
   }
 
   /** The keys of the display's `filters` that are on. */
@@ -387,8 +393,12 @@ export class TreeModel {
 
   private _layout(): void {
     if (this._tree) {
-      const sort = this._tree.document.display.sorts?.find(s => s.key === this._sort) ?? null;
-      this._rows = this._tree.rows(entry => this.isOpen(entry), this._shown, this._ops, sort);
+      this._rows = this._tree.rows(
+        entry => this.isOpen(entry),
+        this._shown,
+        this._ops,
+        this.sortBy
+      );
     }
   }
 

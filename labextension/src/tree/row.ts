@@ -17,6 +17,14 @@ export interface IRowState {
   expandable: boolean;
   open: boolean;
   selected: boolean;
+  /** Sorted by a number: the row's share of the report's total, drawn as a bar. */
+  share?: IShareOf | null;
+}
+
+/** A row's part of the whole report in the sort's column (FLOPs, params…). */
+export interface IShareOf {
+  fraction: number;
+  label: string;
 }
 
 export function renderRow(
@@ -59,9 +67,22 @@ export function renderRow(
       entry.label || trans.__('(root)'),
       entry.kind === 'group' ? entry.type : entry.node.name
     ),
+    state.share ? shareBar(state.share, trans) : null,
     ...shows(tree, entry, trans)
   );
   return el;
+}
+
+/** A bar as long as the row's share of the whole, as tfprof's scope view orders by one
+ * column and TensorBoard's profiler draws each one's share. */
+function shareBar({ fraction, label }: IShareOf, trans: ITrans): HTMLElement {
+  const percent = Math.round(fraction * 1000) / 10;
+  const text = trans.__('%1% of the report’s %2', percent, label);
+  const bar = h('span', { class: 'jp-Scope-share', role: 'img', title: text, 'aria-label': text });
+  const fill = h('span', { class: 'jp-Scope-shareFill' });
+  fill.style.width = `${Math.min(100, Math.max(0, fraction * 100))}%`;
+  bar.append(fill);
+  return bar;
 }
 
 /** How many characters of a name's end stay when the name is cut: siblings differ there
