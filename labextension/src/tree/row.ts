@@ -2,6 +2,7 @@
 
 import { append, h } from './dom';
 import type { Entry } from './entries';
+import type { IShareOf } from './model';
 import type { ReportTree } from './report';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 import type { ITrans } from './trans';
@@ -19,12 +20,6 @@ export interface IRowState {
   selected: boolean;
   /** Sorted by a number: the row's share of the report's total, drawn as a bar. */
   share?: IShareOf | null;
-}
-
-/** A row's part of the whole report in the sort's column (FLOPs, params…). */
-export interface IShareOf {
-  fraction: number;
-  label: string;
 }
 
 export function renderRow(

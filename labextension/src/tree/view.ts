@@ -12,8 +12,7 @@ import { DEVICE_GROUP } from './filter';
 import { renderDiagnostic, renderLegend, renderSummary } from './header';
 import { VirtualList } from './list';
 import { type ITreeChange, TreeModel } from './model';
-import { type IShareOf, renderRow } from './row';
-import { isNumeric, sortValue } from './report';
+import { renderRow } from './row';
 import { Toolbar } from './toolbar';
 import { type ITrans, untranslated } from './trans';
 import type { ISite } from './types';
@@ -180,13 +179,6 @@ export class TreeView {
     const { tree, rows, selected } = this.model;
     const { entry, depth } = rows!.at(index)!;
     const expandable = this.model.isExpandable(entry);
-    const sort = this.model.sortBy;
-    let share: IShareOf | null = null;
-    if (isNumeric(sort) && (entry.kind === 'scope' || entry.kind === 'variable')) {
-      const whole = sortValue(tree!.root, sort);
-      const part = sortValue(entry, sort);
-      share = whole && part !== null ? { fraction: part / whole, label: sort.label } : null;
-    }
     return renderRow(
       tree!,
       entry,
@@ -196,7 +188,7 @@ export class TreeView {
         expandable,
         open: expandable && this.model.isOpen(entry),
         selected: entry === selected,
-        share
+        share: this.model.shareOf(entry)
       },
       this._trans
     );
