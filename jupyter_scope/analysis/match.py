@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,20 @@ class Match:
     shape_mismatch: list[tuple[str, Shape, Shape]]  # (report name, report, checkpoint shape)
     dtype_mismatch: list[tuple[str, str, str]]  # (report name, report, checkpoint dtype)
     assignment_map: dict[str, str]  # checkpoint key → report variable, for init_from_checkpoint
-    tree: ScopeReport = field(repr=False, compare=False)  # the match as a scope tree
+    # Makes `tree`, when first asked: a report as large as the two matched, which the
+    # text view (the CLI's `match`) never needs.
+    make_tree: Callable[[], ScopeReport] = field(repr=False, compare=False)
     renames: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, report) scope
     renamed_pairs: dict[str, str] = field(default_factory=dict)  # the pairs renames made
 
     @property
     def object_based(self) -> bool:
         return (self.checkpoint_source or {}).get("format") == "object-based"
+
+    @cached_property
+    def tree(self) -> ScopeReport:
+        """The match as a scope tree (`match_tree`)."""
+        return self.make_tree()
 
     # Derived once: a display asks whether each matched name was renamed (10^6 names).
     @cached_property
@@ -223,7 +231,7 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
             if ours[n]["dtype"] != theirs[t]["dtype"]
         ],
         assignment_map=assignment_map,
-        tree=match_tree(report, other, states, sorted(free), renames),
+        make_tree=partial(match_tree, report, other, states, sorted(free), renames),
         renames=renames,
         renamed_pairs=dict(sorted(renamed_pairs.items())),
     )
