@@ -3,14 +3,20 @@
 Runs `notebooks/02_gan_and_rnn_sharing.ipynb` with nbclient in a kernel of this
 checkout (no widget state saved, as JupyterLab's default), and records Keras
 MobileNetV2 (build + one eager forward pass) directly. For each, the saved bundle
-(`display/bundle.py`) against the one saved before: the plain JSON document and the
+(`present/bundle.py`) against the one saved before: the plain JSON document and the
 whole static HTML tree, written by nbformat the same way.
 
-    .venv/bin/python benchmarks/notebook_size.py
+Then one `%%scopes` cell of tf-slim inception_v3 + Adam, run by nbclient without and
+with widget state saved (`store_widget_state`, as JupyterLab's "save widget state"): what
+it adds to the saved notebook, its `text/plain`, and the widget state. `--kernel-root DIR`
+runs that cell with the jupyter_scope of another checkout (the code before a change).
+
+    .venv/bin/python benchmarks/notebook_size.py [--kernel-root DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import os
@@ -30,6 +36,25 @@ from jupyter_scope.present import html_tree, text_tree  # noqa: E402
 from jupyter_scope.present.bundle import mimebundle  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "02_gan_and_rnn_sharing.ipynb"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# tf-slim's inception_v3 with its BatchNorm arg scope and an Adam train op, as issue 26
+# measured it (962 variables, 11,781 ops). tf-slim 1.1's BatchNorm needs the two fixes of
+# tests/corpus/tf_truth.py's `allow_tf_slim_batch_norm`.
+INCEPTION_CELL = """%%scopes --graph
+import tensorflow as tf
+import tf_slim
+from tensorflow.python.framework import ops
+from tf_slim.nets import inception_v3
+
+ops.Tensor = tf.Tensor
+v1 = tf.compat.v1
+images = v1.placeholder(tf.float32, [1, 299, 299, 3])
+with tf_slim.arg_scope(inception_v3.inception_v3_arg_scope()):
+    with tf_slim.arg_scope([tf_slim.batch_norm], zero_debias_moving_mean=True):
+        logits, _ = inception_v3.inception_v3(images, num_classes=10)
+loss = tf.reduce_mean(logits)
+v1.train.AdamOptimizer(1e-3).minimize(loss, global_step=v1.train.get_or_create_global_step())
+"""
 
 
 def unpacked(report: ScopeReport) -> dict:
@@ -45,18 +70,21 @@ def size(notebook: nbformat.NotebookNode) -> int:
     return len(nbformat.writes(notebook).encode())
 
 
-def executed(path: Path) -> nbformat.NotebookNode:
-    notebook = nbformat.read(path, as_version=4)
+def executed(
+    notebook: nbformat.NotebookNode, *, root: Path = ROOT, widget_state: bool = False
+) -> nbformat.NotebookNode:
+    """The notebook run by nbclient in a kernel importing jupyter_scope from `root`."""
+    notebook = copy.deepcopy(notebook)
     with tempfile.TemporaryDirectory() as home:
         spec = Path(home) / "kernels" / "scope-bench"
         spec.mkdir(parents=True)
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        env = {"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = {"PYTHONPATH": str(root), "TF_CPP_MIN_LOG_LEVEL": "3"}
         kernel = {"argv": argv, "display_name": "bench", "language": "python", "env": env}
         (spec / "kernel.json").write_text(json.dumps(kernel))
         os.environ["JUPYTER_PATH"] = home
         client = NotebookClient(
-            notebook, kernel_name="scope-bench", timeout=600, store_widget_state=False
+            notebook, kernel_name="scope-bench", timeout=600, store_widget_state=widget_state
         )
         client.execute(cwd=tempfile.gettempdir())
     return notebook
@@ -65,7 +93,7 @@ def executed(path: Path) -> nbformat.NotebookNode:
 def notebook_row(path: Path) -> tuple[str, int, int, int, int]:
     """(name, ops, bytes before running, saved now, saved before packing)."""
     blank = size(nbformat.read(path, as_version=4))
-    notebook = executed(path)
+    notebook = executed(nbformat.read(path, as_version=4))
     now = size(notebook)
     before = copy.deepcopy(notebook)
     n_ops = 0
@@ -104,7 +132,47 @@ def mobilenet_row() -> tuple[str, int, int, int, int]:
     )
 
 
+def inception_row(root: Path, widget_state: bool) -> tuple[int, int, int, int]:
+    """(ops, bytes the cell's outputs add, of them `text/plain`, of them widget state)."""
+    source = [nbformat.v4.new_code_cell("%load_ext jupyter_scope"), nbformat.v4.new_code_cell()]
+    source[1].source = INCEPTION_CELL
+    blank = nbformat.v4.new_notebook(cells=source)
+    notebook = executed(blank, root=root, widget_state=widget_state)
+    (report,) = [
+        ScopeReport.from_dict(output["data"][MIME_TYPE])
+        for output in notebook.cells[1].outputs
+        if MIME_TYPE in output.get("data", {})
+    ]
+    text = copy.deepcopy(notebook)
+    for output in text.cells[1].outputs:
+        output.get("data", {}).pop("text/plain", None)
+    state = copy.deepcopy(notebook)
+    state.metadata.get("widgets", {}).pop(WIDGET_STATE, None)
+    now = size(notebook)
+    return len(report.ops), now - size(blank), now - size(text), now - size(state)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kernel-root", type=Path, default=ROOT, help="checkout the kernel uses")
+    parser.add_argument("--only-inception", action="store_true", help="skip the first table")
+    args = parser.parse_args()
+    if not args.only_inception:
+        sizes_table()
+    print(f"\ninception_v3 + Adam, kernel importing jupyter_scope from {args.kernel_root}")
+    print(
+        "| widget state saved | ops | added to the notebook | of it: `text/plain` | widget state |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for widget_state in (False, True):
+        n_ops, added, text, state = inception_row(args.kernel_root, widget_state)
+        print(
+            f"| {'yes' if widget_state else 'no'} | {n_ops:,} | {added:,} | {text:,} | {state:,} |",
+            flush=True,
+        )
+
+
+def sizes_table() -> None:
     print("| notebook | ops | before running | saved before | saved now | bytes/op before | now |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, n_ops, blank, now, before in (notebook_row(NOTEBOOK), mobilenet_row()):

@@ -11,8 +11,12 @@ async ([source, text]) => {
     await frame();
     return performance.now() - t;
   };
+  // The view asks for its report (`report?`) and the kernel answers with a custom message.
+  let answer = null;
   const model = {
-    get: k => (k === 'report' ? report : ''), set() {}, save_changes() {}, on() {}, off() {}
+    get: () => '', set() {}, save_changes() {}, off() {},
+    on(event, callback) { if (event === 'msg:custom') answer = callback; },
+    send(message) { if (message.type === 'report?') answer({ type: 'report', report }); }
   };
   const el = document.getElementById('host');
   const firstPaint = await timed(() => {
@@ -32,6 +36,23 @@ async ([source, text]) => {
   const searchAll = await timed(search('op_1'));
   const searchOne = await timed(search('tower_42/block_17/weights_1'));
   const clear = await timed(search(''));
-  return { firstPaint, expandAll, collapseAll, group, searchAll, searchOne, clear,
-           rowsInDom: el.querySelectorAll('.jp-Scope-row').length };
+  const sort = key => () => {
+    const select = el.querySelector('.jp-Scope-sort');
+    select.value = key;
+    select.dispatchEvent(new Event('change'));
+  };
+  const sortParams = await timed(sort('params'));
+  const sortName = await timed(sort('name'));
+  const expandSorted = await timed(click('.jp-Scope-button'));
+  await timed(sort('order'));
+  const filter = key => click(`.jp-Scope-filter[data-key="${key}"]`);
+  const filterReused = await timed(filter('reused'));
+  const shownReused = el.querySelector('.jp-Scope-count').textContent;
+  const filterBoth = await timed(filter('created'));
+  const filterSearch = await timed(search('tower_42'));
+  await timed(search(''));
+  const filterOff = await timed(filter('created'));
+  return { firstPaint, expandAll, collapseAll, group, searchAll, searchOne, clear, sortParams,
+           sortName, expandSorted, filterReused, filterBoth, filterSearch, filterOff,
+           shownReused, rowsInDom: el.querySelectorAll('.jp-Scope-row').length };
 }

@@ -2,7 +2,9 @@
 
 Measures the payload (the plain JSON document and the widget's compact form) and, in
 Debian's Chromium, the time from the widget's `render` to the first painted frame, and
-from "Expand all", a group expansion and a search to the next painted frame. Run by hand:
+from "Expand all", a group expansion, a search, sorting each scope (by params, by name) and
+the display's filters (reused; reused and created; with a search) to the next painted
+frame. Run by hand:
 `.venv/bin/python benchmarks/widget_scale.py` (after `npm run build`).
 """
 
@@ -50,10 +52,11 @@ def synthetic_document(n_ops: int = 100_000, n_variables: int = 5_000, width: in
         block = blocks[i % len(blocks)]
         name = f"{block}/weights_{i // len(blocks)}"
         nodes.append({
-            "id": f"var:g0:{name}", "kind": "variable", "name": name, "shape": [64, 64],
+            "id": f"var:g0:{name}", "kind": "variable", "name": name,
+            "shape": [64, 64 * (1 + i % 7)],
             "dtype": "float32", "trainable": True, "created": i % 2 == 0, "reuse_count": i % 3,
             "api": "get_variable", "initializer": "glorot_uniform", "device_requested": None,
-            "device": CPU, "params": 4096, "bytes": 16384,
+            "device": CPU, "params": 4096 * (1 + i % 7), "bytes": 16384 * (1 + i % 7),
             "sites": [{"file": "In [3]", "line": 7, "kind": "create"}],
             "scope": block, "graph": "g0",
         })  # fmt: skip
@@ -68,6 +71,21 @@ def synthetic_document(n_ops: int = 100_000, n_variables: int = 5_000, width: in
         edges.append({"source": f"scope:{block}", "target": f"op:{i}", "kind": "contains"})
         if i >= len(blocks):
             edges.append({"source": f"op:{i - len(blocks)}", "target": f"op:{i}", "kind": "input"})
+    # Each scope's totals, as a report has them (a scope of no variable is an ops-only one).
+    scopes = {n["name"]: n for n in nodes if n["kind"] == "scope"}
+    for node in nodes:
+        if node["kind"] == "scope":
+            continue
+        parts = node["scope"].split("/")
+        for above in ["", *("/".join(parts[:k]) for k in range(1, len(parts) + 1))]:
+            totals = scopes[above]
+            if node["kind"] == "variable":
+                totals["n_variables"] += 1
+                totals["params"] += node["params"]
+                totals["bytes"] += node["bytes"]
+            else:
+                totals["n_ops"] += 1
+            totals["devices"][CPU] = totals["devices"].get(CPU, 0) + 1
     meta = {
         "tf_version": "2.21.0", "mode": "graph", "wall_time": 1.0, "graphs": [],
         "devices": [{"name": CPU, "device_type": "CPU", "kind": "physical"}],
@@ -93,7 +111,10 @@ def measure(document: dict, rounds: int = 5) -> dict[str, float]:
             results.append(page.evaluate(script, [source, payload]))
             page.close()
         browser.close()
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+    return {
+        key: statistics.median(r[key] for r in results) if key != "shownReused" else results[0][key]
+        for key in results[0]
+    }
 
 
 def main() -> None:
@@ -103,7 +124,7 @@ def main() -> None:
     small = len(json.dumps(compact(document), separators=(",", ":")))
     print(f"payload: plain document {plain / 1e6:.1f} MB, compact {small / 1e6:.1f} MB")
     for key, ms in measure(document).items():
-        print(f"{key}: {ms:.0f}" + ("" if key == "rowsInDom" else " ms"))
+        print(f"{key}: {ms}" if key in ("shownReused", "rowsInDom") else f"{key}: {ms:.0f} ms")
 
 
 if __name__ == "__main__":

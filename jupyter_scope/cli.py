@@ -186,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def report_text(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
     from jupyter_scope.present.text_tree import render
 
-    return render(report, pattern)
+    return render(report, pattern, limit=None)
 
 
 def cmd_show(args: argparse.Namespace) -> int:

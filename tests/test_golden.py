@@ -204,6 +204,95 @@ def numbered() -> dict:
     return doc
 
 
+def trained() -> dict:
+    """The sample trained with Adam: conv1's weights have two slots (`weights/Adam`,
+    `weights/Adam_1`, in a scope of the weights' name), and the root a `global_step`."""
+    doc = saved("sample")
+    graph = doc["graph"]
+    w = nodes(doc)["image_filters/conv1/weights"]
+    name = w["name"]
+    added = [
+        {
+            **w,
+            "id": f"var:g0:{name}/{slot}",
+            "name": f"{name}/{slot}",
+            "trainable": False,
+            "created": True,
+            "reuse_count": 0,
+            "api": "Variable",
+            "initializer": "zeros",
+            "sites": [],
+            "scope": name,
+            "slot_of": w["id"],
+            "slot": letter,
+            "optimizer": True,
+        }
+        for slot, letter in (("Adam", "m"), ("Adam_1", "v"))
+    ]
+    step = {
+        **w,
+        "id": "var:g0:global_step",
+        "name": "global_step",
+        "shape": [],
+        "dtype": "int64",
+        "trainable": False,
+        "reuse_count": 0,
+        "initializer": "zeros",
+        "params": 1,
+        "bytes": 8,
+        "sites": [],
+        "scope": "",
+    }
+    slots = {"n_variables": 2, "params": 2 * w["params"], "bytes": 2 * w["bytes"]}
+    graph["nodes"].append(
+        {
+            "id": f"scope:{name}",
+            "kind": "scope",
+            "name": name,
+            "variable_scope": False,
+            "name_scope": True,
+            "n_ops": 0,
+            "devices": {"": 2},
+            "links": [],
+            **slots,
+        }
+    )
+    graph["nodes"] += [*added, step]
+    graph["edges"] += [
+        {"source": "scope:image_filters/conv1", "target": f"scope:{name}", "kind": "contains"},
+        *({"source": f"scope:{name}", "target": v["id"], "kind": "contains"} for v in added),
+        {"source": "scope:", "target": step["id"], "kind": "contains"},
+    ]
+    for scope in graph["nodes"]:
+        if scope["kind"] == "scope" and scope["name"] in (
+            "",
+            "image_filters",
+            "image_filters/conv1",
+        ):
+            for key, more in slots.items():
+                scope[key] += more
+            scope["devices"][""] += 2
+            if scope["name"] == "":
+                scope["n_variables"] += 1
+                scope["params"] += 1
+                scope["bytes"] += 8
+                scope["devices"][""] += 1
+    return doc
+
+
+def matched() -> dict:
+    """The tree of `trained` matched against a checkpoint of its model alone: no slots, no
+    step counter, and conv2's weights of another shape."""
+    ours = ScopeReport.from_dict(trained())
+    theirs = trained()
+    graph = theirs["graph"]
+    drop = {n["id"] for n in graph["nodes"] if n.get("optimizer") or n["name"] == "global_step"}
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] not in drop]
+    graph["edges"] = [e for e in graph["edges"] if e["target"] not in drop]
+    nodes(theirs)["image_filters/conv2/weights"]["shape"] = [3, 3, 32, 32]
+    return ours.match(ScopeReport.from_dict(theirs)).tree.to_dict()
+
+
 SOURCES = {
     "sample": lambda: saved("sample"),
     "mirrored": lambda: saved("mirrored"),
@@ -211,6 +300,8 @@ SOURCES = {
     "own_ops": own_ops,
     "calls": calls,
     "numbered": numbered,
+    "trained": trained,
+    "matched": matched,
 }
 
 

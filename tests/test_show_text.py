@@ -3,7 +3,7 @@
 The text tree is written a line at a time from `section.py`'s functions, without the
 display section (`present/text_tree.py`), so that a report of 10^6 variables prints
 without holding its display or its whole text. The golden file was written by the code
-that read the display section (before issue 29's point 6): each text must stay as it was,
+that read the display section (main at bf2452b): each text must stay as it was,
 on the golden documents (call chains, own ops, placements, numbered ids), on reports with
 slots, reuses, control characters and a filter, and on a match and its tree. Set
 JUPYTER_SCOPE_UPDATE_GOLDEN=1 to rewrite it after an intended change.
@@ -80,12 +80,14 @@ def layers(n_layers: int, *, checkpoint: bool = False) -> ScopeReport:
 def texts() -> dict[str, str]:
     reports = {name: ScopeReport.from_dict(source()) for name, source in SOURCES.items()}
     reports |= {"tower": tower_report(), "hostile": hostile_report(), "layers": layers(5)}
-    found = {name: text_tree.render(report) for name, report in reports.items()}
-    found["layers --filter"] = text_tree.render(reports["layers"], re.compile("layer_[12]/k"))
+    found = {name: text_tree.render(report, limit=None) for name, report in reports.items()}
+    pattern = re.compile("layer_[12]/k")
+    found["layers --filter"] = text_tree.render(reports["layers"], pattern, limit=None)
     found["sample --filter"] = text_tree.render(reports["sample"], re.compile("nothing"))
+    found["layers, capped"] = text_tree.render(layers(30))  # as a notebook saves it
     match = layers(5).match(layers(5, checkpoint=True))
     found["match"] = match_view.render_text(match)
-    found["match tree"] = text_tree.render(match.tree)
+    found["match tree"] = text_tree.render(match.tree, limit=None)
     return found
 
 

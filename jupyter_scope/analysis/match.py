@@ -24,6 +24,7 @@ from typing import Any
 
 from jupyter_scope.model.build import variable_record
 from jupyter_scope.model.report import ScopeReport
+from jupyter_scope.model.roles import role
 from jupyter_scope.records import Capture, VariableRecord
 
 SCHEMA_ID = "jupyter-scope.match/1"
@@ -52,6 +53,8 @@ class Match:
     make_tree: Callable[[], ScopeReport] = field(repr=False, compare=False)
     renames: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, report) scope
     renamed_pairs: dict[str, str] = field(default_factory=dict)  # the pairs renames made
+    # Of `missing`, what a checkpoint of the model alone does not hold (`is_expected_miss`)
+    expected_missing: list[str] = field(default_factory=list)
 
     @property
     def object_based(self) -> bool:
@@ -89,6 +92,7 @@ class Match:
             "matched": len(self.matched),
             "renamed": len(self.renamed),
             "missing": len(self.missing),
+            "expected_missing": len(self.expected_missing),
             "unexpected": len(self.unexpected),
             "shape_mismatch": len(self.shape_mismatch),
             "dtype_mismatch": len(self.dtype_mismatch),
@@ -103,6 +107,7 @@ class Match:
             "counts": self.counts(),
             "pairs": self.pairs,
             "missing": self.missing,
+            "expected_missing": self.expected_missing,
             "unexpected": self.unexpected,
             "unresolved": self.unresolved,
             "shape_mismatch": [list(row) for row in self.shape_mismatch],
@@ -244,7 +249,19 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
         make_tree=partial(match_tree, report, other, states, sorted(free), renames),
         renames=renames,
         renamed_pairs=dict(sorted(renamed_pairs.items())),
+        expected_missing=sorted(n for n in ours if n not in pairs and is_expected_miss(ours[n])),
     )
+
+
+# The name TF gives the step counter (`tf.compat.v1.train.create_global_step`).
+STEP_COUNTER = "global_step"
+
+
+def is_expected_miss(var: Variable) -> bool:
+    """A variable a checkpoint of the model alone lacks, as one saved for inference or
+    from a pretrained net: an optimizer's (slots, step counters, beta powers) or TF's step
+    counter."""
+    return role(var) == "optimizer" or var["name"].rsplit("/", 1)[-1] == STEP_COUNTER
 
 
 def _state(
@@ -256,7 +273,8 @@ def _state(
     """A report variable's `match` attribute: its state, the checkpoint's name for it,
     and (report, checkpoint) values of the shape or dtype where they differ."""
     if their_name is None:
-        return {"state": "missing", "checkpoint": None}
+        missing: dict[str, Any] = {"state": "missing", "checkpoint": None}
+        return {**missing, "expected": True} if is_expected_miss(var) else missing
     state: dict[str, Any] = {"checkpoint": their_name}
     for what in ("shape", "dtype"):
         if var[what] != theirs[their_name][what]:

@@ -325,7 +325,12 @@ def publish(
     reports.append(report)
     if options.name is not None:
         shell.user_ns[options.name] = report
-    if not options.quiet:
+    if options.quiet:
+        if getattr(shell, "kernel", None) is not None:
+            from jupyter_scope.notebook.output import show_quiet
+
+            show_quiet(report)
+    else:
         from jupyter_scope.notebook.output import show
 
         widget = show(

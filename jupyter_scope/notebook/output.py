@@ -13,7 +13,8 @@ from typing import Any
 
 from IPython.display import display
 
-from jupyter_scope.model.report import ScopeReport
+from jupyter_scope.document.packed import pack
+from jupyter_scope.model.report import MIME_TYPE, ScopeReport
 from jupyter_scope.present import html_tree, text_tree
 from jupyter_scope.present.bundle import mimebundle
 
@@ -45,6 +46,17 @@ def show(report: ScopeReport, *, live: bool, filter: str | None = None) -> Any:
     data, metadata = output_bundle(report, widget, filter)
     display(data, metadata=metadata, raw=True)
     return widget
+
+
+def show_quiet(report: ScopeReport) -> None:
+    """`--quiet` in a notebook: the report saved with the cell's outputs, marked `quiet`, so
+    that the Scopes panel lists it and no display shows it (the lab's renderer draws
+    nothing for it; a viewer without the extension has no format it shows)."""
+    display({MIME_TYPE: pack(report.to_dict())}, metadata={MIME_TYPE: {QUIET: True}}, raw=True)
+
+
+# The output metadata of a `--quiet` report (`labextension/src/renderer.ts` reads it).
+QUIET = "quiet"
 
 
 def live_widget(report: ScopeReport, filter: str | None) -> Any:

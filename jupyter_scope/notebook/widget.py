@@ -2,8 +2,12 @@
 
 The front end is `jupyter_scope/static/tree.js`, built from `labextension/src/` (the same
 tree the lab extension and the standalone HTML page show). The report travels in compact
-form (`compact.py`). `selected` holds the full name of the node selected in the browser;
-setting it from Python selects and reveals that node. No TensorFlow import here.
+form (`compact.py`) in a message each view asks for, not as synced state: a notebook saved
+with its widget state ("save widget state", nbclient's `store_widget_state`) would
+otherwise hold the whole report a second time, beside the packed document its output
+already carries (16 MB for tf-slim inception_v3 + Adam). `selected` holds the full name of
+the node selected in the browser; setting it from Python selects and reveals that node.
+No TensorFlow import here.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from jupyter_scope.notebook.compact import compact
 
 if TYPE_CHECKING:
     from jupyter_scope.model.report import ScopeReport
+
+# The messages between a view and this model: the view asks, Python answers with the report
+# (and sends it again whenever `report` changes).
+ASK = "report?"
+ANSWER = "report"
 
 
 def _static(name: str) -> str:
@@ -40,9 +49,21 @@ class ScopeWidget(anywidget.AnyWidget):
     _esm = _static("tree.js")
     _css = _static("tree.css")
 
-    report = traitlets.Dict().tag(sync=True)
+    report = traitlets.Dict(help="the report in compact form; sent to views, never synced")
     selected = traitlets.Unicode("").tag(sync=True)
     filter = traitlets.Unicode("", help="a regex: show only the names it matches").tag(sync=True)
 
     def __init__(self, report: ScopeReport, *, filter: str | None = None, **kwargs: Any) -> None:
         super().__init__(report=compact(report.to_dict()), filter=filter or "", **kwargs)
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == ASK:
+            self._send_report()
+
+    @traitlets.observe("report")
+    def _report_changed(self, _change: Any) -> None:
+        self._send_report()  # before the comm is open (in __init__) this sends nothing
+
+    def _send_report(self) -> None:
+        self.send({"type": ANSWER, "report": self.report})

@@ -77,8 +77,10 @@ class StaticTree:
         sites = "\n".join(line["text"] for line in section.node_sites(self.shown, var["id"]))
         inside = ""
         if ops and self.opens(depth):
-            n_ops = human.plural(ops.scope["n_ops"], "op")
-            inside = f"<details><summary>{n_ops}</summary>{self.children(ops, depth)}</details>"
+            held = [human.plural(len(ops.variables), "slot")] if ops.variables else []
+            held += [human.plural(ops.scope["n_ops"], "op")] if ops.scope["n_ops"] else []
+            summary = escape(" · ".join(held))
+            inside = f"<details><summary>{summary}</summary>{self.children(ops, depth)}</details>"
         return f'<li title="{escape(sites)}">{" ".join(p for p in parts if p)}{inside}</li>'
 
     def op_names(self, tree: ScopeNode, group: list[str]) -> str:

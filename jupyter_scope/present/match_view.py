@@ -10,7 +10,13 @@ from jupyter_scope.analysis.match import Match
 from jupyter_scope.model.report import MIME_TYPE
 from jupyter_scope.present import human
 from jupyter_scope.present.html_tree import MUTED, badge, escape
-from jupyter_scope.present.section import MATCH_STATES, match_line, rename_text, source_name
+from jupyter_scope.present.section import (
+    EXPECTED_MISSING,
+    MATCH_STATES,
+    match_line,
+    rename_text,
+    source_name,
+)
 
 # state → its mark in text
 MARKS = {
@@ -24,20 +30,36 @@ MARKS = {
 
 
 def rows(match: Match) -> list[tuple[str, str, str, str]]:
-    """(state, report name, checkpoint name, what differs), problems first."""
+    """(state, report name, checkpoint name, what differs), problems first; the expected
+    misses (`expected_rows`) are not among them."""
+    expected = set(match.expected_missing)
     found = [
         *(
             ("shape", n, match.pairs[n], f"{human.shape(a)} ≠ {human.shape(b)}")
             for n, a, b in match.shape_mismatch
         ),
         *(("dtype", n, match.pairs[n], f"{a} ≠ {b}") for n, a, b in match.dtype_mismatch),
-        *(("missing", n, "", "") for n in match.missing),
+        *(("missing", n, "", "") for n in match.missing if n not in expected),
         *(("unexpected", "", n, "") for n in match.unexpected),
     ]
     for name in match.matched:
         their_name = match.pairs[name]
         found.append(("renamed" if name in match.renamed else "matched", name, their_name, ""))
     return found
+
+
+def expected_line(match: Match) -> str | None:
+    """The expected misses in one line, named up to a few: `8 expected missing (optimizer,
+    step counter): w/Adam, w/Adam_1, … and 5 more`."""
+    names = match.expected_missing
+    if not names:
+        return None
+    listed = ", ".join(names[:EXPECTED_LISTED])
+    more = f", … and {len(names) - EXPECTED_LISTED} more" if len(names) > EXPECTED_LISTED else ""
+    return f"{len(names)} {EXPECTED_MISSING}: {listed}{more}"
+
+
+EXPECTED_LISTED = 3
 
 
 def headline(match: Match) -> str:
@@ -59,6 +81,8 @@ def render_text(match: Match) -> str:
         mark, meaning = MARKS[state], MATCH_STATES[state][1]
         names = " ← ".join(n for n in (ours, theirs) if n)
         lines.append(f"{mark} {names}  {what or meaning}")
+    if expected := expected_line(match):
+        lines.append(f"{MARKS['missing']} {expected}")
     if match.assignment_map:
         lines.append(f"assignment_map: {len(match.assignment_map)} pairs for init_from_checkpoint")
     return "\n".join(human.visible(line) for line in lines)
@@ -75,10 +99,15 @@ def render_html(match: Match) -> str:
             + "</tr>"
         )
     renames = "".join(f"<div>{escape(line)}</div>" for line in rename_lines(match))
+    expected = ""
+    if match.expected_missing:  # grouped apart, folded
+        names = "".join(f"<li><code>{escape(n)}</code></li>" for n in match.expected_missing)
+        count = f"{len(match.expected_missing)} {EXPECTED_MISSING}"
+        expected = f"<details><summary>{escape(count)}</summary><ul>{names}</ul></details>"
     return (
         f"<div><b>{escape(headline(match))}</b>{renames}"
         f'<table style="border-collapse:collapse"><tr style="{MUTED}"><th></th><th>report</th>'
-        f"<th>checkpoint</th><th></th></tr>{''.join(body)}</table></div>"
+        f"<th>checkpoint</th><th></th></tr>{''.join(body)}</table>{expected}</div>"
     )
 
 

@@ -34,7 +34,7 @@ import networkx as nx
 
 from jupyter_scope.model import devices, sites
 from jupyter_scope.model.roles import ROLES, role
-from jupyter_scope.present import human
+from jupyter_scope.present import controls, human
 from jupyter_scope.records import NEVER_RAN
 
 PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f")
@@ -125,7 +125,16 @@ def match_counts(graph: nx.DiGraph) -> dict[str, int]:
     """As `Match.counts()`, read off a match's tree: a pair differing in shape and dtype
     counts in both."""
     counts = dict.fromkeys(
-        ("matched", "renamed", "missing", "unexpected", "shape_mismatch", "dtype_mismatch"), 0
+        (
+            "matched",
+            "renamed",
+            "missing",
+            "expected_missing",
+            "unexpected",
+            "shape_mismatch",
+            "dtype_mismatch",
+        ),
+        0,
     )
     for _, state in graph.nodes(data="match"):
         if state is None:
@@ -134,18 +143,28 @@ def match_counts(graph: nx.DiGraph) -> dict[str, int]:
             counts["matched"] += 1
         if state["state"] in ("renamed", "missing", "unexpected"):
             counts[state["state"]] += 1
+        counts["expected_missing"] += bool(state.get("expected"))
         for what in ("shape", "dtype"):
             counts[f"{what}_mismatch"] += what in state
     return counts
 
 
 def match_line(counts: dict[str, int]) -> str:
-    """E.g. `12 matched (2 renamed), 3 missing, 1 unexpected, 1 shape mismatch`."""
+    """E.g. `12 matched (2 renamed), 3 missing, 1 unexpected, 1 shape mismatch, 8 expected
+    missing (optimizer, step counter)`: the misses a model-only checkpoint always has are
+    counted apart, last."""
     matched = f"{counts['matched']} matched"
     if counts["renamed"]:
         matched += f" ({counts['renamed']} renamed)"
+    said = {**counts, "missing": counts["missing"] - counts["expected_missing"]}
     rest = ("missing", "unexpected", "shape_mismatch", "dtype_mismatch")
-    return ", ".join([matched, *(f"{counts[k]} {k.replace('_', ' ')}" for k in rest if counts[k])])
+    parts = [matched, *(f"{said[k]} {k.replace('_', ' ')}" for k in rest if said[k])]
+    if counts["expected_missing"]:
+        parts.append(f"{counts['expected_missing']} {EXPECTED_MISSING}")
+    return ", ".join(parts)
+
+
+EXPECTED_MISSING = "expected missing (optimizer, step counter)"
 
 
 def match_badges(state: dict[str, Any]) -> list[dict[str, str]]:
@@ -251,8 +270,10 @@ def colours(table: dict[str, DeviceEntry]) -> dict[str, str]:
 
 
 def owners(graph: nx.DiGraph) -> dict[str, str]:
-    """Scope id → id of the variable whose own ops it holds: a scope of the same name as a
-    variable beside it, with no variable inside (TF names a variable's ops `w/Assign`)."""
+    """Scope id → id of the variable it belongs to: a scope of the same name as a variable
+    beside it, holding only the variable's own ops (TF names them `w/Assign`) and its
+    optimizer slots (`w/Adam`, `w/Adam_1`, whose `slot_of` is `w`). Displays show it
+    inside the variable, never as a sibling of the same name."""
     found = {}
     nodes = graph._node  # networkx's own dicts: its views cost ~1 µs a lookup
     for scope, children in graph._succ.items():
@@ -265,12 +286,29 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
             kind = data["kind"]
             if kind == "variable":
                 variables.setdefault(data["name"], child)
-            elif kind == "scope" and data["n_variables"] == 0:
+            elif kind == "scope":
                 scopes.append(child)
         for child in scopes:
-            if (owner := variables.get(nodes[child]["name"])) is not None:
+            owner = variables.get(nodes[child]["name"])
+            if owner is not None and _serves_only(graph, child, owner):
                 found[child] = owner
     return found
+
+
+def _serves_only(graph: nx.DiGraph, scope: str, owner: str) -> bool:
+    """Whether every variable under `scope` is an optimizer slot of `owner`."""
+    nodes = graph._node
+    if nodes[scope]["n_variables"] == 0:
+        return True
+    stack = [scope]
+    while stack:
+        for child in graph._succ[stack.pop()]:
+            data = nodes[child]
+            if data["kind"] == "scope":
+                stack.append(child)
+            elif data["kind"] == "variable" and data.get("slot_of") != owner:
+                return False
+    return True
 
 
 def _mix(
@@ -448,7 +486,8 @@ def display(
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
             state = data.get("match")
             more = match_badges(state) if state else []
-            entry["badges"] = [badge(b) for b in badges(data, served_name(graph, data)) + more]
+            # A match's badges first: a narrow row keeps them when it drops the others.
+            entry["badges"] = [badge(b) for b in more + badges(data, served_name(graph, data))]
             entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
             if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
@@ -473,4 +512,6 @@ def display(
         ],
         "diagnostics": merged_diagnostics(diagnostics),
         "functions": functions(meta),
+        "sorts": controls.sorts(graph),
+        "filters": controls.filters(graph, diagnostics, matched),
     }

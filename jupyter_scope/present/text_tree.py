@@ -1,8 +1,12 @@
 """`text/plain`: the report as an indented tree with badges, for terminals.
 
-Written line by line as the tree is walked (`lines`), from the same functions the display
-section is made of (`section.py`) but without making that section: the CLI prints a
-report of 10^6 variables without holding its display or its whole text."""
+It is written line by line as the tree is walked (`lines`), from the functions the
+display section is made of (`section.py`) but without making that section: the CLI
+prints a report of 10^6 variables without holding its display or its whole text.
+A notebook saves an output's `text/plain` beside the packed document, so there the text
+is capped, as pandas caps a DataFrame's repr: the summary, the diagnostics and the top
+of the tree, then how many lines were left out. `jupyter-scope show` prints it whole.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,9 @@ if TYPE_CHECKING:
 
 INDENT = "  "
 LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+# Lines a notebook's `text/plain` keeps (tf-slim inception_v3 + Adam's whole tree is
+# ~4,000 lines, 290 kB); the tree in full is in the report's JSON, which the widget shows.
+SHOWN_LINES = 100
 
 
 def variable_line(var: dict[str, Any], label: str, graph: nx.DiGraph, own_ops: int = 0) -> str:
@@ -64,20 +71,27 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
     return lines
 
 
-def tree_lines(tree: ScopeNode, depth: int, unfold: bool, graph: nx.DiGraph) -> Iterator[str]:
-    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`,
-    and a variable's own ops scope is told inside its line, its call lines below it."""
+def tree_lines(
+    tree: ScopeNode, depth: int, unfold: bool, graph: nx.DiGraph, slots_only: bool = False
+) -> Iterator[str]:
+    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`.
+    A variable's own scope is told inside its line and shown below it: its call lines, its
+    optimizer slots, and (unfolded) its ops; `slots_only` keeps just the slots."""
     pad = INDENT * depth
     scope = tree.scope["name"]
     own = tree.own_ops()
     for var in map(tree.nodes.__getitem__, tree.variables):  # the graph's own: no copies
+        if slots_only and var.get("component_of"):
+            continue  # a replica's part, told with its variable's ops
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
         yield pad + variable_line(var, relative_name(var["name"], scope), graph, n_ops)
         for line in sites.call_lines(var.get("sites") or []):  # the display's `sites`
             yield f"{pad}{INDENT}↳ {line['text']}"
-        if ops and unfold:
-            yield from tree_lines(ops, depth + 1, unfold, graph)
+        if ops:
+            yield from tree_lines(ops, depth + 1, unfold, graph, slots_only=not unfold)
+    if slots_only:
+        return
     if tree.ops:
         yield pad + ops_line(tree.ops)
     for sub in tree.scopes:
@@ -104,6 +118,14 @@ def lines(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> Iterat
         yield human.visible(line)
 
 
-def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
-    """The whole text (`lines` joined)."""
-    return "\n".join(lines(report, pattern))
+def render(
+    report: ScopeReport, pattern: re.Pattern[str] | None = None, limit: int | None = SHOWN_LINES
+) -> str:
+    """`lines` joined. Past `limit` lines (None: no limit), the rest is told as its count."""
+    found = list(lines(report, pattern))
+    if limit is not None and len(found) > limit:
+        # `limit` lines in all, the last telling how many more there are
+        more = len(found) - limit + 1
+        shown_whole = "the widget and `jupyter-scope show FILE` show the whole tree"
+        found[limit - 1 :] = [human.visible(f"… {human.plural(more, 'more line')} ({shown_whole})")]
+    return "\n".join(found)

@@ -11,10 +11,13 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { exportCommand } from './commands';
 import { ExportFormats } from './formats';
+import { showSite } from './jump';
 import { ReportsModel } from './model';
 import { ScopePanel, scopesIcon } from './panel';
 import { RENDERER_RANK, rendererFactory } from './renderer';
 import { CommandIDs, IScopeReports } from './tokens';
+import type { ISite } from './tree/types';
+import { SITE_EVENT } from './tree/view';
 
 export { CommandIDs, IScopeReports } from './tokens';
 
@@ -38,6 +41,17 @@ const plugin: JupyterFrontEndPlugin<IScopeReports> = {
     tracker.widgetAdded.connect((_, notebook) => {
       const own = notebook.content.rendermime;
       own.addFactory(rendererFactory(own, trans), RENDERER_RANK);
+    });
+
+    // A cell site clicked in a report's tree: go to that cell and line of the notebook
+    // the tree is in (a widget cannot reach the lab itself).
+    document.addEventListener(SITE_EVENT, event => {
+      const target = event.target as Node;
+      const notebook = tracker.find(panel => panel.node.contains(target));
+      const site = (event as CustomEvent<ISite>).detail;
+      if (notebook) {
+        void showSite(notebook, site);
+      }
     });
 
     const model = new ReportsModel();

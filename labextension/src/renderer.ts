@@ -13,7 +13,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { shownOutput } from './export';
 import type { IPackedDocument } from './tree/compact';
 import { REPORT_MIME_TYPE, type IReportDocument } from './tree/types';
-import { TreeView } from './tree/view';
+import { dispatchSite, TreeView } from './tree/view';
 
 export const WIDGET_MIME_TYPE = 'application/vnd.jupyter.widget-view+json';
 
@@ -27,7 +27,10 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
     private readonly _trans: TranslationBundle
   ) {
     super();
-    this._view = new TreeView({ trans: _trans });
+    this._view = new TreeView({
+      trans: _trans,
+      onSite: site => dispatchSite(this.node, site)
+    });
     this._static = new Widget({ node: this._view.node });
     this.addClass('jp-Scope-output');
     this._static.addClass('jp-Scope-static');
@@ -35,6 +38,12 @@ export class ReportRenderer extends Panel implements IRenderMime.IRenderer {
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    // `%%scopes --quiet`: saved for the Scopes panel, shown nowhere.
+    const quiet = (model.metadata[REPORT_MIME_TYPE] as { quiet?: boolean } | undefined)?.quiet;
+    this.toggleClass('jp-Scope-quiet', quiet === true);
+    if (quiet) {
+      return;
+    }
     const data = model.data[REPORT_MIME_TYPE] as unknown as IReportDocument | IPackedDocument;
     try {
       this._view.model.setDocument(await shownOutput(data));

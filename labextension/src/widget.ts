@@ -1,33 +1,44 @@
 /**
- * The anywidget front end of `jupyter_scope.display.widget.ScopeWidget`, bundled into
+ * The anywidget front end of `jupyter_scope.notebook.widget.ScopeWidget`, bundled into
  * `jupyter_scope/static/tree.js`: one tree per view, `selected` synced both ways.
+ *
+ * The report is not in the model's state (a notebook saved with its widget state would
+ * hold it twice): each view asks Python for it in a message. The view is marked
+ * `jp-Scope-widget` once its report came; until then, and for good in a reopened notebook
+ * whose saved widget state has no kernel to ask, JupyterLab shows the tree of the output's
+ * own report JSON instead (`renderer.ts`).
  */
 
 import type { TreeDocument } from './tree/entries';
-import { TreeView } from './tree/view';
+import { dispatchSite, TreeView } from './tree/view';
+
+/** Python's messages (`widget.py`): the report, in compact form. */
+interface IReportMessage {
+  type?: string;
+  report?: TreeDocument;
+}
 
 interface IWidgetModel {
-  // Python sends the current schema, with its display section, in compact form.
-  get(name: 'report'): TreeDocument;
   get(name: 'selected' | 'filter'): string;
   set(name: 'selected', value: string): void;
   save_changes(): void;
+  send(content: { type: string }): void;
+  on(event: 'msg:custom', callback: (message: IReportMessage) => void): void;
   on(event: string, callback: () => void): void;
+  off(event: 'msg:custom', callback: (message: IReportMessage) => void): void;
   off(event: string, callback: () => void): void;
 }
 
 function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => void {
-  const view = new TreeView({
+  const view: TreeView = new TreeView({
     onSelect: name => {
       model.set('selected', name);
       model.save_changes();
-    }
+    },
+    // In JupyterLab and Notebook 7, the lab extension takes the site to its cell.
+    onSite: site => dispatchSite(view.node, site)
   });
-  view.node.classList.add('jp-Scope-widget');
   el.append(view.node);
-  const showReport = (): void => {
-    view.model.setDocument(model.get('report'));
-  };
   const showFilter = (): void => view.model.setFilter(model.get('filter'));
   const showSelected = (): void => {
     const name = model.get('selected');
@@ -35,14 +46,21 @@ function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => 
       view.model.selectName(name);
     }
   };
-  showReport();
-  showFilter();
-  showSelected();
-  model.on('change:report', showReport);
+  const showReport = (message: IReportMessage): void => {
+    if (message.type !== 'report' || !message.report) {
+      return;
+    }
+    view.model.setDocument(message.report);
+    view.node.classList.add('jp-Scope-widget');
+    showFilter();
+    showSelected();
+  };
+  model.on('msg:custom', showReport);
   model.on('change:filter', showFilter);
   model.on('change:selected', showSelected);
+  model.send({ type: 'report?' });
   return () => {
-    model.off('change:report', showReport);
+    model.off('msg:custom', showReport);
     model.off('change:filter', showFilter);
     model.off('change:selected', showSelected);
     view.dispose();

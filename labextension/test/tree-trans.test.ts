@@ -7,4 +7,13 @@ describe('untranslated', () => {
     expect(untranslated.__('%2 after %1, %1 again', 'a', 'b')).toBe('b after a, a again');
     expect(untranslated.__('Expand all')).toBe('Expand all');
   });
+
+  it('says one in the singular and any other count in the plural, the count as %1', () => {
+    const more = (n: number): string => untranslated._n('and %1 more op', 'and %1 more ops', n);
+    expect([more(1), more(2), more(0)]).toEqual([
+      'and 1 more op',
+      'and 2 more ops',
+      'and 0 more ops'
+    ]);
+  });
 });

@@ -3,9 +3,11 @@ device filter and "colour by device", on two logical CPUs of a fresh kernel."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.browser.lab import open_notebook, run_all, set_theme, write_notebook
+from tests.browser.lab import kernel_eval, open_notebook, run_all, set_theme, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +44,11 @@ def row_names(page) -> list[str]:
     return page.eval_on_selector_all(
         f"{TREE} .jp-Scope-row", "els => els.map(e => e.dataset.name || e.textContent)"
     )
+
+
+COUNTS = """import json
+device = [f for f in placed.display["filters"] if f["group"] == "device"]
+print(json.dumps({f["key"]: f["count"] for f in device}))"""
 
 
 def test_device_mix_filter_and_colours(lab, page, artifacts) -> None:
@@ -86,8 +93,10 @@ def check_devices(page, artifacts) -> None:
 
     # The filter lists the report's devices and keeps ancestors of what is on one.
     select = tree.get_by_label("Show only what is on a device")
+    # Each with how many variables and ops are on it, as the kernel counts them.
     options = select.locator("option").all_inner_texts()
-    assert options == ["All devices", "CPU:0", "CPU:1"]
+    counts = json.loads(kernel_eval(page, COUNTS))
+    assert options == ["All devices", *(f"{d} ({counts[d]})" for d in ("CPU:0", "CPU:1"))]
     select.select_option("CPU:1")
     names = row_names(page)
     assert "model" in names and "model/on_cpu1" in names and "model/on_cpu1/AddV2" in names

@@ -50,7 +50,7 @@ by_name = lambda name: next(v["id"] for v in calls.variables if v["name"] == nam
 """
 KERNEL_DISPLAY = CALLS + "print(json.dumps(calls.display))"
 
-CUT_NAMES = """root => [...root.querySelectorAll('.jp-Scope-row .jp-Scope-name')]
+CUT_NAMES = """root => [...root.querySelectorAll('.jp-Scope-row .jp-Scope-nameStart')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 
 

@@ -430,3 +430,26 @@ def test_panel_live_hidden_site_jumps_and_browser_exports(
     page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="live.ipynb").click()
     page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 3")
     assert listed(page) == expected
+
+
+def test_a_quiet_report_is_listed_and_shown_nowhere(lab, page) -> None:
+    """`%%scopes --quiet` displays nothing in the notebook, and the panel lists it with the
+    reports it shows."""
+    quiet = SHARING_CELL.replace("%%scopes filters --graph", "%%scopes hushed --graph --quiet")
+    write_notebook(lab.root / "quiet.ipynb", ["%load_ext jupyter_scope", SHARING_CELL, quiet])
+    open_in_workspace(page, lab, "scopes-quiet-test", "tree/quiet.ipynb")
+    wait_for_kernel(page)
+    run_all(page, 1)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[2].model"
+        ".executionCount !== null && window.jupyterapp.shell.currentWidget"
+        ".sessionContext.session.kernel.status === 'idle'"
+    )
+    expected, _ = kernel_reports(page)
+    assert [(r[0], r[1]) for r in expected] == [("In [3]", "hushed"), ("In [2]", "filters")]
+    quiet_cell = page.locator(".jp-Notebook .jp-Cell").nth(2)
+    assert quiet_cell.locator(".jp-OutputArea-child:visible").count() == 0
+    assert page.locator(".jp-OutputArea .jp-Scope-root:visible").count() == 1
+    open_panel(page)
+    page.wait_for_function(f"() => document.querySelectorAll('{REPORTS}').length === 2")
+    assert listed(page) == expected

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 STORIES = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 
 # Every drawn row name at its full width: facts and chips give way first.
-CUT_NAMES = """() => [...document.querySelectorAll('.jp-Scope-row .jp-Scope-name')]
+CUT_NAMES = """() => [...document.querySelectorAll('.jp-Scope-row .jp-Scope-nameStart')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+import nbformat
 import pytest
 
 from tests.browser.lab import (
     LAST_WIDGET,
     SHARING_CELL,
+    command,
     kernel_eval,
     open_notebook,
     run_all,
@@ -41,7 +45,8 @@ def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
     weights = tree.locator('.jp-Scope-variable[data-name="image_filters/conv1/weights"]')
     assert weights.locator(".jp-Scope-badge-created").inner_text() == "created"
     assert weights.locator(".jp-Scope-badge-reused").inner_text() == "reused ×1"
-    assert "[5,5,32,32] · float32 · 25.6K params · 102.4 kB" in weights.inner_text()
+    facts = weights.locator(".jp-Scope-facts").text_content()
+    assert facts.startswith("[5,5,32,32] · float32 · 25.6K params · 102.4 kB")
     assert "4 variables (4 created, 4 reused)" in tree.locator(".jp-Scope-summaryLine").inner_text()
     page.screenshot(path=artifacts / "widget-light.png")
 
@@ -87,3 +92,63 @@ def test_widget_tree_search_and_selection(lab, page, artifacts) -> None:
     page.screenshot(path=artifacts / "widget-dark.png")
     assert tree.locator(".jp-Scope-row.jp-mod-selected").is_visible()
     set_theme(page, "JupyterLab Light")
+
+
+# JupyterLab's "save widget state" setting, turned on or off.
+SAVE_STATE = """async (on) => window.jupyterapp.serviceManager.settings.save(
+  '@jupyter-widgets/jupyterlab-manager:plugin', JSON.stringify({ saveState: on }))"""
+
+
+def test_saved_widget_state_holds_no_report_and_reopens_as_the_outputs_tree(lab, page) -> None:
+    """JupyterLab's "save widget state" on: the saved state has the widget's model but not
+    its report; reopened with no kernel, or with a new one, the output shows one tree, the
+    report JSON's."""
+    write_notebook(lab.root / "state.ipynb", ["%load_ext jupyter_scope", SHARING_CELL])
+    open_notebook(page, lab, "state.ipynb")
+    page.evaluate(SAVE_STATE, True)
+    try:
+        open_notebook(page, lab, "state.ipynb")  # the widget manager reads the setting anew
+        run_all(page, 1)
+        command(page, "docmanager:save")
+        page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+        )
+        saved = nbformat.read(lab.root / "state.ipynb", as_version=4)
+        models = saved.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        (scope,) = [m for m in models.values() if "_esm" in m["state"]]
+        assert scope["state"]["selected"] == ""
+        assert "report" not in scope["state"]
+        assert not any("jupyter-scope.report" in json.dumps(m) for m in models.values())
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        assert lab.api("kernels") == []
+
+        page.goto(lab.url("lab/workspaces/widget-state-test") + "&reset")
+        page.wait_for_function("() => window.jupyterapp?.shell?.isAttached", timeout=60_000)
+        page.evaluate(
+            """() => window.jupyterapp.commands.execute('docmanager:open', {
+                 path: 'state.ipynb', factory: 'Notebook',
+                 kernelPreference: { shouldStart: false, canStart: false } })"""
+        )
+        page.wait_for_selector(".jp-OutputArea .jp-Scope-static .jp-Scope-row", timeout=60_000)
+        output = page.locator(".jp-OutputArea .jp-Scope-output")
+        assert output.count() == 1
+        assert output.locator(".jp-Scope-root:visible").count() == 1
+        assert output.locator(".jp-Scope-static").is_visible()
+        shown = output.locator(".jp-Scope-static .jp-Scope-variable")
+        names = shown.evaluate_all("els => els.map(e => e.dataset.name)")
+        assert "image_filters/conv1/weights" in names
+        assert page.locator(".jp-OutputArea-output:visible", has_text="Error").count() == 0
+        assert lab.api("kernels") == []
+
+        # Reopened with a new kernel, not run: no widget of the kernel's to ask for the report
+        # (JupyterLab 4.x does not restore an anywidget model from saved state here: its
+        # view says "Loading widget…", hidden), so again the report JSON's tree.
+        open_notebook(page, lab, "state.ipynb")
+        page.wait_for_selector(".jp-OutputArea .jp-Scope-static .jp-Scope-row")
+        output = page.locator(".jp-OutputArea .jp-Scope-output")
+        assert output.locator(".jp-Scope-live .jp-Scope-widget").count() == 0
+        assert output.locator(".jp-Scope-root:visible").count() == 1
+        assert output.locator(".jp-Scope-static").is_visible()
+        assert page.locator(".jp-OutputArea-output:visible", has_text="Error").count() == 0
+    finally:
+        page.evaluate(SAVE_STATE, False)

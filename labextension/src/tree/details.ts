@@ -4,6 +4,7 @@
 import { h } from './dom';
 import type { Entry } from './entries';
 import type { ReportTree } from './report';
+import { site } from './format';
 import { folded, mixText, placement } from './parts';
 import type { ITrans } from './trans';
 import {
@@ -44,7 +45,7 @@ export function renderDetails(
           trans.__('ops'),
           folded(
             tree.opsOf(entry).map(op => op.label),
-            n => trans.__('and %1 more ops', n)
+            n => trans._n('and %1 more op', 'and %1 more ops', n)
           )
         ],
         [trans.__('in scope'), entry.parent.node.name || root]
@@ -100,9 +101,15 @@ function variableFields(
     [trans.__('trainable'), trainable],
     [trans.__('placement'), placement(tree, v, trans)],
     [trans.__('optimizer slot of'), served?.kind === 'variable' ? served.node.name : null],
-    [trans.__('per replica'), v.components ? trans.__('%1 parts', v.components.length) : null],
+    [
+      trans.__('per replica'),
+      v.components ? trans._n('%1 part', '%1 parts', v.components.length) : null
+    ],
     [trans.__('TF names it'), v.tf_name ?? null],
-    [trans.__('read by'), folded(tree.readers(v.id), n => trans.__('and %1 more ops', n))]
+    [
+      trans.__('read by'),
+      folded(tree.readers(v.id), n => trans._n('and %1 more op', 'and %1 more ops', n))
+    ]
   ];
 }
 
@@ -124,7 +131,10 @@ function opFields(tree: ReportTree, op: IOpNode, inputs: string[], trans: ITrans
     [trans.__('placement'), placement(tree, op, trans)],
     [trans.__('in tf.function'), graph?.kind === 'function' ? (graph.name ?? null) : null],
     [trans.__('TF names it'), op.tf_name ?? null],
-    [trans.__('inputs'), folded(inputs, n => trans.__('and %1 more inputs', n))]
+    [
+      trans.__('inputs'),
+      folded(inputs, n => trans._n('and %1 more input', 'and %1 more inputs', n))
+    ]
   ];
 }
 
@@ -137,7 +147,9 @@ function heading(kind: string, name: string): HTMLElement {
   );
 }
 
-/** Call lines, as links that jump to the cell line when the host can do that. */
+/** Call lines; a line in a notebook cell (`In [3]:4`) is a link that jumps to that cell
+ * and line when the host can do that. A file's line names the file and line (its full
+ * path on hover). */
 export function siteLines(lines: ISiteLine[], onSite: SiteHandler | null): HTMLElement | null {
   if (!lines.length) {
     return null;
@@ -146,12 +158,19 @@ export function siteLines(lines: ISiteLine[], onSite: SiteHandler | null): HTMLE
     'ul',
     { class: 'jp-Scope-list' },
     ...lines.map(line => {
-      if (!onSite) {
-        return h('li', {}, line.text);
+      if (!onSite || !IN_CELL.test(line.site.file)) {
+        return h('li', { title: line.site.file }, line.text);
       }
-      const link = h('button', { class: 'jp-Scope-site', type: 'button' }, line.text);
+      const link = h(
+        'button',
+        { class: 'jp-Scope-site', type: 'button', title: site(line.site) },
+        line.text
+      );
       link.addEventListener('click', () => onSite(line.site));
       return h('li', {}, link);
     })
   );
 }
+
+/** A site in a notebook cell: its file is the cell's `In [3]`. */
+const IN_CELL = /^In \[\d+\]/;

@@ -32,7 +32,8 @@ export interface IVariableEntry {
   parent: IScopeEntry;
   /**
    * The scope of the same name that holds only the variable's own ops (`w/Initializer/…`,
-   * `w/Assign`): shown inside the variable, not as a sibling of the same name.
+   * `w/Assign`) and its optimizer slots (`w/Adam`): shown inside the variable, not as a
+   * sibling of the same name.
    */
   ops: IScopeEntry | null;
 }
@@ -71,9 +72,10 @@ export interface IRow {
 }
 
 /**
- * What a row holds, but an op group's ops: variables first, then scopes, then op groups.
- * Without `ops`, ops stay out of sight: op groups, scopes that hold only ops (TF's
- * `MatMul`, `strided_slice`…) and a variable's own ops.
+ * What a row holds, but an op group's ops: variables first, then scopes, then op groups;
+ * in a variable, its optimizer slots, then its own ops. Without `ops`, ops stay out of
+ * sight: op groups, scopes that hold only ops (TF's `MatMul`, `strided_slice`…) and a
+ * variable's own ops.
  */
 export function children(entry: Entry, ops: boolean): Entry[] {
   switch (entry.kind) {
@@ -81,8 +83,16 @@ export function children(entry: Entry, ops: boolean): Entry[] {
       const scopes = ops ? entry.scopes : entry.scopes.filter(s => s.node.n_variables > 0);
       return [...entry.variables, ...scopes, ...(ops ? entry.groups : [])];
     }
-    case 'variable':
-      return ops && entry.ops ? [...entry.ops.scopes, ...entry.ops.groups] : [];
+    case 'variable': {
+      const own = entry.ops;
+      if (!own) {
+        return [];
+      }
+      // Its slots; with `ops`, its ops. Its replicas' parts, which sit there too, are not
+      // rows: its own row stands for them.
+      const slots = own.variables.filter(v => !v.node.component_of);
+      return ops ? [...slots, ...own.scopes, ...own.groups] : slots;
+    }
     default:
       return [];
   }
@@ -92,7 +102,7 @@ export function isExpandable(entry: Entry, ops = true): boolean {
   return (
     entry.kind === 'scope' ||
     (entry.kind === 'group' && ops) ||
-    (entry.kind === 'variable' && entry.ops !== null && ops)
+    (entry.kind === 'variable' && entry.ops !== null && (ops || children(entry, ops).length > 0))
   );
 }
 

@@ -5,7 +5,7 @@
 import { siteLines, type SiteHandler } from './details';
 import { h } from './dom';
 import type { ReportTree } from './report';
-import { folded } from './parts';
+import { deviceChip, folded } from './parts';
 import type { ITrans } from './trans';
 import type { IDiagnosticGroup } from './types';
 
@@ -25,11 +25,33 @@ export function renderSummary(tree: ReportTree, trans: ITrans): HTMLElement[] {
         'div',
         { class: 'jp-Scope-function' },
         h('span', {}, trans.__('tf.function %1 reads ', fn.name)),
-        folded(fn.reads, n => trans.__('and %1 more variables', n))
+        folded(fn.reads, n => trans._n('and %1 more variable', 'and %1 more variables', n))
       )
     );
   }
   return out;
+}
+
+/** What each device colour stands for, as the chips and the device mix bars use them:
+ * nothing when no node is placed or asked for a device. */
+export function renderLegend(tree: ReportTree, trans: ITrans): HTMLElement[] {
+  const { devices, colours } = tree.document.display;
+  const running = Object.keys(devices).filter(name => devices[name].colour);
+  if (!running.length) {
+    return [];
+  }
+  // One chip per short name, as the device mix counts them.
+  const byShort = new Map(running.map(name => [devices[name].short, name]));
+  const chips = [...byShort.values()].map(name => deviceChip(tree, name));
+  const unplaced = Object.values(tree.document.display.nodes).some(n =>
+    n.mix?.some(share => share.device === '')
+  );
+  if (unplaced) {
+    const chip = h('span', { class: 'jp-Scope-device' }, trans.__('not placed'));
+    chip.style.setProperty('--jp-Scope-device-colour', colours['']);
+    chips.push(chip);
+  }
+  return [h('span', { class: 'jp-Scope-legendTitle' }, trans.__('Devices:')), ...chips];
 }
 
 /** One code's diagnostics: level, code, how many, the advice once, and each occurrence

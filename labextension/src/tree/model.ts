@@ -1,6 +1,7 @@
 /**
  * The state of a tree view, without any DOM: the report, what is open, selected, searched
- * for and filtered, the ops switch and the tint by device, and the operations on them
+ * for, filtered and how children are sorted, the ops switch and the tint by device, and
+ * the operations on them
  * (the keyboard's among them). Each operation emits `changed` once, saying what it
  * touched, so that the view (`view.ts`) redraws only that, as JupyterLab's table of
  * contents keeps its state in a model that signals and its view only renders.
@@ -8,8 +9,8 @@
 
 import { type ISignal, Signal } from '@lumino/signaling';
 import { type Entry, isExpandable, isOpsOnly, type TreeDocument } from './entries';
-import { type Kept, nameTest } from './filter';
-import { ReportTree } from './report';
+import { DEVICE_GROUP, type Kept, nameTest, Pick } from './filter';
+import { ORDER_BUILT, ReportTree } from './report';
 import type { Rows } from './rows';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
@@ -78,7 +79,17 @@ export class TreeModel {
     return this._colourByDevice;
   }
 
-  /** Whether a search, device filter or `--filter` narrows the rows. */
+  /** The sort key of the display's `sorts` that orders each scope's children. */
+  get sort(): string {
+    return this._sort;
+  }
+
+  /** The keys of the display's `filters` that are on. */
+  get filters(): ReadonlySet<string> {
+    return this._filters;
+  }
+
+  /** Whether a search, device filter, display filter or `--filter` narrows the rows. */
   get narrowed(): boolean {
     return this._searching() || this._pattern !== null;
   }
@@ -120,6 +131,13 @@ export class TreeModel {
       // Ops stay out of sight until asked for, unless there is nothing else to show.
       this._ops = tree.summary.variables === 0;
     }
+    // The view's sort and filters stay while the report offers them.
+    const offered = tree.document.display;
+    if (!offered.sorts?.some(s => s.key === this._sort)) {
+      this._sort = ORDER_BUILT;
+    }
+    const filters = new Set(offered.filters?.map(f => f.key));
+    this._filters = new Set([...this._filters].filter(key => filters.has(key)));
     this._device = this._choice(this._device);
     this._refilter();
     this._emit({ document: true, rows: true, selection: true });
@@ -154,6 +172,23 @@ export class TreeModel {
    * report does not have, shows all. */
   setDevice(name: string): void {
     this._device = this._choice(name);
+    this._collapsedInSearch.clear();
+    this._refilter();
+    this._emit({ rows: true });
+  }
+
+  /** Order each scope's children by a key of the display's `sorts`. */
+  setSort(key: string): void {
+    this._sort = key;
+    this._layout();
+    this._emit({ rows: true });
+  }
+
+  /** Turn a filter of the display's `filters` on or off. */
+  toggleFilter(key: string): void {
+    if (!this._filters.delete(key)) {
+      this._filters.add(key);
+    }
     this._collapsedInSearch.clear();
     this._refilter();
     this._emit({ rows: true });
@@ -307,6 +342,7 @@ export class TreeModel {
     if (filtered) {
       this._query = '';
       this._device = '';
+      this._filters.clear();
       this._collapsedInSearch.clear();
     }
     const hidden = (e: Entry): boolean => isOpsOnly(e) || tree.ancestors(e).some(isOpsOnly);
@@ -331,22 +367,28 @@ export class TreeModel {
     return this._tree?.devices.includes(name) ? name : '';
   }
 
-  /** Searching or filtering by device: everything that matches starts open. */
+  /** Searching or filtering: everything that matches starts open. */
   private _searching(): boolean {
-    return this._query.trim() !== '' || this._device !== '';
+    return this._query.trim() !== '' || this._device !== '' || this._filters.size > 0;
   }
 
   private _refilter(): void {
-    if (!this._tree) {
+    const tree = this._tree;
+    if (!tree) {
       return;
     }
-    this._shown = this._tree.filter(nameTest(this._query, this._pattern), this._device, this._ops);
+    const on = (tree.document.display.filters ?? []).filter(
+      f => f.group !== DEVICE_GROUP && this._filters.has(f.key)
+    );
+    const pick = on.length ? new Pick(on, { named: tree.named }) : null;
+    this._shown = tree.filter(nameTest(this._query, this._pattern), this._device, this._ops, pick);
     this._layout();
   }
 
   private _layout(): void {
     if (this._tree) {
-      this._rows = this._tree.rows(entry => this.isOpen(entry), this._shown, this._ops);
+      const sort = this._tree.document.display.sorts?.find(s => s.key === this._sort) ?? null;
+      this._rows = this._tree.rows(entry => this.isOpen(entry), this._shown, this._ops, sort);
     }
   }
 
@@ -371,6 +413,8 @@ export class TreeModel {
   private _selected: Entry | null = null;
   private _query = '';
   private _device = '';
+  private _sort = ORDER_BUILT;
+  private _filters = new Set<string>();
   private _pattern: RegExp | null = null;
   private _ops = false;
   private _colourByDevice = false;

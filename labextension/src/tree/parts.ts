@@ -58,15 +58,33 @@ export function placement(
   );
 }
 
-/** Created, reused ×N or existing; an optimizer slot's. */
-export function variableBadges(tree: ReportTree, v: IVariableNode): HTMLElement[] {
-  return nodeBadges(tree.document.display, v.id).map(badge);
+/** A match's, then created, reused ×N or existing, an optimizer slot's: each whole, so
+ * that a narrow row drops the last ones rather than cut one. */
+export function variableBadges(tree: ReportTree, v: IVariableNode): HTMLElement {
+  return h(
+    'span',
+    { class: 'jp-Scope-badges' },
+    ...nodeBadges(tree.document.display, v.id).map(badge)
+  );
 }
 
-/** Shape, dtype, params, bytes, initializer, and how many ops of its own it has. */
+/** Shape, dtype, params, bytes, initializer, and how many ops of its own it has: each
+ * fact whole, so that a narrow row drops the last ones rather than cut a number. */
 export function facts(tree: ReportTree, node: IVariableNode | IScopeNode): HTMLElement {
-  return h('span', { class: 'jp-Scope-facts' }, tree.shown(node.id).facts ?? '');
+  const text = tree.shown(node.id).facts ?? '';
+  return h(
+    'span',
+    { class: 'jp-Scope-facts', title: text },
+    // Each after the first carries its separator, so that the text reads as Python wrote it.
+    ...text
+      .split(FACT_SEPARATOR)
+      .filter(Boolean)
+      .map((fact, i) => h('span', { class: 'jp-Scope-fact' }, i ? FACT_SEPARATOR + fact : fact))
+  );
 }
+
+/** What Python's `facts` lines join their facts with. */
+const FACT_SEPARATOR = ' · ';
 
 /** `VS`, `NS` or `VS+NS`: how the scope was opened. */
 export function scopeMark(tree: ReportTree, s: IScopeNode): HTMLElement | null {
@@ -121,8 +139,11 @@ export function mixText(mix: { device: string; count: number }[], trans: ITrans)
 }
 
 /** `a, b, c`; past `SHOWN_NAMES`, the first few and the rest folded behind `more`'s words
- * for their count (`and 3 more ops`). */
-export function folded(names: string[], more: (count: number) => string): HTMLElement {
+ * for their count (`and 3 more ops`); nothing for no names. */
+export function folded(names: string[], more: (count: number) => string): HTMLElement | null {
+  if (!names.length) {
+    return null;
+  }
   const text = (list: string[]): string => list.join(', ');
   if (names.length <= SHOWN_NAMES) {
     return h('span', { class: 'jp-Scope-names' }, text(names));

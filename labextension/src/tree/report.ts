@@ -21,11 +21,18 @@ import {
   scopeEntry,
   type TreeDocument
 } from './entries';
-import { type INameTest, Kept, passes } from './filter';
+import { type INameTest, Kept, passes, type Pick } from './filter';
 import { relativeName } from './format';
 import { OpTable } from './ops';
 import { Rows } from './rows';
-import type { IDeviceShare, INodeDisplay, IScopeNode, ISummary, IVariableNode } from './types';
+import type {
+  IDeviceShare,
+  INodeDisplay,
+  IScopeNode,
+  ISort,
+  ISummary,
+  IVariableNode
+} from './types';
 
 export class ReportTree {
   readonly root: IScopeEntry;
@@ -177,32 +184,40 @@ export class ReportTree {
   }
 
   /**
-   * The entries kept by `test` and `onDevice`: the variables and ops on that device (short
-   * name, run on or asked for) whose name passes or that are inside a scope whose name
-   * passes, and their ancestors; without a device, also the scopes whose name passes.
-   * Without `ops`, ops and scopes of ops only are left out. `null` when there is neither a
-   * test nor a device (everything is kept).
+   * The entries kept by `test`, `onDevice` and `pick`: the variables and ops on that
+   * device (short name, run on or asked for) that the display's active filters pick, whose
+   * name passes or that are inside a scope whose name passes, and their ancestors; with
+   * neither a device nor filters, also the scopes whose name passes. Without `ops`, ops
+   * and scopes of ops only are left out. `null` when there is no test, device or filter
+   * (everything is kept).
    */
-  filter(test: INameTest | null, onDevice = '', ops = true): Kept | null {
-    if (!test && !onDevice) {
+  filter(test: INameTest | null, onDevice = '', ops = true, pick: Pick | null = null): Kept | null {
+    if (!test && !onDevice && !pick) {
       return null;
     }
     const kept = new Kept(new Uint8Array(this.ops.length));
     kept.entries.add(this.root);
     const keeps = (node: IVariableNode, all: boolean): boolean =>
-      (all || !test || passes(test, node.name)) && (!onDevice || this.onDevice(node, onDevice));
+      (all || !test || passes(test, node.name)) &&
+      (!onDevice || this.onDevice(node, onDevice)) &&
+      (!pick || pick.variable(node));
     const named = ops && test ? this._opsPassing(test) : null;
     const placed = ops && onDevice ? this._opsOnDevice(onDevice) : null;
+    const picked = ops && pick ? this._opsPicked(pick) : null;
     const visit = (scope: IScopeEntry, keepAll: boolean): boolean => {
       const all = keepAll || (!!test && scope.node.name !== '' && passes(test, scope.node.name));
-      let any = all && !onDevice;
+      let any = all && !onDevice && !pick;
       for (const child of scope.scopes) {
         if (ops || child.node.n_variables > 0) {
           any = visit(child, all) || any;
         }
       }
       for (const variable of scope.variables) {
-        const opsKept = ops && variable.ops !== null && visit(variable.ops, all);
+        if (!ops && scope.owner && variable.node.component_of) {
+          continue; // a replica's part, shown with its variable's ops (`children`)
+        }
+        // Its own scope: its slots, and with `ops` its ops.
+        const opsKept = variable.ops !== null && visit(variable.ops, all);
         if (keeps(variable.node, all) || opsKept) {
           kept.entries.add(variable);
           any = true;
@@ -211,7 +226,11 @@ export class ReportTree {
       for (const group of ops ? scope.groups : []) {
         let anyOp = false;
         for (const row of group.opRows) {
-          if ((all || !named || named[row]) && (!placed || placed(row))) {
+          if (
+            (all || !named || named[row]) &&
+            (!placed || placed(row)) &&
+            (!picked || picked[row])
+          ) {
             kept.ops[row] = 1;
             anyOp = true;
           }
@@ -230,9 +249,14 @@ export class ReportTree {
     return kept;
   }
 
-  /** The rows to show, depth first: children of open entries, when `shown`; ops only
-   * with `ops`. */
-  rows(isOpen: (entry: Entry) => boolean, shown: Kept | null = null, ops = true): Rows {
+  /** The rows to show, depth first: children of open entries, when `shown`, in the order
+   * of `sort` (one of the display's `sorts`; as built when none); ops only with `ops`. */
+  rows(
+    isOpen: (entry: Entry) => boolean,
+    shown: Kept | null = null,
+    ops = true,
+    sort: ISort | null = null
+  ): Rows {
     const entries: (Entry | null)[] = [];
     const opRows: number[] = [];
     const depths: number[] = [];
@@ -247,7 +271,7 @@ export class ReportTree {
         }
         return;
       }
-      for (const child of children(entry, ops)) {
+      for (const child of this.childrenOf(entry, ops, sort)) {
         if (shown && !shown.has(child)) {
           continue;
         }
@@ -261,6 +285,37 @@ export class ReportTree {
     };
     visit(this.root, 0);
     return new Rows(this, entries, opRows, depths);
+  }
+
+  /**
+   * What a row holds (`children`), a scope's variables and child scopes together in the
+   * order of `sort`: by name, or by a numeric field, largest first, what has none last;
+   * its op groups after them, by type or by size. Each order is made once per scope.
+   */
+  childrenOf(entry: Entry, ops: boolean, sort: ISort | null): Entry[] {
+    if (!sort || sort.key === ORDER_BUILT || entry.kind !== 'scope') {
+      return children(entry, ops);
+    }
+    let cache = this._sorted.get(sort.key);
+    if (!cache) {
+      cache = new Map();
+      this._sorted.set(sort.key, cache);
+    }
+    let ordered = cache.get(entry);
+    if (!ordered) {
+      ordered = sortEntries(entry, sort);
+      cache.set(entry, ordered);
+    }
+    return ops
+      ? ordered
+      : ordered.filter(
+          e => e.kind === 'variable' || (e.kind === 'scope' && e.node.n_variables > 0)
+        );
+  }
+
+  /** The names the report's diagnostics name: what "with diagnostics" keeps. */
+  get named(): Set<string> {
+    return (this._named ??= new Set(this.document.diagnostics.flatMap(d => d.nodes)));
   }
 
   /** Names of the ops that read `variable` (its `reads` edges). */
@@ -314,6 +369,15 @@ export class ReportTree {
       }
     }
     return named;
+  }
+
+  /** 1 for each op the active filters pick. */
+  private _opsPicked(pick: Pick): Uint8Array {
+    const picked = new Uint8Array(this.ops.length);
+    for (let row = 0; pick.opsCanPass && row < picked.length; row++) {
+      picked[row] = pick.op(this.ops.names[row]) ? 1 : 0;
+    }
+    return picked;
   }
 
   /** `onDevice` for ops by row: decided once per device string, not once per op. */
@@ -453,6 +517,39 @@ export class ReportTree {
   /** Made on first use: a first paint needs neither. */
   private _opsByName: Map<string, number[]> | null = null;
   private _opsById: Map<string, number[]> | null = null;
+  private _named: Set<string> | null = null;
+  /** By sort key: each scope's children in that order. */
+  private readonly _sorted = new Map<string, Map<IScopeEntry, Entry[]>>();
+}
+
+/** The sort key of the tree's own order: as built. */
+export const ORDER_BUILT = 'order';
+
+/** A scope's variables and child scopes in the order of `sort`, then its op groups. */
+function sortEntries(scope: IScopeEntry, { key, less }: ISort): Entry[] {
+  const named = [...scope.variables, ...scope.scopes];
+  const groups = [...scope.groups];
+  if (key === 'name') {
+    const collator = new Intl.Collator(undefined, { numeric: true });
+    named.sort((a, b) => collator.compare(a.label, b.label));
+    groups.sort((a, b) => collator.compare(a.type, b.type));
+  } else {
+    const value = (e: IScopeEntry | IVariableEntry): number => {
+      const fields = e.node as unknown as Record<string, unknown>;
+      const v = fields[key];
+      if (typeof v === 'number') {
+        const without = less ? fields[less] : undefined;
+        return typeof without === 'number' ? v - without : v;
+      }
+      return key === 'n_ops' && e.kind === 'variable' && e.ops ? e.ops.node.n_ops : -1;
+    };
+    // Stable: ties keep the order built.
+    named.sort((a, b) => value(b) - value(a));
+    if (key === 'n_ops') {
+      groups.sort((a, b) => b.opRows.length - a.opRows.length);
+    }
+  }
+  return [...named, ...groups];
 }
 
 const FIND_ORDER = { variable: 0, scope: 1 } as const;

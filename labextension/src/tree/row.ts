@@ -8,6 +8,8 @@ import type { ITrans } from './trans';
 
 /** Height of one row in px; `.jp-Scope-row` in tree.css has the same. */
 export const ROW_HEIGHT = 24;
+/** Indent of each level in px: a caret's width and a little. */
+const INDENT = 14;
 
 export interface IRowState {
   index: number;
@@ -35,7 +37,7 @@ export function renderRow(
     'aria-selected': String(state.selected)
   });
   el.style.top = `${state.index * ROW_HEIGHT}px`;
-  el.style.paddingLeft = `${4 + state.depth * 16}px`;
+  el.style.paddingLeft = `${4 + state.depth * INDENT}px`;
   const colour = tree.entryColour(entry);
   if (colour) {
     el.style.setProperty('--jp-Scope-row-colour', colour);
@@ -53,36 +55,44 @@ export function renderRow(
   append(
     el,
     h('span', { class: 'jp-Scope-caret' }, expandable ? (open ? '▾' : '▸') : ''),
-    h(
-      'span',
-      { class: 'jp-Scope-name', title: entry.kind === 'group' ? entry.type : entry.node.name },
-      entry.label || trans.__('(root)')
+    nameCell(
+      entry.label || trans.__('(root)'),
+      entry.kind === 'group' ? entry.type : entry.node.name
     ),
     ...shows(tree, entry, trans)
   );
   return el;
 }
 
+/** How many characters of a name's end stay when the name is cut: siblings differ there
+ * (`Mixed_6a`, `Mixed_6b`; `weights`, `biases`). */
+export const NAME_END = 10;
+
+/** A name cut in the middle when the row is narrow: its start gives way (an ellipsis),
+ * its last `NAME_END` characters never do. */
+function nameCell(label: string, title: string): HTMLElement {
+  // A short start is not worth cutting: the ellipsis would be as wide.
+  const cut = label.length > NAME_END + 3 ? label.length - NAME_END : 0;
+  return h(
+    'span',
+    { class: 'jp-Scope-name', title },
+    cut ? h('span', { class: 'jp-Scope-nameStart' }, label.slice(0, cut)) : null,
+    h('span', { class: 'jp-Scope-nameEnd' }, label.slice(cut))
+  );
+}
+
 function shows(tree: ReportTree, entry: Entry, trans: ITrans): (Node | null)[] {
   switch (entry.kind) {
-    case 'scope': {
-      const links = entry.node.links ?? [];
+    case 'scope':
+      // Its aliases (`links`) are in the details pane.
       return [
         scopeMark(tree, entry.node),
         facts(tree, entry.node),
-        ...scopeDevices(tree, entry.node, trans),
-        links.length
-          ? h(
-              'span',
-              { class: 'jp-Scope-links', title: trans.__('the same scope name opened again') },
-              `↔ ${links.join(', ')}`
-            )
-          : null
+        ...scopeDevices(tree, entry.node, trans)
       ];
-    }
     case 'variable':
       return [
-        ...variableBadges(tree, entry.node),
+        variableBadges(tree, entry.node),
         facts(tree, entry.node),
         placement(tree, entry.node, trans)
       ];

@@ -70,7 +70,14 @@ export interface IVariableNode {
   optimizer?: boolean;
   /** In a match's tree: its state against the checkpoint (the display carries its colour
    * and badges). */
-  match?: { state: string; checkpoint: string | null; shape?: unknown[]; dtype?: string[] };
+  match?: {
+    state: string;
+    checkpoint: string | null;
+    shape?: unknown[];
+    dtype?: string[];
+    /** Missing, as a checkpoint of the model alone is: an optimizer's, a step counter. */
+    expected?: true;
+  };
 }
 
 export interface IOpNode {
@@ -180,6 +187,26 @@ export interface IBadge {
   title: string;
 }
 
+/** A way to order a scope's children: `order` as built, `name`, or a numeric field of
+ * scopes and variables (`params`, `flops`…), largest first. */
+export interface ISort {
+  key: string;
+  label: string;
+  /** A field the value is taken without: a scope's params as its row shows them, the
+   * model's (`params` less `params_optimizer`). */
+  less?: string;
+}
+
+/** A filter the views offer: `key` names its test (`filter.ts`), `count` how many
+ * variables and ops pass it. Filters of one `group` widen each other; groups narrow. */
+export interface IFilter {
+  key: string;
+  group: string;
+  label: string;
+  title: string;
+  count: number;
+}
+
 /** What a scope, variable or op shows beyond its own fields (all computed in Python).
  * What many nodes show alike is in the display's tables, by index: `nodeMark`,
  * `nodeBadges`, `nodeSites` read it. */
@@ -236,6 +263,9 @@ export interface IDisplay {
   badges: IBadge[];
   /** Each distinct call line, once. */
   sites: ISiteLine[];
+  /** The sort keys and filters the views offer (absent before this version). */
+  sorts?: ISort[];
+  filters?: IFilter[];
 }
 
 /** How a scope was opened, as a badge. */

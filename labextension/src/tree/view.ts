@@ -8,12 +8,24 @@
 import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import type { Entry, NodeEntry } from './entries';
-import { renderDiagnostic, renderSummary } from './header';
+import { DEVICE_GROUP } from './filter';
+import { renderDiagnostic, renderLegend, renderSummary } from './header';
 import { VirtualList } from './list';
 import { type ITreeChange, TreeModel } from './model';
 import { renderRow } from './row';
 import { Toolbar } from './toolbar';
 import { type ITrans, untranslated } from './trans';
+import type { ISite } from './types';
+
+/** The event a tree in a notebook output sends up the page when a cell site is clicked
+ * (`detail`: the site): the lab extension, which knows the notebook, jumps to it. The
+ * widget's own code cannot reach the lab. */
+export const SITE_EVENT = 'jp-scope-site';
+
+/** Send a site up the page from `node`, for whoever can show it. */
+export function dispatchSite(node: HTMLElement, site: ISite): void {
+  node.dispatchEvent(new CustomEvent<ISite>(SITE_EVENT, { detail: site, bubbles: true }));
+}
 
 export interface ITreeViewOptions {
   /** Called with the node's full name when the user selects a scope, variable or op. */
@@ -47,6 +59,8 @@ export class TreeView {
       {
         onQuery: query => this.model.setQuery(query),
         onDevice: name => this.model.setDevice(name),
+        onSort: key => this.model.setSort(key),
+        onFilter: key => this.model.toggleFilter(key),
         onColourByDevice: on => this.model.setColourByDevice(on),
         onShowOps: on => this.model.setOps(on),
         onExpandAll: () => this.model.expandAll(),
@@ -61,7 +75,7 @@ export class TreeView {
     this.node = h(
       'div',
       { class: 'jp-Scope-root' },
-      h('div', { class: 'jp-Scope-header' }, this._summary, this._toolbar.node),
+      h('div', { class: 'jp-Scope-header' }, this._summary, this._legend, this._toolbar.node),
       this._diagnostics,
       h('div', { class: 'jp-Scope-body' }, this._list.node, this._details)
     );
@@ -83,6 +97,10 @@ export class TreeView {
       this._list.draw();
     }
     const tree = model.tree;
+    if (change.selection) {
+      // Narrow, the pane shows only for a selection (tree.css).
+      this._details.classList.toggle('jp-mod-empty', !model.selected);
+    }
     if (change.selection && tree) {
       this._details.replaceChildren(
         renderDetails(tree, model.selected, this._options.onSite ?? null, this._trans)
@@ -116,8 +134,20 @@ export class TreeView {
         renderDiagnostic(d, onSite, this._showNodes, this._trans)
       )
     );
+    const { display } = tree.document;
+    const filters = display.filters ?? [];
     this._toolbar.setOps(tree.summary.ops);
-    this._toolbar.setDevices(tree.devices, this.model.device);
+    this._toolbar.setDevices(
+      tree.devices,
+      this.model.device,
+      new Map(filters.filter(f => f.group === DEVICE_GROUP).map(f => [f.key, f.count]))
+    );
+    this._toolbar.setSorts(display.sorts ?? [], this.model.sort);
+    this._toolbar.setFilters(
+      filters.filter(f => f.group !== DEVICE_GROUP),
+      this.model.filters
+    );
+    this._legend.replaceChildren(...renderLegend(tree, this._trans));
   }
 
   /** The rows, and what the toolbar says of them. */
@@ -126,6 +156,8 @@ export class TreeView {
     this._toolbar.query = this.model.query;
     this._toolbar.device = device;
     this._toolbar.ops = this.model.ops;
+    this._toolbar.sort = this.model.sort;
+    this._toolbar.filters = this.model.filters;
     if (!tree || !rows) {
       return;
     }
@@ -209,5 +241,6 @@ export class TreeView {
   private readonly _list: VirtualList;
   private readonly _summary = h('div', { class: 'jp-Scope-summary' });
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
-  private readonly _details = h('div', { class: 'jp-Scope-detailsPane' });
+  private readonly _legend = h('div', { class: 'jp-Scope-legend' });
+  private readonly _details = h('div', { class: 'jp-Scope-detailsPane jp-mod-empty' });
 }
