@@ -14,6 +14,7 @@ each question first (its variables, the checkpoint's shapes); the tree must show
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -146,6 +147,13 @@ def test_one_click_answers_on_inception_v3(server, page, tmp_path, artifacts) ->
     top = rows.index(["InceptionV3", 1])
     assert [name for name, level in rows[top + 1 : top + 11]] == truth["top10"]
     assert all(level == 2 for _, level in rows[top + 1 : top + 11])
+    # Each with a bar of its share of the model's params, largest first.
+    shares = tree.locator('.jp-Scope-row[aria-level="2"] .jp-Scope-shareFill').evaluate_all(
+        "els => els.map(e => parseFloat(e.style.width))"
+    )
+    assert shares[:10] == sorted(shares[:10], reverse=True) and shares[0] > 0
+    label = tree.locator(".jp-Scope-row[data-name='InceptionV3'] .jp-Scope-share")
+    assert re.fullmatch(r"\d+(\.\d)?% of the report’s params", label.get_attribute("title"))
 
     # Every reused variable: one toggle, showing its count; they and their scopes shown.
     reused = chip(tree, "reused")

@@ -187,7 +187,8 @@ export class TreeView {
         depth,
         expandable,
         open: expandable && this.model.isOpen(entry),
-        selected: entry === selected
+        selected: entry === selected,
+        share: this.model.shareOf(entry)
       },
       this._trans
     );
