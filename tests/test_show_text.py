@@ -3,7 +3,7 @@
 The text tree is written a line at a time from `section.py`'s functions, without the
 display section (`present/text_tree.py`), so that a report of 10^6 variables prints
 without holding its display or its whole text. The golden file was written by the code
-that read the display section (main at bf2452b): each text must stay as it was,
+that read the display section (main at 473c620): each text must stay as it was,
 on the golden documents (call chains, own ops, placements, numbered ids), on reports with
 slots, reuses, control characters and a filter, and on a match and its tree. Set
 JUPYTER_SCOPE_UPDATE_GOLDEN=1 to rewrite it after an intended change.
