@@ -256,8 +256,8 @@ def build_graph(data: dict[str, Any], *, consume: bool) -> nx.DiGraph:
     if len(graph) != n_nodes:
         raise ReportFormatError("invalid jupyter-scope report: node ids are not unique")
     # Counted off the adjacency: `number_of_edges` caches a degree view that refers back
-    # to the graph, a cycle that leaves a report of 10^6 variables to the cyclic collector
-    # (~3 s) instead of freeing it when the last reference goes.
+    # to the graph, a cycle that leaves the report to the cyclic collector (a pass over
+    # all of it: 0.3 s at 10^5 variables) instead of freeing it with its last reference.
     if sum(map(len, graph._succ.values())) != n_edges:
         raise ReportFormatError("invalid jupyter-scope report: an edge appears twice")
     return graph
