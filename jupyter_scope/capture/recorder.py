@@ -7,20 +7,17 @@ exit it reads the ops of every graph it saw, turns everything into plain records
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import sys
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from jupyter_scope.analysis.build import build_report
 from jupyter_scope.capture import cost, hooks, origins, placement, sites, tf_api
-from jupyter_scope.model import devices
+from jupyter_scope.model import collector, devices
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.records import (
     NEVER_RAN,
@@ -108,7 +105,7 @@ class Recording:
         finally:
             hooks.detach(self)
         wall_time = time.perf_counter() - self._start
-        with _collector_paused():
+        with collector.paused():
             try:
                 capture = self._finish(wall_time, exc)
             finally:
@@ -680,20 +677,6 @@ class Recording:
             "python": sys.version.split()[0],
         }
         return capture
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's collector off while the report is made: every container made then is kept,
-    so the young collections its allocations would set off (~40 for Keras ResNet50, a
-    quarter of the exit's time) would free nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

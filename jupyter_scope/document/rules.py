@@ -43,7 +43,7 @@ def or_null(check: Check) -> Check:
 
 
 def list_of(check: Check) -> Check:
-    return lambda value: isinstance(value, list) and all(check(item) for item in value)
+    return lambda value: isinstance(value, list) and all(map(check, value))
 
 
 MAX_COUNT = 2**63 - 1  # TF's element counts and sizes are int64: no report holds more
@@ -51,6 +51,8 @@ MAX_COUNT = 2**63 - 1  # TF's element counts and sizes are int64: no report hold
 
 def count(value: Any) -> bool:
     """An integer in 0..2^63-1 (a count, a size, a dimension, a line)."""
+    if value.__class__ is int:  # most values: a call less (~0.3 s at 10^6 variables)
+        return 0 <= value <= MAX_COUNT
     return is_int(value) and 0 <= value <= MAX_COUNT
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 import networkx as nx
 
 from jupyter_scope.model.digraph import digraph
-from jupyter_scope.model.nodes import VariableNode
 from jupyter_scope.model.roles import ROLES, role
 from jupyter_scope.records import (
     NEVER_RAN,
@@ -175,7 +174,7 @@ def _variable_attrs(record: VariableRecord, ids: dict[str, str]) -> dict[str, An
     return attrs
 
 
-def variable_record(node: VariableNode, key: str) -> VariableRecord:
+def variable_record(node: Mapping[str, Any], key: str) -> VariableRecord:
     """The record a variable's node was built from (`_variable_attrs`'s inverse), keyed
     `key`: how a report's variables become another report's (a match's tree). Node ids it
     refers to (`slot_of`, `components`) are not keys of the new report: left to the caller."""

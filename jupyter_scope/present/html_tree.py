@@ -127,7 +127,7 @@ class StaticTree:
         own = tree.own_ops()
         items = [
             self.variable_item(v, relative_name(v["name"], scope), own.get(v["name"]), depth + 1)
-            for v in tree.variables
+            for v in tree.variable_fields()
         ]
         if tree.ops:
             items.append(self.ops_block(tree))

@@ -98,6 +98,17 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
     }
 
 
+def summary_section(
+    graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The display's `summary`: the counts and their `line`; a match's tree counts its
+    match states."""
+    counts = summary(graph, diagnostics)
+    matched = meta.get("match") is not None
+    line = match_line(match_counts(graph)) if matched else human.summary_line(counts)
+    return {**counts, "line": line}
+
+
 def source_name(source: dict[str, Any] | None) -> str:
     """E.g. `ckpt/model.ckpt (checkpoint, name-based)`."""
     if not source:
@@ -264,19 +275,21 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
     optimizer slots (`w/Adam`, `w/Adam_1`, whose `slot_of` is `w`). Displays show it
     inside the variable, never as a sibling of the same name."""
     found = {}
-    for scope, data in graph.nodes(data=True):
-        if data["kind"] != "scope":
+    nodes = graph._node  # networkx's own dicts: its views cost ~1 µs a lookup
+    for scope, children in graph._succ.items():
+        if nodes[scope]["kind"] != "scope":
             continue
         variables: dict[str, str] = {}
         scopes: list[str] = []
-        for child in graph.successors(scope):
-            kind = graph.nodes[child]["kind"]
+        for child in children:
+            data = nodes[child]
+            kind = data["kind"]
             if kind == "variable":
-                variables.setdefault(graph.nodes[child]["name"], child)
+                variables.setdefault(data["name"], child)
             elif kind == "scope":
                 scopes.append(child)
         for child in scopes:
-            owner = variables.get(graph.nodes[child]["name"])
+            owner = variables.get(nodes[child]["name"])
             if owner is not None and _serves_only(graph, child, owner):
                 found[child] = owner
     return found
@@ -284,12 +297,13 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
 
 def _serves_only(graph: nx.DiGraph, scope: str, owner: str) -> bool:
     """Whether every variable under `scope` is an optimizer slot of `owner`."""
-    if graph.nodes[scope]["n_variables"] == 0:
+    nodes = graph._node
+    if nodes[scope]["n_variables"] == 0:
         return True
     stack = [scope]
     while stack:
-        for child in graph.successors(stack.pop()):
-            data = graph.nodes[child]
+        for child in graph._succ[stack.pop()]:
+            data = nodes[child]
             if data["kind"] == "scope":
                 stack.append(child)
             elif data["kind"] == "variable" and data.get("slot_of") != owner:
@@ -358,7 +372,13 @@ def placement(node: Mapping[str, Any]) -> str:
     return f"⚠ {placed} ({fell_back})" if fell_back else placed
 
 
-def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
+def served_name(graph: nx.DiGraph, var: Mapping[str, Any]) -> str | None:
+    """The name of the variable an optimizer slot serves, when it is in the report."""
+    slot_of = var.get("slot_of")
+    return graph.nodes[slot_of]["name"] if slot_of in graph else None
+
+
+def badges(var: Mapping[str, Any], served: str | None) -> list[dict[str, str]]:
     """Created, reused ×N or existing; and an optimizer slot's variable."""
     out = []
     if var["created"]:
@@ -463,13 +483,11 @@ def display(
             if data["name"] == NEVER_RAN:
                 entry["never_ran"] = True
         elif kind == "variable":
-            slot_of = data.get("slot_of")
-            served = graph.nodes[slot_of]["name"] if slot_of in graph else None
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
             state = data.get("match")
             more = match_badges(state) if state else []
             # A match's badges first: a narrow row keeps them when it drops the others.
-            entry["badges"] = [badge(b) for b in more + badges(data, served)]
+            entry["badges"] = [badge(b) for b in more + badges(data, served_name(graph, data))]
             entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
             if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
@@ -479,11 +497,10 @@ def display(
             entry["fallback"] = True
         if entry:
             nodes[node] = entry
-    counts = summary(graph, diagnostics)
-    line = match_line(match_counts(graph)) if matched else human.summary_line(counts)
+    counts = summary_section(graph, meta, diagnostics)
     return {
-        "summary": {**counts, "line": line},
-        "card": card(counts, meta, line),
+        "summary": counts,
+        "card": card(counts, meta, counts["line"]),
         "heading": heading(meta),
         "devices": table,
         "colours": {**coloured, "": UNPLACED_COLOUR},
