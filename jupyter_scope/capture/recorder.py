@@ -80,6 +80,8 @@ class Recording:
         self._session_graphs: set[int] = set()  # ids of the graphs a Session.run ran
         self._eager_op_names: dict[str, int] = {}  # eager op name → times it ran
         self._eager_dropped = 0
+        self._counted = cost.counted_types(self._tf.ops)  # types with a FLOPs statistic
+        self._eager_calls: list[tuple[OpRecord, cost.EagerCall]] = []  # their FLOPs on exit
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
         self._function_runs: list[tuple[placement.Signature, dict[str, str]]] = []
         self._mode = "eager" if self._tf.tf.executing_eagerly() else "graph"
@@ -328,19 +330,22 @@ class Recording:
         colocated = not devices.honoured(requested, placed) and placed in (
             t.device for t in inputs if t.dtype == self._tf.tf.resource
         )
-        self._capture.ops.append(
-            OpRecord(
-                name=name,
-                type=op_type,
-                graph=EAGER,
-                device_requested=requested,
-                device=placed,
-                inputs=producers,
-                reads=reads,
-                colocated=colocated,
-                outputs=[cost.output(tensor) for tensor in outputs],
-            )
+        outs = [cost.output(tensor) for tensor in outputs]
+        record = OpRecord(
+            name=name,
+            type=op_type,
+            graph=EAGER,
+            device_requested=requested,
+            device=placed,
+            inputs=producers,
+            reads=reads,
+            colocated=colocated,
+            outputs=outs,
         )
+        self._capture.ops.append(record)
+        if op_type in self._counted:  # its shapes now; TF's statistic on exit
+            shapes = [cost.output(tensor) for tensor in inputs]
+            self._eager_calls.append((record, (op_type, shapes, outs, tuple(attrs or ()))))
         for i, tensor in enumerate(outputs):
             self._producers[id(tensor)] = (weakref.ref(tensor), name, i)
             if op_type in _READ_TYPES and reads:  # reading the value reads the variable
@@ -644,6 +649,9 @@ class Recording:
         for scope in capture.scopes:
             if scope.name_scope and scope.graph in places:
                 scope.name_scope = _nest(places[scope.graph], scope.name_scope)
+        flops = cost.EagerFlops(self._tf)
+        for op, call in self._eager_calls:
+            op.flops = flops(call)
         if self.ops:
             capture.ops = self._graph_ops(tables, places, callers, shown) + capture.ops
             if any(not op.ran for op in capture.ops):  # what never ran goes last, apart
