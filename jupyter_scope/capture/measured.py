@@ -74,13 +74,19 @@ class Trace:
     eager: list[tuple[str, float | None]] = field(default_factory=list)
 
 
+# Eager ops TF runs without calling op callbacks, so never recorded: a Python value made
+# a tensor (`tf.matmul(x, 2.0)`'s 2.0).
+UNRECORDED = {"_EagerConst"}
+
+
 def time_eager(ops: list[OpRecord], ran: list[tuple[str, float | None]]) -> int:
     """Each recorded eager op its kernel's time, pairing the recorder's eager ops and the
-    trace's in the order both saw them run, while their types agree: from the first
-    disagreement on (an op one saw and the other did not) the rest stay unmeasured rather
-    than paired by type. How many were timed."""
+    trace's in the order both saw them run (but the trace's `UNRECORDED`), while their
+    types agree: from the first disagreement on (an op one saw and the other did not) the
+    rest stay unmeasured rather than paired by type. How many were timed."""
     timed = 0
-    for op, (kind, micros) in zip(ops, ran, strict=False):
+    seen = [(kind, micros) for kind, micros in ran if kind not in UNRECORDED]
+    for op, (kind, micros) in zip(ops, seen, strict=False):
         if op.type != kind:
             break
         if micros is not None:

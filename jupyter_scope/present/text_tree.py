@@ -87,6 +87,8 @@ def render(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> str:
         lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
     for merged in report.display["diagnostics"]:
         lines.extend(diagnostic_lines(merged))
+    if timed := report.display.get("time"):  # 1.5, a profiled report
+        lines.append("where the time goes: " + "; ".join(entry["text"] for entry in timed))
     tree = scope_tree(report, pattern)
     if tree.empty:
         lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
