@@ -233,3 +233,36 @@ def test_a_trace_that_never_ran_counts_in_no_total(tf):
     assert root["flops"] == 2 * 4**3  # only the matmul that ran
     scopes = {s["name"]: s for s in rec.report.scopes}
     assert scopes[NEVER_RAN]["flops"] == 2 * 4**3 + 16
+
+
+def test_memory_estimate_is_weights_gradients_slots_and_activations(tf, v1):
+    """A scope's `memory_bytes` from TF's own objects: its variables' sizes, a gradient per
+    trainable one, its ops' outputs."""
+    with jupyter_scope.record() as rec:
+        with tf.Graph().as_default() as graph:
+            x = v1.placeholder(tf.float32, [4, 8])
+            with v1.variable_scope("dense"):
+                w = v1.get_variable("w", [8, 3])
+                steps = v1.get_variable("steps", [], tf.int64, trainable=False)
+                y = tf.matmul(x, w)
+            loss = tf.reduce_sum(y)
+            v1.train.AdamOptimizer().minimize(loss, var_list=[w])
+    dense = next(s for s in rec.report.scopes if s["name"] == "dense")
+    variables = graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)
+    weights = w.shape.num_elements() * 4 + steps.dtype.size
+    slots = sum(
+        v.shape.num_elements() * v.dtype.base_dtype.size
+        for v in variables
+        if v.name.startswith("dense/w/Adam")
+    )
+    activations = sum(
+        t.shape.num_elements() * t.dtype.size
+        for op in graph.get_operations()
+        if op.name.startswith("dense/")
+        for t in op.outputs
+        if t.shape.is_fully_defined() and t.dtype != tf.resource
+    )
+    assert slots == 2 * 8 * 3 * 4  # Adam's m and v
+    assert dense["bytes_trainable"] == 8 * 3 * 4
+    assert dense["memory_bytes"] == weights + slots + 8 * 3 * 4 + activations
+    assert dense["activation_bytes"] == activations
