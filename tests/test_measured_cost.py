@@ -302,3 +302,27 @@ def test_every_export_carries_measured_cost(tf, tmp_path):
     text = report._repr_mimebundle_()["text/plain"]
     assert "where the time goes: " + top[0]["text"] in text
     assert top[0]["text"] in report._repr_mimebundle_()["text/html"]
+
+
+def test_keras_fit_is_timed_per_op_and_scope(tf):
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    model = keras.Sequential([keras.Input((32,)), keras.layers.Dense(16), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    x, y = np.ones([64, 32], np.float32), np.ones([64, 1], np.float32)
+    with jupyter_scope.record(profile=True) as rec:
+        model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    report = rec.report
+    calls = {o["type"] for o in report.ops if o["type"].startswith("__inference")}
+    eager = [o for o in report.ops if o["graph"] == "eager" and o["type"] not in calls]
+    assert report.meta["profile"]["eager_ops_timed"] == len(eager) > 0
+    # the train step's ops, run inlined in the function Keras calls, by their own names
+    (step,) = [
+        g["key"] for g in report.meta["graphs"] if g.get("name") == "one_step_on_data" and g["ran"]
+    ]
+    timed = [o for o in report.ops if o["graph"] == step and "micros" in o]
+    assert any(o["type"] == "MatMul" and o["flops"] == 2 * 16 * 16 * 32 for o in timed)
+    root = report.scopes[0]
+    assert root["micros"] == pytest.approx(sum(o.get("micros") or 0 for o in report.ops), abs=0.1)
+    assert report.display["time"]
