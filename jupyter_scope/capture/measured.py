@@ -169,9 +169,14 @@ def read_trace(tf: TF, data: bytes, trace: Trace) -> int:
     host = [plane for plane in space.planes if plane.name.startswith("/host:")]
     steps: dict[int, str] = {}  # a function run's step id → TF's name of the function
     executed: list[tuple[int, str, float]] = []  # (step id, node name, µs)
+    eager: list[_Eager] = []
     for plane in host:
         for line in plane.lines:
-            _read_line(plane, line, trace, steps, executed)
+            _read_line(plane, line, eager, steps, executed)
+    # In the order they began, whichever thread ran them: another thread's eager ops (that
+    # the recorder does not see) then break the pairing instead of being paired
+    eager.sort(key=lambda op: op.start)
+    trace.eager += [(op.kind, op.micros) for op in eager]
     for step, name, micros in executed:
         function = steps.get(step)
         if function is not None:
@@ -182,7 +187,7 @@ def read_trace(tf: TF, data: bytes, trace: Trace) -> int:
 def _read_line(
     plane: Any,
     line: Any,
-    trace: Trace,
+    eager: list[_Eager],
     steps: dict[int, str],
     executed: list[tuple[int, str, float]],
 ) -> None:
@@ -212,13 +217,13 @@ def _read_line(
         here = _Open(end, name)
         if name == "EagerExecute":
             found = stats(event)
-            trace.eager.append((str(found.get("eager_op", "")), None))
+            eager.append(_Eager(event.offset_ps, str(found.get("eager_op", ""))))
             if not found.get("is_func"):  # a function call's time is its ops'
-                here.eager = len(trace.eager) - 1
+                here.eager = eager[-1]
         elif name == "EagerKernelExecute":
             outer = inside("EagerExecute")
             if outer is not None and outer.eager is not None:
-                trace.eager[outer.eager] = (trace.eager[outer.eager][0], micros)
+                outer.eager.micros = micros
                 outer.eager = None  # its first kernel run is its own
         elif name == "FunctionRun":
             called, step = inside("EagerLocalExecute: "), stats(event).get("id")
@@ -235,10 +240,19 @@ def _read_line(
 
 
 @dataclass
+class _Eager:
+    """An eager op in the trace: when it began, its type, its kernel's µs once read."""
+
+    start: int
+    kind: str
+    micros: float | None = None
+
+
+@dataclass
 class _Open:
     """An event of a line that later ones may sit inside."""
 
     end: int
     name: str
-    eager: int | None = None  # an eager op's index in `Trace.eager`, until its kernel is timed
+    eager: _Eager | None = None  # an eager op, until its kernel is timed
     step: int | None = None  # an executor's step id
