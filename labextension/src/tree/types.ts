@@ -1,5 +1,5 @@
 /**
- * The report document (`jupyter-scope.report/1.4`): networkx node-link data plus meta,
+ * The report document (`jupyter-scope.report/1.5`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
  * `jupyter_scope/present/section.py`), as `jupyter_scope/document/schema.json` defines it.
  */
