@@ -39,19 +39,22 @@ def test_graph_time_and_memory_per_scope_are_tfprofs():
         with jupyter_scope.record(profile=True) as rec:
             with tf.Graph().as_default() as graph:
                 x = v1.placeholder(tf.float32, [64, 128])
-                # one run, so that the recording's step stats are the user's run_meta's
+                # no variable, no initializer: the recording's runs are the user's two
                 with tf.name_scope("a"), tf.device("/CPU:0"):
                     y = tf.nn.relu(tf.matmul(x, tf.random.stateless_uniform([128, 256], [1, 2])))
                 with tf.name_scope("b"), tf.device("/CPU:1"):
                     z = tf.reduce_sum(tf.matmul(y, tf.ones([256, 10])))
                 with v1.Session(graph=graph) as session:
-                    run_meta = v1.RunMetadata()
+                    runs = [v1.RunMetadata(), v1.RunMetadata()]
                     full = v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE)
                     feed = {x: np.ones([64, 128], np.float32)}
-                    session.run(z, feed, options=full, run_metadata=run_meta)
+                    for run_meta in runs:
+                        session.run(z, feed, options=full, run_metadata=run_meta)
         report = rec.report
+        # tfprof averages a node over the steps it is given: each run's view apart, summed
+        views = [tfprof_scopes(graph, run_meta) for run_meta in runs]
         print("RESULT " + json.dumps({
-            "truth": tfprof_scopes(graph, run_meta),
+            "truth": {n: [sum(v[n][i] for v in views) for i in range(4)] for n in views[0]},
             "made": [op.name for op in graph.get_operations()],
             "ops": report.ops, "scopes": report.scopes, "profile": report.meta["profile"],
         }))
@@ -64,7 +67,7 @@ def test_graph_time_and_memory_per_scope_are_tfprofs():
     made_by_tf = [(node, values[2:]) for node, values in truth.items() if node not in made]
     ops = {o["name"]: o for o in found["ops"]}
     scopes = {s["name"]: s for s in found["scopes"]}
-    assert found["profile"]["session_runs"] == 1
+    assert found["profile"]["session_runs"] == 2
     # TF's profiler paused around each fully traced run: one profiling session at a time
     assert found["profile"]["warning"] is None
     # tfprof's node for a name holds the op of that name and every name under it.
@@ -78,10 +81,12 @@ def test_graph_time_and_memory_per_scope_are_tfprofs():
         assert time + sum(c[0] for c in extra) == micros, name
         memory = (own.get("peak_bytes") or 0) + (below.get("peak_bytes") or 0)
         assert memory + sum(c[1] for c in extra) == peak, name
-    assert truth["a/MatMul"][1] == 64 * 256 * 4  # its output, allocated by its kernel
+    assert truth["a/MatMul"][1] == 2 * 64 * 256 * 4  # its output in each run, by its kernel
     devices = scopes[""]["device_micros"]
     assert devices[CPU0] == scopes["a"]["micros"] and devices[CPU1] == scopes["b"]["micros"]
     assert scopes[""]["micros"] == pytest.approx(sum(devices.values()))
+    # what no op of the graph takes, TF's own nodes, is said apart
+    assert found["profile"]["unattributed_micros"] >= sum(c[0] for _, c in made_by_tf) > 0
 
 
 def test_eager_and_function_time_per_op_scope_and_device():

@@ -89,6 +89,7 @@ class Recording:
         self._function_names: dict[str, str] = {}
         self._profiler: measured.Profiler | None = None
         self._traced_runs = 0  # Session.run calls traced in full
+        self._eager_timed = 0  # eager ops paired with the profiler's trace
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
         self._function_runs: list[tuple[placement.Signature, dict[str, str]]] = []
         self._mode = "eager" if self._tf.tf.executing_eagerly() else "graph"
@@ -639,22 +640,28 @@ class Recording:
             return self._capture.variables[key].name
         return str(var.name).removesuffix(":0")
 
-    def _measure(self, trace: measured.Trace | None, callers: dict[str, _Call]) -> int:
+    def _measure(self, trace: measured.Trace | None, callers: dict[str, _Call]) -> float:
         """The profiler's times onto the recorded ops: a function's ops by their names in
-        the function TF ran, each eager op in the order they ran. How many eager ops were
-        timed."""
-        timed = 0
+        the function TF ran, each eager op in the order they ran. All the µs the traces
+        hold, each counted once (before a called function's ops take their inlined
+        copies' times)."""
+        held = 0.0
         if trace is not None:
             for function, costs in trace.functions.items():
                 key = self._function_names.get(function)
-                if key is not None:  # else a function not traced in the block, or tf.data's
-                    mine = self._measured.setdefault(key, {})
-                    for name, spent in costs.items():
-                        mine.setdefault(name, measured.Cost()).add(spent.micros, spent.peak_bytes)
-            eager = [op for op in self._capture.ops if op.graph == EAGER]
-            timed = measured.time_eager(eager, trace.eager)
+                if key is None:  # a function traced before the block: no op of the report
+                    held += sum(spent.micros for spent in costs.values())
+                    continue
+                mine = self._measured.setdefault(key, {})
+                for name, spent in costs.items():
+                    mine.setdefault(name, measured.Cost()).add(spent.micros, spent.peak_bytes)
+            self._eager_timed = measured.time_eager(
+                [op for op in self._capture.ops if op.graph == EAGER], trace.eager
+            )
+            held += sum(micros for _, micros in trace.eager if micros is not None)
+        held += sum(c.micros for costs in self._measured.values() for c in costs.values())
         _inline(self._measured, callers)
-        return timed
+        return held
 
     def _finish(
         self, wall_time: float, exc: BaseException | None, trace: measured.Trace | None
@@ -679,7 +686,7 @@ class Recording:
         flops = cost.EagerFlops(self._tf)
         for op, call in self._eager_calls:
             op.flops = flops(call)
-        timed = self._measure(trace, callers) if self.profile else 0
+        held = self._measure(trace, callers) if self.profile else 0.0
         if self.ops:
             capture.ops = self._graph_ops(tables, places, callers, shown) + capture.ops
             if any(not op.ran for op in capture.ops):  # what never ran goes last, apart
@@ -720,7 +727,13 @@ class Recording:
             capture.meta["profile"] = {
                 "session_runs": self._traced_runs,  # their step stats
                 "trace": trace is not None,  # the TF profiler's, of eager code
-                "eager_ops_timed": timed,
+                "eager_ops_timed": self._eager_timed,
+                # what the traces hold that no recorded op takes: nodes TF made as it ran
+                # (feeds, fetches, folded constants, sends), functions traced before
+                # the block, eager ops past a broken pairing
+                "unattributed_micros": round(
+                    max(held - sum(op.micros or 0 for op in capture.ops), 0), 3
+                ),
                 "warning": profiler.warning if profiler is not None else None,
             }
         return capture
