@@ -331,3 +331,31 @@ def test_keras_fit_is_timed_per_op_and_scope(tf):
     root = report.scopes[0]
     assert root["micros"] == pytest.approx(sum(o.get("micros") or 0 for o in report.ops), abs=0.1)
     assert report.display["time"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "says"),
+    [
+        ("op", "micros", -1, "micros"),
+        ("op", "micros", "12", "micros"),
+        ("scope", "device_micros", {"/CPU:0": True}, "device_micros"),
+        ("scope", "peak_bytes", 1.5, "peak_bytes"),
+        ("meta", "profile", {"trace": "yes"}, "profile"),
+    ],
+)
+def test_measured_fields_are_validated(tf, kind, field, value, says):
+    from jupyter_scope import ScopeReport
+    from jupyter_scope.document.codec import ReportFormatError
+
+    x = tf.ones([4, 4])
+    with jupyter_scope.record(profile=True) as rec:
+        tf.matmul(x, x)
+    data = rec.report.to_dict()
+    assert ScopeReport.from_dict(data).to_dict() == data
+    if kind == "meta":
+        data["meta"][field] = value
+    else:
+        node = next(n for n in data["graph"]["nodes"] if n["kind"] == kind and field in n)
+        node[field] = value
+    with pytest.raises(ReportFormatError, match=says):
+        ScopeReport.from_dict(data)
