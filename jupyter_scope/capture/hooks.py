@@ -247,7 +247,9 @@ def _function_call(orig):
         # Run now when eager; in a graph it only becomes a call op, found on exit. Which
         # trace runs is what tells the traces TF ran from those it made and dropped.
         if function._bound_context.executing_eagerly() and function._cached_graph is not None:
-            _each("on_function_call", function._cached_graph, function.name.decode())
+            name = function.name  # bytes in TF 2.21
+            name = name.decode() if isinstance(name, bytes) else name
+            _each("on_function_call", function._cached_graph, name)
         return orig(function, *args)
 
     return call_flat

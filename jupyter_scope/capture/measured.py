@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import glob
+import importlib
 import os
 import shutil
 import tempfile
@@ -31,6 +32,9 @@ from jupyter_scope.capture.tf_api import TF
 from jupyter_scope.records import OpRecord
 
 PS_PER_MICRO = 1_000_000
+# TF's generated classes of its profiler's trace; asked for only when profiling, so that a
+# TF without them records as ever (and warns when asked to profile)
+XPLANE = "tensorflow.tsl.profiler.protobuf.xplane_pb2"
 
 
 class ProfileWarning(UserWarning):
@@ -106,6 +110,10 @@ class Profiler:
         self.warning: str | None = None
         self._dirs: list[str] = []
         self._running = False
+        try:
+            self._xspace = importlib.import_module(XPLANE).XSpace
+        except (ImportError, AttributeError) as exc:
+            self._warn(f"this TensorFlow has no classes for its profiler's trace ({_line(exc)})")
         self.resume()
 
     def _warn(self, reason: str) -> None:
@@ -143,7 +151,7 @@ class Profiler:
                 pattern = os.path.join(directory, "**", "*.xplane.pb")
                 for path in sorted(glob.glob(pattern, recursive=True)):
                     with open(path, "rb") as f:
-                        events += read_trace(self._tf, f.read(), trace)
+                        events += read_trace(self._xspace, f.read(), trace)
             if not events:
                 raise ValueError("the trace is empty")
             return trace
@@ -161,10 +169,10 @@ def _line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def read_trace(tf: TF, data: bytes, trace: Trace) -> int:
-    """An XSpace's host plane into `trace`: function ops by step, eager ops in order. How
-    many events it holds."""
-    space = tf.xplane_pb2.XSpace()
+def read_trace(xspace: Any, data: bytes, trace: Trace) -> int:
+    """An XSpace (read with TF's class `xspace`) into `trace`, its host plane: function
+    ops by step, eager ops in order. How many events it holds."""
+    space = xspace()
     space.ParseFromString(data)
     host = [plane for plane in space.planes if plane.name.startswith("/host:")]
     steps: dict[int, str] = {}  # a function run's step id → TF's name of the function

@@ -44,7 +44,6 @@ class TF:
     node_def_pb2: ModuleType  # core.framework.node_def_pb2: an eager op's NodeDef, for FLOPs
     op_def_registry: ModuleType  # framework.op_def_registry: its attributes' types
     op_def_library: ModuleType  # framework.op_def_library: value_to_attr_value
-    xplane_pb2: ModuleType  # tsl.profiler.protobuf.xplane_pb2: the profiler's trace
 
 
 # (module, attribute path) pairs that must exist; checked before anything is patched.
@@ -80,8 +79,6 @@ _REQUIRED = [
     ("tensorflow.core.framework.node_def_pb2", "NodeDef"),
     ("tensorflow.python.framework.op_def_registry", "get"),
     ("tensorflow.python.framework.op_def_library", "value_to_attr_value"),
-    # Measured cost (`record(profile=True)`): the profiler's trace, TF's own proto classes
-    ("tensorflow.tsl.profiler.protobuf.xplane_pb2", "XSpace"),
 ]
 
 
@@ -133,5 +130,4 @@ def load() -> TF:
         node_def_pb2=modules["tensorflow.core.framework.node_def_pb2"],
         op_def_registry=modules["tensorflow.python.framework.op_def_registry"],
         op_def_library=modules["tensorflow.python.framework.op_def_library"],
-        xplane_pb2=modules["tensorflow.tsl.profiler.protobuf.xplane_pb2"],
     )
