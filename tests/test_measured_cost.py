@@ -359,3 +359,22 @@ def test_measured_fields_are_validated(tf, kind, field, value, says):
         node[field] = value
     with pytest.raises(ReportFormatError, match=says):
         ScopeReport.from_dict(data)
+
+
+def test_magic_graph_profile_times_session_runs(shell):
+    """`--graph`: the cell in a fresh graph, TF1; its runs' step stats, no profiler."""
+    result = shell.run_cell(
+        "%%scopes tf1 --quiet --graph --profile\n"
+        "with tf.name_scope('net'):\n"
+        "    y = tf.matmul(tf.ones([32, 32]), tf.ones([32, 32]))\n"
+        "with tf.compat.v1.Session() as session:\n"
+        "    session.run(y)\n"
+    )
+    assert result.success
+    report = shell.user_ns["tf1"]
+    assert report.meta["mode"] == "graph"
+    assert report.meta["profile"]["session_runs"] == 1 and not report.meta["profile"]["trace"]
+    (matmul,) = [o for o in report.ops if o["type"] == "MatMul"]
+    assert matmul["micros"] >= 1 and matmul["peak_bytes"] == 32 * 32 * 4
+    net = next(s for s in report.scopes if s["name"] == "net")
+    assert net["micros"] >= matmul["micros"]
