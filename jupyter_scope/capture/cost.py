@@ -3,10 +3,10 @@ and its FLOPs from TF's registered statistics (the registry tfprof reads). Read 
 op, on exit: the statistic is asked only of op types that have one, since building an
 op's NodeDef is its most expensive part.
 
-An eager op has no graph for the statistic to read shapes from: it gets one made of
-placeholders with the shapes its inputs and outputs had when it ran, and a NodeDef with
-its type and attributes, once per distinct (type, shapes, attributes): an eager loop
-runs the same few over and over."""
+An eager op has no graph for the statistic to read shapes from. The statistics read a
+graph only for a tensor's shape by name; an eager op's are answered with the shapes its
+inputs and outputs had when it ran, with a NodeDef of its type and attributes, once per
+distinct (type, shapes, attributes): an eager loop runs the same few over and over."""
 
 from __future__ import annotations
 
@@ -59,7 +59,6 @@ class EagerFlops:
 
     def __init__(self, tf: TF) -> None:
         self._tf = tf
-        self._graph: Any = None  # made on the first op asked: most recordings need none
         self._known: dict[str, int | None] = {}  # (type, shapes, attributes) → FLOPs
 
     def __call__(self, call: EagerCall) -> int | None:
@@ -72,18 +71,11 @@ class EagerFlops:
         self, kind: str, inputs: list[Output], outputs: list[Output], attrs: tuple[Any, ...]
     ) -> int | None:
         tf = self._tf
-        if self._graph is None:
-            self._graph = tf.tf.Graph()
-        n = len(self._known)
-        with self._graph.as_default():
-            names = [f"in{n}_{i}" for i in range(len(inputs))]
-            # The statistics read input shapes by the NodeDef's inputs and the output's by
-            # its name: placeholders of those names and shapes stand for them.
-            for name, out in zip(names, inputs, strict=True):
-                tf.tf.compat.v1.placeholder(out["dtype"], out["shape"], name=name)
-            if outputs:
-                tf.tf.compat.v1.placeholder(outputs[0]["dtype"], outputs[0]["shape"], name=f"op{n}")
-        node = tf.node_def_pb2.NodeDef(name=f"op{n}", op=kind, input=names)
+        names = [f"in{i}" for i in range(len(inputs))]
+        shapes = {f"{name}:0": out["shape"] for name, out in zip(names, inputs, strict=True)}
+        if outputs:
+            shapes["op:0"] = outputs[0]["shape"]
+        node = tf.node_def_pb2.NodeDef(name="op", op=kind, input=names)
         op_def = tf.op_def_registry.get(kind)
         types = {attr.name: attr.type for attr in op_def.attr} if op_def is not None else {}
         try:
@@ -95,7 +87,28 @@ class EagerFlops:
             for attr in op_def.attr if op_def is not None else ():
                 if attr.name not in node.attr and attr.HasField("default_value"):
                     node.attr[attr.name].CopyFrom(attr.default_value)  # as a graph op has it
-            value = tf.ops.get_stats_for_node_def(self._graph, node, "flops").value
-        except (ValueError, TypeError):  # a shape it needs unknown, an attribute TF refuses
+            graph = _Shapes({k: tf.tf.TensorShape(v) for k, v in shapes.items()})
+            value = tf.ops.get_stats_for_node_def(graph, node, "flops").value
+        # a shape it needs unknown, an attribute TF refuses, an input it reads not there
+        except (ValueError, TypeError, KeyError, IndexError):
             return None
         return None if value is None else int(value)
+
+
+class _Shapes:
+    """What TF's FLOPs statistics read of a graph, and all they read (through
+    `graph_util.tensor_shape_from_node_def_name`): a tensor's shape by its name. A
+    `tf.Graph` of placeholders would answer the same at ~1 ms a distinct op."""
+
+    def __init__(self, shapes: dict[str, Any]) -> None:
+        self._shapes = shapes
+
+    def get_tensor_by_name(self, name: str) -> _Shapes._Tensor:
+        return _Shapes._Tensor(self._shapes[name])  # KeyError, as a graph's, if none
+
+    class _Tensor:
+        def __init__(self, shape: Any) -> None:
+            self._shape = shape
+
+        def get_shape(self) -> Any:
+            return self._shape
