@@ -34,9 +34,11 @@ SCHEMA_MAJOR = 1
 # 1.1 added `display`; 1.2 gave it tables of what nodes show alike (`badges`, `sites`,
 # `colours`); 1.3 added whether a function graph `ran` (and an op of one that never did),
 # the optimizer's variables (`optimizer`) and scope totals split by whose params they are;
-# 1.4 static cost: an op's `outputs` and `flops`, a scope's `flops` and `activation_bytes`.
+# 1.4 static cost: an op's `outputs` and `flops`, a scope's `flops` and `activation_bytes`;
+# 1.5 a scope's `memory_bytes` and measured cost: an op's and a scope's `micros` and
+# `peak_bytes`, a scope's `device_micros`, `meta.profile`, `display.time`.
 # `display` is computed from the rest: an older document gets it anew.
-SCHEMA_MINOR = 4
+SCHEMA_MINOR = 5
 SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 
 

@@ -60,6 +60,20 @@ def count_values(value: Any) -> bool:
     return isinstance(value, dict) and all(count(v) for v in value.values())
 
 
+MAX_MICROS = 10**15  # 31 years of run time
+
+
+def micros(value: Any) -> bool:
+    """A measured time in µs: a finite number in 0..10^15."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= MAX_MICROS
+    )
+
+
+def values_of(check: Check) -> Check:
+    return lambda value: isinstance(value, dict) and all(check(v) for v in value.values())
+
+
 str_or_null = or_null(is_str)
 count_or_null = or_null(count)
 shape_or_null = or_null(list_of(count_or_null))
@@ -99,6 +113,11 @@ SCOPE: Rules = {
     # since 1.4: static cost
     "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
     "activation_bytes": (False, count, "an integer in 0..2^63-1"),
+    # since 1.5: the static memory estimate; measured cost, in a profiled report
+    "memory_bytes": (False, count, "an integer in 0..2^63-1"),
+    "micros": (False, or_null(micros), "a number in 0..10^15 or null"),
+    "peak_bytes": (False, count_or_null, "an integer in 0..2^63-1 or null"),
+    "device_micros": (False, values_of(micros), "an object of numbers in 0..10^15"),
 }
 OP: Rules = {
     "type": (True, is_str, "a string"),
@@ -112,6 +131,9 @@ OP: Rules = {
     # since 1.4
     "outputs": (False, list_of(output), "a list of {shape, dtype} objects"),
     "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
+    # since 1.5, where measured
+    "micros": (False, micros, "a number in 0..10^15"),
+    "peak_bytes": (False, count_or_null, "an integer in 0..2^63-1 or null"),
 }
 VARIABLE: Rules = {
     "shape": (True, shape_or_null, "a list of integers in 0..2^63-1 or nulls, or null"),

@@ -164,6 +164,9 @@ def render(
     if merged := report.display["diagnostics"]:
         items = "".join(diagnostic_item(d) for d in merged)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
+    if timed := report.display.get("time"):  # 1.5, a profiled report
+        listed = "".join(f"<li>{escape(entry['text'])}</li>" for entry in timed)
+        parts.append(f"<p><b>Where the time goes:</b></p><ol>{listed}</ol>")
     parts.append(StaticTree(report, levels).children(scope_tree(report, pattern), 0))
     if levels is not None:
         parts.append(

@@ -17,7 +17,9 @@ them again, and the text, HTML and file exports read the same ones:
   mix names short devices, coloured by `colours`. An inception_v3 has 1,500 scopes
   marked `NS` and every variable made on one line;
 - `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
-- `functions`: each traced function and the variables it reads.
+- `functions`: each traced function and the variables it reads;
+- `time` (1.5): where the time goes, the scopes whose own ops took the most measured
+  time (absent where nothing was measured).
 
 A match's tree (`analysis/match.py`) has variables carrying their `match` state: each
 gets a badge per difference and a row `colour` by state (`MATCH_STATES`), a scope the
@@ -86,7 +88,9 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
     root: dict[str, Any] = next(
         (data for _, data in graph.nodes(data=True) if data["kind"] == "scope"), {}
     )
-    cost: dict[str, Any] = {k: root[k] for k in ("flops", "activation_bytes") if k in root}
+    # 1.5: its static memory estimate and, in a profiled report, its measured cost
+    kept = ("flops", "activation_bytes", "memory_bytes", "micros", "peak_bytes")
+    cost: dict[str, Any] = {k: root[k] for k in kept if k in root}
     return {
         **counts,
         **cost,
@@ -491,8 +495,9 @@ def display(
             entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
             if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
-        elif "outputs" in data:  # a recorded op (1.4): its outputs and FLOPs
-            entry["facts"] = human.output_facts(data["outputs"], data["flops"])
+        elif "outputs" in data:  # a recorded op (1.4): its outputs and FLOPs (1.5: time)
+            facts = [human.output_facts(data["outputs"], data["flops"])]
+            entry["facts"] = " · ".join(facts + human.measured_cost(data))
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
         if entry:
@@ -514,4 +519,43 @@ def display(
         "functions": functions(meta),
         "sorts": controls.sorts(graph),
         "filters": controls.filters(graph, diagnostics, matched),
+        **({"time": timed} if (timed := where_the_time_goes(graph)) else {}),
     }
+
+
+TIME_LIST = 10  # scopes in "where the time goes"
+
+
+def where_the_time_goes(graph: nx.DiGraph) -> list[dict[str, Any]]:
+    """The scopes whose own ops (not their sub-scopes') took the most measured time, most
+    first: each scope's `id`, `name`, its own µs (`micros`), its total with sub-scopes
+    (`total`), its own share of all measured time (`share`, 0..1) and the line shown
+    (`text`). Empty where nothing was measured (the section then has no `time`)."""
+    scopes = [(node, data) for node, data in graph.nodes(data=True) if data["kind"] == "scope"]
+    if not scopes or not scopes[0][1].get("micros"):
+        return []
+    everything = scopes[0][1]["micros"]
+    own = []
+    for node, data in scopes:
+        if data.get("micros") is None or data["name"] == NEVER_RAN:
+            continue
+        below = sum(
+            graph.nodes[child].get("micros") or 0
+            for child in graph.successors(node)
+            if graph.nodes[child]["kind"] == "scope"
+        )
+        if (mine := round(data["micros"] - below, 3)) > 0:
+            own.append((mine, node, data))
+    own.sort(key=lambda entry: (-entry[0], entry[2]["name"]))
+    return [
+        {
+            "id": node,
+            "name": data["name"] or "(top level)",
+            "micros": mine,
+            "total": data["micros"],
+            "share": round(mine / everything, 4),
+            "text": f"{data['name'] or '(top level)'} · {human.duration(mine)} · "
+            f"{mine / everything:.0%}",
+        }
+        for mine, node, data in own[:TIME_LIST]
+    ]

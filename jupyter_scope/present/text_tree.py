@@ -111,6 +111,8 @@ def lines(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> Iterat
         found.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
     for merged in section.merged_diagnostics(report.diagnostics):
         found.extend(diagnostic_lines(merged))
+    if timed := section.where_the_time_goes(graph):  # 1.5, a profiled report
+        found.append("where the time goes: " + "; ".join(entry["text"] for entry in timed))
     tree = scope_tree(report, pattern)
     if tree.empty:
         found.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
