@@ -305,3 +305,39 @@ def test_legend_fields_and_a_selected_mismatch_in_the_dark(
 
 
 KERAS_NAMES = "import json; print(json.dumps([v['name'] for v in small.variables]))"
+
+
+PROFILED = """\
+%%scopes prof --profile
+import tensorflow as tf
+dense = tf.keras.layers.Dense(64, name="dense")
+
+@tf.function
+def step(x):
+    with tf.name_scope("block"):
+        return tf.reduce_sum(dense(tf.nn.relu(x)))
+
+for _ in range(3):
+    step(tf.ones([32, 64]))"""
+
+
+def test_where_the_time_goes_and_the_time_column(lab, page) -> None:
+    """A profiled cell: the list of where the time goes, as Python ranked it, each a jump
+    to its scope; sorting by time draws each row's share."""
+    write_notebook(lab.root / "prof.ipynb", ["%load_ext jupyter_scope", PROFILED])
+    open_notebook(page, lab, "prof.ipynb")
+    run_all(page, 1)
+    tree = page.locator(WIDGET)
+    timed = json.loads(kernel_eval(page, "import json; print(json.dumps(prof.display['time']))"))
+    assert timed
+    items = tree.locator(".jp-Scope-timeItem")
+    assert items.all_text_contents() == [entry["text"] for entry in timed]
+    sorts = tree.locator(".jp-Scope-sort option").evaluate_all("os => os.map(o => o.value)")
+    assert "micros" in sorts
+    tree.locator(".jp-Scope-sort").select_option("micros")
+    tree.locator(".jp-Scope-opsSwitch").click()  # the time is the ops'
+    assert tree.locator(".jp-Scope-row .jp-Scope-share").count() > 0
+    named = next(entry for entry in timed if entry["name"] != "(top level)")
+    items.nth(timed.index(named)).click()
+    selected = tree.locator(".jp-Scope-row.jp-mod-selected")
+    assert selected.get_attribute("data-name") == named["name"]
