@@ -60,7 +60,9 @@ def test_filters_count_what_tf1_lists(tf, v1, graph):
         "n_ops",
     ]
     # FLOPs and activations are sort keys where the report has them (static cost).
-    assert {"flops", "activation_bytes"} <= {s["key"] for s in report.display["sorts"]}
+    assert {"flops", "activation_bytes", "memory_bytes"} <= {
+        s["key"] for s in report.display["sorts"]
+    }
 
 
 def test_slots_sit_in_the_variable_they_serve(tf, v1, graph):

@@ -49,6 +49,7 @@ _SORTS: tuple[Sort, ...] = (
 _COST_SORTS: tuple[Sort, ...] = (
     {"key": "flops", "label": "FLOPs"},
     {"key": "activation_bytes", "label": "activations"},
+    {"key": "memory_bytes", "label": "memory"},
     {"key": "micros", "label": "time"},
     {"key": "peak_bytes", "label": "peak memory"},
 )
