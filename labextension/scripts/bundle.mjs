@@ -4,7 +4,7 @@
 //   jupyter_scope/static/tree.css       the tree's styles, for both
 // (the HTML export is Python's, `export/html_page.py`, for Python and the panel alike).
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 
 const root = new URL('../../', import.meta.url);
 const at = path => new URL(path, root).pathname;
@@ -18,7 +18,19 @@ const common = {
   logLevel: 'warning',
   // Lumino's ES module builds: their UMD ones (esbuild's default for the browser) carry
   // ~14 kB more into the widget and the page for the model's one signal.
-  mainFields: ['module', 'main']
+  mainFields: ['module', 'main'],
+  // ELK's worker script goes in as text, started from a Blob (`flow/elk.ts`).
+  plugins: [
+    {
+      name: 'elk-worker-text',
+      setup(build) {
+        build.onLoad({ filter: /elk-worker\.min\.js$/ }, async args => ({
+          contents: await readFile(args.path, 'utf8'),
+          loader: 'text'
+        }));
+      }
+    }
+  ]
 };
 
 await mkdir(at('jupyter_scope/static'), { recursive: true });

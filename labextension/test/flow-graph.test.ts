@@ -56,7 +56,9 @@ describe.each([
     // Each edge carries its producers' shapes, as TF gives them.
     const shape = new Map(golden.pairs[name].map(([p, c, s]) => [`${p}>${c}`, s]));
     for (const edge of flow.edges.filter(e => e.kind === 'input')) {
-      const shapes = new Set(edge.pairs.map(([p, c]) => shape.get(`${tree.ops.names[p]}>${tree.ops.names[c]}`)));
+      const shapes = new Set(
+        edge.pairs.map(([p, c]) => shape.get(`${tree.ops.names[p]}>${tree.ops.names[c]}`))
+      );
       expect(edge.label.split(', ').sort()).toEqual([...shapes].sort());
     }
   });
@@ -91,7 +93,10 @@ describe.each([
     expect(w[0].badges.map(b => b.kind)).toContain('reused');
     const readers = flow.edges.filter(e => e.source === w[0].id).map(e => e.target);
     expect(readers.sort()).toEqual(
-      flow.nodes.filter(n => n.label === 'enc' || n.label === 'dec').map(n => n.id).sort()
+      flow.nodes
+        .filter(n => n.label === 'enc' || n.label === 'dec')
+        .map(n => n.id)
+        .sort()
     );
     // In the scope of one reader, the variable lives outside: still one node, not a port.
     const enc = scopeFlow(tree, scopeNamed(tree, 'model/enc/layer'));

@@ -26,6 +26,8 @@ export interface IFlowNode {
   /** `o:<row>`, `s:<scope key>`, `v:<variable key>`, `in:<row>` or `out:<row>`. */
   id: string;
   kind: FlowKind;
+  /** The full name of what it stands for (a port: its producer). */
+  name: string;
   /** The name below the flow's scope; a port's, its producer's full name. */
   label: string;
   /** An op's type, a box's op count (and call type), a variable's or a port's shape. */
@@ -126,7 +128,11 @@ class FlowBuilder {
       }
     }
     this._readsEdges();
-    return { scope: this._scope, nodes: [...this._nodes.values()], edges: [...this._edges.values()] };
+    return {
+      scope: this._scope,
+      nodes: [...this._nodes.values()],
+      edges: [...this._edges.values()]
+    };
   }
 
   /** The rows of the ops below `scope`, and where each scope and variable sits. */
@@ -171,6 +177,7 @@ class FlowBuilder {
         this._nodes.set(id, {
           id,
           kind: 'op',
+          name,
           label: relative(name, this._scope.node.name),
           detail: entry.node.type,
           key: entry.key,
@@ -221,6 +228,7 @@ class FlowBuilder {
       this._nodes.set(id, {
         id,
         kind: 'scope',
+        name: scope.node.name,
         label: relative(scope.node.name, this._scope.node.name),
         detail: call ? call.node.type : `${scope.node.n_ops} ops`,
         key: scope.key,
@@ -240,7 +248,11 @@ class FlowBuilder {
       found =
         (this._tree.find(name).find(e => e.kind === 'variable') as IVariableEntry | undefined) ??
         null;
-      for (let s: IScopeEntry | null = this._tree.op(row).parent.parent; s && !found; s = s.parent) {
+      for (
+        let s: IScopeEntry | null = this._tree.op(row).parent.parent;
+        s && !found;
+        s = s.parent
+      ) {
         found = s.owner;
       }
       this._owners.set(row, found);
@@ -257,6 +269,7 @@ class FlowBuilder {
       this._nodes.set(id, {
         id,
         kind: 'variable',
+        name: node.name,
         label: relative(node.name, this._scope.node.name),
         detail: `${shapeText(node.shape)} ${node.dtype}`,
         key: variable.key,
@@ -275,6 +288,7 @@ class FlowBuilder {
       this._nodes.set(id, {
         id,
         kind: 'port',
+        name,
         label: side === 'in' ? name : (this._nodes.get(inner ?? '')?.label ?? name),
         detail: outputText(this._tree, row),
         key: this._tree.op(row).key,
@@ -303,7 +317,8 @@ class FlowBuilder {
     const text = outputText(this._tree, producer);
     if (text && !labels.has(text)) {
       labels.add(text);
-      edge.label = [...labels].slice(0, MAX_LABELS).join(', ') + (labels.size > MAX_LABELS ? ', …' : '');
+      edge.label =
+        [...labels].slice(0, MAX_LABELS).join(', ') + (labels.size > MAX_LABELS ? ', …' : '');
     }
   }
 
@@ -333,7 +348,14 @@ class FlowBuilder {
         const from = this._variable(variable);
         const id = `${from}>${to}`;
         if (from !== to && !this._edges.has(id)) {
-          const edge: IFlowEdge = { id, source: from, target: to, kind: 'reads', label: '', pairs: [[-1, row]] };
+          const edge: IFlowEdge = {
+            id,
+            source: from,
+            target: to,
+            kind: 'reads',
+            label: '',
+            pairs: [[-1, row]]
+          };
           this._edges.set(id, edge);
         }
       }
