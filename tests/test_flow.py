@@ -62,7 +62,13 @@ def tf_pairs(report: Any, graphs: list[tuple[str, Any]]) -> list[tuple[str, str,
         for op in graph.get_operations():
             for t in op.inputs:
                 outputs = t.op.outputs
-                shape = human.shape(outputs[0].shape.as_list() if outputs[0].shape.rank is not None else None) if len(outputs) == 1 else f"×{len(outputs)}"
+                shape = (
+                    human.shape(
+                        outputs[0].shape.as_list() if outputs[0].shape.rank is not None else None
+                    )
+                    if len(outputs) == 1
+                    else f"×{len(outputs)}"
+                )
                 pairs.append((tree_name[key, t.op.name], tree_name[key, op.name], shape))
     return pairs
 
@@ -95,7 +101,11 @@ def test_flow_golden_holds_tfs_own_edges(tf, v1):
         "model/enc/layer"
     ]
     body = expected["model/StatefulPartitionedCall"]
-    assert ["model/StatefulPartitionedCall/head/mul", "model/StatefulPartitionedCall/head/Sum", "[?,4]"] in body
+    assert [
+        "model/StatefulPartitionedCall/head/mul",
+        "model/StatefulPartitionedCall/head/Sum",
+        "[?,4]",
+    ] in body
     # Every input edge of the report is one of TF's pairs, and every pair an edge.
     names = {n["id"]: n["name"] for n in document["graph"]["nodes"]}
     edges = {

@@ -48,10 +48,22 @@ export class FlowView {
     this._svg = s('svg', { class: 'jp-Scope-flowSvg', role: 'group' }) as SVGSVGElement;
     this._status = h('div', { class: 'jp-Scope-flowStatus', 'aria-live': 'polite' });
     this._title = h('div', { class: 'jp-Scope-flowTitle' });
+    const openAll = h(
+      'button',
+      { class: 'jp-Scope-button', type: 'button' },
+      _trans.__('Open all')
+    );
+    const closeAll = h(
+      'button',
+      { class: 'jp-Scope-button', type: 'button' },
+      _trans.__('Close all')
+    );
+    openAll.addEventListener('click', () => void this.openAll(true));
+    closeAll.addEventListener('click', () => void this.openAll(false));
     this.node = h(
       'div',
       { class: 'jp-Scope-flow', 'aria-label': _trans.__('Dataflow') },
-      this._title,
+      h('div', { class: 'jp-Scope-flowBar' }, this._title, openAll, closeAll),
       this._status,
       h('div', { class: 'jp-Scope-flowCanvas' }, this._svg)
     );
@@ -107,6 +119,21 @@ export class FlowView {
       this._open.add(key);
     }
     this._focusAfter = key;
+    return this._draw();
+  }
+
+  /** Open every box below the scope shown, or close them all. */
+  openAll(open: boolean): Promise<void> {
+    this._open.clear();
+    if (open && this._scope) {
+      const visit = (scope: IScopeEntry): void => {
+        for (const child of scope.scopes) {
+          this._open.add(child.key);
+          visit(child);
+        }
+      };
+      visit(this._scope);
+    }
     return this._draw();
   }
 
@@ -169,6 +196,7 @@ export class FlowView {
     this._focusAfter = null;
     const t3 = performance.now();
     this.timing = { model: t1 - t0, layout: t2 - t1, paint: t3 - t2 };
+    this.node.dataset.timing = JSON.stringify(this.timing);
     this.node.dataset.drawn = String(generation);
   }
 
