@@ -2,7 +2,7 @@
 // model, turn the flow pane on, then time, to the next painted frame after the pane's
 // drawing (two animation frames later): showing each scope's flow (its child scopes
 // closed), opening every box in it, and opening one child box from the closed flow.
-async ([source, text, scopes]) => {
+async ([source, text, scopes, worker]) => {
   let report = null;
   const module = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -10,7 +10,10 @@ async ([source, text, scopes]) => {
   const model = {
     get: () => '', set() {}, save_changes() {}, off() {},
     on(event, callback) { if (event === 'msg:custom') answer = callback; },
-    send(message) { if (message.type === 'report?') answer({ type: 'report', report }); }
+    send(message) {
+      if (message.type === 'report?') answer({ type: 'report', report });
+      if (message.type === 'elk?') answer({ type: 'elk', source: worker });
+    }
   };
   const el = document.getElementById('host');
   report = JSON.parse(text);

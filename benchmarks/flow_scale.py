@@ -4,7 +4,8 @@ graph mode) in Debian's Chromium, through the widget's ES module.
 For the scopes whose ops number nearest 200 and 2,000 (all below them), the time from
 selecting the scope in the tree to the pane's next painted frame: its flow with its child
 scopes as closed boxes, then with every box open (every op drawn), and opening one child
-box in place. Layout runs in ELK's web worker. Run by hand, after `npm run build`:
+box in place. Layout runs in ELK's web worker, whose script the widget asks the kernel
+for (answered here as `widget.py` would). Run by hand, after `npm run build`:
 `.venv/bin/python benchmarks/flow_scale.py`.
 """
 
@@ -58,13 +59,14 @@ def measure(document: dict, scopes: list[str], rounds: int = 3) -> dict[str, dic
     source = (ROOT / "jupyter_scope" / "static" / "tree.js").read_text()
     css = (ROOT / "jupyter_scope" / "static" / "tree.css").read_text()
     payload = json.dumps(compact(document), separators=(",", ":"))
+    worker = (ROOT / "jupyter_scope" / "static" / "elk-worker.js").read_text()
     results: list[dict] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(rounds):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.set_content(f"<style>{css}</style><div id='host'></div>")
-            results.append(page.evaluate(script, [source, payload, scopes]))
+            results.append(page.evaluate(script, [source, payload, scopes, worker]))
             page.close()
         browser.close()
     return {
