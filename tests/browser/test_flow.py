@@ -111,7 +111,7 @@ def test_flow_draws_tfs_edges_and_shares_the_selection(server, page, artifacts) 
     tree = page.locator(WIDGET)
     tree.locator(".jp-Scope-flowSwitch").click()
     flow = page.locator(FLOW)
-    flow.wait_for()
+    page.locator(f"{FLOW}[data-drawn]").wait_for()  # the root's flow, first
 
     # The tree selects `model`: the pane shows its flow.
     drawing = drawn_after(
@@ -176,3 +176,28 @@ def test_flow_draws_tfs_edges_and_shares_the_selection(server, page, artifacts) 
                 "e => getComputedStyle(e).color"
             )
             assert fill == colour, theme
+
+
+def test_flow_in_the_offline_html_page(browser_page, tmp_path) -> None:
+    """The HTML export draws the flow offline: its worker starts from a Blob, which the
+    page's policy allows, and nothing is fetched."""
+    from pathlib import Path
+
+    from jupyter_scope import ScopeReport
+
+    golden = Path(__file__).parents[1] / "data" / "golden" / "flow.json"
+    report = ScopeReport.from_dict(json.loads(golden.read_text("utf-8"))["document"])
+    page = browser_page
+    page.goto(report.export(tmp_path / "flow.html").as_uri())
+    page.locator(".jp-Scope-flowSwitch").click()
+    flow = page.locator(".jp-Scope-flow")
+    page.locator(".jp-Scope-flow[data-drawn]").wait_for()  # the root's flow, first
+    drawing = drawn_after(
+        page, flow, lambda: page.locator('.jp-Scope-row[data-name="model"] .jp-Scope-name').click()
+    )
+    names = {n["name"] for n in drawing["nodes"]}
+    assert {"model/enc", "model/dec", "model/layer/w", "model/scale"} <= names
+    variable = [e["target"] for e in drawing["edges"] if e["source"] == "model/layer/w"]
+    assert sorted(variable) == ["model/dec", "model/enc"]
+    assert page.events["errors"] == []
+    assert all(url.startswith(("file:", "blob:", "data:")) for url in page.events["requests"])
