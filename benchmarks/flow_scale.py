@@ -81,12 +81,7 @@ def measure(document: dict, scopes: list[str], rounds: int = 3) -> dict[str, dic
 
 
 def main() -> None:
-    cache = Path("/tmp/flow_scale_doc.json")
-    if cache.exists():
-        document = json.loads(cache.read_text())
-    else:
-        document = inception_v3()
-        cache.write_text(json.dumps(document))
+    document = inception_v3()
     chosen = [nearest(document, n) for n in TARGETS]
     for scope in chosen:
         print(f"{scope['name']}: {scope['n_ops']} ops")
@@ -96,7 +91,8 @@ def main() -> None:
             f"all open {m['open']:.0f} ms ({m['opened']:.0f} nodes, {m['edges']:.0f} edges), "
             + (f"one child box {m['child']:.0f} ms" if m["child"] is not None else "no child box")
         )
-        print({k: round(v) for k, v in m.items() if k.startswith("closed_")})
+        split = " / ".join(f"{m[f'closed_{k}']:.0f}" for k in ("model", "layout", "paint"))
+        print(f"  closed flow: model / layout / paint {split} ms")
 
 
 if __name__ == "__main__":
