@@ -12,8 +12,10 @@ import json
 import pytest
 
 from tests.browser.lab import (
+    PANEL,
     kernel_eval,
     open_notebook,
+    open_panel,
     run_all,
     set_theme,
     start_lab,
@@ -166,6 +168,25 @@ def test_flow_draws_tfs_edges_and_shares_the_selection(server, page, artifacts) 
     tree.locator(f'.jp-Scope-row[data-name="{variable}"] .jp-Scope-name').click()
     node = flow.locator(f'.jp-Scope-flowNode[data-name="{variable}"]')
     assert "jp-mod-selected" in node.get_attribute("class")
+
+    # The Scopes panel's tree (the lab extension's own bundle) has the same pane; its
+    # command is not registered on Notebook 7's notebook page.
+    if server.app == "lab":
+        open_panel(page)
+        panel = page.locator(PANEL)
+        panel.locator(".jp-Scope-row").first.wait_for()
+        panel.locator(".jp-Scope-flowSwitch").click()
+        page.locator(f"{PANEL} .jp-Scope-flow[data-drawn]").wait_for()
+        in_panel = drawn_after(
+            page,
+            panel.locator(".jp-Scope-flow"),
+            lambda: panel.locator('.jp-Scope-row[data-name="model"] .jp-Scope-name').click(),
+        )
+        assert [n["name"] for n in in_panel["nodes"]].count(variable) == 1
+        assert {e["target"] for e in in_panel["edges"] if e["source"] == variable} == {
+            "model/enc",
+            "model/dec",
+        }
 
     # Both themes: the pane's text takes the theme's colours.
     if server.app == "lab":
