@@ -169,6 +169,15 @@ def test_flow_draws_tfs_edges_and_shares_the_selection(server, page, artifacts) 
     node = flow.locator(f'.jp-Scope-flowNode[data-name="{variable}"]')
     assert "jp-mod-selected" in node.get_attribute("class")
 
+    # The search applies to both views: what it leaves out of the tree is dimmed.
+    tree.locator(".jp-Scope-search").fill("dec")
+    dimmed = flow.evaluate(
+        "f => [...f.querySelectorAll('.jp-Scope-flowNode.jp-mod-dimmed')].map(g => g.dataset.name)"
+    )
+    assert "model/dec" not in dimmed and {"model/enc", variable} <= set(dimmed)
+    tree.locator(".jp-Scope-search").fill("")
+    assert flow.locator(".jp-mod-dimmed").count() == 0
+
     # The Scopes panel's tree (the lab extension's own bundle) has the same pane; its
     # command is not registered on Notebook 7's notebook page.
     if server.app == "lab":

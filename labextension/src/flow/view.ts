@@ -141,6 +141,9 @@ export class FlowView {
     if (change.document || change.selection) {
       this.follow();
     }
+    if (change.rows) {
+      this._dim();
+    }
   }
 
   private _show(tree: ReportTree | null, scope: IScopeEntry | null): void {
@@ -189,6 +192,7 @@ export class FlowView {
     this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
     const selected = this._model.selected;
     this._mark(selected?.key ?? null);
+    this._dim();
     const focus = this._focusAfter && this._nodeOf.get(this._focusAfter);
     if (focus) {
       focus.focus({ preventScroll: true });
@@ -313,6 +317,17 @@ export class FlowView {
       g.append(text(at.x + 6, at.y + 2 * LINE + 2, detail, 'jp-Scope-flowDetail'));
     }
     return g;
+  }
+
+  /** Dim what the tree's search and filters leave out (ops only while the tree shows
+   * ops: without them its filter keeps none). */
+  private _dim(): void {
+    const kept = this._model.shown;
+    for (const [key, g] of this._nodeOf) {
+      const entry = kept ? this._tree?.get(key) : undefined;
+      const out = !!entry && (entry.kind !== 'op' || this._model.ops) && !kept!.has(entry);
+      g.classList.toggle('jp-mod-dimmed', out);
+    }
   }
 
   /** Mark the selected node and bring it into sight. */
