@@ -7,8 +7,9 @@ the same model as `jupyter_scope.load` reads one from a checkpoint (no sites, no
 known of training or reuse): one layer saved under an old scope name (a rename `match`
 infers), one layer missing, one layer's optimizer slots unexpected, 100 shapes changed.
 Both are written as JSON documents in a temporary directory, then each command runs in
-a fresh process under `/usr/bin/time`: its wall time and peak RSS (`%M`, the command's
-own: time forks it from a small process, so no parent's peak is carried across exec).
+a fresh process under `/usr/bin/time`: its wall time, its CPU time (user + system) and
+peak RSS (`%M`, the command's own: time forks it from a small process, so no parent's
+peak is carried across exec), and the load average as it starts.
 
     .venv/bin/python benchmarks/big_report.py [--variables 1000000] [--keep DIR]
 """
@@ -108,19 +109,20 @@ def checkpoint(n_variables: int) -> Capture:
     return Capture(meta={**meta(), "source": source}, variables=variables)
 
 
-def timed(command: list[str]) -> tuple[int, float, float]:
-    """(exit status, wall seconds, peak RSS in MB) of `jupyter-scope COMMAND…`."""
+def timed(command: list[str]) -> tuple[int, float, float, float]:
+    """(exit status, wall seconds, CPU seconds (user + system), peak RSS in MB) of
+    `jupyter-scope COMMAND…`. CPU time is what the command did: on 2 shared cores its
+    wall time also holds other engineers' work (the load average is printed with it)."""
     run = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "jupyter_scope.cli", *command],
+        ["/usr/bin/time", "-f", "%e %U %S %M", sys.executable, "-m", "jupyter_scope.cli", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    seconds, peak_kb = run.stderr.split()[-2:]
-    status = run.returncode
-    return status, float(seconds), int(peak_kb) / 1024
+    seconds, user, system, peak_kb = run.stderr.split()[-4:]
+    return run.returncode, float(seconds), float(user) + float(system), int(peak_kb) / 1024
 
 
 def write(path: Path, capture: Capture) -> None:
@@ -149,10 +151,16 @@ def main() -> None:
         }
         size = report.stat().st_size / 1e6
         print(f"{args.variables:,} variables, {size:.0f} MB document")
-        print("| command | exit | time | peak memory |\n|---|---:|---:|---:|")
+        print("| command | exit | time | CPU | peak memory | load average |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name in args.only or commands:
-            status, seconds, peak = timed(commands[name])
-            print(f"| `{name}` | {status} | {seconds:.2f} s | {peak:.0f} MB |", flush=True)
+            load = os.getloadavg()[0]
+            status, seconds, cpu, peak = timed(commands[name])
+            print(
+                f"| `{name}` | {status} | {seconds:.2f} s | {cpu:.2f} s | {peak:.0f} MB "
+                f"| {load:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

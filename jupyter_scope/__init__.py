@@ -32,8 +32,9 @@ __all__ = [
 ]
 
 
-def record(*, ops: bool = True, placement: bool = True) -> Recording:
-    """Record what the `with` block does to TensorFlow's variables, scopes, ops and devices.
+def record(*, ops: bool = True, placement: bool = True, profile: bool = False) -> Recording:
+    """Record what the `with` block does to TensorFlow's variables, scopes, ops and devices;
+    with `profile=True`, each op's measured run time and memory too (TF's traces).
 
     >>> with jupyter_scope.record() as rec:
     ...     build_model()
@@ -41,7 +42,7 @@ def record(*, ops: bool = True, placement: bool = True) -> Recording:
     """
     from jupyter_scope.capture.recorder import Recording
 
-    return Recording(ops=ops, placement=placement)
+    return Recording(ops=ops, placement=placement, profile=profile)
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

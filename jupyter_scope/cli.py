@@ -19,6 +19,7 @@ from jupyter_scope.capture.tf_api import TensorFlowNotAvailable, UnsupportedTens
 from jupyter_scope.document.codec import ReportFormatError
 from jupyter_scope.export.formats import FORMATS
 from jupyter_scope.export.write import ExportError, export, prepare
+from jupyter_scope.model import collector
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.present.human import visible
 
@@ -45,6 +46,20 @@ class UserError(Exception):
 
 
 # -- reading reports ---------------------------------------------------------------------
+
+
+def import_jsonschema() -> None:
+    """Import jsonschema without `rfc3987_syntax`, which compiles 38 lark grammars (~1 s
+    of every command that reads a report) for the `iri` formats that only a format
+    checker asks; a report's validator has none. Only for the commands that read reports:
+    `run` leaves the user's script its usual jsonschema."""
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import fails: skipped
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        del sys.modules["rfc3987_syntax"]
 
 
 def load(path: str) -> ScopeReport:
@@ -179,7 +194,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         pattern = re.compile(args.filter) if args.filter else None
     except re.error as exc:
         raise UserError(f"--filter {args.filter!r} is not a regular expression: {exc}") from None
-    print(report_text(load(args.report), pattern))
+    from jupyter_scope.present.text_tree import lines
+
+    sys.stdout.writelines(f"{line}\n" for line in lines(load(args.report), pattern))
     return 0
 
 
@@ -291,7 +308,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        code: int = args.handler(args)
+        if args.command == "run":
+            code: int = args.handler(args)
+            return code
+        import_jsonschema()
+        with collector.paused():  # every container a report is read or shown with is kept
+            code = args.handler(args)
         return code
     except (UserError, ExportError, TensorFlowNotAvailable, UnsupportedTensorFlow) as exc:
         print(f"{PROG}: error: {visible(str(exc))}", file=sys.stderr)  # one line, inert

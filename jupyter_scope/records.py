@@ -63,6 +63,10 @@ class OpRecord:
     # None where not recorded (an op read from a file)
     outputs: list[dict[str, Any]] | None = None
     flops: int | None = None  # TF's registered statistic; None where unknown or not asked
+    # Measured (a profile): its run time in µs over every traced run, and its allocators'
+    # peak bytes where the trace has them; None where not profiled or not in the trace
+    micros: float | None = None
+    peak_bytes: int | None = None
 
 
 @dataclass

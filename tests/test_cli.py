@@ -288,3 +288,40 @@ def test_spinner_only_on_a_terminal(monkeypatch):
             time.sleep(0.25)
         assert ("running x.py" in stream.getvalue()) == shows
         assert stream.getvalue().endswith("\r\033[K") == shows  # the line is cleared at the end
+
+
+IMPORTS = """
+import gc, sys
+import jupyter_scope
+from jupyter_scope import cli
+assert "jsonschema" not in sys.modules  # imported when a document is first checked
+cli.import_jsonschema()
+assert "jsonschema" in sys.modules and "rfc3987_syntax" not in sys.modules
+report = jupyter_scope.load(sys.argv[1])  # still validated by jsonschema
+try:
+    jupyter_scope.ScopeReport.from_json('{"schema": "jupyter-scope.report/1.0", "meta": 3}')
+except jupyter_scope.ReportFormatError as exc:
+    print(exc)
+print(gc.isenabled())
+"""
+
+
+def test_reading_commands_skip_jsonschemas_format_grammars(tmp_path):
+    """The commands that read reports import jsonschema without `rfc3987_syntax` (~1 s of
+    lark grammars for formats no report's validator asks), and still validate; the
+    collector they pause is back on after."""
+    path = tmp_path / "r.json"
+    path.write_text(tower_report().to_json())
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORTS, str(path)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    error, enabled = run.stdout.splitlines()
+    assert (
+        error == "invalid jupyter-scope report at (document root): 'graph' is a required property"
+    )
+    assert enabled == "True"

@@ -32,6 +32,7 @@ import pytest
 from jupyter_scope import ScopeReport
 from jupyter_scope.analysis import diagnostics
 from jupyter_scope.model import sites
+from jupyter_scope.model.roles import ROLES, role
 from jupyter_scope.notebook.compact import compact
 from jupyter_scope.present import human, section
 from jupyter_scope.present.tree import relative_name
@@ -277,6 +278,16 @@ def trained() -> dict:
                 scope["params"] += 1
                 scope["bytes"] += 8
                 scope["devices"][""] += 1
+    # Each scope's totals split by whose they are (schema 1.3), as a recording has them.
+    variables = [n for n in graph["nodes"] if n["kind"] == "variable"]
+    for scope in (n for n in graph["nodes"] if n["kind"] == "scope"):
+        inside = [
+            v for v in variables if not scope["name"] or v["name"].startswith(scope["name"] + "/")
+        ]
+        for whose in ROLES:
+            mine = [v for v in inside if role(v) == whose]
+            scope[f"params_{whose}"] = sum(v["params"] for v in mine)
+            scope[f"bytes_{whose}"] = sum(v["bytes"] for v in mine)
     return doc
 
 

@@ -241,7 +241,7 @@ def test_json_round_trip_is_lossless(tf, v1, graph):
     report = rec.report
     again = jupyter_scope.ScopeReport.from_json(report.to_json())
     assert again.to_dict() == report.to_dict()
-    assert json.loads(report.to_json())["schema"] == "jupyter-scope.report/1.4"
+    assert json.loads(report.to_json())["schema"] == "jupyter-scope.report/1.5"
     assert report.meta["tf_version"] == tf.__version__
     assert report.meta["mode"] == "graph" and report.meta["wall_time"] > 0
     assert {d["device_type"] for d in report.meta["devices"]} >= {"CPU"}

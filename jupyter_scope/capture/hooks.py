@@ -29,6 +29,7 @@ class Listener(Protocol):
     """What a recording implements to hear the hooks (see recorder.Recording)."""
 
     placement: bool
+    profile: bool
 
     def on_graph(self, graph: Any) -> None: ...
     def on_variable(self, var: Any, creation: Creation, wrapped: list[Any]) -> None: ...
@@ -41,7 +42,10 @@ class Listener(Protocol):
     def on_name_scope_ignored(self, var: Any, name_scope: str, site: dict[str, Any]) -> None: ...
     def on_run_metadata(self, graph: Any, run_metadata: Any) -> None: ...
     def on_function_graphs(self, run_metadata: Any) -> None: ...
-    def on_function_call(self, graph: Any) -> None: ...
+    def on_function_call(self, graph: Any, name: str = "") -> None: ...
+    def on_step_stats(self, graph: Any, run_metadata: Any) -> None: ...
+    def pause_profiler(self) -> None: ...
+    def resume_profiler(self) -> None: ...
     def on_session_run(self, graph: Any) -> None: ...
 
 
@@ -243,7 +247,9 @@ def _function_call(orig):
         # Run now when eager; in a graph it only becomes a call op, found on exit. Which
         # trace runs is what tells the traces TF ran from those it made and dropped.
         if function._bound_context.executing_eagerly() and function._cached_graph is not None:
-            _each("on_function_call", function._cached_graph)
+            name = function.name  # bytes in TF 2.21
+            name = name.decode() if isinstance(name, bytes) else name
+            _each("on_function_call", function._cached_graph, name)
         return orig(function, *args)
 
     return call_flat
@@ -534,29 +540,48 @@ def _run_key(nest: Any, fetches: Any, feed_dict: Any) -> tuple[Any, ...] | None:
 
 def _session_run(orig, tf: TF):
     config_pb2, nest = tf.config_pb2, tf.tf.nest
+    full_trace = config_pb2.RunOptions.FULL_TRACE
 
     def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
         _each("on_session_run", session.graph)
         listeners = _here(_placement_listeners())
-        if not listeners:
-            return orig(session, fetches, feed_dict, options, run_metadata)
+        profilers = _here([listener for listener in _active if listener.profile])
         key = _run_key(nest, fetches, feed_dict)
         placed = _placed_runs.setdefault(session, set())
-        if key in placed:  # TF reuses the executors of that run, placed as they were
+        # TF reuses the executors of a run already placed, placed as they were; a
+        # profiling recording traces every run.
+        place = bool(listeners) and key not in placed
+        if not place and not profilers:
             return orig(session, fetches, feed_dict, options, run_metadata)
         asked_graphs = bool(options is not None and options.output_partition_graphs)
+        asked_trace = bool(options is not None and options.trace_level)
         run_options = config_pb2.RunOptions()
         if options is not None:
             run_options.CopyFrom(options)
-        run_options.output_partition_graphs = True
+        run_options.output_partition_graphs |= place
+        if profilers:
+            run_options.trace_level = full_trace
         metadata = run_metadata if run_metadata is not None else config_pb2.RunMetadata()
-        result = orig(session, fetches, feed_dict, run_options, metadata)
-        for listener in listeners:
-            listener.on_run_metadata(session.graph, metadata)
-        if key is not None:
-            placed.add(key)
-        if run_metadata is not None and not asked_graphs:
-            del run_metadata.partition_graphs[:]  # give back only what the user asked for
+        traced = [listener for listener in _active if listener.profile]
+        for listener in traced if run_options.trace_level else ():
+            listener.pause_profiler()  # a full trace is a profiling session of its own
+        try:
+            result = orig(session, fetches, feed_dict, run_options, metadata)
+        finally:
+            for listener in traced:
+                listener.resume_profiler()
+        if place:
+            for listener in listeners:
+                listener.on_run_metadata(session.graph, metadata)
+            if key is not None:
+                placed.add(key)
+        for listener in profilers:
+            listener.on_step_stats(session.graph, metadata)
+        if run_metadata is not None:  # give back only what the user asked for
+            if not asked_graphs:
+                del run_metadata.partition_graphs[:]
+            if profilers and not asked_trace:
+                run_metadata.ClearField("step_stats")
         return result
 
     return run

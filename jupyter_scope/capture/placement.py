@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jupyter_scope.capture.tf_api import TF
@@ -48,16 +48,22 @@ def _partitions(graphs: Iterable[Any]) -> dict[str, str]:
     }
 
 
+def executed(run_metadata: Any) -> Iterator[tuple[str, str, Any]]:
+    """Each node's execution in the step stats: (node name, device, its NodeExecStats)."""
+    for dev_stats in run_metadata.step_stats.dev_stats:
+        device = canonical_device(dev_stats.device)
+        for node_stats in dev_stats.node_stats:
+            # GPU tracers write "name:OpType"; TF node names never hold a colon.
+            yield node_stats.node_name.split(":", 1)[0], device, node_stats
+
+
 def placements(run_metadata: Any) -> dict[str, str]:
     """Node name → device: from the partition graphs, or the step stats without them."""
     if run_metadata.partition_graphs:
         return _partitions(run_metadata.partition_graphs)
     placed: dict[str, str] = {}
-    for dev_stats in run_metadata.step_stats.dev_stats:
-        device = canonical_device(dev_stats.device)
-        for node_stats in dev_stats.node_stats:
-            # GPU tracers write "name:OpType"; TF node names never hold a colon.
-            placed.setdefault(node_stats.node_name.split(":", 1)[0], device)
+    for name, device, _ in executed(run_metadata):
+        placed.setdefault(name, device)
     return placed
 
 

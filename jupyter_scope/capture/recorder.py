@@ -7,20 +7,17 @@ exit it reads the ops of every graph it saw, turns everything into plain records
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import sys
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from jupyter_scope.analysis.build import build_report
-from jupyter_scope.capture import cost, hooks, origins, placement, sites, tf_api
-from jupyter_scope.model import devices
+from jupyter_scope.capture import cost, hooks, measured, origins, placement, sites, tf_api
+from jupyter_scope.model import collector, devices
 from jupyter_scope.model.report import ScopeReport
 from jupyter_scope.records import (
     NEVER_RAN,
@@ -59,9 +56,10 @@ _INLINED_PART = {"body": "body", "cond": "cond", "then_branch": "then", "else_br
 class Recording:
     """Records variables, scopes, ops and placements made while the `with` block runs."""
 
-    def __init__(self, *, ops: bool = True, placement: bool = True) -> None:
+    def __init__(self, *, ops: bool = True, placement: bool = True, profile: bool = False) -> None:
         self.ops = ops
         self.placement = placement
+        self.profile = profile
         self.report: ScopeReport | None = None
 
     # -- context manager ---------------------------------------------------------------
@@ -80,6 +78,15 @@ class Recording:
         self._session_graphs: set[int] = set()  # ids of the graphs a Session.run ran
         self._eager_op_names: dict[str, int] = {}  # eager op name → times it ran
         self._eager_dropped = 0
+        self._counted = cost.counted_types(self._tf.ops)  # types with a FLOPs statistic
+        self._eager_calls: list[tuple[OpRecord, cost.EagerCall]] = []  # their FLOPs on exit
+        # Measured cost (profile=True): graph key → TF's op name → its cost; TF's name of
+        # each function run (`__inference_f_16`) → its graph key; TF's profiler, if eager
+        self._measured: dict[str, dict[str, measured.Cost]] = {}
+        self._function_names: dict[str, str] = {}
+        self._profiler: measured.Profiler | None = None
+        self._traced_runs = 0  # Session.run calls traced in full
+        self._eager_timed = 0  # eager ops paired with the profiler's trace
         self._placements: dict[str, dict[str, str]] = {}  # graph key → op → device
         self._function_runs: list[tuple[placement.Signature, dict[str, str]]] = []
         self._mode = "eager" if self._tf.tf.executing_eagerly() else "graph"
@@ -97,20 +104,23 @@ class Recording:
         except BaseException:
             hooks.detach(self)  # a failed entry leaves nothing installed
             raise
+        if self.profile and self._mode == "eager":  # a TF1 graph's runs: their step stats
+            self._profiler = measured.Profiler(self._tf)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> Literal[False]:
+        trace = self._profiler.stop() if self._profiler is not None else None
         try:
             if self._eager_ops:
                 hooks.remove_eager_op_callback(self._tf, self._on_eager_op)
         finally:
             hooks.detach(self)
         wall_time = time.perf_counter() - self._start
-        with _collector_paused():
+        with collector.paused():
             try:
-                capture = self._finish(wall_time, exc)
+                capture = self._finish(wall_time, exc, trace)
             finally:
                 self._release()
             self.report = build_report(capture)
@@ -131,9 +141,23 @@ class Recording:
             entry = self._graphs[id(graph)]
         return entry[0]
 
-    def on_function_call(self, graph: Any) -> None:
+    def on_function_call(self, graph: Any, name: str = "") -> None:
         if id(graph) in self._graphs:
             self._called.add(id(graph))
+            if name:
+                self._function_names[name] = self._graphs[id(graph)][0]
+
+    def pause_profiler(self) -> None:
+        if self._profiler is not None:
+            self._profiler.pause()
+
+    def resume_profiler(self) -> None:
+        if self._profiler is not None:
+            self._profiler.resume()
+
+    def on_step_stats(self, graph: Any, run_metadata: Any) -> None:
+        self._traced_runs += 1
+        measured.add_step_stats(self._measured.setdefault(self._graph_key(graph), {}), run_metadata)
 
     def on_session_run(self, graph: Any) -> None:
         if id(graph) in self._graphs:
@@ -328,19 +352,22 @@ class Recording:
         colocated = not devices.honoured(requested, placed) and placed in (
             t.device for t in inputs if t.dtype == self._tf.tf.resource
         )
-        self._capture.ops.append(
-            OpRecord(
-                name=name,
-                type=op_type,
-                graph=EAGER,
-                device_requested=requested,
-                device=placed,
-                inputs=producers,
-                reads=reads,
-                colocated=colocated,
-                outputs=[cost.output(tensor) for tensor in outputs],
-            )
+        outs = [cost.output(tensor) for tensor in outputs]
+        record = OpRecord(
+            name=name,
+            type=op_type,
+            graph=EAGER,
+            device_requested=requested,
+            device=placed,
+            inputs=producers,
+            reads=reads,
+            colocated=colocated,
+            outputs=outs,
         )
+        self._capture.ops.append(record)
+        if op_type in self._counted:  # its shapes now; TF's statistic on exit
+            shapes = [cost.output(tensor) for tensor in inputs]
+            self._eager_calls.append((record, (op_type, shapes, outs, tuple(attrs or ()))))
         for i, tensor in enumerate(outputs):
             self._producers[id(tensor)] = (weakref.ref(tensor), name, i)
             if op_type in _READ_TYPES and reads:  # reading the value reads the variable
@@ -479,27 +506,6 @@ class Recording:
                     tops[key] = (f"{name} (trace {i + 1})", "")
         return tops
 
-    def _place_inlined(self, callers: dict[str, _Call]) -> None:
-        """A called function's ops, placed where TF placed them once it had inlined the
-        function into the caller's graph (its own graphs TF does not hand back)."""
-
-        def placed(key: str, seen: frozenset[str]) -> dict[str, str]:
-            call = callers.get(key)
-            if key in self._placements or call is None or key in seen:
-                return self._placements.get(key, {})
-            inlined = re.escape(call.op) + (rf"/{call.part}/_\d+/" if call.part else "/")
-            pattern = re.compile(inlined)
-            derived = {}
-            for name, device in placed(call.graph, seen | {key}).items():
-                if match := pattern.match(name):
-                    derived[name[match.end() :]] = device
-            if derived:
-                self._placements[key] = derived
-            return derived
-
-        for key in callers:
-            placed(key, frozenset())
-
     def _graph_ops(
         self,
         tables: list[_GraphOps],
@@ -542,6 +548,7 @@ class Recording:
                 if outer is not None:  # beside what it captures; a dropped trace's, apart
                     captured[internal.op.name] = outer if ran else _nest(place, outer)
             placed = self._placements.get(key, {})
+            costs = self._measured.get(key, {})
             for op, name, kind in zip(table.ops, table.names, table.types, strict=True):
                 c_op = op._c_op
                 requested = device_of(c_op) or None
@@ -577,6 +584,10 @@ class Recording:
                         flops=flops(table.graph, op, kind),
                     )
                 )
+                spent = costs.get(name)
+                if spent is not None:
+                    records[-1].micros = round(spent.micros, 3)
+                    records[-1].peak_bytes = spent.peak_bytes
         return records
 
     def _uses(self, graph: Any) -> dict[int, str]:
@@ -626,7 +637,32 @@ class Recording:
             return self._capture.variables[key].name
         return str(var.name).removesuffix(":0")
 
-    def _finish(self, wall_time: float, exc: BaseException | None) -> Capture:
+    def _measure(self, trace: measured.Trace | None, callers: dict[str, _Call]) -> float:
+        """The profiler's times onto the recorded ops: a function's ops by their names in
+        the function TF ran, each eager op in the order they ran. All the µs the traces
+        hold, each counted once (before a called function's ops take their inlined
+        copies' times)."""
+        held = 0.0
+        if trace is not None:
+            for function, costs in trace.functions.items():
+                key = self._function_names.get(function)
+                if key is None:  # a function traced before the block: no op of the report
+                    held += sum(spent.micros for spent in costs.values())
+                    continue
+                mine = self._measured.setdefault(key, {})
+                for name, spent in costs.items():
+                    mine.setdefault(name, measured.Cost()).add(spent.micros, spent.peak_bytes)
+            self._eager_timed = measured.time_eager(
+                [op for op in self._capture.ops if op.graph == EAGER], trace.eager
+            )
+            held += sum(micros for _, micros in trace.eager if micros is not None)
+        held += sum(c.micros for costs in self._measured.values() for c in costs.values())
+        _inline(self._measured, callers)
+        return held
+
+    def _finish(
+        self, wall_time: float, exc: BaseException | None, trace: measured.Trace | None
+    ) -> Capture:
         capture = self._capture
         func_graph = self._tf.func_graph.FuncGraph
         functions = any(isinstance(graph, func_graph) for _, graph, _ in self._graphs.values())
@@ -638,12 +674,16 @@ class Recording:
         callers = {k: next((c for c in on if c.graph in shown), on[0]) for k, on in calls.items()}
         if self._function_runs:
             self._place_functions(tables, ran)
-        if self._placements:
-            self._place_inlined(callers)
+        if self._placements:  # a called function's ops, placed as TF placed them inlined
+            _inline(self._placements, callers)
         places = self._places(callers, self._tops(tables, callers, shown) if functions else {})
         for scope in capture.scopes:
             if scope.name_scope and scope.graph in places:
                 scope.name_scope = _nest(places[scope.graph], scope.name_scope)
+        flops = cost.EagerFlops(self._tf)
+        for op, call in self._eager_calls:
+            op.flops = flops(call)
+        held = self._measure(trace, callers) if self.profile else 0.0
         if self.ops:
             capture.ops = self._graph_ops(tables, places, callers, shown) + capture.ops
             if any(not op.ran for op in capture.ops):  # what never ran goes last, apart
@@ -679,21 +719,21 @@ class Recording:
             "eager_ops_dropped": self._eager_dropped,
             "python": sys.version.split()[0],
         }
+        if self.profile:
+            profiler = self._profiler
+            capture.meta["profile"] = {
+                "session_runs": self._traced_runs,  # their step stats
+                "trace": trace is not None,  # the TF profiler's, of eager code
+                "eager_ops_timed": self._eager_timed,
+                # what the traces hold that no recorded op takes: nodes TF made as it ran
+                # (feeds, fetches, folded constants, sends), functions traced before
+                # the block, eager ops past a broken pairing
+                "unattributed_micros": round(
+                    max(held - sum(op.micros or 0 for op in capture.ops), 0), 3
+                ),
+                "warning": profiler.warning if profiler is not None else None,
+            }
         return capture
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's collector off while the report is made: every container made then is kept,
-    so the young collections its allocations would set off (~40 for Keras ResNet50, a
-    quarter of the exit's time) would free nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass
@@ -720,6 +760,30 @@ class _Call:
 # op's TF name). Names in a top-level graph stay as they are.
 Place = tuple[str, str]
 TOP: Place = ("", "")
+
+
+def _inline(found: dict[str, dict[str, Any]], callers: dict[str, _Call]) -> None:
+    """What TF reports of a called function's ops (placement, measured cost) under the
+    names they take once TF has inlined the function into its caller's graph
+    (`<op>/<part>/_<n>/<name>`, a called function's `<op>/<name>`): per graph key in
+    `found`, added for each called graph under its own names."""
+
+    def derive(key: str, seen: frozenset[str]) -> dict[str, Any]:
+        call = callers.get(key)
+        if key in found or call is None or key in seen:
+            return found.get(key, {})
+        inlined = re.escape(call.op) + (rf"/{call.part}/_\d+/" if call.part else "/")
+        pattern = re.compile(inlined)
+        derived = {}
+        for name, value in derive(call.graph, seen | {key}).items():
+            if match := pattern.match(name):
+                derived[name[match.end() :]] = value
+        if derived:
+            found[key] = derived
+        return derived
+
+    for key in callers:
+        derive(key, frozenset())
 
 
 def _names_but(table: _GraphOps, types: set[str]) -> set[str]:

@@ -41,6 +41,9 @@ class TF:
     config_pb2: ModuleType  # core.protobuf.config_pb2: RunOptions, RunMetadata
     c_api: ModuleType  # client.pywrap_tf_session: an op's inputs by name
     atomic_function: ModuleType  # eager.polymorphic_function.atomic_function: AtomicFunction
+    node_def_pb2: ModuleType  # core.framework.node_def_pb2: an eager op's NodeDef, for FLOPs
+    op_def_registry: ModuleType  # framework.op_def_registry: its attributes' types
+    op_def_library: ModuleType  # framework.op_def_library: value_to_attr_value
 
 
 # (module, attribute path) pairs that must exist; checked before anything is patched.
@@ -72,6 +75,10 @@ _REQUIRED = [
     ("tensorflow.python.framework.ops", "get_stats_for_node_def"),
     ("tensorflow.python.framework.ops", "_stats_registry.list"),
     ("tensorflow.python.profiler.internal.flops_registry", "IMPLEMENTED_OPS"),
+    # and an eager op's, from a NodeDef made of its type and attributes
+    ("tensorflow.core.framework.node_def_pb2", "NodeDef"),
+    ("tensorflow.python.framework.op_def_registry", "get"),
+    ("tensorflow.python.framework.op_def_library", "value_to_attr_value"),
 ]
 
 
@@ -120,4 +127,7 @@ def load() -> TF:
         config_pb2=modules["tensorflow.core.protobuf.config_pb2"],
         c_api=modules["tensorflow.python.client.pywrap_tf_session"],
         atomic_function=modules["tensorflow.python.eager.polymorphic_function.atomic_function"],
+        node_def_pb2=modules["tensorflow.core.framework.node_def_pb2"],
+        op_def_registry=modules["tensorflow.python.framework.op_def_registry"],
+        op_def_library=modules["tensorflow.python.framework.op_def_library"],
     )

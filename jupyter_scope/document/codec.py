@@ -15,21 +15,30 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import networkx as nx
 
 from jupyter_scope.document import rules
 from jupyter_scope.model.digraph import digraph
 
+if TYPE_CHECKING:
+    import jsonschema
+
+# jsonschema is imported when a document is first checked, not with this module: its
+# import takes ~0.3 s, and ~1 s more where `rfc3987-syntax` is installed (Jupyter's own
+# dependencies install it), which compiles 38 lark grammars for format checks this
+# validator never asks (see `cli.py`).
+
 SCHEMA_MAJOR = 1
 # 1.1 added `display`; 1.2 gave it tables of what nodes show alike (`badges`, `sites`,
 # `colours`); 1.3 added whether a function graph `ran` (and an op of one that never did),
 # the optimizer's variables (`optimizer`) and scope totals split by whose params they are;
-# 1.4 static cost: an op's `outputs` and `flops`, a scope's `flops` and `activation_bytes`.
+# 1.4 static cost: an op's `outputs` and `flops`, a scope's `flops` and `activation_bytes`;
+# 1.5 a scope's `memory_bytes` and measured cost: an op's and a scope's `micros` and
+# `peak_bytes`, a scope's `device_micros`, `meta.profile`, `display.time`.
 # `display` is computed from the rest: an older document gets it anew.
-SCHEMA_MINOR = 4
+SCHEMA_MINOR = 5
 SCHEMA_ID = f"jupyter-scope.report/{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 
 
@@ -39,6 +48,8 @@ class ReportFormatError(ValueError):
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = json.loads(resources.files(__package__).joinpath("schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
 
@@ -85,12 +96,23 @@ def _share_values(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def decode(data: bytes) -> str:
+    """The text of a document's UTF-8 bytes; strict: json.loads would let encoded
+    surrogates in."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(
+            f"not a jupyter-scope report: not UTF-8 text (byte {exc.start})"
+        ) from None
+
+
 def parse(text: str | bytes) -> Any:
     """The JSON value of `text` (UTF-8 when bytes), refusing what a report cannot hold:
     NaN and infinities, nesting deeper than Python can follow, text that is not UTF-8."""
+    if isinstance(text, bytes):
+        text = decode(text)
     try:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")  # strict: json.loads would let encoded surrogates in
         data = json.loads(
             text,
             parse_constant=_refuse_constant,
@@ -101,10 +123,6 @@ def parse(text: str | bytes) -> Any:
         raise ReportFormatError(
             f"not a jupyter-scope report: invalid JSON at line {exc.lineno}, "
             f"column {exc.colno}: {exc.msg}"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ReportFormatError(
-            f"not a jupyter-scope report: not UTF-8 text (byte {exc.start})"
         ) from None
     except RecursionError:
         raise ReportFormatError("not a jupyter-scope report: JSON nested too deep") from None
@@ -194,6 +212,8 @@ def _without_items(data: dict[str, Any]) -> dict[str, Any]:
 def check_schema(data: Any) -> None:
     """Everything `schema.json` asks: jsonschema for the document's frame, meta and
     diagnostics; the hand-written `items` rules for its (many) nodes and edges."""
+    import jsonschema
+
     _check_version(data)
     error = jsonschema.exceptions.best_match(_validator().iter_errors(_without_items(data)))
     if error is not None:
@@ -237,7 +257,10 @@ def build_graph(data: dict[str, Any], *, consume: bool) -> nx.DiGraph:
         ) from None
     if len(graph) != n_nodes:
         raise ReportFormatError("invalid jupyter-scope report: node ids are not unique")
-    if graph.number_of_edges() != n_edges:
+    # Counted off the adjacency: `number_of_edges` caches a degree view that refers back
+    # to the graph, a cycle that leaves the report to the cyclic collector (a pass over
+    # all of it: 0.3 s at 10^5 variables) instead of freeing it with its last reference.
+    if sum(map(len, graph._succ.values())) != n_edges:
         raise ReportFormatError("invalid jupyter-scope report: an edge appears twice")
     return graph
 
@@ -310,11 +333,13 @@ def from_document(
     data: Any, *, parsed: bool = False
 ) -> tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]:
     """The graph, meta and diagnostics of a document, refusing a bad one. `parsed` when
-    `parse` made it: its values are checked already, and its node and edge lists are
-    used up (emptied) to build the graph."""
+    `parse` made it: its values are checked already, its `display` is dropped once
+    checked, and its node and edge lists are used up (emptied) to build the graph."""
     if not parsed:
         check_values(data)
     check_schema(data)
+    if parsed:
+        data.pop("display", None)  # readers recompute it: not kept while the graph is made
     graph = build_graph(data, consume=parsed)
     check_tree(graph)
     check_references(graph)

@@ -1,6 +1,7 @@
 """`csv`: one row per variable, and with `ops=True` one row per op after them.
 
-`kind` tells the rows apart; a column a row's kind lacks is empty. `sites` holds a
+`kind` tells the rows apart; a column a row's kind lacks is empty (an op's `flops`,
+`micros` and `peak_bytes`: empty where unknown or not measured). `sites` holds a
 variable's call lines (`reuse ×2 at In [3]:4 ← In [3]:9`), `; ` between them. Shapes are JSON lists
 (`[5, 5, null]`), so a reader can parse them back. Rows end in CRLF (RFC 4180); read the
 file with `newline=""`, as the `csv` module asks, to get names holding CR back. A text
@@ -40,6 +41,10 @@ COLUMNS = [
     "graph",
     "ran",
     "sites",
+    # an op's static and (profiled) measured cost: a scope's are the sums of its ops'
+    "flops",
+    "micros",
+    "peak_bytes",
 ]
 
 

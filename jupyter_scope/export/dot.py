@@ -62,7 +62,8 @@ def body(
 ) -> list[str]:
     scope = tree.scope["name"]
     lines = [
-        indent + node_statement(v, variable_label(v, scope, display), fills) for v in tree.variables
+        indent + node_statement(v, variable_label(v, scope, display), fills)
+        for v in tree.variable_fields()
     ]
     if ops:
         lines.extend(

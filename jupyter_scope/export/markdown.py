@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from jupyter_scope.model.report import ScopeReport
@@ -93,6 +94,15 @@ def about(meta: dict[str, Any]) -> str:
     return cell(" · ".join(parts))
 
 
+def _measured(scope: Mapping[str, Any]) -> list[str]:
+    """A scope's measured time and peak bytes: empty where none of its ops was measured."""
+    micros, peak = scope.get("micros"), scope.get("peak_bytes")
+    return [
+        "" if micros is None else human.duration(micros),
+        "" if peak is None else human.size(peak),
+    ]
+
+
 def render(report: ScopeReport) -> str:
     lines = [
         "## Scope report",
@@ -107,6 +117,10 @@ def render(report: ScopeReport) -> str:
         for entry in merged:
             lines += diagnostic(entry)
     shown = report.display
+    if timed := shown.get("time"):  # 1.5, a profiled report
+        lines += ["### Where the time goes", ""]
+        lines += [f"{i}. {cell(entry['text'])}" for i, entry in enumerate(timed, 1)] + [""]
+    profiled = "profile" in report.meta
     matched = bool(report.meta.get("match"))  # a match's tree: a column for the state
     lines += table(
         "Variables",
@@ -138,7 +152,17 @@ def render(report: ScopeReport) -> str:
     )
     lines += table(
         "Scopes",
-        ["scope", "variables", *(human.ROLE_NAMES), "bytes", "ops", "devices"],
+        [
+            "scope",
+            "variables",
+            *(human.ROLE_NAMES),
+            "bytes",
+            "ops",
+            "FLOPs",
+            "memory",
+            *(["time", "peak"] if profiled else []),
+            "devices",
+        ],
         [
             [
                 code(s["name"]),
@@ -146,6 +170,9 @@ def render(report: ScopeReport) -> str:
                 *(f"{s.get(f'params_{whose}', 0):,}" for whose in ROLES),
                 human.size(s["bytes"]),
                 str(s["n_ops"]),
+                human.flops(s["flops"]).removesuffix(" FLOPs") if "flops" in s else "",
+                human.size(s["memory_bytes"]) if "memory_bytes" in s else "",
+                *(_measured(s) if profiled else []),
                 cell(
                     ", ".join(
                         f"{human.device(d) or 'not placed'} ×{n}" for d, n in s["devices"].items()

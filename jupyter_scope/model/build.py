@@ -13,13 +13,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 import networkx as nx
 
 from jupyter_scope.model.digraph import digraph
-from jupyter_scope.model.nodes import VariableNode
 from jupyter_scope.model.roles import ROLES, role
 from jupyter_scope.records import (
     NEVER_RAN,
@@ -101,9 +100,12 @@ class _Scopes:
             self.ids[path] = scope_id(len(self.ids))
         return path
 
-    def nodes(self, totals: dict[str, _Total]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def nodes(
+        self, totals: dict[str, _Total], profiled: bool
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every scope with its totals, descendants included, from each scope's own
-        (`totals`); once every variable and op has been mentioned."""
+        (`totals`); once every variable and op has been mentioned. Measured cost only
+        where a profile was asked for: a report without one is as before."""
         for path in sorted(self.variable_scopes | self.name_scopes):
             self.add(path)
         # What never ran comes last, after everything that ran, in every display.
@@ -112,7 +114,7 @@ class _Scopes:
         _sum_up(totals, self.parents)
         for path in self.parents:
             total = totals.get(path) or _Total()
-            attrs = {
+            attrs: dict[str, Any] = {
                 "kind": "scope",
                 "name": path,
                 "variable_scope": path in self.variable_scopes,
@@ -125,8 +127,15 @@ class _Scopes:
                 **total.split(),
                 "flops": total.flops,
                 "activation_bytes": total.activation_bytes,
+                # the static memory estimate: weights, a gradient per trainable variable,
+                # the optimizer's slots (in `bytes`) and activations
+                "memory_bytes": total.bytes + total.roles["trainable"][1] + total.activation_bytes,
                 "devices": dict(total.devices),
             }
+            if profiled:
+                attrs["micros"] = total.micros
+                attrs["peak_bytes"] = total.peak_bytes
+                attrs["device_micros"] = {d: round(m, 3) for d, m in total.device_micros.items()}
             yield self.ids[path], attrs
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, str]]]:
@@ -175,7 +184,7 @@ def _variable_attrs(record: VariableRecord, ids: dict[str, str]) -> dict[str, An
     return attrs
 
 
-def variable_record(node: VariableNode, key: str) -> VariableRecord:
+def variable_record(node: Mapping[str, Any], key: str) -> VariableRecord:
     """The record a variable's node was built from (`_variable_attrs`'s inverse), keyed
     `key`: how a report's variables become another report's (a match's tree). Node ids it
     refers to (`slot_of`, `components`) are not keys of the new report: left to the caller."""
@@ -220,6 +229,9 @@ def _op_attrs(op: OpRecord) -> dict[str, Any]:
     if op.outputs is not None:  # recorded, not read from a file: the statistic was asked
         attrs["outputs"] = op.outputs
         attrs["flops"] = op.flops
+    if op.micros is not None:  # measured: a profile was asked for and timed it
+        attrs["micros"] = op.micros
+        attrs["peak_bytes"] = op.peak_bytes
     return attrs
 
 
@@ -275,7 +287,8 @@ def build_graph(capture: Capture) -> nx.DiGraph:
         for key in op.reads:
             edges.append((variable_ids[key], target, {"kind": "reads"}))
     return digraph(
-        itertools.chain(scopes.nodes(totals), nodes), itertools.chain(scopes.edges(), edges)
+        itertools.chain(scopes.nodes(totals, "profile" in capture.meta), nodes),
+        itertools.chain(scopes.edges(), edges),
     )
 
 
@@ -294,17 +307,20 @@ class _Owned:
 
 
 class _Total:
-    """Variables, ops, params, bytes (split by role), FLOPs, activation bytes and devices
-    of a scope."""
+    """Variables, ops, params, bytes (split by role), FLOPs, activation bytes, devices and
+    measured time and memory of a scope."""
 
     __slots__ = (
         "activation_bytes",
         "bytes",
+        "device_micros",
         "devices",
         "flops",
+        "micros",
         "n_ops",
         "n_variables",
         "params",
+        "peak_bytes",
         "roles",
     )
 
@@ -313,6 +329,10 @@ class _Total:
         self.flops: int | None = None  # None until an op's FLOPs are known: never 0 for unknown
         self.roles = dict.fromkeys(ROLES, (0, 0))  # role → (params, bytes)
         self.devices: dict[str, int] = {}  # where TF placed them; "" until TF has
+        # Measured (a profile): None until an op's is known, as FLOPs
+        self.micros: float | None = None
+        self.peak_bytes: int | None = None
+        self.device_micros: dict[str, float] = {}
 
     def count_variable(self, attrs: dict[str, Any]) -> None:
         self.n_variables += 1
@@ -336,10 +356,22 @@ class _Total:
         self.activation_bytes += _activation_bytes(op.outputs)
         self._add_flops(op.flops)
         self._place(op.device)
+        if op.micros is not None:
+            self._add_measured(op.micros, op.peak_bytes, {op.device or "": op.micros})
 
     def _add_flops(self, flops: int | None) -> None:
         if flops is not None:
             self.flops = flops if self.flops is None else self.flops + flops
+
+    def _add_measured(
+        self, micros: float | None, peak_bytes: int | None, devices: dict[str, float]
+    ) -> None:
+        if micros is not None:
+            self.micros = round((self.micros or 0) + micros, 3)
+        if peak_bytes is not None:
+            self.peak_bytes = (self.peak_bytes or 0) + peak_bytes
+        for device, spent in devices.items():
+            self.device_micros[device] = self.device_micros.get(device, 0) + spent
 
     def _place(self, device: str | None) -> None:
         device = device or ""  # a request is not a placement
@@ -352,6 +384,7 @@ class _Total:
         self.bytes += other.bytes
         self.activation_bytes += other.activation_bytes
         self._add_flops(other.flops)
+        self._add_measured(other.micros, other.peak_bytes, other.device_micros)
         for name, (params, nbytes) in other.roles.items():
             mine = self.roles[name]
             self.roles[name] = (mine[0] + params, mine[1] + nbytes)

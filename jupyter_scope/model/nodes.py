@@ -46,6 +46,13 @@ class ScopeNode(_Scope, total=False):
     # (None where none is known) and the bytes of their outputs
     flops: int | None
     activation_bytes: int
+    # since 1.5: the static memory estimate (weights, gradients of trainable variables,
+    # optimizer slots, activations); in a profiled report, measured time and memory of
+    # what ran (None where none was measured) and its time per device
+    memory_bytes: int
+    micros: float | None
+    peak_bytes: int | None
+    device_micros: dict[str, float]
 
 
 class _Variable(TypedDict):
@@ -98,6 +105,10 @@ class OpNode(_Op, total=False):
     # the FLOPs of TF's registered statistic (None where the statistic or a shape is unknown)
     outputs: list[Output]
     flops: int | None
+    # since 1.5, where measured (record(profile=True)): run time in µs over every traced
+    # run, and peak bytes where the trace has memory
+    micros: float
+    peak_bytes: int | None
 
 
 NODES: dict[str, type] = {"scope": ScopeNode, "variable": VariableNode, "op": OpNode}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from jupyter_scope.model import collector
 from jupyter_scope.model.nodes import OpNode, ScopeNode, VariableNode
 
 if TYPE_CHECKING:
@@ -94,19 +95,18 @@ class ScopeReport:
         """Read a document, or a notebook output's packed one (`document/packed.py`)."""
         from jupyter_scope.document import codec, packed
 
-        if packed.is_packed(data):
-            return cls(*codec.from_document(packed.unpack(data), parsed=True))
-        graph, meta, diagnostics = codec.from_document(data)
-        return cls(graph, meta, diagnostics)
+        with collector.paused():  # every container made here is kept
+            if packed.is_packed(data):
+                return cls(*codec.from_document(packed.unpack(data), parsed=True))
+            return cls(*codec.from_document(data))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> ScopeReport:
         """Read a document written by `to_json`; refuse a malformed one, naming the problem."""
         from jupyter_scope.document import codec
 
-        data = codec.parse(text)
-        del text  # a large document's text need not stay in memory beside its data
-        return cls(*codec.from_document(data, parsed=True))
+        with collector.paused():  # every container made here is kept
+            return cls(*codec.from_document(codec.parse(text), parsed=True))
 
     # -- exports and comparison ----------------------------------------------------------
 

@@ -31,7 +31,8 @@ def call_lines(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for (kind, file, line), group in groups.items():
         chains: dict[str, int] = {}
         for s in group:
-            chain = CHAIN.join(site(frame) for frame in s.get("callers", ()))
+            callers = s.get("callers")
+            chain = CHAIN.join(map(site, callers)) if callers else ""
             chains[chain] = chains.get(chain, 0) + 1
         text = f"{kind} ×{len(group)}" if len(group) > 1 else kind
         text += f" at {site(group[0])}"

@@ -46,6 +46,7 @@ class CellOptions:
     graph: bool = False
     ops: bool = True
     placement: bool = True
+    profile: bool = False
     quiet: bool = False
     export: str | None = None
     filter: str | None = None
@@ -293,7 +294,7 @@ def run(shell: Any, body: str, options: CellOptions) -> Any:
 
     cell = compile_cell(shell, body)
     checkpoint = load_checkpoint(options.checkpoint)
-    recording = record(ops=options.ops, placement=options.placement)
+    recording = record(ops=options.ops, placement=options.placement, profile=options.profile)
     raised = True
     try:
         with graph_mode(tf, options.graph), recording:

@@ -76,6 +76,11 @@ class ScopeMagics(Magics):
         action="store_false",
         help="do not record requested and assigned devices",
     )
+    @argument(
+        "--profile",
+        action="store_true",
+        help="measure each op's run time and memory (TF's traces) and sum them per scope",
+    )
     @argument("--quiet", action="store_true", help="record and store, display nothing")
     @argument("--export", metavar="PATH", help="also write the report to PATH (format by suffix)")
     @argument("--filter", metavar="REGEX", help="show only the scopes whose names match REGEX")
@@ -106,6 +111,9 @@ class ScopeMagics(Magics):
 
             %%scopes --quiet --export scopes.json
             build_model()
+
+            %%scopes --profile
+            model.fit(x, y, epochs=1)
 
             %%scopes --graph --checkpoint ckpt/model.ckpt
             vgg.vgg_a(images, num_classes=5)

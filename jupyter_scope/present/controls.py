@@ -3,8 +3,8 @@
 The document's display section carries them (`sorts`, `filters`), so every view (widget,
 lab renderer, Scopes panel, HTML page) offers the same choices under the same labels and
 counts. A filter's `key` names the test the tree applies to a variable or op
-(`filter.ts`'s `FILTER_TESTS`); `count` is how many pass it, which the front end's tests
-check its own test against on the golden documents. Filters of one `group` widen
+(`filter.ts`'s `VARIABLE_TESTS` and `Pick`); `count` is how many pass it, which the front
+end's tests check its own test against on the golden documents. Filters of one `group` widen
 each other (created or reused); groups narrow each other (created and trainable).
 """
 

@@ -127,7 +127,7 @@ class StaticTree:
         own = tree.own_ops()
         items = [
             self.variable_item(v, relative_name(v["name"], scope), own.get(v["name"]), depth + 1)
-            for v in tree.variables
+            for v in tree.variable_fields()
         ]
         if tree.ops:
             items.append(self.ops_block(tree))
@@ -164,6 +164,9 @@ def render(
     if merged := report.display["diagnostics"]:
         items = "".join(diagnostic_item(d) for d in merged)
         parts.append(f'<ul style="list-style:none;padding-left:0">{items}</ul>')
+    if timed := report.display.get("time"):  # 1.5, a profiled report
+        listed = "".join(f"<li>{escape(entry['text'])}</li>" for entry in timed)
+        parts.append(f"<p><b>Where the time goes:</b></p><ol>{listed}</ol>")
     parts.append(StaticTree(report, levels).children(scope_tree(report, pattern), 0))
     if levels is not None:
         parts.append(

@@ -94,6 +94,25 @@ def static_cost(totals: dict[str, Any]) -> list[str]:
     return [flops(totals["flops"])] + ([f"{size(nbytes)} activations"] if nbytes else [])
 
 
+def duration(micros: float) -> str:
+    """A measured time: `850 µs`, `12.3 ms`, `1.23 s`; `<1 µs` for a trace's fraction."""
+    if micros >= 1e6:
+        return f"{micros / 1e6:.2f} s"
+    if micros >= 1e3:
+        return f"{micros / 1e3:.1f} ms"
+    return f"{micros:.0f} µs" if micros >= 1 else "<1 µs"
+
+
+def measured_cost(totals: dict[str, Any]) -> list[str]:
+    """A node's or summary's measured cost, `12.3 ms · 4.5 MB peak`: nothing where none
+    was measured (no profile, or none of its ops in the trace)."""
+    micros = totals.get("micros")
+    if micros is None:
+        return []
+    peak = totals.get("peak_bytes")
+    return [duration(micros)] + ([f"{size(peak)} peak"] if peak else [])
+
+
 def output_facts(outputs: list[dict[str, Any]], n: int | None) -> str:
     """An op's outputs and FLOPs: `[?,4] float32, [] int32 · 64 FLOPs`."""
     shown = ", ".join(f"{shape(out['shape'])} {out['dtype']}" for out in outputs)
@@ -170,7 +189,7 @@ def scope_totals(scope: dict[str, Any]) -> str:
             parts.append(optimizer)
     parts.append(plural(scope["n_ops"], "op"))
     if scope["n_ops"]:
-        parts += static_cost(scope)
+        parts += static_cost(scope) + measured_cost(scope)
     return " · ".join(parts)
 
 
@@ -196,7 +215,7 @@ def summary_line(summary: dict[str, Any]) -> str:
         plural(s["ops"], "op") + (f" on {plural(s['devices'], 'device')}" if s["devices"] else "")
     )
     if s["ops"]:
-        parts += static_cost(s)
+        parts += static_cost(s) + measured_cost(s)
     if s["errors"]:
         parts.append(plural(s["errors"], "error"))
     parts.append(plural(s["warnings"], "warning"))

@@ -17,7 +17,9 @@ them again, and the text, HTML and file exports read the same ones:
   mix names short devices, coloured by `colours`. An inception_v3 has 1,500 scopes
   marked `NS` and every variable made on one line;
 - `diagnostics`: the diagnostics merged by code, errors first, each code's advice once;
-- `functions`: each traced function and the variables it reads.
+- `functions`: each traced function and the variables it reads;
+- `time` (1.5): where the time goes, the scopes whose own ops took the most measured
+  time (absent where nothing was measured).
 
 A match's tree (`analysis/match.py`) has variables carrying their `match` state: each
 gets a badge per difference and a row `colour` by state (`MATCH_STATES`), a scope the
@@ -86,7 +88,9 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
     root: dict[str, Any] = next(
         (data for _, data in graph.nodes(data=True) if data["kind"] == "scope"), {}
     )
-    cost: dict[str, Any] = {k: root[k] for k in ("flops", "activation_bytes") if k in root}
+    # 1.5: its static memory estimate and, in a profiled report, its measured cost
+    kept = ("flops", "activation_bytes", "memory_bytes", "micros", "peak_bytes")
+    cost: dict[str, Any] = {k: root[k] for k in kept if k in root}
     return {
         **counts,
         **cost,
@@ -96,6 +100,17 @@ def summary(graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, A
         "errors": sum(d["level"] == "error" for d in diagnostics),
         "warnings": sum(d["level"] == "warning" for d in diagnostics),
     }
+
+
+def summary_section(
+    graph: nx.DiGraph, meta: dict[str, Any], diagnostics: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The display's `summary`: the counts and their `line`; a match's tree counts its
+    match states."""
+    counts = summary(graph, diagnostics)
+    matched = meta.get("match") is not None
+    line = match_line(match_counts(graph)) if matched else human.summary_line(counts)
+    return {**counts, "line": line}
 
 
 def source_name(source: dict[str, Any] | None) -> str:
@@ -264,19 +279,21 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
     optimizer slots (`w/Adam`, `w/Adam_1`, whose `slot_of` is `w`). Displays show it
     inside the variable, never as a sibling of the same name."""
     found = {}
-    for scope, data in graph.nodes(data=True):
-        if data["kind"] != "scope":
+    nodes = graph._node  # networkx's own dicts: its views cost ~1 µs a lookup
+    for scope, children in graph._succ.items():
+        if nodes[scope]["kind"] != "scope":
             continue
         variables: dict[str, str] = {}
         scopes: list[str] = []
-        for child in graph.successors(scope):
-            kind = graph.nodes[child]["kind"]
+        for child in children:
+            data = nodes[child]
+            kind = data["kind"]
             if kind == "variable":
-                variables.setdefault(graph.nodes[child]["name"], child)
+                variables.setdefault(data["name"], child)
             elif kind == "scope":
                 scopes.append(child)
         for child in scopes:
-            owner = variables.get(graph.nodes[child]["name"])
+            owner = variables.get(nodes[child]["name"])
             if owner is not None and _serves_only(graph, child, owner):
                 found[child] = owner
     return found
@@ -284,12 +301,13 @@ def owners(graph: nx.DiGraph) -> dict[str, str]:
 
 def _serves_only(graph: nx.DiGraph, scope: str, owner: str) -> bool:
     """Whether every variable under `scope` is an optimizer slot of `owner`."""
-    if graph.nodes[scope]["n_variables"] == 0:
+    nodes = graph._node
+    if nodes[scope]["n_variables"] == 0:
         return True
     stack = [scope]
     while stack:
-        for child in graph.successors(stack.pop()):
-            data = graph.nodes[child]
+        for child in graph._succ[stack.pop()]:
+            data = nodes[child]
             if data["kind"] == "scope":
                 stack.append(child)
             elif data["kind"] == "variable" and data.get("slot_of") != owner:
@@ -358,7 +376,13 @@ def placement(node: Mapping[str, Any]) -> str:
     return f"⚠ {placed} ({fell_back})" if fell_back else placed
 
 
-def badges(var: dict[str, Any], served: str | None) -> list[dict[str, str]]:
+def served_name(graph: nx.DiGraph, var: Mapping[str, Any]) -> str | None:
+    """The name of the variable an optimizer slot serves, when it is in the report."""
+    slot_of = var.get("slot_of")
+    return graph.nodes[slot_of]["name"] if slot_of in graph else None
+
+
+def badges(var: Mapping[str, Any], served: str | None) -> list[dict[str, str]]:
     """Created, reused ×N or existing; and an optimizer slot's variable."""
     out = []
     if var["created"]:
@@ -463,27 +487,25 @@ def display(
             if data["name"] == NEVER_RAN:
                 entry["never_ran"] = True
         elif kind == "variable":
-            slot_of = data.get("slot_of")
-            served = graph.nodes[slot_of]["name"] if slot_of in graph else None
             entry["facts"] = variable_facts(data, own_ops.get(node, 0))
             state = data.get("match")
             more = match_badges(state) if state else []
             # A match's badges first: a narrow row keeps them when it drops the others.
-            entry["badges"] = [badge(b) for b in more + badges(data, served)]
+            entry["badges"] = [badge(b) for b in more + badges(data, served_name(graph, data))]
             entry["sites"] = [site(line) for line in sites.call_lines(data.get("sites") or [])]
             if state:
                 entry["colour"] = MATCH_STATES[state["state"]][0]
-        elif "outputs" in data:  # a recorded op (1.4): its outputs and FLOPs
-            entry["facts"] = human.output_facts(data["outputs"], data["flops"])
+        elif "outputs" in data:  # a recorded op (1.4): its outputs and FLOPs (1.5: time)
+            facts = [human.output_facts(data["outputs"], data["flops"])]
+            entry["facts"] = " · ".join(facts + human.measured_cost(data))
         if kind != "scope" and devices.fell_back(data):
             entry["fallback"] = True
         if entry:
             nodes[node] = entry
-    counts = summary(graph, diagnostics)
-    line = match_line(match_counts(graph)) if matched else human.summary_line(counts)
+    counts = summary_section(graph, meta, diagnostics)
     return {
-        "summary": {**counts, "line": line},
-        "card": card(counts, meta, line),
+        "summary": counts,
+        "card": card(counts, meta, counts["line"]),
         "heading": heading(meta),
         "devices": table,
         "colours": {**coloured, "": UNPLACED_COLOUR},
@@ -497,4 +519,43 @@ def display(
         "functions": functions(meta),
         "sorts": controls.sorts(graph),
         "filters": controls.filters(graph, diagnostics, matched),
+        **({"time": timed} if (timed := where_the_time_goes(graph)) else {}),
     }
+
+
+TIME_LIST = 10  # scopes in "where the time goes"
+
+
+def where_the_time_goes(graph: nx.DiGraph) -> list[dict[str, Any]]:
+    """The scopes whose own ops (not their sub-scopes') took the most measured time, most
+    first: each scope's `id`, `name`, its own µs (`micros`), its total with sub-scopes
+    (`total`), its own share of all measured time (`share`, 0..1) and the line shown
+    (`text`). Empty where nothing was measured (the section then has no `time`)."""
+    scopes = [(node, data) for node, data in graph.nodes(data=True) if data["kind"] == "scope"]
+    if not scopes or not scopes[0][1].get("micros"):
+        return []
+    everything = scopes[0][1]["micros"]
+    own = []
+    for node, data in scopes:
+        if data.get("micros") is None or data["name"] == NEVER_RAN:
+            continue
+        below = sum(
+            graph.nodes[child].get("micros") or 0
+            for child in graph.successors(node)
+            if graph.nodes[child]["kind"] == "scope"
+        )
+        if (mine := round(data["micros"] - below, 3)) > 0:
+            own.append((mine, node, data))
+    own.sort(key=lambda entry: (-entry[0], entry[2]["name"]))
+    return [
+        {
+            "id": node,
+            "name": data["name"] or "(top level)",
+            "micros": mine,
+            "total": data["micros"],
+            "share": round(mine / everything, 4),
+            "text": f"{data['name'] or '(top level)'} · {human.duration(mine)} · "
+            f"{mine / everything:.0%}",
+        }
+        for mine, node, data in own[:TIME_LIST]
+    ]

@@ -1,5 +1,8 @@
 """`text/plain`: the report as an indented tree with badges, for terminals.
 
+It is written line by line as the tree is walked (`lines`), from the functions the
+display section is made of (`section.py`) but without making that section: the CLI
+prints a report of 10^6 variables without holding its display or its whole text.
 A notebook saves an output's `text/plain` beside the packed document, so there the text
 is capped, as pandas caps a DataFrame's repr: the summary, the diagnostics and the top
 of the tree, then how many lines were left out. `jupyter-scope show` prints it whole.
@@ -7,9 +10,14 @@ of the tree, then how many lines were left out. `jupyter-scope show` prints it w
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
+from jupyter_scope.model import sites
 from jupyter_scope.present import human, section
 from jupyter_scope.present.tree import ScopeNode, relative_name, scope_tree
 
@@ -23,9 +31,11 @@ LEVEL_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 SHOWN_LINES = 100
 
 
-def variable_line(var: dict[str, Any], label: str, shown: dict[str, Any], own_ops: int = 0) -> str:
-    """E.g. `weights [5,5,32,32] float32 created reused ×1 random_normal @ CPU:0 (9 ops)`."""
-    parts = [label, human.shape(var["shape"]), var["dtype"], *section.state_texts(shown, var["id"])]
+def variable_line(var: dict[str, Any], label: str, graph: nx.DiGraph, own_ops: int = 0) -> str:
+    """E.g. `weights [5,5,32,32] float32 created reused ×1 random_normal @ CPU:0 (9 ops)`:
+    its state badges as the display's (`section.state_texts`), without a match's."""
+    states = [b["text"] for b in section.badges(var, section.served_name(graph, var))]
+    parts = [label, human.shape(var["shape"]), var["dtype"], *states]
     if var["trainable"] is False:  # None: not known (loaded from a file)
         parts.append(section.NOT_TRAINABLE)
     if var["params"]:
@@ -62,55 +72,62 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
 
 
 def tree_lines(
-    tree: ScopeNode, depth: int, unfold: bool, shown: dict[str, Any], slots_only: bool = False
-) -> list[str]:
+    tree: ScopeNode, depth: int, unfold: bool, graph: nx.DiGraph, slots_only: bool = False
+) -> Iterator[str]:
     """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`.
     A variable's own scope is told inside its line and shown below it: its call lines, its
     optimizer slots, and (unfolded) its ops; `slots_only` keeps just the slots."""
     pad = INDENT * depth
     scope = tree.scope["name"]
     own = tree.own_ops()
-    lines = []
-    for var in tree.variables:
+    for var in map(tree.nodes.__getitem__, tree.variables):  # the graph's own: no copies
         if slots_only and var.get("component_of"):
             continue  # a replica's part, told with its variable's ops
         ops = own.get(var["name"])
         n_ops = ops.scope["n_ops"] if ops else 0
-        lines.append(pad + variable_line(var, relative_name(var["name"], scope), shown, n_ops))
-        calls = section.node_sites(shown, var["id"])
-        lines.extend(f"{pad}{INDENT}↳ {line['text']}" for line in calls)
+        yield pad + variable_line(var, relative_name(var["name"], scope), graph, n_ops)
+        for line in sites.call_lines(var.get("sites") or []):  # the display's `sites`
+            yield f"{pad}{INDENT}↳ {line['text']}"
         if ops:
-            lines.extend(tree_lines(ops, depth + 1, unfold, shown, slots_only=not unfold))
+            yield from tree_lines(ops, depth + 1, unfold, graph, slots_only=not unfold)
     if slots_only:
-        return lines
+        return
     if tree.ops:
-        lines.append(pad + ops_line(tree.ops))
+        yield pad + ops_line(tree.ops)
     for sub in tree.scopes:
         if sub.scope["name"] in own:
             continue
-        lines.append(pad + scope_line(sub))
+        yield pad + scope_line(sub)
         if unfold or not sub.ops_only:
-            lines.extend(tree_lines(sub, depth + 1, unfold, shown))
-    return lines
+            yield from tree_lines(sub, depth + 1, unfold, graph)
+
+
+def lines(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> Iterator[str]:
+    """The summary, the diagnostics, then the scope tree, a line at a time; with
+    `pattern`, only what matches, all unfolded."""
+    graph = report.graph
+    found = [section.summary_section(graph, report.meta, report.diagnostics)["line"]]
+    if report.error:
+        found.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
+    for merged in section.merged_diagnostics(report.diagnostics):
+        found.extend(diagnostic_lines(merged))
+    if timed := section.where_the_time_goes(graph):  # 1.5, a profiled report
+        found.append("where the time goes: " + "; ".join(entry["text"] for entry in timed))
+    tree = scope_tree(report, pattern)
+    if tree.empty:
+        found.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
+    for line in itertools.chain(found, tree_lines(tree, 0, pattern is not None, graph)):
+        yield human.visible(line)
 
 
 def render(
     report: ScopeReport, pattern: re.Pattern[str] | None = None, limit: int | None = SHOWN_LINES
 ) -> str:
-    """The summary, the diagnostics, then the scope tree; with `pattern`, only what matches,
-    all unfolded. Past `limit` lines (None: no limit), the rest is told as its count."""
-    lines = [report.display["summary"]["line"]]
-    if report.error:
-        lines.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
-    for merged in report.display["diagnostics"]:
-        lines.extend(diagnostic_lines(merged))
-    tree = scope_tree(report, pattern)
-    if tree.empty:
-        lines.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
-    lines.extend(tree_lines(tree, 0, pattern is not None, report.display))
-    if limit is not None and len(lines) > limit:
+    """`lines` joined. Past `limit` lines (None: no limit), the rest is told as its count."""
+    found = list(lines(report, pattern))
+    if limit is not None and len(found) > limit:
         # `limit` lines in all, the last telling how many more there are
-        more = len(lines) - limit + 1
+        more = len(found) - limit + 1
         shown_whole = "the widget and `jupyter-scope show FILE` show the whole tree"
-        lines[limit - 1 :] = [f"… {human.plural(more, 'more line')} ({shown_whole})"]
-    return "\n".join(human.visible(line) for line in lines)
+        found[limit - 1 :] = [human.visible(f"… {human.plural(more, 'more line')} ({shown_whole})")]
+    return "\n".join(found)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_GROUP, Pick } from '../src/tree/filter';
 import { TreeModel } from '../src/tree/model';
-import { ReportTree } from '../src/tree/report';
+import { isNumeric, ReportTree, sortValue } from '../src/tree/report';
 import type { IVariableNode } from '../src/tree/types';
 import { golden } from './fixtures';
 
@@ -131,6 +131,22 @@ describe('sorting', () => {
     expect(drawn(model)[0]).toBe('global_step');
     model.setSort('order');
     expect(drawn(model)[0]).toBe('global_step');
+  });
+
+  it('values a row as it shows it: the model’s params, without the optimizer’s', () => {
+    const doc = golden('trained');
+    const tree = new ReportTree(doc);
+    const params = doc.display.sorts!.find(s => s.key === 'params')!;
+    expect(isNumeric(params)).toBe(true);
+    expect(isNumeric(doc.display.sorts!.find(s => s.key === 'name')!)).toBe(false);
+    const conv1 = tree.find('image_filters/conv1')[0];
+    if (conv1.kind !== 'scope') {
+      throw new Error('not a scope');
+    }
+    // conv1 holds the weights (25,600), the biases (32) and the weights' two Adam slots.
+    expect(conv1.node.params).toBe(3 * 25600 + 32);
+    expect(sortValue(conv1, params)).toBe(25600 + 32);
+    expect(sortValue(tree.root, params)).toBe(2 * (25600 + 32) + 1);
   });
 
   it('offers what Python lists, and keeps the choice for the next document', () => {

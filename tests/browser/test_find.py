@@ -14,12 +14,15 @@ each question first (its variables, the checkpoint's shapes); the tree must show
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.browser.lab import (
+    PANEL,
     kernel_eval,
     open_notebook,
+    open_panel,
     run_all,
     set_theme,
     start_lab,
@@ -144,6 +147,13 @@ def test_one_click_answers_on_inception_v3(server, page, tmp_path, artifacts) ->
     top = rows.index(["InceptionV3", 1])
     assert [name for name, level in rows[top + 1 : top + 11]] == truth["top10"]
     assert all(level == 2 for _, level in rows[top + 1 : top + 11])
+    # Each with a bar of its share of the model's params, largest first.
+    shares = tree.locator('.jp-Scope-row[aria-level="2"] .jp-Scope-shareFill').evaluate_all(
+        "els => els.map(e => parseFloat(e.style.width))"
+    )
+    assert shares[:10] == sorted(shares[:10], reverse=True) and shares[0] > 0
+    label = tree.locator(".jp-Scope-row[data-name='InceptionV3'] .jp-Scope-share")
+    assert re.fullmatch(r"\d+(\.\d)?% of the report’s params", label.get_attribute("title"))
 
     # Every reused variable: one toggle, showing its count; they and their scopes shown.
     reused = chip(tree, "reused")
@@ -230,7 +240,9 @@ CONTRAST = """e => {
 }"""
 
 
-def test_legend_fields_and_a_selected_mismatch_in_the_dark(lab, page) -> None:
+def test_legend_fields_and_a_selected_mismatch_in_the_dark(
+    lab, page, browser_page, tmp_path
+) -> None:
     write_notebook(
         lab.root / "small.ipynb",
         ["%load_ext jupyter_scope\nimport jupyter_scope", SMALL, SMALL_MATCH],
@@ -263,5 +275,69 @@ def test_legend_fields_and_a_selected_mismatch_in_the_dark(lab, page) -> None:
         assert badge.text_content() == "shape [4,3] ≠ [4,5]"
         assert badge.evaluate(CONTRAST) >= 4.5, theme
 
+    # The Scopes panel at its narrowest: every export format still in reach.
+    open_panel(page)
+    panel = page.locator(PANEL)
+    page.set_viewport_size({"width": 900, "height": 900})
+    exports = panel.locator(".jp-Scope-exports button")
+    box = panel.bounding_box()
+    assert exports.count() == 6
+    for i in range(exports.count()):
+        b = exports.nth(i).bounding_box()
+        assert b and b["x"] + b["width"] <= box["x"] + box["width"] + 1, exports.nth(
+            i
+        ).text_content()
+
+    # The exported page sorts and filters as the notebook's views do, offline.
+    page_file = tmp_path / "small.html"
+    assert kernel_eval(page, f"small.export({str(page_file)!r}); print('ok')").strip() == "ok"
+    browser_page.goto(page_file.as_uri())
+    browser_page.wait_for_selector(".jp-Scope-row")
+    sorts = browser_page.locator(".jp-Scope-sort option").evaluate_all("os => os.map(o => o.value)")
+    assert sorts[:5] == ["order", "name", "params", "bytes", "n_ops"]
+    created = browser_page.locator('.jp-Scope-filter[data-key="created"]')
+    assert created.locator(".jp-Scope-filterCount").text_content() == str(
+        display["summary"]["created"]
+    )
+    created.click()
+    assert browser_page.locator(".jp-Scope-count").text_content().endswith(" shown")
+    assert browser_page.events["requests"] == [page_file.as_uri()]
+
 
 KERAS_NAMES = "import json; print(json.dumps([v['name'] for v in small.variables]))"
+
+
+PROFILED = """\
+%%scopes prof --profile
+import tensorflow as tf
+dense = tf.keras.layers.Dense(64, name="dense")
+
+@tf.function
+def step(x):
+    with tf.name_scope("block"):
+        return tf.reduce_sum(dense(tf.nn.relu(x)))
+
+for _ in range(3):
+    step(tf.ones([32, 64]))"""
+
+
+def test_where_the_time_goes_and_the_time_column(lab, page) -> None:
+    """A profiled cell: the list of where the time goes, as Python ranked it, each a jump
+    to its scope; sorting by time draws each row's share."""
+    write_notebook(lab.root / "prof.ipynb", ["%load_ext jupyter_scope", PROFILED])
+    open_notebook(page, lab, "prof.ipynb")
+    run_all(page, 1)
+    tree = page.locator(WIDGET)
+    timed = json.loads(kernel_eval(page, "import json; print(json.dumps(prof.display['time']))"))
+    assert timed
+    items = tree.locator(".jp-Scope-timeItem")
+    assert items.all_text_contents() == [entry["text"] for entry in timed]
+    sorts = tree.locator(".jp-Scope-sort option").evaluate_all("os => os.map(o => o.value)")
+    assert "micros" in sorts
+    tree.locator(".jp-Scope-sort").select_option("micros")
+    tree.locator(".jp-Scope-opsSwitch").click()  # the time is the ops'
+    assert tree.locator(".jp-Scope-row .jp-Scope-share").count() > 0
+    named = next(entry for entry in timed if entry["name"] != "(top level)")
+    items.nth(timed.index(named)).click()
+    selected = tree.locator(".jp-Scope-row.jp-mod-selected")
+    assert selected.get_attribute("data-name") == named["name"]

@@ -78,10 +78,11 @@ def test_match_tree_in_the_cell_and_the_panel(lab, page):
     assert {name: (badges, colour) for name, badges, colour in rows} == expected
     assert expected["new/w"][0] == ["shape [3,5] ≠ [3,3]"]
     assert expected["new/b"][0] == ["← net/b"]
-    # tree.css draws a match badge in its row's state colour
+    # tree.css fills a match badge with its row's state colour, white on it
     badge = tree.locator('.jp-Scope-row[data-name="new/w"] .jp-Scope-badge-match')
     red, green, blue = (int(expected["new/w"][1][i : i + 2], 16) for i in (1, 3, 5))
-    assert badge.evaluate("e => getComputedStyle(e).color") == f"rgb({red}, {green}, {blue})"
+    style = badge.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    assert style == [f"rgb({red}, {green}, {blue})", "rgb(255, 255, 255)"]
 
     # The Scopes panel lists the match's tree as a report of its own, by its name.
     open_panel(page)

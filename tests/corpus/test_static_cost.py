@@ -129,7 +129,53 @@ def test_function_graph_outputs_are_tfs(tf):
         assert ops[op.name]["outputs"] == _outputs(op), op.name
     assert ops["MatMul"]["outputs"] == [{"shape": [None, 3], "dtype": "float32"}]
     eager = [o for o in rec.report.ops if o["graph"] == "eager"]
-    assert eager and all(o["outputs"] and o["flops"] is None for o in eager)
+    assert eager and all(o["outputs"] for o in eager)
+
+
+def _eager_net(tf, x, w, kernel):
+    """Ops with FLOPs statistics that read attributes (a transpose, a data format, a
+    reduction's output) under name scopes; the same code runs eagerly and is traced."""
+    with tf.name_scope("conv"):
+        y = tf.nn.relu(tf.nn.conv2d(x, kernel, 1, "SAME"))
+    with tf.name_scope("fc"):
+        flat = tf.reshape(y, [2, -1])
+        z = tf.nn.bias_add(tf.matmul(w, flat, transpose_a=True, transpose_b=True), [1.0, 2.0])
+        return tf.reduce_mean(tf.nn.softmax(z), axis=1)
+
+
+def test_eager_flops_are_tfprofs_of_the_same_code_traced(tf):
+    x = tf.ones([2, 8, 8, 3])
+    w = tf.ones([8 * 8 * 4, 10])
+    kernel = tf.ones([3, 3, 3, 4])
+    with jupyter_scope.record() as rec:
+        _eager_net(tf, x, w, kernel)
+    graph = tf.function(_eager_net).get_concrete_function(tf, x, w, kernel).graph
+    truth = _tfprof_scopes(tf, graph)
+    scopes = {s["name"]: s for s in rec.report.scopes}
+    for name in ("conv", "fc"):
+        assert scopes[name]["flops"] == truth[name] > 0, name
+    matmul = next(o for o in rec.report.ops if o["type"] == "MatMul")
+    assert matmul["graph"] == "eager"
+    assert matmul["flops"] == 2 * 10 * 2 * (8 * 8 * 4)  # 2·m·n·k, transposes read
+    fill = next(o for o in rec.report.ops if o["type"] == "Reshape")
+    assert fill["flops"] is None  # no statistic for its type: unknown, not 0
+
+
+def test_keras_dense_costs_2mnk_in_its_scope_eagerly(tf):
+    keras = pytest.importorskip("keras")
+    m, k, n = 8, 32, 16
+    model = keras.Sequential([keras.Input((k,)), keras.layers.Dense(n), keras.layers.Dense(1)])
+    x = tf.ones([m, k])
+    with jupyter_scope.record() as rec:
+        model(x)
+    matmuls = [o for o in rec.report.ops if o["type"] == "MatMul"]
+    assert [o["graph"] for o in matmuls] == ["eager", "eager"]
+    assert [o["flops"] for o in matmuls] == [2 * m * n * k, 2 * m * 1 * n]
+    scopes = {s["name"]: s for s in rec.report.scopes}
+    first, second = (o["scope"] for o in matmuls)
+    assert first != second
+    assert scopes[first]["flops"] == 2 * m * n * k + m * n  # its matmul and its bias add
+    assert scopes[second]["flops"] == 2 * m * n + m
 
 
 def test_keras_dense_costs_2mnk_in_its_scope(tf):
@@ -187,3 +233,36 @@ def test_a_trace_that_never_ran_counts_in_no_total(tf):
     assert root["flops"] == 2 * 4**3  # only the matmul that ran
     scopes = {s["name"]: s for s in rec.report.scopes}
     assert scopes[NEVER_RAN]["flops"] == 2 * 4**3 + 16
+
+
+def test_memory_estimate_is_weights_gradients_slots_and_activations(tf, v1):
+    """A scope's `memory_bytes` from TF's own objects: its variables' sizes, a gradient per
+    trainable one, its ops' outputs."""
+    with jupyter_scope.record() as rec:
+        with tf.Graph().as_default() as graph:
+            x = v1.placeholder(tf.float32, [4, 8])
+            with v1.variable_scope("dense"):
+                w = v1.get_variable("w", [8, 3])
+                steps = v1.get_variable("steps", [], tf.int64, trainable=False)
+                y = tf.matmul(x, w)
+            loss = tf.reduce_sum(y)
+            v1.train.AdamOptimizer().minimize(loss, var_list=[w])
+    dense = next(s for s in rec.report.scopes if s["name"] == "dense")
+    variables = graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)
+    weights = w.shape.num_elements() * 4 + steps.dtype.size
+    slots = sum(
+        v.shape.num_elements() * v.dtype.base_dtype.size
+        for v in variables
+        if v.name.startswith("dense/w/Adam")
+    )
+    activations = sum(
+        t.shape.num_elements() * t.dtype.size
+        for op in graph.get_operations()
+        if op.name.startswith("dense/")
+        for t in op.outputs
+        if t.shape.is_fully_defined() and t.dtype != tf.resource
+    )
+    assert slots == 2 * 8 * 3 * 4  # Adam's m and v
+    assert dense["bytes_trainable"] == 8 * 3 * 4
+    assert dense["memory_bytes"] == weights + slots + 8 * 3 * 4 + activations
+    assert dense["activation_bytes"] == activations

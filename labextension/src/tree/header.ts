@@ -9,6 +9,36 @@ import { deviceChip, folded } from './parts';
 import type { ITrans } from './trans';
 import type { IDiagnosticGroup } from './types';
 
+/** Where the time goes (a profiled report): the scopes whose own ops took the most
+ * measured time, each a button that reveals it, with a bar of its share. */
+export function renderTime(
+  tree: ReportTree,
+  onShow: (names: string[]) => void,
+  trans: ITrans
+): HTMLElement | null {
+  const timed = tree.document.display.time;
+  if (!timed?.length) {
+    return null;
+  }
+  return h(
+    'div',
+    { class: 'jp-Scope-time' },
+    h('span', { class: 'jp-Scope-legendTitle' }, trans.__('Where the time goes:')),
+    ...timed.map(entry => {
+      const item = h(
+        'button',
+        { class: 'jp-Scope-timeItem', type: 'button', title: trans.__('Show %1', entry.name) },
+        h('span', { class: 'jp-Scope-share' }, h('span', { class: 'jp-Scope-shareFill' })),
+        entry.text
+      );
+      const fill = item.querySelector<HTMLElement>('.jp-Scope-shareFill')!;
+      fill.style.width = `${Math.min(100, entry.share * 100)}%`;
+      item.addEventListener('click', () => onShow([entry.name]));
+      return item;
+    })
+  );
+}
+
 export function renderSummary(tree: ReportTree, trans: ITrans): HTMLElement[] {
   const { meta, display } = tree.document;
   const out = [

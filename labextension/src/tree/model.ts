@@ -10,8 +10,9 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 import { type Entry, isExpandable, isOpsOnly, type TreeDocument } from './entries';
 import { DEVICE_GROUP, type Kept, nameTest, Pick } from './filter';
-import { ORDER_BUILT, ReportTree } from './report';
+import { isNumeric, ORDER_BUILT, ReportTree, sortValue } from './report';
 import type { Rows } from './rows';
+import type { ISort } from './types';
 
 /** At first, scopes that hold variables open, up to this many; beyond, one level. */
 const OPEN_AT_FIRST = 60;
@@ -29,6 +30,12 @@ export interface ITreeChange {
   colour: boolean;
   /** The entry to scroll into sight, if any: one just revealed or moved to. */
   reveal: Entry | null;
+}
+
+/** A row's part of the whole report in the sort's column (FLOPs, params…). */
+export interface IShareOf {
+  fraction: number;
+  label: string;
 }
 
 export class TreeModel {
@@ -82,6 +89,23 @@ export class TreeModel {
   /** The sort key of the display's `sorts` that orders each scope's children. */
   get sort(): string {
     return this._sort;
+  }
+
+  /** The display's sort in use; `null` when none is chosen (as built). */
+  get sortBy(): ISort | null {
+    return this._tree?.document.display.sorts?.find(s => s.key === this._sort) ?? null;
+  }
+
+  /** Sorted by a number: a scope's or variable's share of the report's total in it. */
+  shareOf(entry: Entry): IShareOf | null {
+    const sort = this.sortBy;
+    const tree = this._tree;
+    if (!tree || !isNumeric(sort) || (entry.kind !== 'scope' && entry.kind !== 'variable')) {
+      return null;
+    }
+    const whole = sortValue(tree.root, sort);
+    const part = sortValue(entry, sort);
+    return whole && part !== null ? { fraction: part / whole, label: sort.label } : null;
   }
 
   /** The keys of the display's `filters` that are on. */
@@ -392,8 +416,12 @@ export class TreeModel {
 
   private _layout(): void {
     if (this._tree) {
-      const sort = this._tree.document.display.sorts?.find(s => s.key === this._sort) ?? null;
-      this._rows = this._tree.rows(entry => this.isOpen(entry), this._shown, this._ops, sort);
+      this._rows = this._tree.rows(
+        entry => this.isOpen(entry),
+        this._shown,
+        this._ops,
+        this.sortBy
+      );
     }
   }
 

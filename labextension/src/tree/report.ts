@@ -525,8 +525,26 @@ export class ReportTree {
 /** The sort key of the tree's own order: as built. */
 export const ORDER_BUILT = 'order';
 
+/** A scope's or variable's value for a numeric sort (`null`: it has none), as its row
+ * shows it: `params` less `params_optimizer`; a variable's ops are its own ops'. */
+export function sortValue(e: IScopeEntry | IVariableEntry, { key, less }: ISort): number | null {
+  const fields = e.node as unknown as Record<string, unknown>;
+  const v = fields[key];
+  if (typeof v === 'number') {
+    const without = less ? fields[less] : undefined;
+    return typeof without === 'number' ? v - without : v;
+  }
+  return key === 'n_ops' && e.kind === 'variable' && e.ops ? e.ops.node.n_ops : null;
+}
+
+/** Whether a sort orders by a number (not as built, nor by name). */
+export function isNumeric(sort: ISort | null): sort is ISort {
+  return sort !== null && sort.key !== ORDER_BUILT && sort.key !== 'name';
+}
+
 /** A scope's variables and child scopes in the order of `sort`, then its op groups. */
-function sortEntries(scope: IScopeEntry, { key, less }: ISort): Entry[] {
+function sortEntries(scope: IScopeEntry, sort: ISort): Entry[] {
+  const { key } = sort;
   const named = [...scope.variables, ...scope.scopes];
   const groups = [...scope.groups];
   if (key === 'name') {
@@ -534,15 +552,7 @@ function sortEntries(scope: IScopeEntry, { key, less }: ISort): Entry[] {
     named.sort((a, b) => collator.compare(a.label, b.label));
     groups.sort((a, b) => collator.compare(a.type, b.type));
   } else {
-    const value = (e: IScopeEntry | IVariableEntry): number => {
-      const fields = e.node as unknown as Record<string, unknown>;
-      const v = fields[key];
-      if (typeof v === 'number') {
-        const without = less ? fields[less] : undefined;
-        return typeof without === 'number' ? v - without : v;
-      }
-      return key === 'n_ops' && e.kind === 'variable' && e.ops ? e.ops.node.n_ops : -1;
-    };
+    const value = (e: IScopeEntry | IVariableEntry): number => sortValue(e, sort) ?? -1;
     // Stable: ties keep the order built.
     named.sort((a, b) => value(b) - value(a));
     if (key === 'n_ops') {

@@ -2,6 +2,7 @@
 
 import { append, h } from './dom';
 import type { Entry } from './entries';
+import type { IShareOf } from './model';
 import type { ReportTree } from './report';
 import { badge, facts, placement, scopeDevices, scopeMark, variableBadges } from './parts';
 import type { ITrans } from './trans';
@@ -17,6 +18,8 @@ export interface IRowState {
   expandable: boolean;
   open: boolean;
   selected: boolean;
+  /** Sorted by a number: the row's share of the report's total, drawn as a bar. */
+  share?: IShareOf | null;
 }
 
 export function renderRow(
@@ -59,9 +62,22 @@ export function renderRow(
       entry.label || trans.__('(root)'),
       entry.kind === 'group' ? entry.type : entry.node.name
     ),
+    state.share ? shareBar(state.share, trans) : null,
     ...shows(tree, entry, trans)
   );
   return el;
+}
+
+/** A bar as long as the row's share of the whole, as tfprof's scope view orders by one
+ * column and TensorBoard's profiler draws each one's share. */
+function shareBar({ fraction, label }: IShareOf, trans: ITrans): HTMLElement {
+  const percent = Math.round(fraction * 1000) / 10;
+  const text = trans.__('%1% of the report’s %2', percent, label);
+  const bar = h('span', { class: 'jp-Scope-share', role: 'img', title: text, 'aria-label': text });
+  const fill = h('span', { class: 'jp-Scope-shareFill' });
+  fill.style.width = `${Math.min(100, Math.max(0, fraction * 100))}%`;
+  bar.append(fill);
+  return bar;
 }
 
 /** How many characters of a name's end stay when the name is cut: siblings differ there

@@ -1,5 +1,5 @@
 /**
- * The report document (`jupyter-scope.report/1.4`): networkx node-link data plus meta,
+ * The report document (`jupyter-scope.report/1.5`): networkx node-link data plus meta,
  * diagnostics and what the displays show (`display`, computed by
  * `jupyter_scope/present/section.py`), as `jupyter_scope/document/schema.json` defines it.
  */
@@ -35,6 +35,12 @@ export interface IScopeNode {
    * the bytes of its ops' outputs. */
   flops?: number | null;
   activation_bytes?: number;
+  /** Since 1.5: the static memory estimate (weights, gradients, slots, activations); in a
+   * profiled report, measured µs and peak bytes (`null`: none measured), µs per device. */
+  memory_bytes?: number;
+  micros?: number | null;
+  peak_bytes?: number | null;
+  device_micros?: Record<string, number>;
 }
 
 export interface IVariableNode {
@@ -98,6 +104,9 @@ export interface IOpNode {
   /** Since 1.4, where recorded: each output's static shape and dtype, and TF's FLOPs. */
   outputs?: { shape: (number | null)[] | null; dtype: string }[];
   flops?: number | null;
+  /** Since 1.5, where measured: run time in µs and peak bytes (`null`: no memory traced). */
+  micros?: number;
+  peak_bytes?: number | null;
 }
 
 export type GraphNode = IScopeNode | IVariableNode | IOpNode;
@@ -147,6 +156,10 @@ export interface ISummary {
   /** Since 1.4: the root scope's static cost (absent in an older document). */
   flops?: number | null;
   activation_bytes?: number;
+  /** Since 1.5: its memory estimate; in a profiled report, its measured µs and bytes. */
+  memory_bytes?: number;
+  micros?: number | null;
+  peak_bytes?: number | null;
   ops: number;
   devices: number;
   errors: number;
@@ -253,6 +266,9 @@ export interface IDisplay {
   diagnostics: IDiagnosticGroup[];
   /** The tf.function traces that ran, with the variables each reads. */
   functions: { name: string; reads: string[] }[];
+  /** Since 1.5: where the time goes, the scopes whose own ops took the most measured time,
+   * most first (`share` of all measured time, 0..1); absent where nothing was measured. */
+  time?: { id: string; name: string; micros: number; total: number; share: number; text: string }[];
   /** Every device string in the report → short name (`CPU:0`) and colour. */
   devices: Record<string, { short: string; colour: string | null }>;
   /** Short device name → colour, `''` (not placed) included: what a scope's mix shows. */

@@ -10,7 +10,7 @@ import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import type { Entry, NodeEntry } from './entries';
 import { DEVICE_GROUP } from './filter';
-import { renderDiagnostic, renderLegend, renderSummary } from './header';
+import { renderDiagnostic, renderLegend, renderSummary, renderTime } from './header';
 import { VirtualList } from './list';
 import { type ITreeChange, TreeModel } from './model';
 import { renderRow } from './row';
@@ -162,7 +162,10 @@ export class TreeView {
       this._list.showHint('');
       return;
     }
-    this._summary.replaceChildren(...renderSummary(tree, this._trans));
+    this._summary.replaceChildren(
+      ...renderSummary(tree, this._trans),
+      ...[renderTime(tree, this._showNodes, this._trans)].filter(e => e !== null)
+    );
     const onSite = this._options.onSite ?? null;
     this._diagnostics.replaceChildren(
       ...tree.document.display.diagnostics.map(d =>
@@ -222,7 +225,8 @@ export class TreeView {
         depth,
         expandable,
         open: expandable && this.model.isOpen(entry),
-        selected: entry === selected
+        selected: entry === selected,
+        share: this.model.shareOf(entry)
       },
       this._trans
     );
