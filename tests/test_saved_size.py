@@ -104,6 +104,13 @@ def test_widget_state_holds_no_report_and_a_view_gets_it_by_asking(tmp_path):
         document = ScopeReport.from_dict(shown[MIME_TYPE]).to_dict()
         assert answer["report"] == json.loads(json.dumps(compact(document)))
         assert [v["name"] for v in ScopeReport.from_dict(shown[MIME_TYPE]).variables] == ["dense/w"]
+        # The flow pane's layout worker comes when asked for, not with the module.
+        assert len(state["_esm"]) < 200_000
+        ask["data"]["content"] = {"type": "elk?"}
+        client.shell_channel.send(client.session.msg("comm_msg", ask))
+        answer = next_custom(client)
+        script = ROOT / "node_modules" / "elkjs" / "lib" / "elk-worker.min.js"
+        assert answer == {"type": "elk", "source": script.read_text(encoding="utf-8")}
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 # (and sends it again whenever `report` changes).
 ASK = "report?"
 ANSWER = "report"
+# The flow pane's layout worker (ELK's script, 1.6 MB): asked for by a view when it first
+# lays out a flow, not sent with every widget's module.
+ASK_WORKER = "elk?"
+WORKER = "elk"
 
 
 def _static(name: str) -> str:
@@ -58,8 +62,11 @@ class ScopeWidget(anywidget.AnyWidget):
         self.on_msg(self._answer)
 
     def _answer(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == ASK:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == ASK:
             self._send_report()
+        elif kind == ASK_WORKER:
+            self.send({"type": WORKER, "source": _static("elk-worker.js")})
 
     @traitlets.observe("report")
     def _report_changed(self, _change: Any) -> None:

@@ -9,13 +9,15 @@
  * own report JSON instead (`renderer.ts`).
  */
 
+import { setWorkerScript } from './flow/elk';
 import type { TreeDocument } from './tree/entries';
 import { dispatchSite, TreeView } from './tree/view';
 
-/** Python's messages (`widget.py`): the report, in compact form. */
+/** Python's messages (`widget.py`): the report, in compact form; ELK's worker script. */
 interface IReportMessage {
   type?: string;
   report?: TreeDocument;
+  source?: string;
 }
 
 interface IWidgetModel {
@@ -56,6 +58,21 @@ function render({ model, el }: { model: IWidgetModel; el: HTMLElement }): () => 
     showSelected();
   };
   model.on('msg:custom', showReport);
+  // The flow pane's layout worker: asked for once, when a flow is first laid out (this
+  // module, sent with every widget, leaves it out).
+  setWorkerScript(
+    () =>
+      new Promise(resolve => {
+        const take = (message: IReportMessage): void => {
+          if (message.type === 'elk' && message.source) {
+            model.off('msg:custom', take);
+            resolve(message.source);
+          }
+        };
+        model.on('msg:custom', take);
+        model.send({ type: 'elk?' });
+      })
+  );
   model.on('change:filter', showFilter);
   model.on('change:selected', showSelected);
   model.send({ type: 'report?' });

@@ -113,6 +113,11 @@ export class TreeModel {
     return this._filters;
   }
 
+  /** What the search and filters keep (`null`: everything): the flow pane dims the rest. */
+  get shown(): Kept | null {
+    return this._shown;
+  }
+
   /** Whether a search, device filter, display filter or `--filter` narrows the rows. */
   get narrowed(): boolean {
     return this._searching() || this._pattern !== null;

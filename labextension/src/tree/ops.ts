@@ -118,7 +118,13 @@ export class OpTable {
 
   /** The ops whose outputs op `i` consumes. */
   sources(i: number): number[] {
-    const { starts, from } = (this._bySource ??= this._indexInputs());
+    const { starts, from } = (this._bySource ??= this._indexInputs(1));
+    return Array.from(from.subarray(starts[i], starts[i + 1]));
+  }
+
+  /** The ops that consume an output of op `i` (the dataflow's edges out of a scope). */
+  targets(i: number): number[] {
+    const { starts, from } = (this._byTarget ??= this._indexInputs(0));
     return Array.from(from.subarray(starts[i], starts[i + 1]));
   }
 
@@ -140,11 +146,12 @@ export class OpTable {
     return out;
   }
 
-  /** Input edges by target, as offsets into the sources: `from[starts[i]…starts[i+1]]`. */
-  private _indexInputs(): { starts: Int32Array; from: Int32Array } {
+  /** Input edges by one end (`by`: 1 the target, 0 the source), as offsets into the
+   * other ends: `from[starts[i]…starts[i+1]]`. */
+  private _indexInputs(by: 0 | 1): { starts: Int32Array; from: Int32Array } {
     const pairs = this._inputs;
     const starts = new Int32Array(this.length + 1);
-    for (let k = 1; k < pairs.length; k += 2) {
+    for (let k = by; k < pairs.length; k += 2) {
       starts[pairs[k] + 1]++;
     }
     for (let i = 0; i < this.length; i++) {
@@ -153,7 +160,7 @@ export class OpTable {
     const from = new Int32Array(pairs.length / 2);
     const filled = starts.slice(0, this.length);
     for (let k = 0; k < pairs.length; k += 2) {
-      from[filled[pairs[k + 1]]++] = pairs[k];
+      from[filled[pairs[k + by]]++] = pairs[k + 1 - by];
     }
     return { starts, from };
   }
@@ -180,5 +187,6 @@ export class OpTable {
   }
 
   private _bySource: { starts: Int32Array; from: Int32Array } | null = null;
+  private _byTarget: { starts: Int32Array; from: Int32Array } | null = null;
   private _haystack: { text: string; starts: Int32Array } | null = null;
 }

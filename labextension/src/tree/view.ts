@@ -5,6 +5,7 @@
  * output renderer, the Scopes panel and the standalone HTML page.
  */
 
+import { FlowView } from '../flow/view';
 import { renderDetails, type SiteHandler } from './details';
 import { h } from './dom';
 import type { Entry, NodeEntry } from './entries';
@@ -72,16 +73,50 @@ export class TreeView {
     this.model.changed.connect(this._onChange, this);
     this._list.node.addEventListener('click', event => this._onClick(event));
     this._list.node.addEventListener('keydown', event => this._onKey(event));
+    this._flowSwitch = h(
+      'button',
+      {
+        class: 'jp-Scope-button jp-Scope-flowSwitch',
+        type: 'button',
+        'aria-pressed': 'false',
+        title: trans.__('Show the dataflow of the selected scope beside the tree')
+      },
+      trans.__('Dataflow')
+    );
+    this._flowSwitch.addEventListener('click', () => this.showFlow(!this.flow));
     this.node = h(
       'div',
       { class: 'jp-Scope-root' },
-      h('div', { class: 'jp-Scope-header' }, this._summary, this._legend, this._toolbar.node),
+      h(
+        'div',
+        { class: 'jp-Scope-header' },
+        this._summary,
+        this._legend,
+        this._toolbar.node,
+        this._flowSwitch
+      ),
       this._diagnostics,
       h('div', { class: 'jp-Scope-body' }, this._list.node, this._details)
     );
   }
 
+  /** The dataflow pane, while it is shown: a second view of the model's selection. */
+  flow: FlowView | null = null;
+
+  showFlow(on: boolean): void {
+    if (on && !this.flow) {
+      this.flow = new FlowView(this.model, this._trans);
+      this._list.node.after(this.flow.node);
+    } else if (!on && this.flow) {
+      this.flow.dispose();
+      this.flow = null;
+    }
+    this._flowSwitch.setAttribute('aria-pressed', String(on));
+    this.node.classList.toggle('jp-mod-flow', on);
+  }
+
   dispose(): void {
+    this.flow?.dispose();
     this.model.changed.disconnect(this._onChange, this);
     this._list.dispose();
     this.node.remove();
@@ -247,4 +282,5 @@ export class TreeView {
   private readonly _diagnostics = h('div', { class: 'jp-Scope-diagnostics' });
   private readonly _legend = h('div', { class: 'jp-Scope-legend' });
   private readonly _details = h('div', { class: 'jp-Scope-detailsPane jp-mod-empty' });
+  private readonly _flowSwitch: HTMLElement;
 }

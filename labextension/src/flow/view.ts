@@ -1,0 +1,406 @@
+/**
+ * The flow pane: the dataflow of the tree's selected scope (`graph.ts`), laid out by ELK
+ * off the main thread (`elk.ts`, `layout.ts`) and drawn as SVG. It is a second view of
+ * the tree model's selection: a click selects the node in the tree and the details pane,
+ * and a selection in the tree shows the flow around it. Every node is focusable; Enter
+ * opens or closes a box, Space selects.
+ */
+
+import type { IScopeEntry } from '../tree/entries';
+import { h } from '../tree/dom';
+import type { ITreeChange, TreeModel } from '../tree/model';
+import type { ReportTree } from '../tree/report';
+import type { ITrans } from '../tree/trans';
+import { layout as runElk } from './elk';
+import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
+import { CHAR, cut, elkGraph, type ILayout, LINE, PORT_CHARS, placed } from './layout';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function s(tag: string, attrs: Record<string, string | number> = {}): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    el.setAttribute(key, String(value));
+  }
+  return el;
+}
+
+function text(x: number, y: number, value: string, cls: string): SVGElement {
+  const el = s('text', { x, y, class: cls });
+  el.textContent = value;
+  return el;
+}
+
+/** How long the last drawing took, in ms (the benchmarks read it off the pane). */
+export interface IFlowTiming {
+  model: number;
+  layout: number;
+  paint: number;
+}
+
+export class FlowView {
+  readonly node: HTMLElement;
+
+  constructor(
+    private readonly _model: TreeModel,
+    private readonly _trans: ITrans
+  ) {
+    this._svg = s('svg', { class: 'jp-Scope-flowSvg', role: 'group' }) as SVGSVGElement;
+    this._status = h('div', { class: 'jp-Scope-flowStatus', 'aria-live': 'polite' });
+    this._title = h('div', { class: 'jp-Scope-flowTitle' });
+    const openAll = h(
+      'button',
+      { class: 'jp-Scope-button', type: 'button' },
+      _trans.__('Open all')
+    );
+    const closeAll = h(
+      'button',
+      { class: 'jp-Scope-button', type: 'button' },
+      _trans.__('Close all')
+    );
+    openAll.addEventListener('click', () => void this.openAll(true));
+    closeAll.addEventListener('click', () => void this.openAll(false));
+    this.node = h(
+      'div',
+      { class: 'jp-Scope-flow', 'aria-label': _trans.__('Dataflow') },
+      h('div', { class: 'jp-Scope-flowBar' }, this._title, openAll, closeAll),
+      this._status,
+      h('div', { class: 'jp-Scope-flowCanvas' }, this._svg)
+    );
+    this._svg.addEventListener('click', event => this._onClick(event));
+    this._svg.addEventListener('dblclick', event => this._onToggle(event));
+    this._svg.addEventListener('keydown', event => this._onKey(event));
+    _model.changed.connect(this._onChange, this);
+    this.follow();
+  }
+
+  /** The timing of the last drawing. */
+  timing: IFlowTiming | null = null;
+
+  dispose(): void {
+    this._model.changed.disconnect(this._onChange, this);
+    this.node.remove();
+  }
+
+  /** Show the flow around the model's selection: the scope selected, or the one holding
+   * the selected variable or op; a variable or op the flow already draws (or anything
+   * selected in the flow) is only brought into sight. */
+  follow(): void {
+    const tree = this._model.tree;
+    if (!tree) {
+      this._show(null, null);
+      return;
+    }
+    const selected = this._model.selected;
+    if (tree !== this._tree || !this._scope) {
+      this._tree = tree;
+      this._scope = null;
+    }
+    // What the flow selected it draws; a scope selected in the tree is shown inside.
+    const drawn = selected && selected.kind !== 'group' && this._drawn.has(selected.key);
+    if (drawn && (this._selecting || selected.kind !== 'scope')) {
+      this._mark(selected.key);
+      return;
+    }
+    let scope: IScopeEntry = tree.root;
+    if (selected?.kind === 'scope') {
+      scope = selected.owner ? selected.owner.parent : selected;
+    } else if (selected?.kind === 'variable') {
+      scope = selected.parent;
+    } else if (selected) {
+      scope = (selected.kind === 'op' ? selected.parent : selected).parent;
+    }
+    this._show(tree, scope);
+  }
+
+  /** Open or close a child box in place. */
+  toggle(key: string): Promise<void> {
+    if (!this._open.delete(key)) {
+      this._open.add(key);
+    }
+    this._focusAfter = key;
+    return this._draw();
+  }
+
+  /** Open every box below the scope shown, or close them all. */
+  openAll(open: boolean): Promise<void> {
+    this._open.clear();
+    if (open && this._scope) {
+      const visit = (scope: IScopeEntry): void => {
+        for (const child of scope.scopes) {
+          this._open.add(child.key);
+          visit(child);
+        }
+      };
+      visit(this._scope);
+    }
+    return this._draw();
+  }
+
+  private _onChange(_: TreeModel, change: ITreeChange): void {
+    if (change.document || change.selection) {
+      this.follow();
+    }
+    if (change.rows) {
+      this._dim();
+    }
+  }
+
+  private _show(tree: ReportTree | null, scope: IScopeEntry | null): void {
+    if (scope === this._scope && tree === this._tree && scope !== null) {
+      this._mark(this._model.selected?.key ?? null);
+      return;
+    }
+    this._tree = tree;
+    this._scope = scope;
+    this._open.clear();
+    void this._draw();
+  }
+
+  /** Make the flow, lay it out, draw it; a later call wins over one still laying out. */
+  private async _draw(): Promise<void> {
+    const tree = this._tree;
+    const scope = this._scope;
+    const generation = ++this._generation;
+    if (!tree || !scope) {
+      this._svg.replaceChildren();
+      this._drawn.clear();
+      return;
+    }
+    const trans = this._trans;
+    this._title.textContent = scope.node.name
+      ? trans.__('Dataflow of %1', scope.node.name)
+      : trans.__('Dataflow of the root scope');
+    this._status.textContent = trans.__('Laying out…');
+    const t0 = performance.now();
+    const flow = scopeFlow(tree, scope, this._open);
+    const t1 = performance.now();
+    let result: ILayout;
+    try {
+      result = placed(flow, await runElk(elkGraph(flow)));
+    } catch (error) {
+      if (generation === this._generation) {
+        this._status.textContent = trans.__('The layout failed: %1', String(error));
+      }
+      return;
+    }
+    if (generation !== this._generation) {
+      return;
+    }
+    const t2 = performance.now();
+    this._paint(flow, result);
+    this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
+    const selected = this._model.selected;
+    this._mark(selected?.key ?? null);
+    this._dim();
+    const focus = this._focusAfter && this._nodeOf.get(this._focusAfter);
+    if (focus) {
+      focus.focus({ preventScroll: true });
+    }
+    this._focusAfter = null;
+    const t3 = performance.now();
+    this.timing = { model: t1 - t0, layout: t2 - t1, paint: t3 - t2 };
+    this.node.dataset.timing = JSON.stringify(this.timing);
+    this.node.dataset.drawn = String(generation);
+  }
+
+  private _paint(flow: IFlowGraph, at: ILayout): void {
+    const margin = 4;
+    const width = at.width + 2 * margin;
+    const height = at.height + 2 * margin;
+    this._svg.setAttribute('width', String(width));
+    this._svg.setAttribute('height', String(height));
+    this._svg.setAttribute('viewBox', `${-margin} ${-margin} ${width} ${height}`);
+    const scope = at.scope;
+    const content: SVGElement[] = [
+      s('rect', { ...box(scope), rx: 4, class: 'jp-Scope-flowScope' }),
+      text(
+        scope.x + 6,
+        scope.y + LINE,
+        cut(flow.scope.node.name || '/', 80),
+        'jp-Scope-flowBoxTitle'
+      )
+    ];
+    const nodes: SVGElement[] = [];
+    this._drawn.clear();
+    this._nodeOf.clear();
+    // Open boxes first, so that what they hold is drawn over them.
+    const order = [...flow.nodes].sort((a, b) => Number(b.open) - Number(a.open));
+    for (const node of order) {
+      const place = at.nodes.get(node.id);
+      if (place) {
+        const g = this._drawNode(node, place);
+        nodes.push(g);
+        if (node.kind !== 'port') {
+          this._drawn.add(node.key);
+        }
+      }
+    }
+    const edges = at.edges.map(({ edge, points, label }) => {
+      const g = s('g', { class: `jp-Scope-flowEdge jp-mod-${edge.kind}` });
+      g.dataset.source = edge.source;
+      g.dataset.target = edge.target;
+      g.dataset.pairs = String(edge.pairs.length);
+      const d = points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
+      g.append(s('path', { d, 'marker-end': 'url(#jp-Scope-flowArrow)' }));
+      if (label) {
+        g.append(text(label.x, label.y + LINE - 3, label.text, 'jp-Scope-flowLabel'));
+      }
+      return g;
+    });
+    const defs = s('defs');
+    const marker = s('marker', {
+      id: 'jp-Scope-flowArrow',
+      viewBox: '0 0 8 8',
+      refX: 8,
+      refY: 4,
+      markerWidth: 6,
+      markerHeight: 6,
+      orient: 'auto-start-reverse'
+    });
+    marker.append(s('path', { d: 'M0,0 L8,4 L0,8 z', class: 'jp-Scope-flowArrowHead' }));
+    defs.append(marker);
+    // Open boxes under the edges, the nodes over them.
+    const [open, rest] = [nodes.filter(n => n.dataset.open), nodes.filter(n => !n.dataset.open)];
+    this._svg.replaceChildren(defs, ...content, ...open, ...edges, ...rest);
+  }
+
+  private _drawNode(
+    node: IFlowNode,
+    at: { x: number; y: number; width: number; height: number }
+  ): SVGElement {
+    const g = s('g', {
+      class: `jp-Scope-flowNode jp-mod-${node.kind}${node.open ? ' jp-mod-open' : ''}`,
+      tabindex: 0,
+      role: 'button'
+    });
+    g.dataset.id = node.id;
+    g.dataset.key = node.key;
+    g.dataset.name = node.name;
+    if (node.open) {
+      g.dataset.open = 'true';
+    }
+    const title = s('title');
+    title.textContent =
+      node.kind === 'port' ? `${node.label} ${node.detail}` : `${node.label} · ${node.detail}`;
+    g.append(title);
+    if (node.kind === 'port') {
+      g.setAttribute(
+        'aria-label',
+        `${node.side === 'in' ? 'in' : 'out'}: ${node.label} ${node.detail}`
+      );
+      g.append(s('rect', { ...box(at), class: 'jp-Scope-flowPort' }));
+      const below = node.side === 'in' ? at.y - 4 : at.y + at.height + LINE;
+      const name = cut(node.label, PORT_CHARS);
+      g.append(
+        text(at.x + at.width + 3, below, `${name} ${node.detail}`, 'jp-Scope-flowPortLabel')
+      );
+      return g;
+    }
+    this._nodeOf.set(node.key, g as unknown as HTMLElement);
+    g.setAttribute(
+      'aria-label',
+      node.kind === 'scope'
+        ? this._trans.__('%1, %2 (Enter opens or closes)', node.label, node.detail)
+        : `${node.label}, ${node.detail}`
+    );
+    g.append(
+      s('rect', { ...box(at), rx: node.kind === 'variable' ? 12 : 3, class: 'jp-Scope-flowShape' })
+    );
+    const chars = Math.max(4, Math.floor((at.width - 12) / CHAR));
+    g.append(text(at.x + 6, at.y + LINE + 1, cut(node.label, chars), 'jp-Scope-flowName'));
+    let detail = node.detail;
+    for (const b of node.badges) {
+      detail += ` ${b.text}`;
+    }
+    if (!node.open) {
+      g.append(text(at.x + 6, at.y + 2 * LINE + 2, detail, 'jp-Scope-flowDetail'));
+    }
+    return g;
+  }
+
+  /** Dim what the tree's search and filters leave out (ops only while the tree shows
+   * ops: without them its filter keeps none). */
+  private _dim(): void {
+    const kept = this._model.shown;
+    for (const [key, g] of this._nodeOf) {
+      const entry = kept ? this._tree?.get(key) : undefined;
+      const out = !!entry && (entry.kind !== 'op' || this._model.ops) && !kept!.has(entry);
+      g.classList.toggle('jp-mod-dimmed', out);
+    }
+  }
+
+  /** Mark the selected node and bring it into sight. */
+  private _mark(key: string | null): void {
+    this._svg.querySelector('.jp-mod-selected')?.classList.remove('jp-mod-selected');
+    const g = key ? this._nodeOf.get(key) : undefined;
+    if (g) {
+      g.classList.add('jp-mod-selected');
+      g.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    }
+  }
+
+  private _target(event: Event): SVGElement | null {
+    return (event.target as Element).closest?.('.jp-Scope-flowNode') as SVGElement | null;
+  }
+
+  private _onClick(event: MouseEvent): void {
+    const g = this._target(event);
+    if (g?.dataset.key) {
+      this._select(g.dataset.key);
+    }
+  }
+
+  private _onToggle(event: MouseEvent): void {
+    const g = this._target(event);
+    if (g?.classList.contains('jp-mod-scope') && g.dataset.key) {
+      void this.toggle(g.dataset.key);
+    }
+  }
+
+  private _onKey(event: KeyboardEvent): void {
+    const g = this._target(event);
+    if (!g?.dataset.key) {
+      return;
+    }
+    if (event.key === 'Enter' && g.classList.contains('jp-mod-scope')) {
+      event.preventDefault();
+      this._select(g.dataset.key);
+      void this.toggle(g.dataset.key);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      this._select(g.dataset.key);
+    }
+  }
+
+  /** Select in the tree (and so the details pane) what a node stands for. */
+  private _select(key: string): void {
+    const entry = this._tree?.get(key);
+    if (entry) {
+      this._selecting = true;
+      try {
+        this._model.show([entry]);
+      } finally {
+        this._selecting = false;
+      }
+    }
+  }
+
+  private readonly _svg: SVGSVGElement;
+  private readonly _status: HTMLElement;
+  private readonly _title: HTMLElement;
+  private _tree: ReportTree | null = null;
+  private _scope: IScopeEntry | null = null;
+  private readonly _open = new Set<string>();
+  /** Keys of the tree entries the flow draws, and their node's element. */
+  private readonly _drawn = new Set<string>();
+  private readonly _nodeOf = new Map<string, HTMLElement>();
+  private _generation = 0;
+  private _focusAfter: string | null = null;
+  /** While the flow itself selects: the selection is one of its nodes. */
+  private _selecting = false;
+}
+
+function box(at: { x: number; y: number; width: number; height: number }): Record<string, number> {
+  return { x: at.x, y: at.y, width: at.width, height: at.height };
+}

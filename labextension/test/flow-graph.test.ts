@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
+import type { IScopeEntry } from '../src/tree/entries';
+import { ReportTree } from '../src/tree/report';
+import type { TreeDocument } from '../src/tree/entries';
+
+/** A real graph with a reused variable and a tf.function, recorded, and TF's own
+ * `op.inputs` pairs per scope (tests/test_flow.py). */
+const golden = JSON.parse(
+  readFileSync(new URL('../../tests/data/golden/flow.json', import.meta.url), 'utf8')
+) as {
+  document: TreeDocument;
+  compact: TreeDocument;
+  pairs: Record<string, [string, string, string][]>;
+};
+
+function scopeNamed(tree: ReportTree, name: string): IScopeEntry {
+  const scope = name === '' ? tree.root : tree.find(name).find(e => e.kind === 'scope');
+  expect(scope).toBeDefined();
+  return scope as IScopeEntry;
+}
+
+/** Every box below `scope` opened. */
+function allOpen(scope: IScopeEntry): Set<string> {
+  const keys = new Set<string>();
+  const visit = (s: IScopeEntry): void => {
+    for (const child of s.scopes) {
+      keys.add(child.key);
+      visit(child);
+    }
+  };
+  visit(scope);
+  return keys;
+}
+
+function drawnPairs(tree: ReportTree, flow: IFlowGraph): string[][] {
+  const names = tree.ops.names;
+  return flow.edges
+    .filter(e => e.kind === 'input')
+    .flatMap(e => e.pairs.map(([p, c]) => [names[p], names[c]]))
+    .sort();
+}
+
+describe.each([
+  ['plain', golden.document],
+  ['compact', golden.compact]
+])('the dataflow of a scope (%s document)', (_, document) => {
+  const tree = new ReportTree(document);
+
+  it.each(Object.keys(golden.pairs))('draws TF’s op.inputs of scope "%s"', name => {
+    const scope = scopeNamed(tree, name);
+    const flow = scopeFlow(tree, scope, allOpen(scope));
+    const expected = golden.pairs[name].map(([p, c]) => [p, c]).sort();
+    expect(drawnPairs(tree, flow)).toEqual(expected);
+    // Each edge carries its producers' shapes, as TF gives them.
+    const shape = new Map(golden.pairs[name].map(([p, c, s]) => [`${p}>${c}`, s]));
+    for (const edge of flow.edges.filter(e => e.kind === 'input')) {
+      const shapes = new Set(
+        edge.pairs.map(([p, c]) => shape.get(`${tree.ops.names[p]}>${tree.ops.names[c]}`))
+      );
+      expect(edge.label.split(', ').sort()).toEqual([...shapes].sort());
+    }
+  });
+
+  it('joins the pairs of closed boxes into one edge per pair of nodes', () => {
+    const flow = scopeFlow(tree, scopeNamed(tree, 'model'));
+    const drawn = drawnPairs(tree, flow);
+    // What is not drawn joins two ops of one box (or of one variable): the first name
+    // below the scope tells which.
+    const child = (name: string): string => name.split('/')[1] ?? '';
+    const hidden = golden.pairs['model'].filter(
+      ([p, c]) => !drawn.some(([q, d]) => q === p && d === c)
+    );
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const [p, c] of hidden) {
+      expect(child(p)).toBe(child(c));
+    }
+    expect(drawn.length + hidden.length).toBe(golden.pairs['model'].length);
+    const ids = flow.edges.map(e => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const boxes = flow.nodes.filter(n => n.kind === 'scope').map(n => n.label);
+    expect(boxes.sort()).toEqual(['StatefulPartitionedCall', 'dec', 'enc']);
+    const call = flow.nodes.find(n => n.label === 'StatefulPartitionedCall')!;
+    expect(call.detail).toBe('StatefulPartitionedCall');
+    expect(flow.nodes.every(n => n.parent === null)).toBe(true);
+  });
+
+  it('draws a reused variable once, with an edge to each of its readers', () => {
+    const flow = scopeFlow(tree, scopeNamed(tree, 'model'));
+    const w = flow.nodes.filter(n => n.kind === 'variable' && n.label === 'layer/w');
+    expect(w).toHaveLength(1);
+    expect(w[0].badges.map(b => b.kind)).toContain('reused');
+    const readers = flow.edges.filter(e => e.source === w[0].id).map(e => e.target);
+    expect(readers.sort()).toEqual(
+      flow.nodes
+        .filter(n => n.label === 'enc' || n.label === 'dec')
+        .map(n => n.id)
+        .sort()
+    );
+    // In the scope of one reader, the variable lives outside: still one node, not a port.
+    const enc = scopeFlow(tree, scopeNamed(tree, 'model/enc/layer'));
+    expect(enc.nodes.filter(n => n.key === w[0].key)).toHaveLength(1);
+    expect(enc.nodes.filter(n => n.kind === 'port').map(n => [n.side, n.label])).toEqual([
+      ['in', 'x'],
+      ['out', 'Relu']
+    ]);
+  });
+
+  it('draws a function body under the op that calls it, its capture read by the variable', () => {
+    const scope = scopeNamed(tree, 'model/StatefulPartitionedCall');
+    const flow = scopeFlow(tree, scope, allOpen(scope));
+    const scale = flow.nodes.find(n => n.kind === 'variable' && n.label === 'model/scale');
+    expect(scale).toBeDefined();
+    // Into the call (its handle, an input) and to the op of the body that reads it first.
+    const reads = flow.edges.filter(e => e.source === scale!.id);
+    const targets = reads.map(e => flow.nodes.find(n => n.id === e.target)!.label);
+    expect(targets.sort()).toEqual(['head/mul/ReadVariableOp', 'model/StatefulPartitionedCall']);
+    const head = flow.nodes.find(n => n.label === 'head')!;
+    expect(head.open).toBe(true);
+    expect(flow.nodes.find(n => n.label === 'head/Sum')!.parent).toBe(head.id);
+  });
+});
