@@ -28,6 +28,22 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Notebook 7 on this checkout, as `lab` is JupyterLab."""
+    server = start_lab(
+        tmp_path_factory.mktemp("nb7root"), tmp_path_factory.mktemp("nb7"), app="notebook"
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["lab", "notebook"])
+def server(request: pytest.FixtureRequest, lab: Lab) -> Lab:
+    """A test run in JupyterLab, then in Notebook 7."""
+    return lab if request.param == "lab" else request.getfixturevalue("notebook7")
+
+
 @pytest.fixture
 def page(browser, request) -> Iterator:
     context = browser.new_context(viewport={"width": 1500, "height": 950}, accept_downloads=True)

@@ -18,7 +18,6 @@ from tests.browser.lab import (
     open_panel,
     run_all,
     set_theme,
-    start_lab,
     write_notebook,
 )
 
@@ -78,20 +77,6 @@ DRAWN = """flow => {
     }))
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def notebook7(tmp_path_factory):
-    server = start_lab(
-        tmp_path_factory.mktemp("nb7root"), tmp_path_factory.mktemp("nb7"), app="notebook"
-    )
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["lab", "notebook"])
-def server(request, lab):
-    return lab if request.param == "lab" else request.getfixturevalue("notebook7")
 
 
 def drawn_after(page, flow, act) -> dict:
