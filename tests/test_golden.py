@@ -11,6 +11,10 @@
   documents keep the ids reports wrote before (`scope:<name>`, `var:<graph>:<name>`).
 - `golden/compact.json`: the widget's compact form (`notebook/compact.py`) of each golden
   document, which the front end must draw as it draws the plain one.
+- `golden/columns.json`: the columns (`document/columns.py`) a notebook output saves,
+  gzipped, of each golden document, and of `unordered` (given whole: the sample with its
+  edges and display entries in an order networkx does not write), which the front end
+  must decode to the very document.
 - `golden/formats.json`: the two forms both languages write (`model/sites.py`'s `site`,
   `relative_name`), with the expected text of each case.
 - `golden/export_formats.json`: the export formats as the server lists them
@@ -31,6 +35,7 @@ import pytest
 
 from jupyter_scope import ScopeReport
 from jupyter_scope.analysis import diagnostics
+from jupyter_scope.document import columns
 from jupyter_scope.model import sites
 from jupyter_scope.model.roles import ROLES, role
 from jupyter_scope.notebook.compact import compact
@@ -324,6 +329,20 @@ def test_golden_documents_are_what_python_writes(name):
 def test_golden_compact_documents_are_pythons():
     documents = {name: json.loads((GOLDEN / f"{name}.json").read_text()) for name in SOURCES}
     check(GOLDEN / "compact.json", {name: compact(doc) for name, doc in documents.items()})
+
+
+def test_golden_columns_are_pythons():
+    from tests.test_packed import unordered
+
+    documents = {name: json.loads((GOLDEN / f"{name}.json").read_text()) for name in SOURCES}
+    encoded = {name: columns.encode(doc) for name, doc in documents.items()}
+    check(
+        GOLDEN / "columns.json",
+        {
+            "encoded": {**encoded, "unordered": columns.encode(unordered())},
+            "unordered": unordered(),
+        },
+    )
 
 
 def test_golden_formats_are_pythons():
