@@ -1,6 +1,6 @@
 /**
  * The compact forms of a report. A notebook output's packed document
- * (`jupyter_scope/document/packed.py`): the JSON text gzipped, in base64. The widget's
+ * (`jupyter_scope/document/packed.py`): its columns (`columns.ts`) gzipped, in base64. The widget's
  * compact report (`jupyter_scope/notebook/compact.py`): the document with its ops moved out
  * of the node-link lists into columns, one row per op in the document's order. Op names
  * are stored relative to their scope, repeated strings as indexes into a small table, op
@@ -9,6 +9,7 @@
  * (`ops.ts`).
  */
 
+import { decodeColumns, type IColumns } from './columns';
 import type { IReportDocument } from './types';
 
 export interface ICompactOps {
@@ -39,21 +40,28 @@ export function isCompact(doc: IReportDocument | ICompactDocument): doc is IComp
   return 'ops' in doc && doc.ops !== undefined;
 }
 
-/** A document as a notebook output saves it: its JSON text gzipped, in base64. */
+/** A document as a notebook output saves it: as columns (`columns.ts`), that JSON text
+ * gzipped, in base64; saved before the columns, the document's own JSON gzipped. */
 export interface IPackedDocument {
   schema: string;
-  encoding: 'gzip+base64';
+  encoding: 'columns+gzip+base64' | 'gzip+base64';
   data: string;
 }
 
 export function isPacked(data: unknown): data is IPackedDocument {
   const packed = data as IPackedDocument | null | undefined;
-  return packed?.encoding === 'gzip+base64' && !('graph' in packed);
+  const encoding = packed?.encoding;
+  return (
+    (encoding === 'columns+gzip+base64' || encoding === 'gzip+base64') && !('graph' in packed!)
+  );
 }
 
 /** The document of a packed one. */
 export async function unpack(packed: IPackedDocument): Promise<IReportDocument> {
   const bytes = Uint8Array.from(atob(packed.data), c => c.charCodeAt(0));
   const text = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(text).text()) as IReportDocument;
+  const data: unknown = JSON.parse(await new Response(text).text());
+  return packed.encoding === 'gzip+base64'
+    ? (data as IReportDocument)
+    : decodeColumns(data as IColumns);
 }
