@@ -210,6 +210,15 @@ def test_panel_lists_searches_jumps_exports_and_reopens(lab, page, artifacts, tm
     )
     page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     assert lab.api("kernels") == []
+    # The larger report is saved as columns (`document/columns.py`), the smaller plain.
+    saved = json.loads((lab.root / "panel.ipynb").read_text())
+    encodings = sorted(
+        str(output["data"][MIME_TYPE].get("encoding"))
+        for cell in saved["cells"]
+        for output in cell.get("outputs", [])
+        if MIME_TYPE in output.get("data", {})
+    )
+    assert "columns+gzip+base64" in encodings, encodings
     open_in_workspace(page, lab, WORKSPACE)
     page.evaluate(
         """() => window.jupyterapp.restored.then(() => window.jupyterapp.commands.execute(
