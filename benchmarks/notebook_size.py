@@ -3,13 +3,15 @@
 Runs `notebooks/02_gan_and_rnn_sharing.ipynb` with nbclient in a kernel of this
 checkout (no widget state saved, as JupyterLab's default), and records Keras
 MobileNetV2 (build + one eager forward pass) directly. For each, the saved bundle
-(`present/bundle.py`) against the one saved before: the plain JSON document and the
-whole static HTML tree, written by nbformat the same way.
+(`present/bundle.py`) against the one saved before packing (the plain JSON document and
+the whole static HTML tree) and the one saved before the columns (the report's JSON
+gzipped), written by nbformat the same way.
 
 Then one `%%scopes` cell of tf-slim inception_v3 + Adam, run by nbclient without and
 with widget state saved (`store_widget_state`, as JupyterLab's "save widget state"): what
-it adds to the saved notebook, its `text/plain`, and the widget state. `--kernel-root DIR`
-runs that cell with the jupyter_scope of another checkout (the code before a change).
+it adds to the saved notebook, its `text/plain`, the widget state and the packed document.
+`--kernel-root DIR` runs that cell with the jupyter_scope of another checkout (the code
+before a change).
 
     .venv/bin/python benchmarks/notebook_size.py [--kernel-root DIR]
 """
@@ -17,7 +19,9 @@ runs that cell with the jupyter_scope of another checkout (the code before a cha
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
+import gzip
 import json
 import os
 import sys
@@ -32,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from jupyter_scope import MIME_TYPE, ScopeReport  # noqa: E402
+from jupyter_scope.document import packed  # noqa: E402
 from jupyter_scope.present import html_tree, text_tree  # noqa: E402
 from jupyter_scope.present.bundle import mimebundle  # noqa: E402
 
@@ -66,6 +71,23 @@ def unpacked(report: ScopeReport) -> dict:
     }
 
 
+def json_packed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with each packed report saved as before the columns: its JSON gzipped."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if packed.is_packed(data.get(MIME_TYPE)):
+                document = ScopeReport.from_dict(data[MIME_TYPE]).to_dict()
+                text = gzip.compress(packed.dumps(document).encode(), mtime=0)
+                data[MIME_TYPE] = {
+                    "schema": document["schema"],
+                    "encoding": packed.JSON_ENCODING,
+                    "data": base64.b64encode(text).decode("ascii"),
+                }
+    return notebook
+
+
 def size(notebook: nbformat.NotebookNode) -> int:
     return len(nbformat.writes(notebook).encode())
 
@@ -90,11 +112,13 @@ def executed(
     return notebook
 
 
-def notebook_row(path: Path) -> tuple[str, int, int, int, int]:
-    """(name, ops, bytes before running, saved now, saved before packing)."""
+def notebook_row(path: Path) -> tuple[str, int, int, int, int, int]:
+    """(name, ops, bytes before running, saved now, saved before packing, saved with the
+    JSON gzipped as before the columns)."""
     blank = size(nbformat.read(path, as_version=4))
     notebook = executed(nbformat.read(path, as_version=4))
     now = size(notebook)
+    gzipped = size(json_packed(notebook))
     before = copy.deepcopy(notebook)
     n_ops = 0
     for cell in before.cells:
@@ -104,10 +128,10 @@ def notebook_row(path: Path) -> tuple[str, int, int, int, int]:
                 report = ScopeReport.from_dict(data[MIME_TYPE])
                 n_ops += len(report.ops)
                 data.update(unpacked(report))
-    return path.name, n_ops, blank, now, size(before)
+    return path.name, n_ops, blank, now, size(before), gzipped
 
 
-def mobilenet_row() -> tuple[str, int, int, int, int]:
+def mobilenet_row() -> tuple[str, int, int, int, int, int]:
     import keras
     import tensorflow as tf
 
@@ -118,9 +142,12 @@ def mobilenet_row() -> tuple[str, int, int, int, int]:
         model(tf.zeros([1, 224, 224, 3]))
     report = rec.report
 
-    def saved(data: dict) -> int:
+    def notebook(data: dict) -> nbformat.NotebookNode:
         output = nbformat.v4.new_output("display_data", data=data)
-        return size(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])]))
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])
+
+    def saved(data: dict) -> int:
+        return size(notebook(data))
 
     blank = saved({})
     return (
@@ -128,12 +155,14 @@ def mobilenet_row() -> tuple[str, int, int, int, int]:
         len(report.ops),
         blank,
         saved(mimebundle(report)),
-        (saved(unpacked(report))),
+        saved(unpacked(report)),
+        size(json_packed(notebook(mimebundle(report)))),
     )
 
 
-def inception_row(root: Path, widget_state: bool) -> tuple[int, int, int, int]:
-    """(ops, bytes the cell's outputs add, of them `text/plain`, of them widget state)."""
+def inception_row(root: Path, widget_state: bool) -> tuple[int, int, int, int, int]:
+    """(ops, bytes the cell's outputs add, of them `text/plain`, of them widget state, of
+    them the packed document)."""
     source = [nbformat.v4.new_code_cell("%load_ext jupyter_scope"), nbformat.v4.new_code_cell()]
     source[1].source = INCEPTION_CELL
     blank = nbformat.v4.new_notebook(cells=source)
@@ -148,8 +177,17 @@ def inception_row(root: Path, widget_state: bool) -> tuple[int, int, int, int]:
         output.get("data", {}).pop("text/plain", None)
     state = copy.deepcopy(notebook)
     state.metadata.get("widgets", {}).pop(WIDGET_STATE, None)
+    document = copy.deepcopy(notebook)
+    for output in document.cells[1].outputs:
+        output.get("data", {}).pop(MIME_TYPE, None)
     now = size(notebook)
-    return len(report.ops), now - size(blank), now - size(text), now - size(state)
+    return (
+        len(report.ops),
+        now - size(blank),
+        now - size(text),
+        now - size(state),
+        now - size(document),
+    )
 
 
 def main() -> None:
@@ -161,24 +199,30 @@ def main() -> None:
         sizes_table()
     print(f"\ninception_v3 + Adam, kernel importing jupyter_scope from {args.kernel_root}")
     print(
-        "| widget state saved | ops | added to the notebook | of it: `text/plain` | widget state |"
+        "| widget state saved | ops | added to the notebook | of it: `text/plain` | widget state"
+        " | packed document |"
     )
-    print("|---|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|")
     for widget_state in (False, True):
-        n_ops, added, text, state = inception_row(args.kernel_root, widget_state)
+        n_ops, added, text, state, document = inception_row(args.kernel_root, widget_state)
         print(
-            f"| {'yes' if widget_state else 'no'} | {n_ops:,} | {added:,} | {text:,} | {state:,} |",
+            f"| {'yes' if widget_state else 'no'} | {n_ops:,} | {added:,} | {text:,} | {state:,}"
+            f" | {document:,} |",
             flush=True,
         )
 
 
 def sizes_table() -> None:
-    print("| notebook | ops | before running | saved before | saved now | bytes/op before | now |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, n_ops, blank, now, before in (notebook_row(NOTEBOOK), mobilenet_row()):
+    print(
+        "| notebook | ops | before running | saved before packing | JSON gzipped | saved now"
+        " | bytes/op before packing | JSON gzipped | now |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, n_ops, blank, now, before, gzipped in (notebook_row(NOTEBOOK), mobilenet_row()):
         print(
-            f"| {name} | {n_ops:,} | {blank:,} | {before:,} | {now:,} "
-            f"| {(before - blank) / n_ops:.0f} | {(now - blank) / n_ops:.0f} |",
+            f"| {name} | {n_ops:,} | {blank:,} | {before:,} | {gzipped:,} | {now:,} "
+            f"| {(before - blank) / n_ops:.0f} | {(gzipped - blank) / n_ops:.0f}"
+            f" | {(now - blank) / n_ops:.0f} |",
             flush=True,
         )
 
