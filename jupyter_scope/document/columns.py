@@ -166,7 +166,7 @@ def _strings(
             return ["ref", *target, _deltas([lookup[v] for v in values])]
     if len(set(values)) * 2 <= len(values):
         return _table(values)
-    if len(values) == len(rows) and "scope" in rows[0] and field != "scope":
+    if len(values) == len(rows) and field != "scope":
         bases = [row.get("scope") for row in rows]
         strings = [b for b in bases if isinstance(b, str)]
         if len(strings) == len(bases):
@@ -177,7 +177,7 @@ def _strings(
 
 def _seq(values: list[str]) -> Column | None:
     prefix, _, start = values[0].rpartition(":")
-    if not start.isdigit() or str(int(start)) != start:
+    if not (start.isascii() and start.isdigit()) or str(int(start)) != start:
         return None
     first = int(start)
     if all(v == f"{prefix}:{first + i}" for i, v in enumerate(values)):
