@@ -9,6 +9,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -17,16 +18,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from report_factory import DATA, make_report, sample_report, variable
+from report_factory import DATA, hostile_report, make_report, sample_report, tower_report, variable
 
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.document import codec
+from jupyter_scope.document import codec, typed
 from jupyter_scope.document.codec import ReportFormatError
 from jupyter_scope.export import write
 from jupyter_scope.export.write import ExportError
 from jupyter_scope.present import human
 from jupyter_scope.present.section import MATCH_STATES
+from jupyter_scope.records import OpRecord
 
 HOSTILE = sorted((DATA / "hostile").iterdir())
 SAMPLE = json.loads((DATA / "sample_report.json").read_text())
@@ -105,49 +107,20 @@ MATCH_VALUES = st.fixed_dictionaries(
         "dtype": st.lists(st.text(max_size=2) | INTEGERS, max_size=3),
     },
 )
+# A site: near-valid, as the node's `sites` or an op's `outputs`.
+SITE_VALUES = st.lists(
+    st.fixed_dictionaries(
+        {"file": st.just("a.py"), "line": st.none() | INTEGERS, "kind": st.just("create")},
+        optional={"callers": st.lists(st.fixed_dictionaries({"file": st.just("b.py")}))},
+    )
+    | st.fixed_dictionaries({"shape": st.none() | st.lists(INTEGERS), "dtype": st.just("f")}),
+    max_size=2,
+)
 FULL = jsonschema.Draft202012Validator(codec._validator().schema)
 
 
-# No deadline: how long an example takes on a loaded machine is no property of the rules.
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    where=st.sampled_from(["nodes", "edges"]),
-    index=st.integers(0, 10_000),
-    field=st.sampled_from(
-        [
-            "id",
-            "kind",
-            "name",
-            "shape",
-            "sites",
-            "reuse_count",
-            "devices",
-            "links",
-            "type",
-            "device",
-            "source",
-            "target",
-            "dtype",
-            "params",
-            "initializer",
-            "trainable",
-            "n_ops",
-            "bytes",
-            # optional fields
-            "slot_of",
-            "component_of",
-            "components",
-            "partition_of",
-            "slot",
-            "tf_name",
-            "colocated",
-            "match",
-        ]
-    ),
-    value=JSON_VALUES | MATCH_VALUES,
-    delete=st.booleans(),
-)
-def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
+def mutated(where: str, index: int, field: str, value, delete: bool) -> dict:
+    """The sample with one field of one node or edge changed or deleted."""
     data = copy.deepcopy(SAMPLE)
     items = data["graph"][where]
     item = items[index % len(items)]
@@ -155,6 +128,64 @@ def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
         item.pop(field, None)
     else:
         item[field] = value
+    return data
+
+
+# No deadline: how long an example takes on a loaded machine is no property of the rules.
+MUTATIONS = (
+    settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]),
+    given(
+        where=st.sampled_from(["nodes", "edges"]),
+        index=st.integers(0, 10_000),
+        field=st.sampled_from(
+            [
+                "id",
+                "kind",
+                "name",
+                "shape",
+                "sites",
+                "reuse_count",
+                "devices",
+                "links",
+                "type",
+                "device",
+                "source",
+                "target",
+                "dtype",
+                "params",
+                "initializer",
+                "trainable",
+                "n_ops",
+                "bytes",
+                # optional fields
+                "slot_of",
+                "component_of",
+                "components",
+                "partition_of",
+                "slot",
+                "tf_name",
+                "colocated",
+                "match",
+                "micros",
+                "outputs",
+                "unknown",
+            ]
+        ),
+        value=JSON_VALUES | MATCH_VALUES | SITE_VALUES,
+        delete=st.booleans(),
+    ),
+)
+
+
+def mutations(test):
+    for decorator in reversed(MUTATIONS):
+        test = decorator(test)
+    return test
+
+
+@mutations
+def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
+    data = mutated(where, index, field, value, delete)
     schema_ok = FULL.is_valid(data)
     try:
         codec.check_schema(data)
@@ -162,6 +193,49 @@ def test_fast_rules_agree_with_jsonschema(where, index, field, value, delete):
     except ReportFormatError:
         fast_ok = False
     assert schema_ok == fast_ok
+
+
+def outcome(read, text: str, *, sort_keys: bool = True) -> tuple:
+    """What reading `text` gives: the document it makes again (keys sorted, or in their
+    order), or the error."""
+    try:
+        graph, meta, diagnostics = read(text)
+    except ReportFormatError as exc:
+        return ("refused", str(exc))
+    return ("read", json.dumps(codec.to_document(graph, meta, diagnostics), sort_keys=sort_keys))
+
+
+def checked_read(text: str) -> tuple:
+    return codec.from_document(codec.parse(text), parsed=True)
+
+
+@mutations
+def test_the_typed_decoder_reads_what_the_rules_read(where, index, field, value, delete):
+    text = json.dumps(mutated(where, index, field, value, delete))
+    assert outcome(codec.read, text) == outcome(checked_read, text)
+
+
+def test_the_typed_decoder_takes_what_the_builder_writes():
+    """Read in one pass, to the same dicts with their keys in the same order as the rules'
+    way (a hand-written document's keys come in the builder's order)."""
+    site = {"file": "a.py", "line": 2, "kind": "create", "callers": [{"file": "b.py", "line": 9}]}
+    rich = make_report(
+        [
+            replace(variable("d/w", [2], slot_of="g0:d/v", slot="m", optimizer=True), sites=[site]),
+            variable("d/v", None, trainable=None, created=None, reuse_count=None),
+        ],
+        [
+            OpRecord("d/op", "MatMul", "g0", None, tf_name="f/op", colocated=True, ran=False),
+            OpRecord("d/mm", "MatMul", "g0", None, outputs=[{"shape": [2], "dtype": "float32"}]),
+            OpRecord("d/x", "Add", "g0", None, outputs=[], flops=None, micros=1.5, peak_bytes=3),
+        ],
+    )
+    changed = tower_report(**{"tower/fc/weights": {"shape": [64, 10]}, "global_step": None})
+    for report in (sample_report(), hostile_report(), rich, tower_report().match(changed).tree):
+        text = report.to_json()
+        assert typed.decode(text.encode()) is not None
+        same = outcome(codec.read, text, sort_keys=False)
+        assert same == outcome(checked_read, text, sort_keys=False)
 
 
 # -- names escaped for every format ------------------------------------------------------

@@ -17,9 +17,10 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import networkx as nx
 
-from jupyter_scope.document import rules
+from jupyter_scope.document import rules, typed
 from jupyter_scope.model.digraph import digraph
 
 if TYPE_CHECKING:
@@ -249,8 +250,19 @@ def build_graph(data: dict[str, Any], *, consume: bool) -> nx.DiGraph:
             attributes = edges.pop()
             yield attributes.pop("source"), attributes.pop("target"), attributes
 
+    return _graph(node_items(), edge_items(), n_nodes, n_edges)
+
+
+def _graph(
+    nodes: Iterator[tuple[str, dict[str, Any]]],
+    edges: Iterator[tuple[str, str, dict[str, Any]]],
+    n_nodes: int,
+    n_edges: int,
+) -> nx.DiGraph:
+    """The graph of `n_nodes` nodes and `n_edges` edges, refusing an edge to no node, a
+    node id or an edge given twice."""
     try:
-        graph = digraph(node_items(), edge_items())
+        graph = digraph(nodes, edges)
     except KeyError as exc:
         raise ReportFormatError(
             f"invalid jupyter-scope report: an edge's end {exc.args[0]!r} is not a node"
@@ -344,3 +356,80 @@ def from_document(
     check_tree(graph)
     check_references(graph)
     return graph, data["meta"], data["diagnostics"]
+
+
+def read(data: str | bytes) -> tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]:
+    """`from_document(parse(data), parsed=True)`, the document decoded and its nodes and
+    edges checked in one pass where `typed.decode` takes it. Bytes that no name holds in
+    the caller are freed once decoded, either way."""
+    if isinstance(data, str):
+        if not data.isascii():
+            return from_document(parse(data), parsed=True)
+        data = data.encode()
+    document = typed.decode(data)
+    frame = None if document is None else _frame(document)
+    if document is None or frame is None:
+        held = [data]  # so that no name holds the bytes once decoded
+        del data, document
+        return from_document(parse(decode(held.pop())), parsed=True)
+    del data  # the frame is parsed, `display` dropped: no Raw refers to the bytes
+    nodes, edges = document.graph.nodes, document.graph.edges
+    del document
+    graph = _graph(_typed_nodes(nodes), _typed_edges(edges), len(nodes), len(edges))
+    check_tree(graph)
+    check_references(graph)
+    return graph, frame["meta"], frame["diagnostics"]
+
+
+def _frame(document: typed.Document) -> dict[str, Any] | None:
+    """The document without its nodes and edges, parsed and checked as `check_schema`
+    checks it; None where it is refused (left to `from_document` to say why)."""
+    graph = document.graph
+    frame = {
+        "schema": parse(bytes(document.schema)),
+        "meta": parse(bytes(document.meta)),
+        "graph": {
+            "directed": parse(bytes(graph.directed)),
+            **{
+                key: parse(bytes(getattr(graph, key)))
+                for key in ("multigraph", "graph")
+                if getattr(graph, key) is not msgspec.UNSET
+            },
+            "nodes": [],
+            "edges": [],
+        },
+        "diagnostics": parse(bytes(document.diagnostics)),
+    }
+    if document.display is not msgspec.UNSET:
+        frame["display"] = {}  # an object, as the schema asks; its values go unread
+    try:
+        check_schema(frame)
+    except ReportFormatError:
+        return None
+    document.schema = document.meta = document.diagnostics = msgspec.Raw()
+    graph.directed = msgspec.Raw()
+    graph.multigraph = graph.graph = document.display = msgspec.UNSET
+    return frame
+
+
+def _typed_nodes(nodes: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each node's attribute dict, as `parse` would have made it, in document order; the
+    list is used up, each struct freed as its dict is made."""
+    to_dict, n_nodes = msgspec.to_builtins, len(nodes)
+    nodes.reverse()
+    while nodes:
+        attributes = _share_values(to_dict(nodes.pop()))
+        if "match" in attributes:  # the one rule its type leaves to this
+            path: list[str | int] = ["graph", "nodes", n_nodes - 1 - len(nodes), "match"]
+            try:
+                rules.check_fields(attributes["match"], rules.MATCH, path)
+            except rules.ItemError as exc:
+                raise _invalid(exc.path, exc.message) from None
+        yield attributes.pop("id"), attributes
+
+
+def _typed_edges(edges: list[Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    edges.reverse()
+    while edges:
+        edge = edges.pop()
+        yield edge.source, edge.target, {"kind": edge.kind}

@@ -3,7 +3,8 @@
 jsonschema costs ~150 µs a node; a report can hold 700k of them. `document.check_schema`
 checks the rest of a document with jsonschema and its nodes and edges here, against the
 same rules (`$defs/node`, `$defs/site`, the edge item): `tests/test_hostile.py` proves
-that both agree. A failed rule raises `ItemError(path, message)`.
+that both agree. A failed rule raises `ItemError(path, message)`. `document/typed.py`
+makes msgspec types of these tables, to decode and check most documents in one pass.
 """
 
 from __future__ import annotations
@@ -93,31 +94,50 @@ def pair_of(check: Check) -> Check:
     return lambda value: isinstance(value, list) and len(value) == 2 and all(map(check, value))
 
 
-# kind → field → (required, rule, what the rule asks, for the message)
+def is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+# Rules of node fields, each a name of its own: `document/typed.py` gives each its type.
+str_list = list_of(is_str)
+bool_or_null = or_null(is_bool)
+micros_or_null = or_null(micros)
+micros_values = values_of(micros)
+outputs = list_of(output)
+
+
+# kind → field → (required, rule, what the rule asks, for the message). Fields come in the
+# order the builder writes them (`model/build.py`): the order of the dicts `document/typed.py`
+# makes from these tables.
 Rules = dict[str, tuple[bool, Check, str]]
 SCOPE: Rules = {
     "variable_scope": (True, is_bool, "a boolean"),
     "name_scope": (True, is_bool, "a boolean"),
+    "links": (False, str_list, "a list of strings"),
     "n_variables": (True, count, "an integer in 0..2^63-1"),
     "n_ops": (True, count, "an integer in 0..2^63-1"),
     "params": (True, count, "an integer in 0..2^63-1"),
     "bytes": (True, count, "an integer in 0..2^63-1"),
-    "devices": (True, count_values, "an object of integers in 0..2^63-1"),
-    "links": (False, list_of(is_str), "a list of strings"),
     # since 1.3: params and bytes split by whose they are
     **{
         f"{what}_{whose}": (False, count, "an integer in 0..2^63-1")
-        for what in ("params", "bytes")
         for whose in ("trainable", "non_trainable", "optimizer")
+        for what in ("params", "bytes")
     },
     # since 1.4: static cost
     "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
     "activation_bytes": (False, count, "an integer in 0..2^63-1"),
-    # since 1.5: the static memory estimate; measured cost, in a profiled report
+    # since 1.5: the static memory estimate
     "memory_bytes": (False, count, "an integer in 0..2^63-1"),
-    "micros": (False, or_null(micros), "a number in 0..10^15 or null"),
+    "devices": (True, count_values, "an object of integers in 0..2^63-1"),
+    # since 1.5, measured cost, in a profiled report
+    "micros": (False, micros_or_null, "a number in 0..10^15 or null"),
     "peak_bytes": (False, count_or_null, "an integer in 0..2^63-1 or null"),
-    "device_micros": (False, values_of(micros), "an object of numbers in 0..10^15"),
+    "device_micros": (False, micros_values, "an object of numbers in 0..10^15"),
 }
 OP: Rules = {
     "type": (True, is_str, "a string"),
@@ -129,7 +149,7 @@ OP: Rules = {
     "colocated": (False, is_bool, "a boolean"),
     "ran": (False, is_bool, "a boolean"),  # since 1.3
     # since 1.4
-    "outputs": (False, list_of(output), "a list of {shape, dtype} objects"),
+    "outputs": (False, outputs, "a list of {shape, dtype} objects"),
     "flops": (False, count_or_null, "an integer in 0..2^63-1 or null"),
     # since 1.5, where measured
     "micros": (False, micros, "a number in 0..10^15"),
@@ -139,8 +159,8 @@ VARIABLE: Rules = {
     "shape": (True, shape_or_null, "a list of integers in 0..2^63-1 or nulls, or null"),
     "dtype": (True, is_str, "a string"),
     # null in a report loaded from a file: a checkpoint does not say (`load/loader.py`)
-    "trainable": (True, or_null(is_bool), "a boolean or null"),
-    "created": (True, or_null(is_bool), "a boolean or null"),
+    "trainable": (True, bool_or_null, "a boolean or null"),
+    "created": (True, bool_or_null, "a boolean or null"),
     "reuse_count": (True, count_or_null, "an integer in 0..2^63-1 or null"),
     "api": (True, is_str, "a string"),
     "initializer": (True, str_or_null, "a string or null"),
@@ -148,18 +168,18 @@ VARIABLE: Rules = {
     "device": (True, str_or_null, "a string or null"),
     "params": (True, count, "an integer in 0..2^63-1"),
     "bytes": (True, count, "an integer in 0..2^63-1"),
-    "sites": (True, lambda v: isinstance(v, list), "a list of sites"),
+    "sites": (True, is_list, "a list of sites"),
     "scope": (True, is_str, "a string"),
     "graph": (True, is_str, "a string"),
-    "optimizer": (False, is_bool, "a boolean"),  # since 1.3
     # Optional. Ids must also name a node of the document (`document.check_references`).
     "partition_of": (False, is_str, "a string"),
-    "components": (False, list_of(is_str), "a list of node ids"),
+    "components": (False, str_list, "a list of node ids"),
     "component_of": (False, is_str, "a node id"),
+    "tf_name": (False, is_str, "a string"),
     "slot_of": (False, is_str, "a node id"),
     "slot": (False, is_str, "a string"),
-    "tf_name": (False, is_str, "a string"),
-    "match": (False, lambda v: isinstance(v, dict), "a match state object"),
+    "optimizer": (False, is_bool, "a boolean"),  # since 1.3
+    "match": (False, is_dict, "a match state object"),
 }
 MATCH: Rules = {  # a variable's `match`, in a match's tree (`analysis/match.py`)
     "state": (True, lambda v: v in STATES, f"one of {list(STATES)}"),

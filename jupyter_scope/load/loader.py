@@ -88,8 +88,7 @@ def _json_report(path: Path) -> ScopeReport:
     each for 10^6 variables)."""
     try:
         with collector.paused():  # every container made here is kept
-            document = codec.parse(codec.decode(read_regular(path)))
-            return ScopeReport(*codec.from_document(document, parsed=True))
+            return ScopeReport(*codec.read(read_regular(path)))
     except Refused:
         raise
     except ReportFormatError as exc:

@@ -106,7 +106,7 @@ class ScopeReport:
         from jupyter_scope.document import codec
 
         with collector.paused():  # every container made here is kept
-            return cls(*codec.from_document(codec.parse(text), parsed=True))
+            return cls(*codec.read(text))
 
     # -- exports and comparison ----------------------------------------------------------
 
