@@ -54,3 +54,26 @@ describe('the flow pane’s layout cache', () => {
     expect(runs).toBe(4);
   });
 });
+
+describe('the flow’s layout', () => {
+  const tree = new ReportTree(golden.document);
+
+  it.each([
+    ['closed', new Set<string>()],
+    ['open', new Set([tree.find('model').find(e => e.kind === 'scope')!.key])]
+  ])(
+    'runs top down with its boxes %s: each tensor’s producer above its consumer',
+    async (_, open) => {
+      const flow = scopeFlow(tree, tree.root, open);
+      const at = placed(flow, await new ELK().layout(elkGraph(flow)));
+      const ends = flow.edges.filter(
+        e => e.kind === 'input' && !flow.nodes.find(n => n.id === e.source)?.open
+      );
+      expect(ends.length).toBeGreaterThan(2);
+      for (const edge of ends) {
+        const [source, target] = [at.nodes.get(edge.source)!, at.nodes.get(edge.target)!];
+        expect(source.y + source.height, edge.id).toBeLessThanOrEqual(target.y);
+      }
+    }
+  );
+});
