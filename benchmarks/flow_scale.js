@@ -1,6 +1,7 @@
 // Run in Chromium by flow_scale.py: render the widget's ES module with a fake anywidget
 // model, turn the flow pane on, then time, to the next painted frame after the pane's
-// drawing (two animation frames later): showing each scope's flow (its child scopes
+// drawing (two animation frames later): opening the root flow's InceptionV3 box; showing
+// each scope's flow (its child scopes
 // closed), opening every box in it, and opening one child box from the closed flow.
 async ([source, text, scopes, worker]) => {
   let report = null;
@@ -43,6 +44,11 @@ async ([source, text, scopes, worker]) => {
     await new Promise(r => setTimeout(r, 5));
   }
   const out = {};
+  // The root scope's flow is drawn first: open its InceptionV3 box, then close it.
+  const top = () => flow().querySelector('.jp-Scope-flowNode.jp-mod-scope[data-name="InceptionV3"]');
+  const toggle = () => top().dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+  out.InceptionV3 = { child: await drawn(toggle) };
+  await drawn(toggle);
   for (const name of scopes) {
     const search = el.querySelector('.jp-Scope-search');
     search.value = name;

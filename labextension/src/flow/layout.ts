@@ -52,11 +52,25 @@ export function cut(text: string, n: number): string {
  * open boxes nest them, every edge at the top (ELK places it, hierarchy included). */
 export function elkGraph(flow: IFlowGraph): ElkNode {
   const elk = new Map<string, ElkNode>();
+  const layered = {
+    'elk.algorithm': 'layered',
+    'elk.direction': 'DOWN',
+    // Fewer sweeps than ELK's default (7): a few times faster on a scope of thousands
+    // of ops (benchmarks/flow_scale.py), for a few more crossings.
+    'elk.layered.thoroughness': flow.nodes.length > LARGE ? '1' : '4',
+    'elk.spacing.nodeNode': '16',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+    'elk.spacing.edgeLabel': '2',
+    'elk.edgeLabels.inline': 'true'
+  };
   const scope: ElkNode = {
     id: SCOPE,
     children: [],
     ports: [],
     layoutOptions: {
+      // Laid out alone (no box open), the scope's box takes only its own options, not
+      // the root's: without these its flow ran left to right, at ELK's 7 sweeps.
+      ...layered,
       'elk.padding': `[top=${TITLE},left=${PAD},bottom=${PAD},right=${PAD}]`,
       'elk.portConstraints': 'FIXED_SIDE',
       'elk.portLabels.placement': 'INSIDE'
@@ -102,19 +116,11 @@ export function elkGraph(flow: IFlowGraph): ElkNode {
   return {
     id: 'root',
     layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
+      ...layered,
       // Edges into open boxes are laid out with them; without one, the scope's box alone.
       'elk.hierarchyHandling': flow.nodes.some(n => n.open)
         ? 'INCLUDE_CHILDREN'
-        : 'SEPARATE_CHILDREN',
-      // Fewer sweeps than ELK's default (7): a few times faster on a scope of thousands
-      // of ops (benchmarks/flow_scale.py), for a few more crossings.
-      'elk.layered.thoroughness': flow.nodes.length > LARGE ? '1' : '4',
-      'elk.spacing.nodeNode': '16',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
-      'elk.spacing.edgeLabel': '2',
-      'elk.edgeLabels.inline': 'true'
+        : 'SEPARATE_CHILDREN'
     },
     children: [scope],
     edges

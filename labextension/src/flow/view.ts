@@ -11,6 +11,7 @@ import { h } from '../tree/dom';
 import type { ITreeChange, TreeModel } from '../tree/model';
 import type { ReportTree } from '../tree/report';
 import type { ITrans } from '../tree/trans';
+import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
 import { CHAR, cut, elkGraph, type ILayout, LINE, PORT_CHARS, placed } from './layout';
@@ -177,7 +178,7 @@ export class FlowView {
     const t1 = performance.now();
     let result: ILayout;
     try {
-      result = placed(flow, await runElk(elkGraph(flow)));
+      result = placed(flow, await this._layouts.layout(elkGraph(flow)));
     } catch (error) {
       if (generation === this._generation) {
         this._status.textContent = trans.__('The layout failed: %1', String(error));
@@ -396,6 +397,7 @@ export class FlowView {
   private readonly _drawn = new Set<string>();
   private readonly _nodeOf = new Map<string, HTMLElement>();
   private _generation = 0;
+  private readonly _layouts = new LayoutCache(runElk);
   private _focusAfter: string | null = null;
   /** While the flow itself selects: the selection is one of its nodes. */
   private _selecting = false;
