@@ -25,6 +25,9 @@ ENCODINGS = (ENCODING, JSON_ENCODING)
 # A smaller document is kept plain: it saves little, and the front end reads a plain one
 # as the output arrives (the sidebar lists it at once), a packed one a moment later.
 PACK_ABOVE = 16_384  # characters of JSON
+# What malformed columns raise as `columns.decode` reads them (or `encode` on a document it
+# cannot hold).
+BROKEN_COLUMNS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 def pack(document: dict[str, Any], above: int = PACK_ABOVE) -> dict[str, Any]:
@@ -49,7 +52,7 @@ def as_columns(document: dict[str, Any], text: str) -> str | None:
     try:
         packed = dumps(columns.encode(document))
         same = dumps(columns.decode(json.loads(packed))) == text
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+    except BROKEN_COLUMNS:
         return None
     return packed if same else None
 
@@ -71,7 +74,7 @@ def unpack(data: dict[str, Any]) -> Any:
         return parsed
     try:
         return columns.decode(parsed)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+    except BROKEN_COLUMNS as exc:
         raise ReportFormatError(
             f"not a jupyter-scope report: packed columns unreadable ({type(exc).__name__}: {exc})"
         ) from None
