@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -71,53 +71,138 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
     return lines
 
 
-def tree_lines(
-    tree: ScopeNode, depth: int, unfold: bool, graph: nx.DiGraph, slots_only: bool = False
-) -> Iterator[str]:
-    """The lines under `tree`; scopes with ops only stay folded to one line unless `unfold`.
-    A variable's own scope is told inside its line and shown below it: its call lines, its
-    optimizer slots, and (unfolded) its ops; `slots_only` keeps just the slots."""
-    pad = INDENT * depth
-    scope = tree.scope["name"]
-    own = tree.own_ops()
-    for var in map(tree.nodes.__getitem__, tree.variables):  # the graph's own: no copies
-        if slots_only and var.get("component_of"):
-            continue  # a replica's part, told with its variable's ops
-        ops = own.get(var["name"])
-        n_ops = ops.scope["n_ops"] if ops else 0
-        yield pad + variable_line(var, relative_name(var["name"], scope), graph, n_ops)
-        for line in sites.call_lines(var.get("sites") or []):  # the display's `sites`
-            yield f"{pad}{INDENT}↳ {line['text']}"
-        if ops:
-            yield from tree_lines(ops, depth + 1, unfold, graph, slots_only=not unfold)
-    if slots_only:
-        return
-    if tree.ops:
-        yield pad + ops_line(tree.ops)
-    for sub in tree.scopes:
-        if sub.scope["name"] in own:
-            continue
-        yield pad + scope_line(sub)
-        if unfold or not sub.ops_only:
-            yield from tree_lines(sub, depth + 1, unfold, graph)
+# Lines of the tree handed on at a time: a scope of 10^6 variables is not held whole.
+CHUNK = 10_000
+
+
+class _Tree:
+    """The scope tree's lines, written from what each distinct value reads as.
+
+    Of 10^6 variables most share their shape, dtype, states, initializer and placement,
+    and their call lines: each distinct tail of a variable's line (`variable_line` after
+    its name) and each distinct list of call lines (`sites.call_lines`) is written once,
+    escaped once (`human.visible`), and kept by the values it is written from
+    (`line_key`, `calls_key`). A line is then its indent, its name and its tail.
+    A class, not closures: the walk leaves no reference cycle (`tree._Walk`).
+    """
+
+    def __init__(self, graph: nx.DiGraph, unfold: bool) -> None:
+        self.graph = graph
+        self.nodes = graph._node  # networkx's own dict: its view costs ~1 µs a lookup
+        self.unfold = unfold
+        self.tails: dict[tuple[Any, ...], str] = {}
+        self.calls: dict[tuple[Any, ...], list[str]] = {}
+
+    def tail(self, var: dict[str, Any], own_ops: int) -> str:
+        """`variable_line` after the name, escaped: ` [5,5] float32 created @ CPU:0`."""
+        key = line_key(self.graph, var, own_ops)
+        found = self.tails.get(key)
+        if found is None:
+            found = self.tails[key] = human.visible(variable_line(var, "", self.graph, own_ops))
+        return found
+
+    def call_lines(self, var: dict[str, Any]) -> list[str]:
+        """Its call lines, indented under it and escaped: `  ↳ create at In [3]:9`."""
+        found = var.get("sites") or []  # the display's `sites`
+        key = calls_key(found)
+        lines = self.calls.get(key)
+        if lines is None:
+            lines = self.calls[key] = [
+                human.visible(f"{INDENT}↳ {line['text']}") for line in sites.call_lines(found)
+            ]
+        return lines
+
+    def chunks(self, tree: ScopeNode, depth: int, slots_only: bool = False) -> Iterator[list[str]]:
+        """The lines under `tree`, a list at a time; scopes with ops only stay folded to one
+        line unless unfolded. A variable's own scope is told inside its line and shown below
+        it: its call lines, its optimizer slots, and (unfolded) its ops; `slots_only` keeps
+        just the slots."""
+        pad = INDENT * depth
+        scope = tree.scope["name"]
+        own = tree.own_ops()
+        nodes, tail, call_lines = self.nodes, self.tail, self.call_lines
+        out: list[str] = []
+        for var in map(nodes.__getitem__, tree.variables):  # the graph's own: no copies
+            if slots_only and var.get("component_of"):
+                continue  # a replica's part, told with its variable's ops
+            name = var["name"]
+            ops = own.get(name)
+            label = human.visible(relative_name(name, scope))
+            out.append(pad + label + tail(var, ops.scope["n_ops"] if ops else 0))
+            out.extend([pad + line for line in call_lines(var)])
+            if ops:
+                yield out
+                out = []
+                yield from self.chunks(ops, depth + 1, slots_only=not self.unfold)
+            elif len(out) >= CHUNK:
+                yield out
+                out = []
+        if not slots_only:
+            if tree.ops:
+                out.append(human.visible(pad + ops_line(tree.ops)))
+            for sub in tree.scopes:
+                if sub.scope["name"] in own:
+                    continue
+                out.append(human.visible(pad + scope_line(sub)))
+                if self.unfold or not sub.ops_only:
+                    yield out
+                    out = []
+                    yield from self.chunks(sub, depth + 1)
+        yield out
+
+
+def line_key(graph: nx.DiGraph, var: Mapping[str, Any], own_ops: int) -> tuple[Any, ...]:
+    """Every value `variable_line` reads besides the name (`test_show_text` holds it to
+    that): two variables with the same key have the same line after their names."""
+    shape = var["shape"]
+    slot_of = var.get("slot_of")
+    return (
+        None if shape is None else tuple(shape),
+        var["dtype"],
+        var["created"],
+        var["reuse_count"],
+        var["trainable"],
+        var["params"],
+        var["initializer"],
+        var.get("device"),
+        var.get("device_requested"),
+        var.get("colocated"),
+        var.get("slot"),
+        None if slot_of is None else section.served_name(graph, var),
+        own_ops,
+    )
+
+
+def calls_key(found: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """Every value `sites.call_lines` reads of a variable's sites."""
+    return tuple(map(_site_key, found))
+
+
+def _site_key(s: dict[str, Any]) -> tuple[Any, ...]:
+    callers = s.get("callers")
+    frames = tuple((c["file"], c.get("line")) for c in callers) if callers else None
+    return (s["kind"], s["file"], s.get("line"), frames)
 
 
 def lines(report: ScopeReport, pattern: re.Pattern[str] | None = None) -> Iterator[str]:
     """The summary, the diagnostics, then the scope tree, a line at a time; with
-    `pattern`, only what matches, all unfolded."""
+    `pattern`, only what matches, all unfolded. The tree's walk counts the summary
+    (`section.Counts`), when it reaches every node (a report's tree does)."""
     graph = report.graph
-    found = [section.summary_section(graph, report.meta, report.diagnostics)["line"]]
+    counts = section.Counts()
+    tree = scope_tree(report, pattern, counts)
+    counted = counts if counts.seen == graph.number_of_nodes() else None
+    found = [section.summary_section(graph, report.meta, report.diagnostics, counted)["line"]]
     if report.error:
         found.append(f"✖ the block raised {report.error['type']}: {report.error['message']}")
     for merged in section.merged_diagnostics(report.diagnostics):
         found.extend(diagnostic_lines(merged))
     if timed := section.where_the_time_goes(graph):  # 1.5, a profiled report
         found.append("where the time goes: " + "; ".join(entry["text"] for entry in timed))
-    tree = scope_tree(report, pattern)
     if tree.empty:
         found.append(f"(nothing matches {pattern.pattern!r})" if pattern else "(no scopes)")
-    for line in itertools.chain(found, tree_lines(tree, 0, pattern is not None, graph)):
-        yield human.visible(line)
+    chunks = _Tree(graph, pattern is not None).chunks(tree, 0)
+    return itertools.chain(map(human.visible, found), itertools.chain.from_iterable(chunks))
 
 
 def render(
