@@ -64,32 +64,28 @@ class Counts:
 
     def __init__(self) -> None:
         self.seen = 0  # nodes added
-        self.variables = self.ops = 0
+        self.variables = self.ops = self.created = self.reused = self.trainable_unknown = 0
         self.places: set[str] = set()
-        self.counts = {"created": 0, "reused": 0, "params": 0, "bytes": 0, "trainable_unknown": 0}
-        for whose in ROLES:
-            self.counts[f"params_{whose}"] = self.counts[f"bytes_{whose}"] = 0
+        self.params = dict.fromkeys(ROLES, 0)  # by whose they are (`roles.role`)
+        self.bytes = dict.fromkeys(ROLES, 0)
 
     def add(self, data: Mapping[str, Any]) -> None:
         """Count a node: a distributed variable counts once, not once per replica, and an
         op of a trace TF never ran not at all. Params and bytes are also split by whose
-        they are (`build.role`); `trainable_unknown` counts variables read from a file
+        they are (`roles.role`); `trainable_unknown` counts variables read from a file
         that does not say whether they train."""
         self.seen += 1
         kind = data["kind"]
         if kind == "scope" or data.get("component_of") or data.get("ran") is False:
             return
         if kind == "variable":
-            counts = self.counts
             self.variables += 1
-            counts["created"] += bool(data["created"])
-            counts["reused"] += bool(data["reuse_count"])  # None: loaded, not recorded
-            counts["params"] += data["params"]
-            counts["bytes"] += data["bytes"]
+            self.created += bool(data["created"])
+            self.reused += bool(data["reuse_count"])  # None: loaded, not recorded
             whose = role(data)
-            counts[f"params_{whose}"] += data["params"]
-            counts[f"bytes_{whose}"] += data["bytes"]
-            counts["trainable_unknown"] += data["trainable"] is None
+            self.params[whose] += data["params"]
+            self.bytes[whose] += data["bytes"]
+            self.trainable_unknown += data["trainable"] is None
         else:
             self.ops += 1
         if where := data.get("device") or data.get("device_requested"):
@@ -98,6 +94,16 @@ class Counts:
     def summary(self, graph: nx.DiGraph, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
         """The counts of every node added, with the static cost of all that ran, the root
         scope's (1.4; none in an older document), and the diagnostics' levels."""
+        counts = {
+            "created": self.created,
+            "reused": self.reused,
+            "params": sum(self.params.values()),
+            "bytes": sum(self.bytes.values()),
+            "trainable_unknown": self.trainable_unknown,
+        }
+        for whose in ROLES:
+            counts[f"params_{whose}"] = self.params[whose]
+            counts[f"bytes_{whose}"] = self.bytes[whose]
         root: dict[str, Any] = next(
             (data for _, data in graph.nodes(data=True) if data["kind"] == "scope"), {}
         )
@@ -105,7 +111,7 @@ class Counts:
         kept = ("flops", "activation_bytes", "memory_bytes", "micros", "peak_bytes")
         cost: dict[str, Any] = {k: root[k] for k in kept if k in root}
         return {
-            **self.counts,
+            **counts,
             **cost,
             "variables": self.variables,
             "ops": self.ops,
