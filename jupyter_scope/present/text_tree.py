@@ -11,6 +11,7 @@ of the tree, then how many lines were left out. `jupyter-scope show` prints it w
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -78,39 +79,27 @@ CHUNK = 10_000
 class _Tree:
     """The scope tree's lines, written from what each distinct value reads as.
 
-    Of 10^6 variables most share their shape, dtype, states, initializer and placement,
-    and their call lines: each distinct tail of a variable's line (`variable_line` after
-    its name) and each distinct list of call lines (`sites.call_lines`) is written once,
-    escaped once (`human.visible`), and kept by the values it is written from
-    (`line_key`, `calls_key`). A line is then its indent, its name and its tail.
-    A class, not closures: the walk leaves no reference cycle (`tree._Walk`).
+    Of 10^6 variables most share their shape, dtype, states, initializer, placement and
+    call lines: what follows a variable's name (the rest of its `variable_line`, then its
+    call lines, `sites.call_lines`) is written and escaped (`human.visible`) once for each
+    distinct value of `line_key` at each depth. A line is then its indent, its name and
+    what was written. A class, not closures: the walk leaves no reference cycle
+    (`tree._Walk`).
     """
 
     def __init__(self, graph: nx.DiGraph, unfold: bool) -> None:
         self.graph = graph
         self.nodes = graph._node  # networkx's own dict: its view costs ~1 µs a lookup
         self.unfold = unfold
-        self.tails: dict[tuple[Any, ...], str] = {}
-        self.calls: dict[tuple[Any, ...], list[str]] = {}
+        # indent → `line_key` → (the rest of the line, the call lines under it)
+        self.written: dict[str, dict[tuple[Any, ...], tuple[str, list[str]]]] = {}
 
-    def tail(self, var: dict[str, Any], own_ops: int) -> str:
-        """`variable_line` after the name, escaped: ` [5,5] float32 created @ CPU:0`."""
-        key = line_key(self.graph, var, own_ops)
-        found = self.tails.get(key)
-        if found is None:
-            found = self.tails[key] = human.visible(variable_line(var, "", self.graph, own_ops))
-        return found
-
-    def call_lines(self, var: dict[str, Any]) -> list[str]:
-        """Its call lines, indented under it and escaped: `  ↳ create at In [3]:9`."""
-        found = var.get("sites") or []  # the display's `sites`
-        key = calls_key(found)
-        lines = self.calls.get(key)
-        if lines is None:
-            lines = self.calls[key] = [
-                human.visible(f"{INDENT}↳ {line['text']}") for line in sites.call_lines(found)
-            ]
-        return lines
+    def write(self, var: dict[str, Any], own_ops: int, pad: str) -> tuple[str, list[str]]:
+        """What follows the variable's name, escaped: ` [5,5] float32 created @ CPU:0`,
+        then its call lines indented under it, `  ↳ create at In [3]:9`."""
+        line = human.visible(variable_line(var, "", self.graph, own_ops))
+        calls = sites.call_lines(var.get("sites") or [])  # the display's `sites`
+        return line, [human.visible(f"{pad}{INDENT}↳ {call['text']}") for call in calls]
 
     def chunks(self, tree: ScopeNode, depth: int, slots_only: bool = False) -> Iterator[list[str]]:
         """The lines under `tree`, a list at a time; scopes with ops only stay folded to one
@@ -120,16 +109,21 @@ class _Tree:
         pad = INDENT * depth
         scope = tree.scope["name"]
         own = tree.own_ops()
-        nodes, tail, call_lines = self.nodes, self.tail, self.call_lines
+        graph, nodes = self.graph, self.nodes
+        written = self.written.setdefault(pad, {})
         out: list[str] = []
         for var in map(nodes.__getitem__, tree.variables):  # the graph's own: no copies
             if slots_only and var.get("component_of"):
                 continue  # a replica's part, told with its variable's ops
             name = var["name"]
-            ops = own.get(name)
-            label = human.visible(relative_name(name, scope))
-            out.append(pad + label + tail(var, ops.scope["n_ops"] if ops else 0))
-            out.extend([pad + line for line in call_lines(var)])
+            ops = own.get(name) if own else None
+            n_ops = ops.scope["n_ops"] if ops else 0
+            key = line_key(graph, var, n_ops)
+            rest = written.get(key)
+            if rest is None:
+                rest = written[key] = self.write(var, n_ops, pad)
+            out.append(f"{pad}{human.visible(relative_name(name, scope))}{rest[0]}")
+            out.extend(rest[1])
             if ops:
                 yield out
                 out = []
@@ -151,25 +145,26 @@ class _Tree:
         yield out
 
 
+# What `variable_line` reads that every variable has (`model/nodes.py`), in one call
+_HELD = operator.itemgetter("dtype", "created", "reuse_count", "trainable", "params", "initializer")
+
+
 def line_key(graph: nx.DiGraph, var: Mapping[str, Any], own_ops: int) -> tuple[Any, ...]:
-    """Every value `variable_line` reads besides the name (`test_show_text` holds it to
-    that): two variables with the same key have the same line after their names."""
+    """Every value `variable_line` and `sites.call_lines` read of a variable besides its
+    name (`test_show_text` holds it to that): two variables with the same key print the
+    same after their names."""
     shape = var["shape"]
     slot_of = var.get("slot_of")
     return (
         None if shape is None else tuple(shape),
-        var["dtype"],
-        var["created"],
-        var["reuse_count"],
-        var["trainable"],
-        var["params"],
-        var["initializer"],
+        _HELD(var),
         var.get("device"),
         var.get("device_requested"),
         var.get("colocated"),
         var.get("slot"),
         None if slot_of is None else section.served_name(graph, var),
         own_ops,
+        calls_key(var.get("sites") or []),
     )
 
 
