@@ -20,7 +20,7 @@ import networkx as nx
 
 from jupyter_scope.model import sites
 from jupyter_scope.present import human, section
-from jupyter_scope.present.tree import ScopeNode, relative_name, scope_tree
+from jupyter_scope.present.tree import ScopeNode, relative_names, scope_tree
 
 if TYPE_CHECKING:
     from jupyter_scope.model.report import ScopeReport
@@ -112,17 +112,20 @@ class _Tree:
         graph, nodes = self.graph, self.nodes
         written = self.written.setdefault(pad, {})
         out: list[str] = []
-        for var in map(nodes.__getitem__, tree.variables):  # the graph's own: no copies
+        variables = list(map(nodes.__getitem__, tree.variables))  # the graph's own: no copies
+        labels = relative_names([var["name"] for var in variables], scope)
+        if human.visible(whole := "".join(labels)) != whole:  # a name to escape: each alone
+            labels = list(map(human.visible, labels))
+        for var, label in zip(variables, labels, strict=True):
             if slots_only and var.get("component_of"):
                 continue  # a replica's part, told with its variable's ops
-            name = var["name"]
-            ops = own.get(name) if own else None
+            ops = own.get(var["name"]) if own else None
             n_ops = ops.scope["n_ops"] if ops else 0
             key = line_key(graph, var, n_ops)
             rest = written.get(key)
             if rest is None:
                 rest = written[key] = self.write(var, n_ops, pad)
-            out.append(f"{pad}{human.visible(relative_name(name, scope))}{rest[0]}")
+            out.append(f"{pad}{label}{rest[0]}")
             out.extend(rest[1])
             if ops:
                 yield out
