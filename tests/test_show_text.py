@@ -24,7 +24,7 @@ from test_golden import GOLDEN, SOURCES, check
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
 from jupyter_scope.model import sites
-from jupyter_scope.present import match_view, text_tree
+from jupyter_scope.present import human, match_view, text_tree
 from jupyter_scope.records import VariableRecord
 
 SHOW = GOLDEN / "show.json"
@@ -186,3 +186,26 @@ def test_a_lines_memo_keys_every_value_the_line_is_written_from():
                 assert calls <= fields_read(lambda s: text_tree.calls_key([s]), site)
                 tried += 1
     assert tried > 50
+
+
+def test_a_scope_written_in_parts_prints_the_same(monkeypatch):
+    """A scope's variables are written `CHUNK` at a time (names made relative and checked
+    for escapes a part at a time): parts of 3 print what one part prints."""
+    golden = json.loads(SHOW.read_text(encoding="utf-8"))
+    monkeypatch.setattr(text_tree, "CHUNK", 3)
+    assert text_tree.render(layers(5), limit=None) == golden["layers"]
+    assert text_tree.render(hostile_report(), limit=None) == golden["hostile"]
+
+
+def test_a_name_to_escape_is_escaped_alone_in_its_part(monkeypatch):
+    """Names are checked for escapes a part at a time: in a part with one name to escape,
+    that name is shown escaped (`human.visible`) and the others as they are, as a report
+    whose names were written escaped shows them."""
+    names = ["m/a", "m/b\x1b[2J", "m/c\u202ed", "m/e", "m/f\x07/g", "m/h"]
+    escaped = [human.visible(name) for name in names]
+    assert escaped != names
+    monkeypatch.setattr(text_tree, "CHUNK", 4)
+    shown = text_tree.render(make_report([variable(n, [2]) for n in names]), limit=None)
+    written = text_tree.render(make_report([variable(n, [2]) for n in escaped]), limit=None)
+    assert shown == written
+    assert "b\\x1b[2J [2] float32" in shown

@@ -72,7 +72,7 @@ def diagnostic_lines(merged: dict[str, Any]) -> list[str]:
     return lines
 
 
-# Lines of the tree handed on at a time: a scope of 10^6 variables is not held whole.
+# Variables of a scope written at a time: a scope of 10^6 variables is not held whole.
 CHUNK = 10_000
 
 
@@ -112,28 +112,28 @@ class _Tree:
         graph, nodes = self.graph, self.nodes
         written = self.written.setdefault(pad, {})
         out: list[str] = []
-        variables = list(map(nodes.__getitem__, tree.variables))  # the graph's own: no copies
-        labels = relative_names([var["name"] for var in variables], scope)
-        if human.visible(whole := "".join(labels)) != whole:  # a name to escape: each alone
-            labels = list(map(human.visible, labels))
-        for var, label in zip(variables, labels, strict=True):
-            if slots_only and var.get("component_of"):
-                continue  # a replica's part, told with its variable's ops
-            ops = own.get(var["name"]) if own else None
-            n_ops = ops.scope["n_ops"] if ops else 0
-            key = line_key(graph, var, n_ops)
-            rest = written.get(key)
-            if rest is None:
-                rest = written[key] = self.write(var, n_ops, pad)
-            out.append(f"{pad}{label}{rest[0]}")
-            out.extend(rest[1])
-            if ops:
-                yield out
-                out = []
-                yield from self.chunks(ops, depth + 1, slots_only=not self.unfold)
-            elif len(out) >= CHUNK:
-                yield out
-                out = []
+        for start in range(0, len(tree.variables), CHUNK):  # a scope of 10^6 in parts
+            variables = [nodes[v] for v in tree.variables[start : start + CHUNK]]  # no copies
+            labels = relative_names([var["name"] for var in variables], scope)
+            if human.visible(whole := "".join(labels)) != whole:  # a name to escape: each alone
+                labels = list(map(human.visible, labels))
+            for var, label in zip(variables, labels, strict=True):
+                if slots_only and var.get("component_of"):
+                    continue  # a replica's part, told with its variable's ops
+                ops = own.get(var["name"]) if own else None
+                n_ops = ops.scope["n_ops"] if ops else 0
+                key = line_key(graph, var, n_ops)
+                rest = written.get(key)
+                if rest is None:
+                    rest = written[key] = self.write(var, n_ops, pad)
+                out.append(f"{pad}{label}{rest[0]}")
+                out.extend(rest[1])
+                if ops:
+                    yield out
+                    out = []
+                    yield from self.chunks(ops, depth + 1, slots_only=not self.unfold)
+            yield out
+            out = []
         if not slots_only:
             if tree.ops:
                 out.append(human.visible(pad + ops_line(tree.ops)))
