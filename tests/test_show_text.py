@@ -16,13 +16,15 @@ import json
 import re
 import weakref
 from dataclasses import replace
+from functools import partial
 
 from report_factory import CPU, hostile_report, make_report, tower_report, variable
 from test_golden import GOLDEN, SOURCES, check
 
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.present import match_view, text_tree
+from jupyter_scope.model import sites
+from jupyter_scope.present import human, match_view, text_tree
 from jupyter_scope.records import VariableRecord
 
 SHOW = GOLDEN / "show.json"
@@ -130,3 +132,80 @@ def test_a_report_read_and_shown_is_freed_without_the_collector(tmp_path):
         assert graph() is None
     finally:
         gc.enable()
+
+
+class Reads(dict):  # type: ignore[type-arg]
+    """A node's or site's fields, noting each one read (`read`), its callers' as
+    `callers.file`."""
+
+    def __init__(self, fields: dict, read: set[str], prefix: str = "") -> None:  # type: ignore[type-arg]
+        super().__init__(fields)
+        self.read, self.prefix = read, prefix
+        if fields.get("callers"):
+            dict.__setitem__(
+                self, "callers", [Reads(c, read, "callers.") for c in fields["callers"]]
+            )
+
+    def __getitem__(self, key: str) -> object:
+        self.read.add(self.prefix + key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        self.read.add(self.prefix + key)
+        return super().get(key, default)
+
+
+def fields_read(write, fields: dict) -> set[str]:  # type: ignore[no-untyped-def, type-arg]
+    read: set[str] = set()
+    write(Reads(fields, read))
+    return read
+
+
+def test_a_lines_memo_keys_every_value_the_line_is_written_from():
+    """The text tree writes each distinct tail of a variable's line and each distinct list
+    of call lines once, kept by the values of `line_key` and `calls_key`: these must read
+    every field the writers read, or two variables differing in it would print alike.
+    Every variable of the golden reports is tried, and each of its sites."""
+    reports = [ScopeReport.from_dict(source()) for source in SOURCES.values()]
+    reports += [tower_report(), hostile_report(), layers(3)]
+    reports.append(layers(3).match(layers(3, checkpoint=True)).tree)
+    tried = 0
+    for report in reports:
+        graph = report.graph
+        for _, var in graph.nodes(data=True):
+            if var["kind"] != "variable":
+                continue
+            for n in (0, 3):
+                line = fields_read(
+                    partial(text_tree.variable_line, label="", graph=graph, own_ops=n), var
+                )
+                keyed = fields_read(partial(text_tree.line_key, graph, own_ops=n), var)
+                assert line - {"name"} <= keyed
+            for site in var["sites"]:
+                calls = fields_read(lambda s: sites.call_lines([s]), site)
+                assert calls <= fields_read(lambda s: text_tree.calls_key([s]), site)
+                tried += 1
+    assert tried > 50
+
+
+def test_a_scope_written_in_parts_prints_the_same(monkeypatch):
+    """A scope's variables are written `CHUNK` at a time (names made relative and checked
+    for escapes a part at a time): parts of 3 print what one part prints."""
+    golden = json.loads(SHOW.read_text(encoding="utf-8"))
+    monkeypatch.setattr(text_tree, "CHUNK", 3)
+    assert text_tree.render(layers(5), limit=None) == golden["layers"]
+    assert text_tree.render(hostile_report(), limit=None) == golden["hostile"]
+
+
+def test_a_name_to_escape_is_escaped_alone_in_its_part(monkeypatch):
+    """Names are checked for escapes a part at a time: in a part with one name to escape,
+    that name is shown escaped (`human.visible`) and the others as they are, as a report
+    whose names were written escaped shows them."""
+    names = ["m/a", "m/b\x1b[2J", "m/c\u202ed", "m/e", "m/f\x07/g", "m/h"]
+    escaped = [human.visible(name) for name in names]
+    assert escaped != names
+    monkeypatch.setattr(text_tree, "CHUNK", 4)
+    shown = text_tree.render(make_report([variable(n, [2]) for n in names]), limit=None)
+    written = text_tree.render(make_report([variable(n, [2]) for n in escaped]), limit=None)
+    assert shown == written
+    assert "b\\x1b[2J [2] float32" in shown

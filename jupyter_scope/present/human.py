@@ -22,6 +22,8 @@ def visible(text: str, keep: str = "") -> str:
     """`text` with every control and bidi character shown as an escape (`\\x1b`,
     `\\u202e`), never acted on; the characters in `keep` (line breaks a format can
     hold) stay. Every human-readable output goes through this one function."""
+    if text.isascii() and text.isprintable():
+        return text  # no control among printable ASCII, nor a bidi mark: most text
 
     def escape(match: re.Match[str]) -> str:
         char = match[0]
