@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { LayoutCache } from '../src/flow/cache';
 import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
@@ -102,6 +102,33 @@ describe('the flow pane’s layout cache', () => {
     expect(below.length).toBeGreaterThan(2);
     expect(inside(two)).toEqual(inside(one));
     expect(two.nodes.get(`s:${enc.key}`)!.width).toBe(one.nodes.get(`s:${enc.key}`)!.width);
+  });
+});
+
+describe('the border of an open box', () => {
+  const tree = new ReportTree(golden.document);
+
+  it('is crossed once by edges from several producers into one node inside it', async () => {
+    const enc = scopeNamed(tree, 'model/enc');
+    const flow = scopeFlow(tree, scopeNamed(tree, 'model'), new Set([enc.key]));
+    const graphs: ElkNode[] = [];
+    const at = await layoutFlow(flow, graph => {
+      graphs.push(graph);
+      return run(graph);
+    });
+    const [box] = graphs.filter(g => g.id === `s:${enc.key}`);
+    const crossings = box.children!.filter(c => c.id.startsWith(`${box.id}|in|`));
+    expect(crossings).toHaveLength(1);
+    // The variable and the port x, each drawn to the box inside (enc/layer).
+    const layer = `s:${scopeNamed(tree, 'model/enc/layer').key}`;
+    const into = at.edges.filter(e => e.edge.target === layer);
+    expect(into.map(e => flow.nodes.find(n => n.id === e.edge.source)!.kind).sort()).toEqual([
+      'port',
+      'variable'
+    ]);
+    for (const { points } of into) {
+      expect(onBorder(points[points.length - 1], at.nodes.get(layer)!)).toBe(true);
+    }
   });
 });
 

@@ -115,8 +115,8 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
     }
     return [...out, SCOPE];
   };
-  const inner = (box: string, side: 'in' | 'out', source: string): string => {
-    const id = `${box}|${side}|${source}`;
+  const inner = (box: string, side: 'in' | 'out', key: string): string => {
+    const id = `${box}|${side}|${key}`;
     level(box).crossings.set(id, side);
     return id;
   };
@@ -132,22 +132,44 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
     }
     return [at, id];
   };
-  // Each edge's segments, from its producer up to the innermost level holding both
-  // ends, then down to its consumer.
-  const paths = new Map<IFlowEdge, [string, string][]>();
-  for (const edge of flow.edges) {
+  // Each edge's route: up from its producer through the borders of the boxes around it,
+  // to the innermost level holding both ends, then down into the boxes around its
+  // consumer (each with the node inside that it enters: the next box, or the consumer).
+  const routes = flow.edges.map(edge => {
     const up = around(edge.source);
     const down = around(edge.target);
     const common = up.find(l => down.includes(l)) ?? SCOPE;
+    const boxes = down.slice(0, down.indexOf(common)).reverse();
+    const into = boxes.map((_, i) => boxes[i + 1] ?? edge.target);
+    return { edge, outs: up.slice(0, up.indexOf(common)), common, boxes, into };
+  });
+  // A tensor entering a box crosses its border once for all its consumers inside; where
+  // fewer nodes inside are entered than producers enter (many variables read by one
+  // closed box), once per node entered instead.
+  const entering = new Map<string, { sources: Set<string>; into: Set<string> }>();
+  for (const { edge, boxes, into } of routes) {
+    boxes.forEach((box, i) => {
+      const seen = entering.get(box) ?? { sources: new Set(), into: new Set() };
+      entering.set(box, seen);
+      seen.sources.add(edge.source);
+      seen.into.add(into[i]);
+    });
+  }
+  const byInto = new Set(
+    [...entering].filter(([, seen]) => seen.into.size < seen.sources.size).map(([box]) => box)
+  );
+  const paths = new Map<IFlowEdge, [string, string][]>();
+  for (const { edge, outs, common, boxes, into } of routes) {
     const path: [string, string][] = [];
     let from = edge.source;
-    for (const box of up.slice(0, up.indexOf(common))) {
+    for (const box of outs) {
       const out = inner(box, 'out', edge.source);
       path.push(segment(box, from, out));
       from = port(out);
     }
-    const boxes = down.slice(0, down.indexOf(common)).reverse();
-    const ins = boxes.map(box => inner(box, 'in', edge.source));
+    const ins = boxes.map((box, i) =>
+      inner(box, 'in', byInto.has(box) ? `>${into[i]}` : edge.source)
+    );
     path.push(segment(common, from, ins.length ? port(ins[0]) : edge.target));
     ins.forEach((id, i) => {
       path.push(segment(boxes[i], id, i + 1 < ins.length ? port(ins[i + 1]) : edge.target));
