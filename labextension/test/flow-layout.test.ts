@@ -181,6 +181,17 @@ describe('the flow’s layout', () => {
         // One line, from the producer's node to the consumer's, in straight runs.
         expect(onBorder(points[0], at.nodes.get(edge.source)!), edge.id).toBe(true);
         expect(onBorder(points[points.length - 1], at.nodes.get(edge.target)!), edge.id).toBe(true);
+        // A port's edges leave from (or arrive at) its square on the scope's border.
+        for (const [id, p] of [
+          [edge.source, points[0]],
+          [edge.target, points[points.length - 1]]
+        ] as const) {
+          const square = at.nodes.get(id)!;
+          if (id.startsWith('in:') || id.startsWith('out:')) {
+            expect(p.x, edge.id).toBeGreaterThanOrEqual(square.x);
+            expect(p.x, edge.id).toBeLessThanOrEqual(square.x + square.width);
+          }
+        }
         for (let i = 1; i < points.length; i++) {
           const [a, b] = [points[i - 1], points[i]];
           expect(Math.min(Math.abs(a.x - b.x), Math.abs(a.y - b.y)), edge.id).toBeLessThan(1.5);

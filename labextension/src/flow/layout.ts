@@ -120,8 +120,10 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
     level(box).crossings.set(id, side);
     return id;
   };
-  /** The port on box `box`'s node, in the level above it, of a crossing node `id`. */
+  /** The port on box `box`'s node, in the level above it, of a crossing node `id`; the
+   * port of a node standing for one of the scope's ports. */
   const port = (id: string): string => `${id}|p`;
+  const end = (id: string): string => (byId.get(id)?.kind === 'port' ? port(id) : id);
   const segment = (at: string, from: string, to: string): [string, string] => {
     const key = `${from}\n${to}`;
     const segments = level(at).segments;
@@ -161,7 +163,7 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
   const paths = new Map<IFlowEdge, [string, string][]>();
   for (const { edge, outs, common, boxes, into } of routes) {
     const path: [string, string][] = [];
-    let from = edge.source;
+    let from = end(edge.source);
     for (const box of outs) {
       const out = inner(box, 'out', edge.source);
       path.push(segment(box, from, out));
@@ -170,9 +172,9 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
     const ins = boxes.map((box, i) =>
       inner(box, 'in', byInto.has(box) ? `>${into[i]}` : edge.source)
     );
-    path.push(segment(common, from, ins.length ? port(ins[0]) : edge.target));
+    path.push(segment(common, from, ins.length ? port(ins[0]) : end(edge.target)));
     ins.forEach((id, i) => {
-      path.push(segment(boxes[i], id, i + 1 < ins.length ? port(ins[i + 1]) : edge.target));
+      path.push(segment(boxes[i], id, i + 1 < ins.length ? port(ins[i + 1]) : end(edge.target)));
     });
     paths.set(edge, path);
   }
