@@ -203,6 +203,18 @@ describe('the flow’s layout', () => {
       if (flow.nodes.some(n => n.open)) {
         expect(crossing).toBeGreaterThan(0);
       }
+      // Labels placed beside their edges do not cover each other.
+      const labels = at.edges.flatMap(e => (e.label ? [e.label] : []));
+      for (const [i, a] of labels.entries()) {
+        for (const b of labels.slice(i + 1)) {
+          const apart =
+            a.x + a.width <= b.x ||
+            b.x + b.width <= a.x ||
+            a.y + a.height <= b.y ||
+            b.y + b.height <= a.y;
+          expect(apart, `${a.text} / ${b.text}`).toBe(true);
+        }
+      }
     }
   );
 });

@@ -364,8 +364,8 @@ function placeAll(
   };
 }
 
-/** Each edge's label beside its last vertical run, as low as it goes without covering a
- * label placed before (a few tries, then over it). */
+/** Each edge's label beside its last vertical run (right of it, else left), as low as
+ * it goes without covering a label placed before (a few tries, then over it). */
 function placeLabels(edges: IPlacedEdge[]): void {
   const rows = new Map<number, IPlaced[]>();
   const free = (box: IPlaced): boolean => {
@@ -398,13 +398,16 @@ function placeLabels(edges: IPlacedEdge[]): void {
     const low = Math.max(a.y, b.y) - LINE - 4;
     const high = Math.min(a.y, b.y);
     const width = text.length * CHAR;
-    const x = (a.x + b.x) / 2 + 3;
-    let box: IPlaced = { x, y: low, width, height: LINE };
-    for (let y = low; y >= high && y > low - 4 * LINE; y -= LINE) {
-      const tried = { x, y, width, height: LINE };
-      if (free(tried)) {
-        box = tried;
-        break;
+    const line = (a.x + b.x) / 2;
+    let box: IPlaced = { x: line + 3, y: low, width, height: LINE };
+    search: for (let y = low; y >= high && y > low - 4 * LINE; y -= LINE) {
+      // Right of the line, else left of it.
+      for (const x of [line + 3, line - 3 - width]) {
+        const tried = { x, y, width, height: LINE };
+        if (free(tried)) {
+          box = tried;
+          break search;
+        }
       }
     }
     const row = Math.floor(box.y / LINE);
