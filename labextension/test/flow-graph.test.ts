@@ -98,12 +98,43 @@ describe.each([
         .map(n => n.id)
         .sort()
     );
-    // In the scope of one reader, the variable lives outside: still one node, not a port.
-    const enc = scopeFlow(tree, scopeNamed(tree, 'model/enc/layer'));
-    expect(enc.nodes.filter(n => n.key === w[0].key)).toHaveLength(1);
-    expect(enc.nodes.filter(n => n.kind === 'port').map(n => [n.side, n.label])).toEqual([
-      ['in', 'x'],
-      ['out', 'Relu']
+    // In the scope of one reader, the variable lives outside: its one reader's closed box
+    // stands for it (as for the ops in it); opened, one node with an edge to its reader,
+    // not a port.
+    const layer = scopeNamed(tree, 'model/enc/layer');
+    const enc = scopeFlow(tree, layer);
+    const matMul = enc.nodes.find(n => n.label === 'MatMul')!;
+    expect(matMul.kind).toBe('scope');
+    expect(enc.nodes.filter(n => n.key === w[0].key)).toHaveLength(0);
+    const opened = scopeFlow(tree, layer, new Set([matMul.key]));
+    const [drawn] = opened.nodes.filter(n => n.key === w[0].key);
+    expect(drawn.parent).toBe(matMul.id);
+    const read = opened.edges.filter(e => e.source === drawn.id);
+    expect(read.map(e => opened.nodes.find(n => n.id === e.target)!.label)).toEqual([
+      'MatMul/ReadVariableOp'
+    ]);
+    for (const flow of [enc, opened]) {
+      expect(flow.nodes.filter(n => n.kind === 'port').map(n => [n.side, n.label])).toEqual([
+        ['in', 'x'],
+        ['out', 'Relu']
+      ]);
+    }
+  });
+
+  it('draws a variable from elsewhere read in one closed box as that box’s', () => {
+    // The root: `model` reads both variables; opened, the reused one's two readers.
+    const root = scopeFlow(tree, tree.root);
+    expect(root.nodes.filter(n => n.kind === 'variable')).toEqual([]);
+    expect(root.edges.filter(e => e.source.startsWith('v:'))).toEqual([]);
+    const model = scopeNamed(tree, 'model');
+    const opened = scopeFlow(tree, tree.root, new Set([model.key]));
+    const w = opened.nodes.filter(n => n.kind === 'variable' && n.label === 'model/layer/w');
+    expect(w).toHaveLength(1);
+    expect(w[0].parent).toBe(`s:${model.key}`);
+    const readers = opened.edges.filter(e => e.source === w[0].id);
+    expect(readers.map(e => opened.nodes.find(n => n.id === e.target)!.label).sort()).toEqual([
+      'model/dec',
+      'model/enc'
     ]);
   });
 

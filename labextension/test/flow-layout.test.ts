@@ -2,77 +2,218 @@ import { readFileSync } from 'node:fs';
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { LayoutCache } from '../src/flow/cache';
-import { scopeFlow } from '../src/flow/graph';
-import { elkGraph, placed } from '../src/flow/layout';
-import type { TreeDocument } from '../src/tree/entries';
+import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
+import { type ILayout, type IPlaced, layoutFlow, type RunLayout } from '../src/flow/layout';
+import type { IScopeEntry, TreeDocument } from '../src/tree/entries';
 import { ReportTree } from '../src/tree/report';
 
-/** A real recorded graph (tests/test_flow.py), laid out by the real ELK, in this process. */
+/** A real recorded graph (tests/test_flow.py), laid out by the real ELK, in this process;
+ * and TF's own `op.inputs` pairs per scope. */
 const golden = JSON.parse(
   readFileSync(new URL('../../tests/data/golden/flow.json', import.meta.url), 'utf8')
-) as { document: TreeDocument };
+) as { document: TreeDocument; pairs: Record<string, [string, string, string][]> };
+
+const elk = new ELK();
+/** ELK in this process writes its answer into its input: it lays out a copy. */
+const run: RunLayout = graph => elk.layout(structuredClone(graph));
+
+function scopeNamed(tree: ReportTree, name: string): IScopeEntry {
+  return name === '' ? tree.root : (tree.find(name).find(e => e.kind === 'scope') as IScopeEntry);
+}
+
+function allOpen(scope: IScopeEntry): Set<string> {
+  const keys = new Set<string>();
+  const visit = (s: IScopeEntry): void => {
+    for (const child of s.scopes) {
+      keys.add(child.key);
+      visit(child);
+    }
+  };
+  visit(scope);
+  return keys;
+}
+
+/** A cache that records the ids of the levels ELK was asked to lay out. */
+function counted(): { cache: LayoutCache; runs: string[] } {
+  const runs: string[] = [];
+  const cache = new LayoutCache(graph => {
+    runs.push(graph.id);
+    return run(graph);
+  });
+  return { cache, runs };
+}
 
 describe('the flow pane’s layout cache', () => {
   const tree = new ReportTree(golden.document);
-  const elk = new ELK();
-  const model = tree.find('model').find(e => e.kind === 'scope')!;
+  const model = scopeNamed(tree, 'model');
 
-  it('opening then closing a box lays out once each, and draws the first layout again', async () => {
-    const inputs: string[] = [];
-    const cache = new LayoutCache(graph => {
-      inputs.push(JSON.stringify(graph));
-      return elk.layout(graph);
-    });
-    // (ELK in this process writes its answer into its input: the inputs as made.)
-    const closed = JSON.stringify(elkGraph(scopeFlow(tree, tree.root)));
-    const open = JSON.stringify(elkGraph(scopeFlow(tree, tree.root, new Set([model.key]))));
-    const first = await cache.layout(JSON.parse(closed) as ElkNode);
-    const opened = await cache.layout(JSON.parse(open) as ElkNode);
-    const again = await cache.layout(elkGraph(scopeFlow(tree, tree.root)));
-    expect(inputs).toEqual([closed, open]);
-    expect(again).toBe(first);
-    expect(opened).not.toBe(first);
+  it('opening then closing a box lays out the box and the level above it, then nothing', async () => {
+    const { cache, runs } = counted();
+    const layout = (open: Set<string>): Promise<ILayout> =>
+      layoutFlow(scopeFlow(tree, tree.root, open), g => cache.layout(g));
+    const first = await layout(new Set());
+    expect(runs).toEqual(['scope']);
+    const opened = await layout(new Set([model.key]));
+    expect(runs).toEqual(['scope', `s:${model.key}`, 'scope']);
+    const again = await layout(new Set());
+    expect(runs).toHaveLength(3);
+    expect(again).toEqual(first);
+    expect(opened.nodes.size).toBeGreaterThan(first.nodes.size);
     // What the cache relies on: ELK gives an equal input the same places (as drawn).
-    const flow = scopeFlow(tree, tree.root);
-    expect(placed(flow, await elk.layout(elkGraph(flow)))).toEqual(placed(flow, first));
+    expect(await layoutFlow(scopeFlow(tree, tree.root), run)).toEqual(first);
   });
 
-  it('keeps the last few layouts, and does not keep a failed one', async () => {
+  it('keeps the last few levels, and does not keep a failed one', async () => {
     let runs = 0;
     let fail = true;
     const cache = new LayoutCache(graph => {
       runs += 1;
-      return fail ? Promise.reject(new Error('no worker')) : elk.layout(graph);
+      return fail ? Promise.reject(new Error('no worker')) : run(graph);
     }, 1);
-    const a = elkGraph(scopeFlow(tree, tree.root));
-    await expect(cache.layout(a)).rejects.toThrow('no worker');
+    const flow = scopeFlow(tree, tree.root);
+    const lay = (f: IFlowGraph): Promise<ILayout> => layoutFlow(f, g => cache.layout(g));
+    await expect(lay(flow)).rejects.toThrow('no worker');
     fail = false;
-    const laidOut: ElkNode = await cache.layout(a);
-    expect(laidOut.children?.length).toBe(1);
-    await cache.layout(elkGraph(scopeFlow(tree, model)));
-    await cache.layout(a); // dropped by the one after it
+    expect((await lay(flow)).nodes.size).toBe(flow.nodes.length);
+    await lay(scopeFlow(tree, model));
+    await lay(flow); // dropped by the one after it
     expect(runs).toBe(4);
   });
+
+  it('reuses an open box’s layout unchanged when its sibling opens', async () => {
+    const { cache, runs } = counted();
+    const [enc, layer, dec] = ['model/enc', 'model/enc/layer', 'model/dec'].map(name =>
+      scopeNamed(tree, name)
+    );
+    const layout = (open: string[]): Promise<ILayout> =>
+      layoutFlow(scopeFlow(tree, model, new Set(open)), g => cache.layout(g));
+    const one = await layout([enc.key, layer.key]);
+    runs.length = 0;
+    const two = await layout([enc.key, layer.key, dec.key]);
+    // The sibling and the levels above it; not the box already open, nor the one in it.
+    expect(runs).toEqual([`s:${dec.key}`, 'scope']);
+    const below = scopeFlow(tree, model, new Set([enc.key, layer.key]))
+      .nodes.filter(n => n.parent === `s:${enc.key}` || n.parent === `s:${layer.key}`)
+      .map(n => n.id);
+    const inside = (at: ILayout): [string, number, number][] => {
+      const frame = at.nodes.get(`s:${enc.key}`)!;
+      return below.map(id => [id, at.nodes.get(id)!.x - frame.x, at.nodes.get(id)!.y - frame.y]);
+    };
+    expect(below.length).toBeGreaterThan(2);
+    expect(inside(two)).toEqual(inside(one));
+    expect(two.nodes.get(`s:${enc.key}`)!.width).toBe(one.nodes.get(`s:${enc.key}`)!.width);
+  });
 });
+
+describe('the border of an open box', () => {
+  const tree = new ReportTree(golden.document);
+
+  it('is crossed once by edges from several producers into one node inside it', async () => {
+    const enc = scopeNamed(tree, 'model/enc');
+    const flow = scopeFlow(tree, scopeNamed(tree, 'model'), new Set([enc.key]));
+    const graphs: ElkNode[] = [];
+    const at = await layoutFlow(flow, graph => {
+      graphs.push(graph);
+      return run(graph);
+    });
+    const [box] = graphs.filter(g => g.id === `s:${enc.key}`);
+    const crossings = box.children!.filter(c => c.id.startsWith(`${box.id}|in|`));
+    expect(crossings).toHaveLength(1);
+    // The variable and the port x, each drawn to the box inside (enc/layer).
+    const layer = `s:${scopeNamed(tree, 'model/enc/layer').key}`;
+    const into = at.edges.filter(e => e.edge.target === layer);
+    expect(into.map(e => flow.nodes.find(n => n.id === e.edge.source)!.kind).sort()).toEqual([
+      'port',
+      'variable'
+    ]);
+    for (const { points } of into) {
+      expect(onBorder(points[points.length - 1], at.nodes.get(layer)!)).toBe(true);
+    }
+  });
+});
+
+/** Whether point `p` lies on the border of `box` (within a few pixels). */
+function onBorder(p: { x: number; y: number }, box: IPlaced): boolean {
+  const near = 3;
+  const inX = p.x >= box.x - near && p.x <= box.x + box.width + near;
+  const inY = p.y >= box.y - near && p.y <= box.y + box.height + near;
+  const edgeX = Math.abs(p.x - box.x) <= near || Math.abs(p.x - box.x - box.width) <= near;
+  const edgeY = Math.abs(p.y - box.y) <= near || Math.abs(p.y - box.y - box.height) <= near;
+  return inX && inY && (edgeX || edgeY);
+}
 
 describe('the flow’s layout', () => {
   const tree = new ReportTree(golden.document);
 
   it.each([
     ['closed', new Set<string>()],
-    ['open', new Set([tree.find('model').find(e => e.kind === 'scope')!.key])]
+    ['open', new Set([scopeNamed(tree, 'model/enc').key])]
   ])(
     'runs top down with its boxes %s: each tensor’s producer above its consumer',
     async (_, open) => {
-      const flow = scopeFlow(tree, tree.root, open);
-      const at = placed(flow, await new ELK().layout(elkGraph(flow)));
-      const ends = flow.edges.filter(
-        e => e.kind === 'input' && !flow.nodes.find(n => n.id === e.source)?.open
-      );
+      const flow = scopeFlow(tree, scopeNamed(tree, 'model'), open);
+      const at = await layoutFlow(flow, run);
+      const ends = flow.edges.filter(e => e.kind === 'input');
       expect(ends.length).toBeGreaterThan(2);
       for (const edge of ends) {
         const [source, target] = [at.nodes.get(edge.source)!, at.nodes.get(edge.target)!];
         expect(source.y + source.height, edge.id).toBeLessThanOrEqual(target.y);
+      }
+    }
+  );
+
+  it.each(Object.keys(golden.pairs))(
+    'joins the segments of edges crossing open boxes into TF’s op.inputs of scope "%s"',
+    async name => {
+      const scope = scopeNamed(tree, name);
+      const flow = scopeFlow(tree, scope, allOpen(scope));
+      const at = await layoutFlow(flow, run);
+      const names = tree.ops.names;
+      const drawn = at.edges
+        .filter(e => e.edge.kind === 'input')
+        .flatMap(e => e.edge.pairs.map(([p, c]) => [names[p], names[c]]))
+        .sort();
+      expect(drawn).toEqual(golden.pairs[name].map(([p, c]) => [p, c]).sort());
+      expect(at.edges.map(e => e.edge)).toEqual(flow.edges);
+      const parent = new Map(flow.nodes.map(n => [n.id, n.parent]));
+      let crossing = 0;
+      for (const { edge, points, label } of at.edges) {
+        // One line, from the producer's node to the consumer's, in straight runs.
+        expect(onBorder(points[0], at.nodes.get(edge.source)!), edge.id).toBe(true);
+        expect(onBorder(points[points.length - 1], at.nodes.get(edge.target)!), edge.id).toBe(true);
+        // A port's edges leave from (or arrive at) its square on the scope's border.
+        for (const [id, p] of [
+          [edge.source, points[0]],
+          [edge.target, points[points.length - 1]]
+        ] as const) {
+          const square = at.nodes.get(id)!;
+          if (id.startsWith('in:') || id.startsWith('out:')) {
+            expect(p.x, edge.id).toBeGreaterThanOrEqual(square.x);
+            expect(p.x, edge.id).toBeLessThanOrEqual(square.x + square.width);
+          }
+        }
+        for (let i = 1; i < points.length; i++) {
+          const [a, b] = [points[i - 1], points[i]];
+          expect(Math.min(Math.abs(a.x - b.x), Math.abs(a.y - b.y)), edge.id).toBeLessThan(1.5);
+        }
+        // Its shapes beside it.
+        expect(label?.text ?? '').toBe(edge.label);
+        crossing += Number(parent.get(edge.source) !== parent.get(edge.target));
+      }
+      if (flow.nodes.some(n => n.open)) {
+        expect(crossing).toBeGreaterThan(0);
+      }
+      // Labels placed beside their edges do not cover each other.
+      const labels = at.edges.flatMap(e => (e.label ? [e.label] : []));
+      for (const [i, a] of labels.entries()) {
+        for (const b of labels.slice(i + 1)) {
+          const apart =
+            a.x + a.width <= b.x ||
+            b.x + b.width <= a.x ||
+            a.y + a.height <= b.y ||
+            b.y + b.height <= a.y;
+          expect(apart, `${a.text} / ${b.text}`).toBe(true);
+        }
       }
     }
   );

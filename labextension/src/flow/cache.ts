@@ -1,8 +1,10 @@
 /**
- * Layouts already made, by their ELK input: closing a box again, or coming back to a
- * scope's flow, draws the layout made before instead of asking ELK again (its layered
- * layout is most of the pane's time, `benchmarks/README.md`). ELK is deterministic, so an
- * equal input has the same layout. The last few are kept, the least recently used dropped.
+ * Layouts already made, by their ELK input: one per level of a flow (the scope's box,
+ * each open box, `layout.ts`), so that opening a box lays out that box and the levels
+ * above it while its siblings' contents are answered from here, and closing a box again,
+ * or coming back to a scope's flow, draws without ELK (its layered layout is most of the
+ * pane's time, `benchmarks/README.md`). ELK is deterministic, so an equal input has the
+ * same layout. The last few are kept, the least recently used dropped.
  */
 
 import type { ElkNode } from 'elkjs/lib/elk-api';
@@ -10,7 +12,7 @@ import type { ElkNode } from 'elkjs/lib/elk-api';
 export class LayoutCache {
   constructor(
     private readonly _run: (graph: ElkNode) => Promise<ElkNode>,
-    private readonly _size = 8
+    private readonly _size = 64
   ) {}
 
   layout(graph: ElkNode): Promise<ElkNode> {

@@ -128,6 +128,7 @@ class FlowBuilder {
       }
     }
     this._readsEdges();
+    this._placeVariables();
     return {
       scope: this._scope,
       nodes: [...this._nodes.values()],
@@ -359,6 +360,41 @@ class FlowBuilder {
           this._edges.set(id, edge);
         }
       }
+    }
+  }
+
+  /** A variable from elsewhere (not of this scope, nor of an open box) whose readers are
+   * all in one closed box is that box's, drawn when it opens, as its ops are: the root
+   * of a trained model otherwise holds every variable, each with an edge to the one box
+   * that reads it. One whose readers are all in one open box is drawn in it. */
+  private _placeVariables(): void {
+    const readers = new Map<string, IFlowEdge[]>();
+    for (const edge of this._edges.values()) {
+      if (edge.source.startsWith('v:')) {
+        readers.set(edge.source, [...(readers.get(edge.source) ?? []), edge]);
+      }
+    }
+    for (const [id, edges] of readers) {
+      const variable = this._nodes.get(id)!;
+      if (variable.parent !== null || this._variables.get(variable.key)?.parent === this._scope) {
+        continue;
+      }
+      const target = this._nodes.get(edges[0].target)!;
+      if (target.kind === 'scope' && !target.open && edges.every(e => e.target === target.id)) {
+        this._nodes.delete(id);
+        this._edges.delete(edges[0].id);
+        continue;
+      }
+      // The open boxes around every reader, innermost first.
+      let common: string[] | null = null;
+      for (const edge of edges) {
+        const around: string[] = [];
+        for (let p = this._nodes.get(edge.target)!.parent; p; p = this._nodes.get(p)!.parent) {
+          around.push(p);
+        }
+        common = common ? common.filter(box => around.includes(box)) : around;
+      }
+      variable.parent = common?.[0] ?? null;
     }
   }
 

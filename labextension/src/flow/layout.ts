@@ -1,23 +1,43 @@
 /**
- * A scope's dataflow (`graph.ts`) as the Eclipse Layout Kernel's input, and its answer
- * read back as positions: ELK's layered algorithm, made for dataflow diagrams, lays out
- * nested boxes (open child scopes) and ports on the scope's border in one pass. No DOM:
- * sizes come from the text's length in the pane's monospace font.
+ * A scope's dataflow (`graph.ts`) laid out by the Eclipse Layout Kernel's layered
+ * algorithm (made for dataflow diagrams), one box at a time, bottom up, and read back as
+ * positions in one frame. No DOM: sizes come from the text's length in the pane's
+ * monospace font.
+ *
+ * - Each level (the scope's box, and each open box in it) is its own flat ELK graph: its
+ *   nodes, an open box below it as one fixed-size node whose ports ELK may not move, and
+ *   for each tensor crossing its border a small node held in its first layer (entering)
+ *   or its last (leaving). The scope's own ports are such nodes, drawn on its border.
+ * - An edge crossing box borders is laid out as one segment per level it passes
+ *   through, which meet at the boxes' ports, and drawn joined, from its producer to its
+ *   consumer.
+ * - A level's layout depends only on its ELK input (its own nodes, and the sizes and
+ *   ports of the open boxes in it), so `run` (the pane's `LayoutCache`) answers a box
+ *   unchanged since the last layout without ELK: opening a box lays out that box and
+ *   the levels above it, not its siblings' contents.
+ * - Edge labels are placed here, not by ELK (its label dummies cost ~40 % of a large
+ *   layout): on the last vertical run of the edge, beside it, above its arrow, moved up
+ *   the run past labels already placed.
  */
 
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
 import type { IFlowEdge, IFlowGraph, IFlowNode } from './graph';
 
 /** Width of one character of the pane's 11 px monospace text, and line height. */
 export const CHAR = 6.7;
 export const LINE = 14;
-/** The id of the box of the flow's own scope, whose border holds the ports. */
+/** The level of the flow's own scope, whose border holds the ports. */
 export const SCOPE = 'scope';
 
 const PAD = 8;
 /** Room above an open box's contents for its title. */
 const TITLE = LINE + 10;
-/** A flow of more nodes than this is laid out with less search for fewer crossings. */
+/** Room above and below the scope's box for its ports' labels. */
+const MARGIN = LINE + 6;
+/** A port's square; a border crossing's node and port. */
+const PORT = 8;
+const CROSS = 2;
+/** A level of more nodes than this is laid out with less search for fewer crossings. */
 const LARGE = 150;
 /** Ports' labels are cut to this many characters (the full name is the tooltip). */
 export const PORT_CHARS = 28;
@@ -44,85 +64,216 @@ export interface ILayout {
   height: number;
 }
 
+/** Lays out one ELK graph (ELK itself, or the pane's cache of it). */
+export type RunLayout = (graph: ElkNode) => Promise<ElkNode>;
+
 export function cut(text: string, n: number): string {
   return text.length > n ? '…' + text.slice(text.length - n + 1) : text;
 }
 
-/** The ELK graph of a flow: its scope as one box with its ports, nodes nested as the
- * open boxes nest them, every edge at the top (ELK places it, hierarchy included). */
-export function elkGraph(flow: IFlowGraph): ElkNode {
-  const elk = new Map<string, ElkNode>();
-  const layered = {
-    'elk.algorithm': 'layered',
-    'elk.direction': 'DOWN',
-    // Fewer sweeps than ELK's default (7): a few times faster on a scope of thousands
-    // of ops (benchmarks/flow_scale.py), for a few more crossings.
-    'elk.layered.thoroughness': flow.nodes.length > LARGE ? '1' : '4',
-    'elk.spacing.nodeNode': '16',
-    'elk.layered.spacing.nodeNodeBetweenLayers': '28',
-    'elk.spacing.edgeLabel': '2',
-    'elk.edgeLabels.inline': 'true'
-  };
-  const scope: ElkNode = {
-    id: SCOPE,
-    children: [],
-    ports: [],
-    layoutOptions: {
-      // Laid out alone (no box open), the scope's box takes only its own options, not
-      // the root's: without these its flow ran left to right, at ELK's 7 sweeps.
-      ...layered,
-      'elk.padding': `[top=${TITLE},left=${PAD},bottom=${PAD},right=${PAD}]`,
-      'elk.portConstraints': 'FIXED_SIDE',
-      'elk.portLabels.placement': 'INSIDE'
+/** A port's label as the pane draws it, beside its square. */
+export function portText(node: IFlowNode): string {
+  return `${cut(node.label, PORT_CHARS)} ${node.detail}`;
+}
+
+type Point = { x: number; y: number };
+
+/** A level: the scope's box or an open box, with what ELK lays out in it. */
+interface ILevel {
+  id: string;
+  nodes: IFlowNode[];
+  /** Its border crossings, by the id of the node that stands for each inside. */
+  crossings: Map<string, 'in' | 'out'>;
+  /** Its segments' ids, by `from\nto` (each once: edges from one producer share the
+   * segments up to where they part). */
+  segments: Map<string, string>;
+}
+
+export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILayout> {
+  const byId = new Map(flow.nodes.map(n => [n.id, n]));
+  const levels = new Map<string, ILevel>();
+  const level = (id: string): ILevel => {
+    let found = levels.get(id);
+    if (!found) {
+      found = { id, nodes: [], crossings: new Map(), segments: new Map() };
+      levels.set(id, found);
     }
+    return found;
   };
+  level(SCOPE);
   for (const node of flow.nodes) {
-    if (node.kind === 'port') {
-      const text = cut(node.label, PORT_CHARS);
-      scope.ports!.push({
-        id: node.id,
-        width: 8,
-        height: 8,
-        layoutOptions: { 'elk.port.side': node.side === 'in' ? 'NORTH' : 'SOUTH' },
-        labels: [{ text, width: text.length * CHAR, height: LINE }]
-      });
-      continue;
+    level(node.kind === 'port' ? SCOPE : (node.parent ?? SCOPE)).nodes.push(node);
+    if (node.open) {
+      level(node.id);
     }
-    elk.set(node.id, {
-      id: node.id,
-      ...(node.open
-        ? {
-            children: [],
-            layoutOptions: {
-              'elk.padding': `[top=${TITLE},left=${PAD},bottom=${PAD},right=${PAD}]`
-            }
-          }
-        : size(node))
+  }
+  /** The levels around a node, innermost first, up to the scope's. */
+  const around = (id: string): string[] => {
+    const out: string[] = [];
+    for (let p = byId.get(id)?.parent ?? null; p; p = byId.get(p)?.parent ?? null) {
+      out.push(p);
+    }
+    return [...out, SCOPE];
+  };
+  const inner = (box: string, side: 'in' | 'out', key: string): string => {
+    const id = `${box}|${side}|${key}`;
+    level(box).crossings.set(id, side);
+    return id;
+  };
+  /** The port on box `box`'s node, in the level above it, of a crossing node `id`; the
+   * port of a node standing for one of the scope's ports. */
+  const port = (id: string): string => `${id}|p`;
+  const end = (id: string): string => (byId.get(id)?.kind === 'port' ? port(id) : id);
+  const segment = (at: string, from: string, to: string): [string, string] => {
+    const key = `${from}\n${to}`;
+    const segments = level(at).segments;
+    let id = segments.get(key);
+    if (id === undefined) {
+      id = `e${segments.size}`;
+      segments.set(key, id);
+    }
+    return [at, id];
+  };
+  // Each edge's route: up from its producer through the borders of the boxes around it,
+  // to the innermost level holding both ends, then down into the boxes around its
+  // consumer (each with the node inside that it enters: the next box, or the consumer).
+  const routes = flow.edges.map(edge => {
+    const up = around(edge.source);
+    const down = around(edge.target);
+    const common = up.find(l => down.includes(l)) ?? SCOPE;
+    const boxes = down.slice(0, down.indexOf(common)).reverse();
+    const into = boxes.map((_, i) => boxes[i + 1] ?? edge.target);
+    return { edge, outs: up.slice(0, up.indexOf(common)), common, boxes, into };
+  });
+  // A tensor entering a box crosses its border once for all its consumers inside; where
+  // fewer nodes inside are entered than producers enter (many variables read by one
+  // closed box), once per node entered instead.
+  const entering = new Map<string, { sources: Set<string>; into: Set<string> }>();
+  for (const { edge, boxes, into } of routes) {
+    boxes.forEach((box, i) => {
+      const seen = entering.get(box) ?? { sources: new Set(), into: new Set() };
+      entering.set(box, seen);
+      seen.sources.add(edge.source);
+      seen.into.add(into[i]);
     });
   }
-  for (const node of flow.nodes) {
-    const shape = elk.get(node.id);
-    if (shape) {
-      const parent = node.parent ? elk.get(node.parent) : scope;
-      (parent ?? scope).children!.push(shape);
+  const byInto = new Set(
+    [...entering].filter(([, seen]) => seen.into.size < seen.sources.size).map(([box]) => box)
+  );
+  const paths = new Map<IFlowEdge, [string, string][]>();
+  for (const { edge, outs, common, boxes, into } of routes) {
+    const path: [string, string][] = [];
+    let from = end(edge.source);
+    for (const box of outs) {
+      const out = inner(box, 'out', edge.source);
+      path.push(segment(box, from, out));
+      from = port(out);
     }
+    const ins = boxes.map((box, i) =>
+      inner(box, 'in', byInto.has(box) ? `>${into[i]}` : edge.source)
+    );
+    path.push(segment(common, from, ins.length ? port(ins[0]) : end(edge.target)));
+    ins.forEach((id, i) => {
+      path.push(segment(boxes[i], id, i + 1 < ins.length ? port(ins[i + 1]) : end(edge.target)));
+    });
+    paths.set(edge, path);
   }
-  const edges: ElkExtendedEdge[] = flow.edges.map(edge => ({
-    id: edge.id,
-    sources: [edge.source],
-    targets: [edge.target],
-    labels: edge.label ? [{ text: edge.label, width: edge.label.length * CHAR, height: LINE }] : []
-  }));
+
+  const laidOut = new Map<string, ElkNode>();
+  const lay = async (l: ILevel): Promise<ElkNode> => {
+    await Promise.all(l.nodes.filter(n => n.open).map(n => lay(levels.get(n.id)!)));
+    const result = await run(elkLevel(l, laidOut));
+    laidOut.set(l.id, result);
+    return result;
+  };
+  const top = await lay(levels.get(SCOPE)!);
+  return placeAll(flow, levels, laidOut, paths, top);
+}
+
+/** A level's ELK graph; the open boxes in it are laid out (`laidOut`). */
+function elkLevel(l: ILevel, laidOut: Map<string, ElkNode>): ElkNode {
+  const count = l.nodes.length + l.crossings.size;
+  const children: ElkNode[] = l.nodes.map(node => {
+    if (node.kind === 'port') {
+      // On the scope's border: held in its first or last layer, as wide as its label.
+      const south = node.side === 'in';
+      return {
+        id: node.id,
+        width: PORT + 3 + Math.ceil(portText(node).length * CHAR),
+        height: PORT,
+        layoutOptions: {
+          'elk.layered.layering.layerConstraint': south ? 'FIRST' : 'LAST',
+          'elk.portConstraints': 'FIXED_POS'
+        },
+        ports: [
+          {
+            id: `${node.id}|p`,
+            width: CROSS,
+            height: CROSS,
+            x: PORT / 2 - CROSS / 2,
+            y: south ? PORT : -CROSS,
+            layoutOptions: { 'elk.port.side': south ? 'SOUTH' : 'NORTH' }
+          }
+        ]
+      };
+    }
+    const box = node.open ? laidOut.get(node.id) : undefined;
+    if (!box) {
+      return { id: node.id, ...size(node) };
+    }
+    const ports: ElkPort[] = [];
+    for (const child of box.children ?? []) {
+      const side = child.id.startsWith(`${node.id}|in|`)
+        ? 'in'
+        : child.id.startsWith(`${node.id}|out|`)
+          ? 'out'
+          : null;
+      if (side) {
+        ports.push({
+          id: `${child.id}|p`,
+          width: CROSS,
+          height: CROSS,
+          x: child.x ?? 0,
+          y: side === 'in' ? -CROSS : (box.height ?? 0),
+          layoutOptions: { 'elk.port.side': side === 'in' ? 'NORTH' : 'SOUTH' }
+        });
+      }
+    }
+    const fixed: ElkNode = {
+      id: node.id,
+      width: box.width ?? 0,
+      height: box.height ?? 0,
+      ports,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_POS' }
+    };
+    return fixed;
+  });
+  for (const [id, side] of l.crossings) {
+    children.push({
+      id,
+      width: CROSS,
+      height: CROSS,
+      layoutOptions: { 'elk.layered.layering.layerConstraint': side === 'in' ? 'FIRST' : 'LAST' }
+    });
+  }
+  const edges: ElkExtendedEdge[] = [];
+  for (const [key, id] of l.segments) {
+    const [from, to] = key.split('\n');
+    edges.push({ id, sources: [from], targets: [to] });
+  }
   return {
-    id: 'root',
+    id: l.id,
     layoutOptions: {
-      ...layered,
-      // Edges into open boxes are laid out with them; without one, the scope's box alone.
-      'elk.hierarchyHandling': flow.nodes.some(n => n.open)
-        ? 'INCLUDE_CHILDREN'
-        : 'SEPARATE_CHILDREN'
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      // Fewer sweeps than ELK's default (7): a few times faster on a level of thousands
+      // of nodes (benchmarks/flow_scale.py), for a few more crossings.
+      'elk.layered.thoroughness': count > LARGE ? '1' : '4',
+      'elk.spacing.nodeNode': '16',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+      'elk.padding': `[top=${TITLE},left=${PAD},bottom=${PAD},right=${PAD}]`
     },
-    children: [scope],
+    children,
     edges
   };
 }
@@ -134,87 +285,136 @@ function size(node: IFlowNode): { width: number; height: number } {
   return { width: Math.ceil(chars * CHAR) + 2 * PAD, height: 2 * LINE + 8 };
 }
 
-/** ELK's answer, read as the pane draws it: in one frame. ELK gives a node's place in
- * its parent's frame, a port's in its node's, and an edge's in the frame of the innermost
- * box that holds both its ends. */
-export function placed(flow: IFlowGraph, laidOut: ElkNode): ILayout {
+/** The levels' layouts in one frame: each box's contents moved to where the level above
+ * put the box, each edge's segments joined, its label placed. */
+function placeAll(
+  flow: IFlowGraph,
+  levels: Map<string, ILevel>,
+  laidOut: Map<string, ElkNode>,
+  paths: Map<IFlowEdge, [string, string][]>,
+  top: ElkNode
+): ILayout {
+  const byId = new Map(flow.nodes.map(n => [n.id, n]));
+  const scope: IPlaced = { x: 0, y: MARGIN, width: top.width ?? 0, height: top.height ?? 0 };
   const nodes = new Map<string, IPlaced>();
-  let scopeBox: IPlaced = { x: 0, y: 0, width: 0, height: 0 };
-  const visit = (node: ElkNode, dx: number, dy: number): void => {
-    const box = {
-      x: dx + (node.x ?? 0),
-      y: dy + (node.y ?? 0),
-      width: node.width ?? 0,
-      height: node.height ?? 0
-    };
-    if (node.id === SCOPE) {
-      scopeBox = box;
-    } else if (node.id !== 'root') {
-      nodes.set(node.id, box);
-    }
-    for (const port of node.ports ?? []) {
-      nodes.set(port.id, {
-        x: box.x + (port.x ?? 0),
-        y: box.y + (port.y ?? 0),
-        width: port.width ?? 0,
-        height: port.height ?? 0
-      });
-    }
-    for (const child of node.children ?? []) {
-      visit(child, box.x, box.y);
-    }
-  };
-  visit(laidOut, 0, 0);
-  const parent = new Map(flow.nodes.map(n => [n.id, n.parent]));
-  /** The boxes around a node, innermost first, up to the scope's (`null`). */
-  const around = (id: string): (string | null)[] => {
-    const out: (string | null)[] = [];
-    for (let p = parent.get(id) ?? null; p; p = parent.get(p) ?? null) {
-      out.push(p);
-    }
-    return [...out, null];
-  };
-  const frame = (edge: IFlowEdge): IPlaced => {
-    const outer = new Set(around(edge.target));
-    const common = around(edge.source).find(box => outer.has(box)) ?? null;
-    return (common && nodes.get(common)) || scopeBox;
-  };
-  const byId = new Map(flow.edges.map(e => [e.id, e]));
-  const edges: IPlacedEdge[] = [];
-  const collect = (node: ElkNode): void => {
-    for (const e of node.edges ?? []) {
-      const edge = byId.get(e.id);
-      const section = e.sections?.[0];
-      if (!edge || !section) {
-        continue;
+  const routes = new Map<string, Point[]>();
+  const visit = (l: ILevel, result: ElkNode, dx: number, dy: number): void => {
+    for (const child of result.children ?? []) {
+      const place = {
+        x: dx + (child.x ?? 0),
+        y: dy + (child.y ?? 0),
+        width: child.width ?? 0,
+        height: child.height ?? 0
+      };
+      const node = byId.get(child.id);
+      if (node?.kind === 'port') {
+        // Its square on the scope's border, its edges run to it.
+        const y = node.side === 'in' ? scope.y : scope.y + scope.height;
+        nodes.set(child.id, { x: place.x, y: y - PORT / 2, width: PORT, height: PORT });
+      } else if (node) {
+        nodes.set(child.id, place);
+        if (node.open) {
+          visit(levels.get(node.id)!, laidOut.get(node.id)!, place.x, place.y);
+        }
       }
-      const { x: dx, y: dy } = frame(edge);
-      const at = (p: { x: number; y: number }): { x: number; y: number } => ({
-        x: dx + p.x,
-        y: dy + p.y
-      });
-      const label = e.labels?.[0];
-      edges.push({
-        edge,
-        points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map(at),
-        label: label
-          ? {
-              text: label.text ?? '',
-              ...at({ x: label.x ?? 0, y: label.y ?? 0 }),
-              width: label.width ?? 0,
-              height: label.height ?? 0
-            }
-          : null
-      });
     }
-    node.children?.forEach(collect);
+    const at = (p: Point): Point => ({ x: dx + p.x, y: dy + p.y });
+    for (const e of result.edges ?? []) {
+      const section = e.sections?.[0];
+      if (section) {
+        const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
+        routes.set(`${l.id}\n${e.id}`, points.map(at));
+      }
+    }
   };
-  collect(laidOut);
+  visit(levels.get(SCOPE)!, top, scope.x, scope.y);
+  const edges: IPlacedEdge[] = [];
+  for (const edge of flow.edges) {
+    const points: Point[] = [];
+    for (const [at, id] of paths.get(edge) ?? []) {
+      for (const p of routes.get(`${at}\n${id}`) ?? []) {
+        const last = points[points.length - 1];
+        if (!last || last.x !== p.x || last.y !== p.y) {
+          points.push(p);
+        }
+      }
+    }
+    if (points.length < 2) {
+      continue;
+    }
+    // From a port's square, to one.
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (source?.kind === 'port') {
+      const square = nodes.get(source.id)!;
+      points.unshift({ x: points[0].x, y: square.y + square.height });
+    }
+    if (target?.kind === 'port') {
+      points.push({ x: points[points.length - 1].x, y: nodes.get(target.id)!.y });
+    }
+    edges.push({ edge, points, label: null });
+  }
+  placeLabels(edges);
   return {
-    scope: scopeBox,
+    scope,
     nodes,
     edges,
-    width: laidOut.width ?? 0,
-    height: laidOut.height ?? 0
+    width: scope.width,
+    height: scope.height + 2 * MARGIN
   };
+}
+
+/** Each edge's label beside its last vertical run (right of it, else left), as low as
+ * it goes without covering a label placed before (a few tries, then over it). */
+function placeLabels(edges: IPlacedEdge[]): void {
+  const rows = new Map<number, IPlaced[]>();
+  const free = (box: IPlaced): boolean => {
+    const row = Math.floor(box.y / LINE);
+    for (let r = row - 1; r <= row + 1; r++) {
+      for (const other of rows.get(r) ?? []) {
+        if (
+          box.x < other.x + other.width &&
+          other.x < box.x + box.width &&
+          box.y < other.y + other.height &&
+          other.y < box.y + box.height
+        ) {
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+  for (const placed of edges) {
+    const text = placed.edge.label;
+    if (!text) {
+      continue;
+    }
+    const { points } = placed;
+    let i = points.length - 2;
+    while (i > 0 && points[i].x !== points[i + 1].x) {
+      i--;
+    }
+    const [a, b] = [points[i], points[i + 1]];
+    const low = Math.max(a.y, b.y) - LINE - 4;
+    const high = Math.min(a.y, b.y);
+    const width = text.length * CHAR;
+    const line = (a.x + b.x) / 2;
+    let box: IPlaced = { x: line + 3, y: low, width, height: LINE };
+    search: for (let y = low; y >= high && y > low - 4 * LINE; y -= LINE) {
+      // Right of the line, else left of it.
+      for (const x of [line + 3, line - 3 - width]) {
+        const tried = { x, y, width, height: LINE };
+        if (free(tried)) {
+          box = tried;
+          break search;
+        }
+      }
+    }
+    const row = Math.floor(box.y / LINE);
+    rows
+      .set(row, rows.get(row) ?? [])
+      .get(row)!
+      .push(box);
+    placed.label = { text, ...box };
+  }
 }

@@ -14,7 +14,7 @@ import type { ITrans } from '../tree/trans';
 import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
-import { CHAR, cut, elkGraph, type ILayout, LINE, PORT_CHARS, placed } from './layout';
+import { CHAR, cut, type ILayout, LINE, layoutFlow, portText } from './layout';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -178,7 +178,7 @@ export class FlowView {
     const t1 = performance.now();
     let result: ILayout;
     try {
-      result = placed(flow, await this._layouts.layout(elkGraph(flow)));
+      result = await layoutFlow(flow, graph => this._layouts.layout(graph));
     } catch (error) {
       if (generation === this._generation) {
         this._status.textContent = trans.__('The layout failed: %1', String(error));
@@ -292,10 +292,7 @@ export class FlowView {
       );
       g.append(s('rect', { ...box(at), class: 'jp-Scope-flowPort' }));
       const below = node.side === 'in' ? at.y - 4 : at.y + at.height + LINE;
-      const name = cut(node.label, PORT_CHARS);
-      g.append(
-        text(at.x + at.width + 3, below, `${name} ${node.detail}`, 'jp-Scope-flowPortLabel')
-      );
+      g.append(text(at.x + at.width + 3, below, portText(node), 'jp-Scope-flowPortLabel'));
       return g;
     }
     this._nodeOf.set(node.key, g as unknown as HTMLElement);
