@@ -16,14 +16,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
 from importlib import resources
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 import networkx as nx
 
 from jupyter_scope.document import rules, typed
-from jupyter_scope.model.compact import Compact
+from jupyter_scope.model.compact import SHARED, Compact, Field
 from jupyter_scope.model.digraph import digraph
 
 if TYPE_CHECKING:
@@ -465,11 +464,25 @@ class _TypedGraph:
 
     def __init__(self, release: Callable[[], None]) -> None:
         self.release = release
-        self.compact = Compact()
         self.graph = nx.DiGraph()
         self.ids: dict[str, str] = {}  # each node id to itself: edges' ends are these
         self.roots: list[str] = []  # scopes named ""
         self.naming: list[str] = []  # variables naming other nodes
+        compact = Compact()
+        site = compact.converter(_fields(typed.Site, ("file", "line")), msgspec.UNSET)
+        self.sites: Callable[[list[Any]], list[dict[str, Any]]] = lambda sites: [
+            site(s) for s in sites
+        ]
+        self.dicts = {
+            cls: compact.converter(
+                _fields(cls, SHARED_FIELDS.get(tag, ()), sites=self.sites),
+                msgspec.UNSET,
+                (cls.__struct_config__.tag_field, tag),
+            )
+            for cls in typed.NODES
+            for tag in [cls.__struct_config__.tag]
+        }
+        self.edge = compact.converter([("kind", False, None)], msgspec.UNSET)
 
     def make(self, nodes: list[msgspec.Raw], edges: list[msgspec.Raw]) -> nx.DiGraph:
         n_nodes, n_edges = len(nodes), len(edges)
@@ -488,37 +501,24 @@ class _TypedGraph:
     def _nodes(self, nodes: list[msgspec.Raw]) -> None:
         """Each node, its text freed as its dict is made."""
         node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
-        value, to_dict, ids = self.compact.value, msgspec.to_builtins, self.ids
-        shared = {kind: (fields, itemgetter(*fields)) for kind, fields in SHARED_FIELDS.items()}
+        ids, dicts, decode = self.ids, self.dicts, typed.NODE.decode
         nodes.reverse()  # popped from the end, they go in in document order
         while nodes:
             if len(nodes) % RELEASE_EVERY == 0:
                 self.release()
             try:
-                attributes = to_dict(typed.NODE.decode(nodes.pop()))
+                node = decode(nodes.pop())
             except (msgspec.DecodeError, RecursionError):
                 raise _Untyped from None
-            node_id = attributes.pop("id")
-            kind = attributes["kind"]
-            if kind in shared:
-                fields, get = shared[kind]
-                values = get(attributes)
-                attributes.update(zip(fields, map(value, values, values), strict=True))
-            if kind == "variable":
+            attributes = dicts[node.__class__](node)
+            node_id = ids.setdefault(node.id, node.id)
+            if attributes["kind"] == "variable":
                 self._variable(node_id, attributes)
-            elif kind == "scope" and attributes["name"] == "":
+            elif attributes["kind"] == "scope" and attributes["name"] == "":
                 self.roots.append(node_id)
-            node_id = ids.setdefault(node_id, node_id)
-            node_data[node_id], succ[node_id], pred[node_id] = self.compact.dict(attributes), {}, {}
+            node_data[node_id], succ[node_id], pred[node_id] = attributes, {}, {}
 
     def _variable(self, node_id: str, attributes: dict[str, Any]) -> None:
-        sites, value = attributes["sites"], self.compact.value
-        for i, site in enumerate(sites):
-            site["file"], site["line"] = (
-                value(site["file"], site["file"]),
-                value(site["line"], site["line"]),
-            )
-            sites[i] = self.compact.dict(site)
         if "match" in attributes:  # the one rule its type leaves to this
             try:
                 rules.check_fields(attributes["match"], rules.MATCH, [])
@@ -531,7 +531,7 @@ class _TypedGraph:
         """Each edge, its text freed as it goes in; whether the `contains` edges came
         parents first, each checked as it came (else `check_tree` checks them after)."""
         node_data, succ, pred, ids = self.graph._node, self.graph._succ, self.graph._pred, self.ids
-        edge_dict = self.compact.maker(("kind",))
+        edge_dict, decode = self.edge, typed.EDGE.decode
         # Scopes' depths under the one root scope, each known before its children's edges.
         root = self.roots[0] if len(self.roots) == 1 else None
         depth = {} if root is None else {root: 0}
@@ -541,7 +541,7 @@ class _TypedGraph:
             if len(edges) % RELEASE_EVERY == 0:
                 self.release()
             try:
-                edge = typed.EDGE.decode(edges.pop())
+                edge = decode(edges.pop())
             except (msgspec.DecodeError, RecursionError):
                 raise _Untyped from None
             source, target, kind = ids.get(edge.source), ids.get(edge.target), edge.kind
@@ -550,7 +550,7 @@ class _TypedGraph:
             if kind == "contains":
                 if node_data[source]["kind"] != "scope" or target == root:
                     raise _Untyped  # not a scope's, or into the root
-                if any(e["kind"] == "contains" for e in pred[target].values()):
+                if pred[target] and any(e["kind"] == "contains" for e in pred[target].values()):
                     raise _Untyped  # a second parent
                 above = depth.get(source)
                 if above is None:
@@ -560,9 +560,33 @@ class _TypedGraph:
                 elif node_data[target]["kind"] == "scope":
                     depth[target] = above + 1
                 n_contains += 1
-            succ[source][target] = pred[target][source] = edge_dict({"kind": kind})
+            succ[source][target] = pred[target][source] = edge_dict(edge)
         # Each parent reached from the root, no node given two: a tree if all have one.
         return ordered and n_contains == len(node_data) - 1
 
 
 NAMING = frozenset((*REFERENCES, "components"))
+NESTED = ("outputs", "callers")  # fields of structs other than sites: made dicts as they are
+
+
+def _fields(
+    cls: type[msgspec.Struct],
+    shared: tuple[str, ...],
+    sites: Callable[[Any], Any] | None = None,
+) -> list[Field]:
+    """The fields of a struct as `Compact.converter` makes them, its id left out (the
+    node's key in the graph): those `shared` one object each, sites and other structs
+    made dicts, the rest as they are."""
+    found: list[Field] = []
+    for field in msgspec.structs.fields(cls):
+        if field.name == "id":
+            continue
+        how: Callable[[Any], Any] | str | None = None
+        if field.name in shared:
+            how = SHARED
+        elif field.name == "sites":
+            how = sites
+        elif field.name in NESTED:
+            how = msgspec.to_builtins
+        found.append((field.name, not field.required, how))
+    return found
