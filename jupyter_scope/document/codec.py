@@ -473,14 +473,13 @@ class _TypedGraph:
         self.sites: Callable[[list[Any]], list[dict[str, Any]]] = lambda sites: [
             site(s) for s in sites
         ]
-        self.dicts = {
+        self.dicts = {  # `typed.NODES` are tagged `kind` by `rules.KINDS`
             cls: compact.converter(
-                _fields(cls, SHARED_FIELDS.get(tag, ()), sites=self.sites),
+                _fields(cls, SHARED_FIELDS.get(kind, ()), sites=self.sites),
                 msgspec.UNSET,
-                (cls.__struct_config__.tag_field, tag),
+                ("kind", kind),
             )
-            for cls in typed.NODES
-            for tag in [cls.__struct_config__.tag]
+            for kind, cls in zip(rules.KINDS, typed.NODES, strict=True)
         }
         self.edge = compact.converter([("kind", False, None)], msgspec.UNSET)
 
