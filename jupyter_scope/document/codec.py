@@ -465,7 +465,10 @@ class _TypedGraph:
     def __init__(self, release: Callable[[], None]) -> None:
         self.release = release
         self.graph = nx.DiGraph()
-        self.ids: dict[str, str] = {}  # each node id to itself: edges' ends are these
+        # Each scope's id to itself, every node's once an edge names another node out of
+        # turn (`_id`): edges' ends are these objects, not equal strings of their own.
+        self.ids: dict[str, str] = {}
+        self.all_ids = False
         self.roots: list[str] = []  # scopes named ""
         self.naming: list[str] = []  # variables naming other nodes
         compact = Compact()
@@ -473,13 +476,13 @@ class _TypedGraph:
         self.sites: Callable[[list[Any]], list[dict[str, Any]]] = lambda sites: [
             site(s) for s in sites
         ]
-        self.dicts = {  # `typed.NODES` are tagged `kind` by `rules.KINDS`
+        self.dicts = {
             cls: compact.converter(
                 _fields(cls, SHARED_FIELDS.get(kind, ()), sites=self.sites),
                 msgspec.UNSET,
                 ("kind", kind),
             )
-            for kind, cls in zip(rules.KINDS, typed.NODES, strict=True)
+            for kind, cls in typed.BY_KIND.items()
         }
         self.edge = compact.converter([("kind", False, None)], msgspec.UNSET)
 
@@ -500,7 +503,7 @@ class _TypedGraph:
     def _nodes(self, nodes: list[msgspec.Raw]) -> None:
         """Each node, its text freed as its dict is made."""
         node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
-        ids, dicts, decode = self.ids, self.dicts, typed.NODE.decode
+        ids, dicts, decode, scope = self.ids, self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
         nodes.reverse()  # popped from the end, they go in in document order
         while nodes:
             if len(nodes) % RELEASE_EVERY == 0:
@@ -510,9 +513,11 @@ class _TypedGraph:
             except (msgspec.DecodeError, RecursionError):
                 raise _Untyped from None
             attributes = dicts[node.__class__](node)
-            node_id = ids.setdefault(node.id, node.id)
-            if not node.name and attributes["kind"] == "scope":
-                self.roots.append(node_id)
+            node_id = node.id
+            if node.__class__ is scope:
+                node_id = ids.setdefault(node_id, node_id)
+                if not attributes["name"]:
+                    self.roots.append(node_id)
             elif not attributes.keys().isdisjoint(CHECKED):  # a variable's, rarely
                 self._check(node_id, attributes)
             node_data[node_id], succ[node_id], pred[node_id] = attributes, {}, {}
@@ -527,6 +532,12 @@ class _TypedGraph:
                 raise _Untyped from None
         if not attributes.keys().isdisjoint(NAMING):
             self.naming.append(node_id)
+
+    def _id(self, name: str) -> str | None:
+        """The node id equal to `name`, if any."""
+        if not self.all_ids:  # a dict of them all, made once, when first needed
+            self.ids, self.all_ids = {node: node for node in self.graph._node}, True
+        return self.ids.get(name)
 
     def _edges(self, edges: list[msgspec.Raw]) -> bool:
         """Each edge, its text freed as it goes in; whether the `contains` edges came
@@ -551,13 +562,17 @@ class _TypedGraph:
                 edge = decode(edges.pop())
             except (msgspec.DecodeError, RecursionError):
                 raise _Untyped from None
-            source, name, kind = ids.get(edge.source), edge.target, edge.kind
+            source, name, kind = (
+                ids.get(edge.source) or self._id(edge.source),
+                edge.target,
+                edge.kind,
+            )
             if ahead is not None and ahead[0] != name:  # the root, say: one skipped
                 ahead = next(upcoming, None)
             if ahead is not None and ahead[0] == name:
                 target, data, into = ahead
                 ahead = next(upcoming, None)
-            elif (found := ids.get(name)) is not None:
+            elif (found := self._id(name)) is not None:
                 target, data, into = found, node_data[found], pred[found]
             else:
                 raise _Untyped  # an edge's end is not a node

@@ -76,6 +76,7 @@ NODES = tuple(
     msgspec.defstruct(kind, _fields(table), tag_field="kind", tag=kind, **STRICT)
     for kind, table in rules.KINDS.items()
 )
+BY_KIND: dict[str, type[msgspec.Struct]] = dict(zip(rules.KINDS, NODES, strict=True))
 Edge = msgspec.defstruct(
     "Edge",
     [("kind", Literal[rules.EDGE_KINDS]), *_fields(rules.EDGE)],
