@@ -46,7 +46,7 @@ TYPES: dict[rules.Check, Any] = {
     rules.micros_or_null: Micros | None,
     rules.micros_values: dict[str, Micros],
     # A variable's `match` keeps its keys, in their order: `rules.MATCH` is checked on
-    # the dict, for the few variables that have one (`codec._typed_nodes`).
+    # the dict, for the few variables that have one (`codec._TypedGraph`).
     rules.is_dict: dict[str, Any],
 }
 
