@@ -366,8 +366,8 @@ Read = tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]
 
 def read(data: str | bytes | mmap.mmap) -> Read:
     """`from_document(parse(data), parsed=True)`, decoded and checked by msgspec where
-    `read_typed` takes the document. A mapped file's pages are given back as they are read; bytes that
-    no name holds in the caller are freed once read, either way."""
+    `read_typed` takes the document. A mapped file's pages are given back as they are
+    read; bytes that no name holds in the caller are freed once read, either way."""
     if isinstance(data, str):
         if not data.isascii():
             return from_document(parse(data), parsed=True)
