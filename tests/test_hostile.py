@@ -283,7 +283,7 @@ def held(read, text: str) -> int:
 
 
 def test_read_nodes_are_plain_dicts_smaller_than_parsed_ones():
-    """Key-sharing dicts and shared values (`model/compact.py`): ~1.0 kB a variable here
+    """Key-sharing dicts and shared values (`model/small_dicts.py`): ~1.0 kB a variable here
     instead of ~1.8 kB."""
     text = make_report([variable(f"s{i % 10}/v{i}", [2, 2]) for i in range(2000)]).to_json()
     assert held(codec.read, text) < 0.75 * held(checked_read, text)

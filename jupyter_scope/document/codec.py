@@ -22,8 +22,8 @@ import msgspec
 import networkx as nx
 
 from jupyter_scope.document import rules, typed
-from jupyter_scope.model.compact import SHARED, Compact, Field
 from jupyter_scope.model.digraph import digraph
+from jupyter_scope.model.small_dicts import SHARED, Field, SmallDicts
 
 if TYPE_CHECKING:
     import jsonschema
@@ -444,7 +444,7 @@ class _Untyped(Exception):
     document is read the checked way, which names the problem."""
 
 
-# Fields whose values repeat across nodes: one object each (`compact.Compact.value`);
+# Fields whose values repeat across nodes: one object each (`small_dicts.SmallDicts.value`);
 # `kind` is one already, its struct's tag. A scope's are its own.
 SHARED_FIELDS = {
     "variable": (
@@ -459,7 +459,7 @@ RELEASE_EVERY = 1 << 14  # nodes or edges read between giving back a mapped file
 class _TypedGraph:
     """The graph of a document's nodes and edges (`typed.NODE`, `typed.EDGE`), as
     `from_document` makes it: each node's dict as `parse` would have made it, in document
-    order, made small (`compact.Compact`); its tree and references checked as it is made
+    order, made small (`small_dicts.SmallDicts`); its tree and references checked as it is made
     where the `contains` edges come parents first (as `to_json` writes them), else after."""
 
     def __init__(self, release: Callable[[], None]) -> None:
@@ -471,20 +471,20 @@ class _TypedGraph:
         self.all_ids = False
         self.roots: list[str] = []  # scopes named ""
         self.naming: list[str] = []  # variables naming other nodes
-        compact = Compact()
-        site = compact.converter(_fields(typed.Site, ("file", "line")), msgspec.UNSET)
+        small = SmallDicts()
+        site = small.converter(_fields(typed.Site, ("file", "line")), msgspec.UNSET)
         self.sites: Callable[[list[Any]], list[dict[str, Any]]] = lambda sites: [
             site(s) for s in sites
         ]
         self.dicts = {
-            cls: compact.converter(
+            cls: small.converter(
                 _fields(cls, SHARED_FIELDS.get(kind, ()), sites=self.sites),
                 msgspec.UNSET,
                 ("kind", kind),
             )
             for kind, cls in typed.BY_KIND.items()
         }
-        self.edge = compact.converter([("kind", False, None)], msgspec.UNSET)
+        self.edge = small.converter([("kind", False, None)], msgspec.UNSET)
 
     def make(self, nodes: list[msgspec.Raw], edges: list[msgspec.Raw]) -> nx.DiGraph:
         n_nodes, n_edges = len(nodes), len(edges)
@@ -606,7 +606,7 @@ def _fields(
     shared: tuple[str, ...],
     sites: Callable[[Any], Any] | None = None,
 ) -> list[Field]:
-    """The fields of a struct as `Compact.converter` makes them, its id left out (the
+    """The fields of a struct as `SmallDicts.converter` makes them, its id left out (the
     node's key in the graph): those `shared` one object each, sites and other structs
     made dicts, the rest as they are."""
     found: list[Field] = []

@@ -22,13 +22,13 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 Attributes = dict[str, Any]
-SHARED = "shared"  # a field whose value is `Compact.value`'s, in `Compact.converter`
-# A field of an object, in `Compact.converter`: its name, whether it may be missing, and
+SHARED = "shared"  # a field whose value is `SmallDicts.value`'s, in `SmallDicts.converter`
+# A field of an object, in `SmallDicts.converter`: its name, whether it may be missing, and
 # how its value is made: as it is (None), SHARED, or by a function.
 Field = tuple[str, bool, "Callable[[Any], Any] | str | None"]
 
 
-class Compact:
+class SmallDicts:
     """Makes the attribute dicts of many objects of a few kinds, small."""
 
     def __init__(self) -> None:
