@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 import re
 import sys
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ import networkx as nx
 
 from jupyter_scope.document import rules, typed
 from jupyter_scope.model.digraph import digraph
+from jupyter_scope.model.small_dicts import SHARED, Field, SmallDicts
 
 if TYPE_CHECKING:
     import jsonschema
@@ -325,13 +327,14 @@ def check_tree(graph: nx.DiGraph) -> None:
 REFERENCES = ("slot_of", "component_of")  # a variable's fields naming another variable
 
 
-def check_references(graph: nx.DiGraph) -> None:
+def check_references(graph: nx.DiGraph, variables: Iterable[str] | None = None) -> None:
     """Every node id a variable names (its slot's variable, its distributed variable, its
-    parts) is a variable of the document."""
+    parts) is a variable of the document; of `variables` only, when given."""
     nodes = graph.nodes
-    for node_id, data in graph.nodes(data=True):
-        if data["kind"] != "variable":
-            continue
+    if variables is None:
+        variables = (node for node, data in nodes(data=True) if data["kind"] == "variable")
+    for node_id in variables:
+        data = nodes[node_id]
         named = [data[f] for f in REFERENCES if f in data] + data.get("components", [])
         for ref in named:
             if ref not in nodes or nodes[ref]["kind"] != "variable":
@@ -358,27 +361,51 @@ def from_document(
     return graph, data["meta"], data["diagnostics"]
 
 
-def read(data: str | bytes) -> tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]:
-    """`from_document(parse(data), parsed=True)`, the document decoded and its nodes and
-    edges checked in one pass where `typed.decode` takes it. Bytes that no name holds in
-    the caller are freed once decoded, either way."""
+Read = tuple[nx.DiGraph, dict[str, Any], list[dict[str, Any]]]
+
+
+def read(data: str | bytes | mmap.mmap) -> Read:
+    """`from_document(parse(data), parsed=True)`, decoded and checked by msgspec where
+    `read_typed` takes the document. A mapped file's pages are given back as they are
+    read; bytes that no name holds in the caller are freed once read, either way."""
     if isinstance(data, str):
         if not data.isascii():
             return from_document(parse(data), parsed=True)
         data = data.encode()
+    held = [data]  # so that no name holds the bytes once read
+    del data
+    return read_typed(held[0]) or from_document(parse(decode(_bytes(held.pop()))), parsed=True)
+
+
+def _bytes(data: bytes | mmap.mmap) -> bytes:
+    return data if isinstance(data, bytes) else data[:]
+
+
+def read_typed(data: bytes | mmap.mmap) -> Read | None:
+    """What `read` gives, or None where the typed decoder does not take the document
+    (then the checked way reads it, and names the problem if there is one)."""
     document = typed.decode(data)
     frame = None if document is None else _frame(document)
     if document is None or frame is None:
-        held = [data]  # so that no name holds the bytes once decoded
-        del data, document
-        return from_document(parse(decode(held.pop())), parsed=True)
-    del data  # the frame is parsed, `display` dropped: no Raw refers to the bytes
+        return None
     nodes, edges = document.graph.nodes, document.graph.edges
     del document
-    graph = _graph(_typed_nodes(nodes), _typed_edges(edges), len(nodes), len(edges))
-    check_tree(graph)
-    check_references(graph)
+    release = _release(data)
+    release()
+    try:
+        graph = _TypedGraph(release).make(nodes, edges)
+    except _Untyped:
+        return None
     return graph, frame["meta"], frame["diagnostics"]
+
+
+def _release(data: bytes | mmap.mmap) -> Callable[[], None]:
+    """What gives back the pages of a mapped file read so far (the process's memory
+    would otherwise hold the whole file while the graph is made): they are read again
+    from the file if touched again. Not where `madvise` is missing (Windows)."""
+    if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        return partial(data.madvise, mmap.MADV_DONTNEED)
+    return lambda: None
 
 
 def _frame(document: typed.Document) -> dict[str, Any] | None:
@@ -412,24 +439,186 @@ def _frame(document: typed.Document) -> dict[str, Any] | None:
     return frame
 
 
-def _typed_nodes(nodes: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each node's attribute dict, as `parse` would have made it, in document order; the
-    list is used up, each struct freed as its dict is made."""
-    to_dict, n_nodes = msgspec.to_builtins, len(nodes)
-    nodes.reverse()
-    while nodes:
-        attributes = _share_values(to_dict(nodes.pop()))
-        if "match" in attributes:  # the one rule its type leaves to this
-            path: list[str | int] = ["graph", "nodes", n_nodes - 1 - len(nodes), "match"]
+class _Untyped(Exception):
+    """A node or edge the types do not take, or a graph the fast checks refuse: the
+    document is read the checked way, which names the problem."""
+
+
+# Fields whose values repeat across nodes: one object each (`small_dicts.SmallDicts.value`);
+# `kind` is one already, its struct's tag. A scope's are its own.
+SHARED_FIELDS = {
+    "variable": (
+        "dtype", "api", "initializer", "device_requested", "device", "params", "bytes",
+        "scope", "graph",
+    ),
+    "op": ("type", "scope", "device_requested", "device", "graph"),
+}  # fmt: skip
+RELEASE_EVERY = 1 << 14  # nodes or edges read between giving back a mapped file's pages
+
+
+class _TypedGraph:
+    """The graph of a document's nodes and edges (`typed.NODE`, `typed.EDGE`), as
+    `from_document` makes it: each node's dict as `parse` would have made it, in document
+    order, made small (`small_dicts.SmallDicts`); its tree and references checked as it is made
+    where the `contains` edges come parents first (as `to_json` writes them), else after."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self.release = release
+        self.graph = nx.DiGraph()
+        # Each scope's id to itself, every node's once an edge names another node out of
+        # turn (`_id`): edges' ends are these objects, not equal strings of their own.
+        self.ids: dict[str, str] = {}
+        self.all_ids = False
+        self.roots: list[str] = []  # scopes named ""
+        self.naming: list[str] = []  # variables naming other nodes
+        small = SmallDicts()
+        site = small.converter(_fields(typed.Site, ("file", "line")), msgspec.UNSET)
+        self.sites: Callable[[list[Any]], list[dict[str, Any]]] = lambda sites: [
+            site(s) for s in sites
+        ]
+        self.dicts = {
+            cls: small.converter(
+                _fields(cls, SHARED_FIELDS.get(kind, ()), sites=self.sites),
+                msgspec.UNSET,
+                ("kind", kind),
+            )
+            for kind, cls in typed.BY_KIND.items()
+        }
+        self.edge = small.converter([("kind", False, None)], msgspec.UNSET)
+
+    def make(self, nodes: list[msgspec.Raw], edges: list[msgspec.Raw]) -> nx.DiGraph:
+        n_nodes, n_edges = len(nodes), len(edges)
+        self._nodes(nodes)
+        if len(self.graph) != n_nodes:
+            raise _Untyped  # node ids are not unique
+        ordered = self._edges(edges)
+        # Counted off the adjacency: see `_graph`.
+        if sum(map(len, self.graph._succ.values())) != n_edges:
+            raise _Untyped  # an edge appears twice
+        if not ordered:
+            check_tree(self.graph)
+        check_references(self.graph, self.naming)
+        return self.graph
+
+    def _nodes(self, nodes: list[msgspec.Raw]) -> None:
+        """Each node, its text freed as its dict is made."""
+        node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
+        ids, dicts, decode, scope = self.ids, self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
+        nodes.reverse()  # popped from the end, they go in in document order
+        while nodes:
+            if len(nodes) % RELEASE_EVERY == 0:
+                self.release()
             try:
-                rules.check_fields(attributes["match"], rules.MATCH, path)
-            except rules.ItemError as exc:
-                raise _invalid(exc.path, exc.message) from None
-        yield attributes.pop("id"), attributes
+                node = decode(nodes.pop())
+            except (msgspec.DecodeError, RecursionError):
+                raise _Untyped from None
+            attributes = dicts[node.__class__](node)
+            node_id = node.id
+            if node.__class__ is scope:
+                node_id = ids.setdefault(node_id, node_id)
+                if not attributes["name"]:
+                    self.roots.append(node_id)
+            elif not attributes.keys().isdisjoint(CHECKED):  # a variable's, rarely
+                self._check(node_id, attributes)
+            node_data[node_id], succ[node_id], pred[node_id] = attributes, {}, {}
+
+    def _check(self, node_id: str, attributes: dict[str, Any]) -> None:
+        """A variable's `match` (the one rule its type leaves to this), and its
+        references, checked once every node is in."""
+        if "match" in attributes:
+            try:
+                rules.check_fields(attributes["match"], rules.MATCH, [])
+            except rules.ItemError:
+                raise _Untyped from None
+        if not attributes.keys().isdisjoint(NAMING):
+            self.naming.append(node_id)
+
+    def _id(self, name: str) -> str | None:
+        """The node id equal to `name`, if any."""
+        if not self.all_ids:  # a dict of them all, made once, when first needed
+            self.ids, self.all_ids = {node: node for node in self.graph._node}, True
+        return self.ids.get(name)
+
+    def _edges(self, edges: list[msgspec.Raw]) -> bool:
+        """Each edge, its text freed as it goes in; whether the `contains` edges came
+        parents first, each checked as it came (else `check_tree` checks them after)."""
+        node_data, succ, pred, ids = self.graph._node, self.graph._succ, self.graph._pred, self.ids
+        edge_dict, decode = self.edge, typed.EDGE.decode
+        # Scopes' depths under the one root scope, each known before its children's edges.
+        root = self.roots[0] if len(self.roots) == 1 else None
+        depth = {} if root is None else {root: 0}
+        ordered, n_contains = root is not None, 0
+        # The nodes in turn, each with its dict and predecessors: `to_json` writes the
+        # `contains` edges in the order of their targets, the nodes' but the root's, so an
+        # edge's target is most often the next of these, found without looking it up
+        # (at 10^6 nodes, each lookup is a cache miss or three: ~1 s in all).
+        upcoming = zip(node_data, node_data.values(), pred.values(), strict=True)
+        ahead = next(upcoming, None)
+        edges.reverse()
+        while edges:
+            if len(edges) % RELEASE_EVERY == 0:
+                self.release()
+            try:
+                edge = decode(edges.pop())
+            except (msgspec.DecodeError, RecursionError):
+                raise _Untyped from None
+            source, name, kind = (
+                ids.get(edge.source) or self._id(edge.source),
+                edge.target,
+                edge.kind,
+            )
+            if ahead is not None and ahead[0] != name:  # the root, say: one skipped
+                ahead = next(upcoming, None)
+            if ahead is not None and ahead[0] == name:
+                target, data, into = ahead
+                ahead = next(upcoming, None)
+            elif (found := self._id(name)) is not None:
+                target, data, into = found, node_data[found], pred[found]
+            else:
+                raise _Untyped  # an edge's end is not a node
+            if source is None:
+                raise _Untyped
+            if kind == "contains":
+                if node_data[source]["kind"] != "scope" or target == root:
+                    raise _Untyped  # not a scope's, or into the root
+                if into and any(e["kind"] == "contains" for e in into.values()):
+                    raise _Untyped  # a second parent
+                above = depth.get(source)
+                if above is None:
+                    ordered = False
+                elif above >= MAX_SCOPE_DEPTH:
+                    raise _Untyped
+                elif data["kind"] == "scope":
+                    depth[target] = above + 1
+                n_contains += 1
+            succ[source][target] = into[source] = edge_dict(edge)
+        # Each parent reached from the root, no node given two: a tree if all have one.
+        return ordered and n_contains == len(node_data) - 1
 
 
-def _typed_edges(edges: list[Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    edges.reverse()
-    while edges:
-        edge = edges.pop()
-        yield edge.source, edge.target, {"kind": edge.kind}
+NAMING = frozenset((*REFERENCES, "components"))
+CHECKED = NAMING | {"match"}  # a variable's fields its type does not check all of
+NESTED = ("outputs", "callers")  # fields of structs other than sites: made dicts as they are
+
+
+def _fields(
+    cls: type[msgspec.Struct],
+    shared: tuple[str, ...],
+    sites: Callable[[Any], Any] | None = None,
+) -> list[Field]:
+    """The fields of a struct as `SmallDicts.converter` makes them, its id left out (the
+    node's key in the graph): those `shared` one object each, sites and other structs
+    made dicts, the rest as they are."""
+    found: list[Field] = []
+    for field in msgspec.structs.fields(cls):
+        if field.name == "id":
+            continue
+        how: Callable[[Any], Any] | str | None = None
+        if field.name in shared:
+            how = SHARED
+        elif field.name == "sites":
+            how = sites
+        elif field.name in NESTED:
+            how = msgspec.to_builtins
+        found.append((field.name, not field.required, how))
+    return found

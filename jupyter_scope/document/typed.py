@@ -1,7 +1,10 @@
-"""A document decoded and its nodes and edges checked in one pass, in C (msgspec).
+"""A document decoded and its nodes and edges checked in C (msgspec).
 
 `json.loads` and the rules of `rules.py` take ~11 s of a report of 10^6 variables;
-decoding it into typed structs made from the same rule tables takes ~1.3 s. This serves
+decoding it into typed structs made from the same rule tables takes ~1.3 s. The document
+is first skimmed (`decode`: its JSON checked, each node and edge left as the span of text
+it is), then each node and edge is decoded (`NODE`, `EDGE`) and made a dict as the graph
+is made, so that all the structs are never held at once beside the text. This serves
 the common case only: `decode` answers None for a document it does not take, and the
 caller reads that one the checked way (`codec.parse`, `codec.check_schema`), whose error
 names the problem. What it takes, that way takes to the same values: its types ask at
@@ -13,6 +16,7 @@ unread (`display`, keys no version names), where it checks the JSON and not its 
 
 from __future__ import annotations
 
+import mmap
 from typing import Annotated, Any, Literal, Union
 
 import msgspec
@@ -42,7 +46,7 @@ TYPES: dict[rules.Check, Any] = {
     rules.micros_or_null: Micros | None,
     rules.micros_values: dict[str, Micros],
     # A variable's `match` keeps its keys, in their order: `rules.MATCH` is checked on
-    # the dict, for the few variables that have one (`codec._typed_nodes`).
+    # the dict, for the few variables that have one (`codec._TypedGraph`).
     rules.is_dict: dict[str, Any],
 }
 
@@ -72,6 +76,7 @@ NODES = tuple(
     msgspec.defstruct(kind, _fields(table), tag_field="kind", tag=kind, **STRICT)
     for kind, table in rules.KINDS.items()
 )
+BY_KIND: dict[str, type[msgspec.Struct]] = dict(zip(rules.KINDS, NODES, strict=True))
 Edge = msgspec.defstruct(
     "Edge",
     [("kind", Literal[rules.EDGE_KINDS]), *_fields(rules.EDGE)],
@@ -80,12 +85,13 @@ Edge = msgspec.defstruct(
 
 
 class Graph(msgspec.Struct, gc=False):
-    """node-link data; the rest of the document's frame is left as JSON text for
+    """node-link data, each node and edge as its text (decoded one at a time: `NODE`,
+    `EDGE`); the rest of the document's frame is left as JSON text for
     `codec.check_schema`, which checks it with jsonschema."""
 
     directed: msgspec.Raw
-    nodes: list[Union[NODES]]  # type: ignore[valid-type]  # noqa: UP007 (a tuple's types)
-    edges: list[Edge]  # type: ignore[valid-type]
+    nodes: list[msgspec.Raw]
+    edges: list[msgspec.Raw]
     multigraph: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     graph: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
 
@@ -99,11 +105,18 @@ class Document(msgspec.Struct, gc=False):
 
 
 DECODER = msgspec.json.Decoder(Document)
+NODE = msgspec.json.Decoder(Union[NODES])  # noqa: UP007 (a tuple's types)
+EDGE: msgspec.json.Decoder[Any] = msgspec.json.Decoder(Edge)  # Edge is made, not declared
+CHUNK = 1 << 24  # bytes checked at a time in a mapped file: a slice is a copy
 
 
-def decode(data: bytes) -> Document | None:
-    """The document of `data` when it is ASCII and its types hold, else None."""
-    if not data.isascii():
+def decode(data: bytes | mmap.mmap) -> Document | None:
+    """The document of `data` when it is ASCII and its frame's types hold, else None.
+    Its nodes and edges are JSON, not yet checked further (`NODE`, `EDGE`)."""
+    if isinstance(data, bytes):
+        if not data.isascii():
+            return None
+    elif not all(data[i : i + CHUNK].isascii() for i in range(0, len(data), CHUNK)):
         return None
     try:
         return DECODER.decode(data)

@@ -8,10 +8,12 @@ records a recording gives (`records.py`), so every display and export works unch
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from jupyter_scope.document import codec
 from jupyter_scope.document.codec import MAX_SCOPE_DEPTH, ReportFormatError
@@ -67,28 +69,44 @@ def load(path: str | Path) -> ScopeReport:
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of a regular file (of at most `limit` bytes). A FIFO or device is
     refused, not read: opened without blocking, then checked on the open file."""
+    with _open_regular(path, limit) as stream:
+        return stream.read()
+
+
+def map_regular(path: Path) -> mmap.mmap | bytes:
+    """A regular file mapped read-only: its pages are read as they are touched, and can
+    be given back (`codec.read`). Its bytes where it cannot be mapped (an empty file)."""
+    with _open_regular(path) as stream:
+        try:
+            return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return stream.read()
+
+
+def _open_regular(path: Path, limit: int | None = None) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise refuse(path, "no such file") from None
     except OSError as exc:
         raise refuse(path, f"cannot read it: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise refuse(path, "not a regular file (a FIFO, device or directory)")
-        if limit is not None and info.st_size > limit:
-            raise refuse(path, f"{info.st_size} bytes, more than the {limit} it may hold")
-        return stream.read()
+    stream = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        stream.close()
+        raise refuse(path, "not a regular file (a FIFO, device or directory)")
+    if limit is not None and info.st_size > limit:
+        stream.close()
+        raise refuse(path, f"{info.st_size} bytes, more than the {limit} it may hold")
+    return stream
 
 
 def _json_report(path: Path) -> ScopeReport:
-    """`ScopeReport.from_json` of the file, with no name holding its bytes or text: each
-    is freed as soon as the next form is made, not held beside the parsed document (610 MB
-    each for 10^6 variables)."""
+    """`ScopeReport.from_json` of the file, mapped, not read: its pages are given back as
+    the graph is made, not held beside it (610 MB for 10^6 variables)."""
     try:
         with collector.paused():  # every container made here is kept
-            return ScopeReport(*codec.read(read_regular(path)))
+            return ScopeReport(*codec.read(map_regular(path)))
     except Refused:
         raise
     except ReportFormatError as exc:
