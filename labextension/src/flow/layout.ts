@@ -15,6 +15,10 @@
  *   ports of the open boxes in it), so `run` (the pane's `LayoutCache`) answers a box
  *   unchanged since the last layout without ELK: opening a box lays out that box and
  *   the levels above it, not its siblings' contents.
+ * - A box opened in a level of more than 150 nodes (`IInPlace`, `view.ts`) is opened in
+ *   place: that level and the ones above it are not laid out again but made from the
+ *   layout drawn before, the rest moved aside for the grown box (`inplace.ts`); ELK lays
+ *   out only what the box holds. Closing it again finds ELK's layout in the cache.
  * - Edge labels are placed here, not by ELK (its label dummies cost ~40 % of a large
  *   layout): on the last vertical run of the edge, beside it, above its arrow, moved up
  *   the run past labels already placed.

@@ -417,7 +417,12 @@ export class FlowView {
   private _generation = 0;
   private readonly _layouts = new LayoutCache(runElk);
   private _focusAfter: string | null = null;
-  /** The box being opened, and the layout drawn last (what opens in place starts from). */
+  /** The box being opened, and the layout drawn last (what opens in place starts from).
+   * A layout made in place is kept only here, not in the cache of ELK's answers, and
+   * not replaced by ELK's afterwards: that would move the whole picture about a second
+   * after the box opened, while it is being read, and hold the worker from the next
+   * layout. So a level where several boxes were opened in turn is drawn as they were
+   * opened; closing them all returns ELK's. */
   private _opening: string | null = null;
   private _shown: {
     tree: ReportTree;
