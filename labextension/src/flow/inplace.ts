@@ -160,7 +160,7 @@ function joined(old: Point[], start: Point, stop: Point, middle: Point[]): Point
   const vertical = (a: Point, b: Point): boolean => Math.abs(a.x - b.x) < Math.abs(a.y - b.y);
   const points = [start];
   if (!middle.length) {
-    // One run: a jog across it, near its end that moved.
+    // One run, both its ends moved: a jog halfway along it.
     elbow(points, start, stop, vertical(old[0], old[1]), 0.5);
   } else {
     elbow(points, start, middle[0], vertical(old[0], old[1]), 0);
