@@ -67,7 +67,12 @@ async ([source, text, scopes, worker]) => {
     const child = box
       ? await drawn(() => box.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })))
       : null;
-    out[name] = { closed, nodes, open, opened, edges, child, ...Object.fromEntries(Object.entries(split).map(([k, v]) => [`closed_${k}`, v])) };
+    const childSplit = child === null ? {} : JSON.parse(flow().dataset.timing);
+    out[name] = {
+      closed, nodes, open, opened, edges, child,
+      ...Object.fromEntries(Object.entries(split).map(([k, v]) => [`closed_${k}`, v])),
+      ...Object.fromEntries(Object.entries(childSplit).map(([k, v]) => [`child_${k}`, v]))
+    };
   }
   return out;
 };

@@ -159,6 +159,9 @@ def main() -> None:
         )
         split = " / ".join(f"{m[f'closed_{k}']:.0f}" for k in ("model", "layout", "paint"))
         print(f"  closed flow: model / layout / paint {split} ms")
+        if m["child"] is not None:
+            split = " / ".join(f"{m[f'child_{k}']:.0f}" for k in ("model", "layout", "paint"))
+            print(f"  child box opened: model / layout / paint {split} ms")
 
 
 if __name__ == "__main__":

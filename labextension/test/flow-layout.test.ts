@@ -60,7 +60,9 @@ describe('the flow pane’s layout cache', () => {
     expect(again).toEqual(first);
     expect(opened.nodes.size).toBeGreaterThan(first.nodes.size);
     // What the cache relies on: ELK gives an equal input the same places (as drawn).
-    expect(await layoutFlow(scopeFlow(tree, tree.root), run)).toEqual(first);
+    // (Its answers carry ELK's own object ids, `$H`, which differ.)
+    const drawn = ({ levels: _, ...rest }: ILayout): Omit<ILayout, 'levels'> => rest;
+    expect(drawn(await layoutFlow(scopeFlow(tree, tree.root), run))).toEqual(drawn(first));
   });
 
   it('keeps the last few levels, and does not keep a failed one', async () => {
@@ -167,54 +169,136 @@ describe('the flow’s layout', () => {
     async name => {
       const scope = scopeNamed(tree, name);
       const flow = scopeFlow(tree, scope, allOpen(scope));
-      const at = await layoutFlow(flow, run);
-      const names = tree.ops.names;
-      const drawn = at.edges
-        .filter(e => e.edge.kind === 'input')
-        .flatMap(e => e.edge.pairs.map(([p, c]) => [names[p], names[c]]))
-        .sort();
-      expect(drawn).toEqual(golden.pairs[name].map(([p, c]) => [p, c]).sort());
-      expect(at.edges.map(e => e.edge)).toEqual(flow.edges);
-      const parent = new Map(flow.nodes.map(n => [n.id, n.parent]));
-      let crossing = 0;
-      for (const { edge, points, label } of at.edges) {
-        // One line, from the producer's node to the consumer's, in straight runs.
-        expect(onBorder(points[0], at.nodes.get(edge.source)!), edge.id).toBe(true);
-        expect(onBorder(points[points.length - 1], at.nodes.get(edge.target)!), edge.id).toBe(true);
-        // A port's edges leave from (or arrive at) its square on the scope's border.
-        for (const [id, p] of [
-          [edge.source, points[0]],
-          [edge.target, points[points.length - 1]]
-        ] as const) {
-          const square = at.nodes.get(id)!;
-          if (id.startsWith('in:') || id.startsWith('out:')) {
-            expect(p.x, edge.id).toBeGreaterThanOrEqual(square.x);
-            expect(p.x, edge.id).toBeLessThanOrEqual(square.x + square.width);
-          }
-        }
-        for (let i = 1; i < points.length; i++) {
-          const [a, b] = [points[i - 1], points[i]];
-          expect(Math.min(Math.abs(a.x - b.x), Math.abs(a.y - b.y)), edge.id).toBeLessThan(1.5);
-        }
-        // Its shapes beside it.
-        expect(label?.text ?? '').toBe(edge.label);
-        crossing += Number(parent.get(edge.source) !== parent.get(edge.target));
-      }
-      if (flow.nodes.some(n => n.open)) {
-        expect(crossing).toBeGreaterThan(0);
-      }
-      // Labels placed beside their edges do not cover each other.
-      const labels = at.edges.flatMap(e => (e.label ? [e.label] : []));
-      for (const [i, a] of labels.entries()) {
-        for (const b of labels.slice(i + 1)) {
-          const apart =
-            a.x + a.width <= b.x ||
-            b.x + b.width <= a.x ||
-            a.y + a.height <= b.y ||
-            b.y + b.height <= a.y;
-          expect(apart, `${a.text} / ${b.text}`).toBe(true);
-        }
-      }
+      checkDrawn(tree, flow, await layoutFlow(flow, run), golden.pairs[name]);
     }
   );
 });
+
+describe('a box opened in place', () => {
+  const tree = new ReportTree(golden.document);
+
+  it.each(Object.keys(golden.pairs))(
+    'moves the rest of scope "%s" aside, without ELK, and draws it right',
+    async name => {
+      const scope = scopeNamed(tree, name);
+      const { cache, runs } = counted();
+      const open = new Set<string>();
+      let at = await layoutFlow(scopeFlow(tree, scope, open), g => cache.layout(g));
+      // Each box opened in turn, outer ones first, each from the layout before it.
+      const boxes: IScopeEntry[] = [...scope.scopes];
+      let inPlace = 0;
+      for (const box of boxes) {
+        boxes.push(...box.scopes);
+        runs.length = 0;
+        open.add(box.key);
+        const flow = scopeFlow(tree, scope, open);
+        const before = at;
+        at = await layoutFlow(flow, g => cache.layout(g), {
+          opened: `s:${box.key}`,
+          last: before.levels,
+          known: g => cache.has(g),
+          above: 0
+        });
+        // ELK laid out the box's contents only (a box not drawn before, its parent
+        // holding nothing else, is not opened from the pane).
+        if (before.nodes.has(`s:${box.key}`)) {
+          expect(runs).toEqual([`s:${box.key}`]);
+          inPlace += 1;
+        }
+        // What did not grow kept its place, or moved right or down.
+        for (const [id, was] of before.nodes) {
+          const now = at.nodes.get(id);
+          if (now) {
+            expect(now.x, id).toBeGreaterThanOrEqual(was.x);
+            expect(now.y, id).toBeGreaterThanOrEqual(was.y);
+          }
+        }
+        checkDrawn(tree, flow, at, open.size === allOpen(scope).size ? golden.pairs[name] : null);
+      }
+      expect(boxes.length).toBe(allOpen(scope).size);
+      expect(inPlace).toBeGreaterThan(0);
+    }
+  );
+});
+
+/** A flow drawn right: TF's op.inputs (`pairs`, all boxes open), each edge one
+ * orthogonal line from its producer's node to its consumer's, its label beside it and
+ * clear of the others, no node over another (but in its box). */
+function checkDrawn(
+  tree: ReportTree,
+  flow: IFlowGraph,
+  at: ILayout,
+  pairs: [string, string, string][] | null
+): void {
+  if (pairs) {
+    const names = tree.ops.names;
+    const drawn = at.edges
+      .filter(e => e.edge.kind === 'input')
+      .flatMap(e => e.edge.pairs.map(([p, c]) => [names[p], names[c]]))
+      .sort();
+    expect(drawn).toEqual(pairs.map(([p, c]) => [p, c]).sort());
+  }
+  expect(at.edges.map(e => e.edge)).toEqual(flow.edges);
+  const parent = new Map(flow.nodes.map(n => [n.id, n.parent]));
+  let crossing = 0;
+  for (const { edge, points, label } of at.edges) {
+    // One line, from the producer's node to the consumer's, in straight runs.
+    expect(onBorder(points[0], at.nodes.get(edge.source)!), edge.id).toBe(true);
+    expect(onBorder(points[points.length - 1], at.nodes.get(edge.target)!), edge.id).toBe(true);
+    // A port's edges leave from (or arrive at) its square on the scope's border.
+    for (const [id, p] of [
+      [edge.source, points[0]],
+      [edge.target, points[points.length - 1]]
+    ] as const) {
+      const square = at.nodes.get(id)!;
+      if (id.startsWith('in:') || id.startsWith('out:')) {
+        expect(p.x, edge.id).toBeGreaterThanOrEqual(square.x);
+        expect(p.x, edge.id).toBeLessThanOrEqual(square.x + square.width);
+      }
+    }
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1], points[i]];
+      expect(Math.min(Math.abs(a.x - b.x), Math.abs(a.y - b.y)), edge.id).toBeLessThan(1.5);
+    }
+    // Its shapes beside it.
+    expect(label?.text ?? '').toBe(edge.label);
+    crossing += Number(parent.get(edge.source) !== parent.get(edge.target));
+  }
+  if (flow.nodes.some(n => n.open)) {
+    expect(crossing).toBeGreaterThan(0);
+  }
+  // Labels placed beside their edges do not cover each other.
+  const labels = at.edges.flatMap(e => (e.label ? [e.label] : []));
+  for (const [i, a] of labels.entries()) {
+    for (const b of labels.slice(i + 1)) {
+      const apart =
+        a.x + a.width <= b.x ||
+        b.x + b.width <= a.x ||
+        a.y + a.height <= b.y ||
+        b.y + b.height <= a.y;
+      expect(apart, `${a.text} / ${b.text}`).toBe(true);
+    }
+  }
+  // No node over another, but over the boxes around it.
+  const under = (id: string, box: string): boolean => {
+    for (let p = parent.get(id); p; p = parent.get(p)) {
+      if (p === box) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const placed = [...at.nodes];
+  for (const [i, [a, p]] of placed.entries()) {
+    for (const [b, q] of placed.slice(i + 1)) {
+      if (!under(a, b) && !under(b, a)) {
+        const apart =
+          p.x + p.width <= q.x ||
+          q.x + q.width <= p.x ||
+          p.y + p.height <= q.y ||
+          q.y + q.height <= p.y;
+        expect(apart, `${a} / ${b}`).toBe(true);
+      }
+    }
+  }
+}

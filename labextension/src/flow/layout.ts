@@ -15,6 +15,10 @@
  *   ports of the open boxes in it), so `run` (the pane's `LayoutCache`) answers a box
  *   unchanged since the last layout without ELK: opening a box lays out that box and
  *   the levels above it, not its siblings' contents.
+ * - A box opened in a level of more than 150 nodes (`IInPlace`, `view.ts`) is opened in
+ *   place: that level and the ones above it are not laid out again but made from the
+ *   layout drawn before, the rest moved aside for the grown box (`inplace.ts`); ELK lays
+ *   out only what the box holds. Closing it again finds ELK's layout in the cache.
  * - Edge labels are placed here, not by ELK (its label dummies cost ~40 % of a large
  *   layout): on the last vertical run of the edge, beside it, above its arrow, moved up
  *   the run past labels already placed.
@@ -22,6 +26,7 @@
 
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
 import type { IFlowEdge, IFlowGraph, IFlowNode } from './graph';
+import { inPlace } from './inplace';
 
 /** Width of one character of the pane's 11 px monospace text, and line height. */
 export const CHAR = 6.7;
@@ -62,6 +67,22 @@ export interface ILayout {
   edges: IPlacedEdge[];
   width: number;
   height: number;
+  /** Each level's layout, by its id (the next layout may start from them, `IInPlace`). */
+  levels: Map<string, ElkNode>;
+}
+
+/** A box opened in place: the large levels that changed with it (those around it, which
+ * grew, and those its edges now enter from inside it) are made from their last layout
+ * (`inplace.ts`) unless ELK's answer for their new input is at hand. */
+export interface IInPlace {
+  /** The box opened, `s:<key>`. */
+  opened: string;
+  /** The layout drawn before, with the box closed. */
+  last: ReadonlyMap<string, ElkNode>;
+  /** Whether ELK's layout of a graph is known (the pane's cache): it is used then. */
+  known: (graph: ElkNode) => boolean;
+  /** Levels of no more nodes than this are laid out by ELK all the same. */
+  above: number;
 }
 
 /** Lays out one ELK graph (ELK itself, or the pane's cache of it). */
@@ -89,7 +110,11 @@ interface ILevel {
   segments: Map<string, string>;
 }
 
-export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILayout> {
+export async function layoutFlow(
+  flow: IFlowGraph,
+  run: RunLayout,
+  open?: IInPlace
+): Promise<ILayout> {
   const byId = new Map(flow.nodes.map(n => [n.id, n]));
   const levels = new Map<string, ILevel>();
   const level = (id: string): ILevel => {
@@ -115,10 +140,26 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
     }
     return [...out, SCOPE];
   };
+  /** A node's id before the box opened: the box's, for what is inside it. */
+  const was = (id: string): string => (open && around(id).includes(open.opened) ? open.opened : id);
+  /** The crossings' ids before the box opened, and its own crossings' boxes. */
+  const formerly = new Map<string, string>();
   const inner = (box: string, side: 'in' | 'out', key: string): string => {
     const id = `${box}|${side}|${key}`;
     level(box).crossings.set(id, side);
+    const old = key.startsWith('>') ? `>${was(key.slice(1))}` : was(key);
+    formerly.set(id, box === open?.opened ? box : `${box}|${side}|${old}`);
     return id;
+  };
+  /** What an id of a level's ELK graph was in the layout before (`inplace.ts`). */
+  const former = (id: string): string => {
+    const crossing = id.endsWith('|p') ? formerly.get(id.slice(0, -2)) : undefined;
+    if (crossing !== undefined) {
+      // The opened box's ports were its node.
+      return crossing === open?.opened ? crossing : `${crossing}|p`;
+    }
+    const old = formerly.get(id);
+    return old === open?.opened ? id : (old ?? was(id));
   };
   /** The port on box `box`'s node, in the level above it, of a crossing node `id`; the
    * port of a node standing for one of the scope's ports. */
@@ -182,7 +223,13 @@ export async function layoutFlow(flow: IFlowGraph, run: RunLayout): Promise<ILay
   const laidOut = new Map<string, ElkNode>();
   const lay = async (l: ILevel): Promise<ElkNode> => {
     await Promise.all(l.nodes.filter(n => n.open).map(n => lay(levels.get(n.id)!)));
-    const result = await run(elkLevel(l, laidOut));
+    const graph = elkLevel(l, laidOut);
+    const last = open?.last.get(l.id);
+    const moved =
+      open && last && (graph.children?.length ?? 0) > open.above
+        ? !open.known(graph) && inPlace(graph, last, former)
+        : null;
+    const result = moved || (await run(graph));
     laidOut.set(l.id, result);
     return result;
   };
@@ -360,7 +407,8 @@ function placeAll(
     nodes,
     edges,
     width: scope.width,
-    height: scope.height + 2 * MARGIN
+    height: scope.height + 2 * MARGIN,
+    levels: laidOut
   };
 }
 

@@ -14,7 +14,13 @@ import type { ITrans } from '../tree/trans';
 import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
-import { CHAR, cut, type ILayout, LINE, layoutFlow, portText } from './layout';
+import type { ElkNode } from 'elkjs/lib/elk-api';
+import { CHAR, cut, type IInPlace, type ILayout, LINE, layoutFlow, portText } from './layout';
+
+/** A flow level of more nodes than this (a box's or the scope's) is moved aside for a box
+ * opening in it rather than laid out again: ELK takes most of a second on 1,000 nodes
+ * and tens of ms on this many (`benchmarks/README.md`). */
+const IN_PLACE = 150;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -118,6 +124,7 @@ export class FlowView {
   toggle(key: string): Promise<void> {
     if (!this._open.delete(key)) {
       this._open.add(key);
+      this._opening = key;
     }
     this._focusAfter = key;
     return this._draw();
@@ -176,9 +183,22 @@ export class FlowView {
     const t0 = performance.now();
     const flow = scopeFlow(tree, scope, this._open);
     const t1 = performance.now();
+    // A box opened in the flow drawn: the rest of it moves aside (`inplace.ts`).
+    const shown = this._shown;
+    const opened = this._opening;
+    this._opening = null;
+    const open: IInPlace | undefined =
+      opened && shown?.scope === scope && shown.tree === tree
+        ? {
+            opened: `s:${opened}`,
+            last: shown.levels,
+            known: graph => this._layouts.has(graph),
+            above: IN_PLACE
+          }
+        : undefined;
     let result: ILayout;
     try {
-      result = await layoutFlow(flow, graph => this._layouts.layout(graph));
+      result = await layoutFlow(flow, graph => this._layouts.layout(graph), open);
     } catch (error) {
       if (generation === this._generation) {
         this._status.textContent = trans.__('The layout failed: %1', String(error));
@@ -189,6 +209,7 @@ export class FlowView {
       return;
     }
     const t2 = performance.now();
+    this._shown = { tree, scope, levels: result.levels };
     this._paint(flow, result);
     this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
     const selected = this._model.selected;
@@ -396,6 +417,18 @@ export class FlowView {
   private _generation = 0;
   private readonly _layouts = new LayoutCache(runElk);
   private _focusAfter: string | null = null;
+  /** The box being opened, and the layout drawn last (what opens in place starts from).
+   * A layout made in place is kept only here, not in the cache of ELK's answers, and
+   * not replaced by ELK's afterwards: that would move the whole picture about a second
+   * after the box opened, while it is being read, and hold the worker from the next
+   * layout. So a level where several boxes were opened in turn is drawn as they were
+   * opened; closing them all returns ELK's. */
+  private _opening: string | null = null;
+  private _shown: {
+    tree: ReportTree;
+    scope: IScopeEntry;
+    levels: ReadonlyMap<string, ElkNode>;
+  } | null = null;
   /** While the flow itself selects: the selection is one of its nodes. */
   private _selecting = false;
 }
