@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ICompactDocument } from '../src/tree/compact';
+import type { IScopeEntry, TreeDocument } from '../src/tree/entries';
+import type { ReportTree } from '../src/tree/report';
 import type { IExportFormat } from '../src/tokens';
 import type { ShownDocument } from '../src/tree/types';
 
@@ -39,4 +41,37 @@ export function goldenFormats(): {
 export function goldenExportFormats(): IExportFormat[] {
   const url = new URL('../../tests/data/golden/export_formats.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));
+}
+
+/** A real graph with a reused variable and a tf.function, recorded, and TF's own
+ * `op.inputs` pairs per scope (tests/test_flow.py). */
+export function flowGolden(): {
+  document: TreeDocument;
+  compact: TreeDocument;
+  pairs: Record<string, [string, string, string][]>;
+} {
+  const url = new URL('../../tests/data/golden/flow.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8'));
+}
+
+/** The scope of this full name in `tree` (`''`: the root). */
+export function scopeNamed(tree: ReportTree, name: string): IScopeEntry {
+  const scope = name === '' ? tree.root : tree.find(name).find(e => e.kind === 'scope');
+  if (!scope) {
+    throw new Error(`no scope named ${name}`);
+  }
+  return scope as IScopeEntry;
+}
+
+/** Every box below `scope` opened. */
+export function allOpen(scope: IScopeEntry): Set<string> {
+  const keys = new Set<string>();
+  const visit = (s: IScopeEntry): void => {
+    for (const child of s.scopes) {
+      keys.add(child.key);
+      visit(child);
+    }
+  };
+  visit(scope);
+  return keys;
 }

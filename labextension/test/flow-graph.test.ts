@@ -1,38 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
-import type { IScopeEntry } from '../src/tree/entries';
 import { ReportTree } from '../src/tree/report';
-import type { TreeDocument } from '../src/tree/entries';
+import { allOpen, flowGolden, scopeNamed } from './fixtures';
 
-/** A real graph with a reused variable and a tf.function, recorded, and TF's own
- * `op.inputs` pairs per scope (tests/test_flow.py). */
-const golden = JSON.parse(
-  readFileSync(new URL('../../tests/data/golden/flow.json', import.meta.url), 'utf8')
-) as {
-  document: TreeDocument;
-  compact: TreeDocument;
-  pairs: Record<string, [string, string, string][]>;
-};
-
-function scopeNamed(tree: ReportTree, name: string): IScopeEntry {
-  const scope = name === '' ? tree.root : tree.find(name).find(e => e.kind === 'scope');
-  expect(scope).toBeDefined();
-  return scope as IScopeEntry;
-}
-
-/** Every box below `scope` opened. */
-function allOpen(scope: IScopeEntry): Set<string> {
-  const keys = new Set<string>();
-  const visit = (s: IScopeEntry): void => {
-    for (const child of s.scopes) {
-      keys.add(child.key);
-      visit(child);
-    }
-  };
-  visit(scope);
-  return keys;
-}
+const golden = flowGolden();
 
 function drawnPairs(tree: ReportTree, flow: IFlowGraph): string[][] {
   const names = tree.ops.names;

@@ -1,37 +1,19 @@
-import { readFileSync } from 'node:fs';
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { LayoutCache } from '../src/flow/cache';
 import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
 import { type ILayout, type IPlaced, layoutFlow, type RunLayout } from '../src/flow/layout';
-import type { IScopeEntry, TreeDocument } from '../src/tree/entries';
+import type { IScopeEntry } from '../src/tree/entries';
 import { ReportTree } from '../src/tree/report';
+import { allOpen, flowGolden, scopeNamed } from './fixtures';
 
 /** A real recorded graph (tests/test_flow.py), laid out by the real ELK, in this process;
  * and TF's own `op.inputs` pairs per scope. */
-const golden = JSON.parse(
-  readFileSync(new URL('../../tests/data/golden/flow.json', import.meta.url), 'utf8')
-) as { document: TreeDocument; pairs: Record<string, [string, string, string][]> };
+const golden = flowGolden();
 
 const elk = new ELK();
 /** ELK in this process writes its answer into its input: it lays out a copy. */
 const run: RunLayout = graph => elk.layout(structuredClone(graph));
-
-function scopeNamed(tree: ReportTree, name: string): IScopeEntry {
-  return name === '' ? tree.root : (tree.find(name).find(e => e.kind === 'scope') as IScopeEntry);
-}
-
-function allOpen(scope: IScopeEntry): Set<string> {
-  const keys = new Set<string>();
-  const visit = (s: IScopeEntry): void => {
-    for (const child of s.scopes) {
-      keys.add(child.key);
-      visit(child);
-    }
-  };
-  visit(scope);
-  return keys;
-}
 
 /** A cache that records the ids of the levels ELK was asked to lay out. */
 function counted(): { cache: LayoutCache; runs: string[] } {
