@@ -500,18 +500,25 @@ class _TypedGraph:
         check_references(self.graph, self.naming)
         return self.graph
 
-    def _nodes(self, nodes: list[msgspec.Raw]) -> None:
-        """Each node, its text freed as its dict is made."""
-        node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
-        ids, dicts, decode, scope = self.ids, self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
-        nodes.reverse()  # popped from the end, they go in in document order
-        while nodes:
-            if len(nodes) % RELEASE_EVERY == 0:
+    def _decoded(
+        self, texts: list[msgspec.Raw], decode: Callable[[msgspec.Raw], Any]
+    ) -> Iterator[Any]:
+        """Each text decoded in document order, the list used up so each text is freed as
+        it is read, and a mapped file's pages given back every `RELEASE_EVERY`."""
+        texts.reverse()  # popped from the end, they come in document order
+        while texts:
+            if len(texts) % RELEASE_EVERY == 0:
                 self.release()
             try:
-                node = decode(nodes.pop())
+                yield decode(texts.pop())
             except (msgspec.DecodeError, RecursionError):
                 raise _Untyped from None
+
+    def _nodes(self, nodes: list[msgspec.Raw]) -> None:
+        """Each node into the graph, its dict made as it is decoded."""
+        node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
+        ids, dicts, decode, scope = self.ids, self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
+        for node in self._decoded(nodes, decode):
             attributes = dicts[node.__class__](node)
             node_id = node.id
             if node.__class__ is scope:
@@ -554,14 +561,7 @@ class _TypedGraph:
         # (at 10^6 nodes, each lookup is a cache miss or three: ~1 s in all).
         upcoming = zip(node_data, node_data.values(), pred.values(), strict=True)
         ahead = next(upcoming, None)
-        edges.reverse()
-        while edges:
-            if len(edges) % RELEASE_EVERY == 0:
-                self.release()
-            try:
-                edge = decode(edges.pop())
-            except (msgspec.DecodeError, RecursionError):
-                raise _Untyped from None
+        for edge in self._decoded(edges, decode):
             source, name, kind = (
                 ids.get(edge.source) or self._id(edge.source),
                 edge.target,
