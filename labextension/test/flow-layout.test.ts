@@ -2,7 +2,13 @@ import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { LayoutCache } from '../src/flow/cache';
 import { type IFlowGraph, scopeFlow } from '../src/flow/graph';
-import { type ILayout, type IPlaced, layoutFlow, type RunLayout } from '../src/flow/layout';
+import {
+  type ILayout,
+  type IPlaced,
+  type IPlacedEdge,
+  layoutFlow,
+  type RunLayout
+} from '../src/flow/layout';
 import type { IScopeEntry } from '../src/tree/entries';
 import { ReportTree } from '../src/tree/report';
 import { allOpen, flowGolden, scopeNamed } from './fixtures';
@@ -147,6 +153,32 @@ describe('the flow’s layout', () => {
   );
 
   it.each(Object.keys(golden.pairs))(
+    'draws scope "%s" with its boxes closed: labels clear of each other and of nodes',
+    async name => {
+      const flow = scopeFlow(tree, scopeNamed(tree, name), new Set());
+      checkDrawn(tree, flow, await layoutFlow(flow, run), null);
+    }
+  );
+
+  it('labels a tensor’s fan-out once, where its edges leave the producer', async () => {
+    const scope = scopeNamed(tree, '');
+    const flow = scopeFlow(tree, scope, allOpen(scope));
+    const at = await layoutFlow(flow, run);
+    const bySource = new Map<string, IPlacedEdge[]>();
+    for (const e of at.edges.filter(e => e.edge.label)) {
+      const key = `${e.edge.source} ${e.edge.label}`;
+      bySource.set(key, [...(bySource.get(key) ?? []), e]);
+    }
+    const fanOuts = [...bySource.values()].filter(g => g.length > 1);
+    expect(fanOuts.length).toBeGreaterThan(0);
+    for (const group of fanOuts) {
+      const [drawn] = group.flatMap(e => (e.label ? [e.label] : []));
+      const producer = at.nodes.get(group[0].edge.source)!;
+      expect(drawn.y, group[0].edge.id).toBeCloseTo(producer.y + producer.height + 4);
+    }
+  });
+
+  it.each(Object.keys(golden.pairs))(
     'joins the segments of edges crossing open boxes into TF’s op.inputs of scope "%s"',
     async name => {
       const scope = scopeNamed(tree, name);
@@ -242,23 +274,42 @@ function checkDrawn(
       const [a, b] = [points[i - 1], points[i]];
       expect(Math.min(Math.abs(a.x - b.x), Math.abs(a.y - b.y)), edge.id).toBeLessThan(1.5);
     }
-    // Its shapes beside it.
-    expect(label?.text ?? '').toBe(edge.label);
+    // Its shapes beside one of its vertical runs (or drawn for its tensor's fan-out).
+    if (label) {
+      expect(label.text).toBe(edge.label);
+      const beside = points.slice(1).some((b, i) => {
+        const a = points[i];
+        return (
+          Math.abs(a.x - b.x) < 1.5 &&
+          (Math.abs(label.x - 3 - a.x) < 1.5 || Math.abs(label.x + label.width + 3 - a.x) < 1.5) &&
+          label.y + label.height / 2 >= Math.min(a.y, b.y) - 0.5 &&
+          label.y + label.height / 2 <= Math.max(a.y, b.y) + 0.5
+        );
+      });
+      expect(beside, edge.id).toBe(true);
+    }
     crossing += Number(parent.get(edge.source) !== parent.get(edge.target));
   }
   if (flow.nodes.some(n => n.open)) {
     expect(crossing).toBeGreaterThan(0);
   }
-  // Labels placed beside their edges do not cover each other.
+  // One label for each tensor's edges (one producer, the same shapes), all drawn here.
+  const tensors = new Map<string, number>();
+  for (const { edge, label } of at.edges) {
+    if (edge.label) {
+      const key = `${edge.source} ${edge.label}`;
+      tensors.set(key, (tensors.get(key) ?? 0) + Number(label !== null));
+    }
+  }
+  expect([...tensors].filter(([, n]) => n !== 1)).toEqual([]);
+  // Labels do not cover each other, nor a node (an open box holds them).
   const labels = at.edges.flatMap(e => (e.label ? [e.label] : []));
   for (const [i, a] of labels.entries()) {
     for (const b of labels.slice(i + 1)) {
-      const apart =
-        a.x + a.width <= b.x ||
-        b.x + b.width <= a.x ||
-        a.y + a.height <= b.y ||
-        b.y + b.height <= a.y;
-      expect(apart, `${a.text} / ${b.text}`).toBe(true);
+      expect(apart(a, b), `${a.text} / ${b.text}`).toBe(true);
+    }
+    for (const node of flow.nodes.filter(n => !n.open)) {
+      expect(apart(a, at.nodes.get(node.id)!), `${a.text} / ${node.id}`).toBe(true);
     }
   }
   // No node over another, but over the boxes around it.
@@ -274,13 +325,14 @@ function checkDrawn(
   for (const [i, [a, p]] of placed.entries()) {
     for (const [b, q] of placed.slice(i + 1)) {
       if (!under(a, b) && !under(b, a)) {
-        const apart =
-          p.x + p.width <= q.x ||
-          q.x + q.width <= p.x ||
-          p.y + p.height <= q.y ||
-          q.y + q.height <= p.y;
-        expect(apart, `${a} / ${b}`).toBe(true);
+        expect(apart(p, q), `${a} / ${b}`).toBe(true);
       }
     }
   }
+}
+
+function apart(a: IPlaced, b: IPlaced): boolean {
+  return (
+    a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y
+  );
 }

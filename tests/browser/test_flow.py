@@ -61,7 +61,8 @@ print(json.dumps({
 WIDGET = ".jp-OutputArea .jp-Scope-widget"
 FLOW = f"{WIDGET} .jp-Scope-flow"
 
-# What the pane draws: each node's full name by id, and each edge with its label.
+# What the pane draws: each node's full name by id, and each edge with its label (drawn
+# beside it, or its tooltip where its tensor's fan-out shares one label).
 DRAWN = """flow => {
   const name = {};
   for (const g of flow.querySelectorAll('.jp-Scope-flowNode')) name[g.dataset.id] = g.dataset.name;
@@ -73,7 +74,7 @@ DRAWN = """flow => {
       source: name[e.dataset.source], target: name[e.dataset.target],
       sourceId: e.dataset.source, targetId: e.dataset.target,
       kind: e.classList.contains('jp-mod-reads') ? 'reads' : 'input',
-      label: e.querySelector('.jp-Scope-flowLabel')?.textContent ?? ''
+      label: (e.querySelector('.jp-Scope-flowLabel') ?? e.querySelector('title'))?.textContent ?? ''
     }))
   };
 }"""

@@ -20,8 +20,10 @@
  *   layout drawn before, the rest moved aside for the grown box (`inplace.ts`); ELK lays
  *   out only what the box holds. Closing it again finds ELK's layout in the cache.
  * - Edge labels are placed here, not by ELK (its label dummies cost ~40 % of a large
- *   layout): on the last vertical run of the edge, beside it, above its arrow, moved up
- *   the run past labels already placed.
+ *   layout): beside a vertical run of the edge, the last one (above its arrow) first,
+ *   clear of nodes and of the labels placed before (found in grid buckets); one label for
+ *   the edges of a tensor's fan-out, where they leave the producer; none where no place
+ *   is clear (the edge's tooltip holds its shapes).
  */
 
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
@@ -401,7 +403,7 @@ function placeAll(
     }
     edges.push({ edge, points, label: null });
   }
-  placeLabels(edges);
+  placeLabels(edges, nodes, flow);
   return {
     scope,
     nodes,
@@ -412,57 +414,137 @@ function placeAll(
   };
 }
 
-/** Each edge's label beside its last vertical run (right of it, else left), as low as
- * it goes without covering a label placed before (a few tries, then over it). */
-function placeLabels(edges: IPlacedEdge[]): void {
-  const rows = new Map<number, IPlaced[]>();
-  const free = (box: IPlaced): boolean => {
-    const row = Math.floor(box.y / LINE);
-    for (let r = row - 1; r <= row + 1; r++) {
-      for (const other of rows.get(r) ?? []) {
+/** Grid cells of the labels' collision index: about a label's size. */
+const CELL_W = 96;
+const CELL_H = 2 * LINE;
+/** Candidate places tried per vertical run and per edge, before the label is dropped. */
+const PER_RUN = 24;
+const PER_EDGE = 96;
+
+/** Boxes in grid buckets: whether a box is clear of all those added is a look at the few
+ * cells it covers, so placing a large flow's labels stays linear. */
+class Occupied {
+  add(box: IPlaced): void {
+    this._cells(box, key => {
+      const cell = this._grid.get(key);
+      if (cell) {
+        cell.push(box);
+      } else {
+        this._grid.set(key, [box]);
+      }
+    });
+  }
+
+  free(box: IPlaced): boolean {
+    let clear = true;
+    this._cells(box, key => {
+      for (const other of this._grid.get(key) ?? []) {
         if (
           box.x < other.x + other.width &&
           other.x < box.x + box.width &&
           box.y < other.y + other.height &&
           other.y < box.y + box.height
         ) {
-          return false;
+          clear = false;
         }
       }
+    });
+    return clear;
+  }
+
+  private _cells(box: IPlaced, visit: (key: number) => void): void {
+    const [x0, x1] = [Math.floor(box.x / CELL_W), Math.floor((box.x + box.width) / CELL_W)];
+    const [y0, y1] = [Math.floor(box.y / CELL_H), Math.floor((box.y + box.height) / CELL_H)];
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        visit(cx * 1_000_003 + cy);
+      }
     }
-    return true;
-  };
-  for (const placed of edges) {
-    const text = placed.edge.label;
-    if (!text) {
-      continue;
-    }
-    const { points } = placed;
-    let i = points.length - 2;
-    while (i > 0 && points[i].x !== points[i + 1].x) {
-      i--;
-    }
+  }
+
+  private readonly _grid = new Map<number, IPlaced[]>();
+}
+
+/** An edge's vertical runs, last (nearest its arrow) first: [x, top, bottom]. */
+function verticalRuns(points: Point[]): [number, number, number][] {
+  const runs: [number, number, number][] = [];
+  for (let i = points.length - 2; i >= 0; i--) {
     const [a, b] = [points[i], points[i + 1]];
-    const low = Math.max(a.y, b.y) - LINE - 4;
-    const high = Math.min(a.y, b.y);
-    const width = text.length * CHAR;
-    const line = (a.x + b.x) / 2;
-    let box: IPlaced = { x: line + 3, y: low, width, height: LINE };
-    search: for (let y = low; y >= high && y > low - 4 * LINE; y -= LINE) {
-      // Right of the line, else left of it.
-      for (const x of [line + 3, line - 3 - width]) {
-        const tried = { x, y, width, height: LINE };
-        if (free(tried)) {
-          box = tried;
-          break search;
-        }
+    if (Math.abs(a.x - b.x) < 1.5 && a.y !== b.y) {
+      runs.push([(a.x + b.x) / 2, Math.min(a.y, b.y), Math.max(a.y, b.y)]);
+    }
+  }
+  return runs;
+}
+
+/** Each label beside a vertical run of its edge (right of it, else left), clear of the
+ * nodes and of the labels placed before: first as low as it goes on the last run, above
+ * the arrow, then up that run and the runs before it. The edges from one producer with
+ * the same shapes (a tensor's fan-out) share one label, beside the run that leaves the
+ * producer; a label with no clear place is not drawn (the edge's tooltip has it). */
+function placeLabels(edges: IPlacedEdge[], nodes: Map<string, IPlaced>, flow: IFlowGraph): void {
+  const taken = new Occupied();
+  for (const node of flow.nodes) {
+    if (!node.open) {
+      taken.add(nodes.get(node.id)!);
+    }
+  }
+  const groups = new Map<string, IPlacedEdge[]>();
+  for (const placed of edges) {
+    if (placed.edge.label) {
+      const key = `${placed.edge.source}\n${placed.edge.label}`;
+      const group = groups.get(key);
+      if (group) {
+        group.push(placed);
+      } else {
+        groups.set(key, [placed]);
       }
     }
-    const row = Math.floor(box.y / LINE);
-    rows
-      .set(row, rows.get(row) ?? [])
-      .get(row)!
-      .push(box);
-    placed.label = { text, ...box };
+  }
+  for (const group of groups.values()) {
+    const text = group[0].edge.label;
+    const width = text.length * CHAR;
+    // A fan-out: its label where its edges leave the producer, outermost first.
+    const runs =
+      group.length === 1
+        ? verticalRuns(group[0].points).map(run => [group[0], run, 'up'] as const)
+        : group
+            .map(e => [e, verticalRuns(e.points).reverse()[0]] as const)
+            .filter(([, run]) => run)
+            .sort(([, a], [, b]) => b[0] - a[0])
+            .map(([e, run]) => [e, run, 'down'] as const);
+    let tries = 0;
+    const place = (): [IPlacedEdge, IPlaced] | null => {
+      for (const [placed, [line, top, bottom], way] of runs) {
+        // Its middle beside the run; a run shorter than a line, the label centred on it.
+        const [first, step] = way === 'up' ? [bottom - LINE - 4, -LINE] : [top + 4, LINE];
+        const ys: number[] = [];
+        for (
+          let y = first;
+          ys.length < PER_RUN && Math.abs(y + LINE / 2 - (top + bottom) / 2) <= (bottom - top) / 2;
+          y += step
+        ) {
+          ys.push(y);
+        }
+        for (const y of ys.length ? ys : [(top + bottom - LINE) / 2]) {
+          if (tries >= PER_EDGE) {
+            return null;
+          }
+          for (const x of [line + 3, line - 3 - width]) {
+            tries++;
+            const box = { x, y, width, height: LINE };
+            if (taken.free(box)) {
+              return [placed, box];
+            }
+          }
+        }
+      }
+      return null;
+    };
+    const found = place();
+    if (found) {
+      taken.add(found[1]);
+      found[0].label = { text, ...found[1] };
+    }
   }
 }

@@ -267,6 +267,11 @@ export class FlowView {
       g.append(s('path', { d, 'marker-end': 'url(#jp-Scope-flowArrow)' }));
       if (label) {
         g.append(text(label.x, label.y + LINE - 3, label.text, 'jp-Scope-flowLabel'));
+      } else if (edge.label) {
+        // Its shapes drawn once for its tensor's fan-out, or with no room: the tooltip.
+        const title = s('title');
+        title.textContent = edge.label;
+        g.append(title);
       }
       return g;
     });
