@@ -78,6 +78,24 @@ DRAWN = """flow => {
   };
 }"""
 
+# Where the pane draws each node (its box on screen, after any move) and each edge; what
+# is selected aside.
+GEOMETRY = """flow => {
+  const svg = flow.querySelector('svg').getBoundingClientRect();
+  const round = r =>
+    [r.x - svg.x, r.y - svg.y, r.width, r.height].map(v => Math.round(v * 10) / 10);
+  return {
+    nodes: [...flow.querySelectorAll('.jp-Scope-flowNode')].map(g => [
+      g.dataset.id, g.className.baseVal.replace(' jp-mod-selected', ''), g.textContent,
+      round(g.getBoundingClientRect())
+    ]).sort(),
+    edges: [...flow.querySelectorAll('.jp-Scope-flowEdge')].map(e => [
+      e.dataset.source, e.dataset.target, e.querySelector('path').getAttribute('d'),
+      [...e.querySelectorAll('text')].map(l => [l.textContent, round(l.getBoundingClientRect())])
+    ].join(' ')).sort()
+  };
+}"""
+
 
 def drawn_after(page, flow, act) -> dict:
     """Do `act`, then wait for the pane's next drawing and read it."""
@@ -214,5 +232,17 @@ def test_flow_in_the_offline_html_page(browser_page, tmp_path) -> None:
     assert {"model/enc", "model/dec", "model/layer/w", "model/scale"} <= names
     variable = [e["target"] for e in drawing["edges"] if e["source"] == "model/layer/w"]
     assert sorted(variable) == ["model/dec", "model/enc"]
+
+    # A box opened and closed again updates the drawing there is (moves what moved, adds
+    # and removes the box's contents); closed, it is the drawing made from nothing before,
+    # and open, each id is drawn once and the box keeps the focus.
+    fresh = flow.evaluate(GEOMETRY)
+    box = flow.locator('.jp-Scope-flowNode.jp-mod-scope[data-name="model/enc"]')
+    opened = drawn_after(page, flow, lambda: (box.focus(), box.press("Enter")))
+    ids = [n["id"] for n in opened["nodes"]]
+    assert len(ids) == len(set(ids)) > len(fresh["nodes"])
+    assert box.evaluate("g => document.activeElement === g && g.classList.contains('jp-mod-open')")
+    drawn_after(page, flow, lambda: box.press("Enter"))
+    assert flow.evaluate(GEOMETRY) == fresh
     assert page.events["errors"] == []
     assert all(url.startswith(("file:", "blob:", "data:")) for url in page.events["requests"])
