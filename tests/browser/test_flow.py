@@ -79,6 +79,41 @@ DRAWN = """flow => {
   };
 }"""
 
+# Where the pane draws each node (its box on screen, after any move) and each edge; what
+# is selected aside.
+GEOMETRY = """flow => {
+  const svg = flow.querySelector('svg').getBoundingClientRect();
+  const round = r =>
+    [r.x - svg.x, r.y - svg.y, r.width, r.height].map(v => Math.round(v * 10) / 10);
+  return {
+    nodes: [...flow.querySelectorAll('.jp-Scope-flowNode')].map(g => [
+      g.dataset.id, g.className.baseVal.replace(' jp-mod-selected', ''), g.textContent,
+      round(g.getBoundingClientRect())
+    ]).sort(),
+    edges: [...flow.querySelectorAll('.jp-Scope-flowEdge')].map(e => [
+      e.dataset.source, e.dataset.target, e.querySelector('path').getAttribute('d'),
+      [...e.querySelectorAll('text')].map(l => [l.textContent, round(l.getBoundingClientRect())])
+    ].join(' ')).sort()
+  };
+}"""
+
+# The edges whose drawn ends are off the drawn boxes of their source and target nodes.
+DETACHED = """flow => {
+  const svg = flow.querySelector('svg');
+  const ctm = svg.getScreenCTM();
+  const near = (id, x, y) => {
+    const r = flow.querySelector(`.jp-Scope-flowNode[data-id="${CSS.escape(id)}"] rect`)
+      .getBoundingClientRect();
+    const p = new DOMPoint(x, y).matrixTransform(ctm);
+    return p.x >= r.left - 1 && p.x <= r.right + 1 && p.y >= r.top - 1 && p.y <= r.bottom + 1;
+  };
+  return [...flow.querySelectorAll('.jp-Scope-flowEdge')].filter(e => {
+    const xy = e.querySelector('path').getAttribute('d').match(/-?[0-9.]+/g).map(Number);
+    const n = xy.length;
+    return !near(e.dataset.source, xy[0], xy[1]) || !near(e.dataset.target, xy[n - 2], xy[n - 1]);
+  }).map(e => `${e.dataset.source} -> ${e.dataset.target}`);
+}"""
+
 
 def drawn_after(page, flow, act) -> dict:
     """Do `act`, then wait for the pane's next drawing and read it."""
@@ -215,5 +250,20 @@ def test_flow_in_the_offline_html_page(browser_page, tmp_path) -> None:
     assert {"model/enc", "model/dec", "model/layer/w", "model/scale"} <= names
     variable = [e["target"] for e in drawing["edges"] if e["source"] == "model/layer/w"]
     assert sorted(variable) == ["model/dec", "model/enc"]
+
+    # A box opened and closed again updates the drawing there is (moves what moved, adds
+    # and removes the box's contents); closed, it is the drawing made from nothing before,
+    # and open, each id is drawn once, every edge meets its nodes where they were moved
+    # to, and the box keeps the focus.
+    fresh = flow.evaluate(GEOMETRY)
+    assert flow.evaluate(DETACHED) == []
+    box = flow.locator('.jp-Scope-flowNode.jp-mod-scope[data-name="model/enc"]')
+    opened = drawn_after(page, flow, lambda: (box.focus(), box.press("Enter")))
+    ids = [n["id"] for n in opened["nodes"]]
+    assert len(ids) == len(set(ids)) > len(fresh["nodes"])
+    assert flow.evaluate(DETACHED) == []
+    assert box.evaluate("g => document.activeElement === g && g.classList.contains('jp-mod-open')")
+    drawn_after(page, flow, lambda: box.press("Enter"))
+    assert flow.evaluate(GEOMETRY) == fresh
     assert page.events["errors"] == []
     assert all(url.startswith(("file:", "blob:", "data:")) for url in page.events["requests"])

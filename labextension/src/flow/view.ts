@@ -15,7 +15,16 @@ import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import { CHAR, cut, type IInPlace, type ILayout, LINE, layoutFlow, portText } from './layout';
+import {
+  CHAR,
+  cut,
+  type IInPlace,
+  type ILayout,
+  type IPlaced,
+  LINE,
+  layoutFlow,
+  portText
+} from './layout';
 
 /** A flow level of more nodes than this (a box's or the scope's) is moved aside for a box
  * opening in it rather than laid out again: ELK takes most of a second on 1,000 nodes
@@ -34,6 +43,13 @@ function s(tag: string, attrs: Record<string, string | number> = {}): SVGElement
 
 function text(x: number, y: number, value: string, cls: string): SVGElement {
   const el = s('text', { x, y, class: cls });
+  el.textContent = value;
+  return el;
+}
+
+/** What shows on hover: an SVG element's `<title>`. */
+function tooltip(value: string): SVGElement {
+  const el = s('title');
   el.textContent = value;
   return el;
 }
@@ -74,6 +90,20 @@ export class FlowView {
       this._status,
       h('div', { class: 'jp-Scope-flowCanvas' }, this._svg)
     );
+    const defs = s('defs');
+    const marker = s('marker', {
+      id: 'jp-Scope-flowArrow',
+      viewBox: '0 0 8 8',
+      refX: 8,
+      refY: 4,
+      markerWidth: 6,
+      markerHeight: 6,
+      orient: 'auto-start-reverse'
+    });
+    marker.append(s('path', { d: 'M0,0 L8,4 L0,8 z', class: 'jp-Scope-flowArrowHead' }));
+    defs.append(marker);
+    this._layers = [s('g'), s('g'), s('g'), s('g')];
+    this._svg.append(defs, ...this._layers);
     this._svg.addEventListener('click', event => this._onClick(event));
     this._svg.addEventListener('dblclick', event => this._onToggle(event));
     this._svg.addEventListener('keydown', event => this._onKey(event));
@@ -171,8 +201,14 @@ export class FlowView {
     const scope = this._scope;
     const generation = ++this._generation;
     if (!tree || !scope) {
-      this._svg.replaceChildren();
+      for (const layer of this._layers) {
+        layer.replaceChildren();
+      }
+      this._nodeEls.clear();
+      this._edgeEls.clear();
+      this._shown = null;
       this._drawn.clear();
+      this._nodeOf.clear();
       return;
     }
     const trans = this._trans;
@@ -209,8 +245,9 @@ export class FlowView {
       return;
     }
     const t2 = performance.now();
+    const same = shown?.scope === scope && shown.tree === tree;
     this._shown = { tree, scope, levels: result.levels };
-    this._paint(flow, result);
+    this._paint(flow, result, same);
     this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
     const selected = this._model.selected;
     this._mark(selected?.key ?? null);
@@ -226,15 +263,28 @@ export class FlowView {
     this.node.dataset.drawn = String(generation);
   }
 
-  private _paint(flow: IFlowGraph, at: ILayout): void {
+  /** Draw the layout, updating the drawing there is: a node drawn before with the same
+   * text and size is moved (a `transform`), an edge gets its new points, and only what is
+   * new is built. A box opened in place in a large level so changes a few hundred
+   * elements of ten thousand instead of building them all again (and Chromium styles and
+   * lays out only those). */
+  private _paint(flow: IFlowGraph, at: ILayout, same: boolean): void {
     const margin = 4;
     const width = at.width + 2 * margin;
     const height = at.height + 2 * margin;
     this._svg.setAttribute('width', String(width));
     this._svg.setAttribute('height', String(height));
     this._svg.setAttribute('viewBox', `${-margin} ${-margin} ${width} ${height}`);
+    if (!same) {
+      this._nodeEls.clear();
+      this._edgeEls.clear();
+      for (const layer of this._layers) {
+        layer.replaceChildren();
+      }
+    }
+    const [content, opens, edges, rest] = this._layers;
     const scope = at.scope;
-    const content: SVGElement[] = [
+    content.replaceChildren(
       s('rect', { ...box(scope), rx: 4, class: 'jp-Scope-flowScope' }),
       text(
         scope.x + 6,
@@ -242,54 +292,94 @@ export class FlowView {
         cut(flow.scope.node.name || '/', 80),
         'jp-Scope-flowBoxTitle'
       )
-    ];
-    const nodes: SVGElement[] = [];
+    );
     this._drawn.clear();
     this._nodeOf.clear();
+    const nodeEls = new Map<string, IDrawnNode>();
+    const openOrder: SVGElement[] = [];
     // Open boxes first, so that what they hold is drawn over them.
-    const order = [...flow.nodes].sort((a, b) => Number(b.open) - Number(a.open));
-    for (const node of order) {
+    for (const node of flow.nodes) {
       const place = at.nodes.get(node.id);
-      if (place) {
-        const g = this._drawNode(node, place);
-        nodes.push(g);
-        if (node.kind !== 'port') {
-          this._drawn.add(node.key);
+      if (!place) {
+        continue;
+      }
+      const sig = signature(node, place);
+      let drawn = this._nodeEls.get(node.id);
+      if (drawn?.sig === sig) {
+        const dx = place.x - drawn.x;
+        const dy = place.y - drawn.y;
+        if (dx !== drawn.dx || dy !== drawn.dy) {
+          drawn.g.setAttribute('transform', `translate(${dx},${dy})`);
+          drawn.dx = dx;
+          drawn.dy = dy;
+        }
+      } else {
+        drawn?.g.remove();
+        drawn = { g: this._drawNode(node, place), sig, x: place.x, y: place.y, dx: 0, dy: 0 };
+        if (!node.open) {
+          rest.append(drawn.g);
         }
       }
-    }
-    const edges = at.edges.map(({ edge, points, label }) => {
-      const g = s('g', { class: `jp-Scope-flowEdge jp-mod-${edge.kind}` });
-      g.dataset.source = edge.source;
-      g.dataset.target = edge.target;
-      g.dataset.pairs = String(edge.pairs.length);
-      const d = points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
-      g.append(s('path', { d, 'marker-end': 'url(#jp-Scope-flowArrow)' }));
-      if (label) {
-        g.append(text(label.x, label.y + LINE - 3, label.text, 'jp-Scope-flowLabel'));
-      } else if (edge.label) {
-        // Its shapes drawn once for its tensor's fan-out, or with no room: the tooltip.
-        const title = s('title');
-        title.textContent = edge.label;
-        g.append(title);
+      this._nodeEls.delete(node.id);
+      nodeEls.set(node.id, drawn);
+      if (node.open) {
+        openOrder.push(drawn.g);
       }
-      return g;
-    });
-    const defs = s('defs');
-    const marker = s('marker', {
-      id: 'jp-Scope-flowArrow',
-      viewBox: '0 0 8 8',
-      refX: 8,
-      refY: 4,
-      markerWidth: 6,
-      markerHeight: 6,
-      orient: 'auto-start-reverse'
-    });
-    marker.append(s('path', { d: 'M0,0 L8,4 L0,8 z', class: 'jp-Scope-flowArrowHead' }));
-    defs.append(marker);
-    // Open boxes under the edges, the nodes over them.
-    const [open, rest] = [nodes.filter(n => n.dataset.open), nodes.filter(n => !n.dataset.open)];
-    this._svg.replaceChildren(defs, ...content, ...open, ...edges, ...rest);
+      if (node.kind !== 'port') {
+        this._drawn.add(node.key);
+        this._nodeOf.set(node.key, drawn.g as unknown as HTMLElement);
+      }
+    }
+    for (const gone of this._nodeEls.values()) {
+      gone.g.remove();
+    }
+    this._nodeEls = nodeEls;
+    // Open boxes under the edges, an outer box under those it holds (a few elements).
+    const current = opens.children;
+    if (current.length !== openOrder.length || openOrder.some((g, i) => current[i] !== g)) {
+      opens.replaceChildren(...openOrder);
+    }
+    const edgeEls = new Map<string, IDrawnEdge>();
+    for (const { edge, points, label } of at.edges) {
+      const sig = `${edge.kind} ${edge.source} ${edge.target} ${edge.pairs.length}`;
+      const d = points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
+      // An edge whose shapes are not drawn beside it (its tensor's fan-out shares one
+      // label, or there was no room) has them as its tooltip.
+      const labelAt = label ? `${label.x},${label.y},${label.text}` : `title ${edge.label}`;
+      let drawn = this._edgeEls.get(edge.id);
+      if (drawn?.sig !== sig) {
+        drawn?.g.remove();
+        const g = s('g', { class: `jp-Scope-flowEdge jp-mod-${edge.kind}` });
+        g.dataset.source = edge.source;
+        g.dataset.target = edge.target;
+        g.dataset.pairs = String(edge.pairs.length);
+        const path = s('path', { d, 'marker-end': 'url(#jp-Scope-flowArrow)' });
+        g.append(path);
+        drawn = { g, path, label: null, sig, d, labelAt: '' };
+        edges.append(g);
+      } else if (drawn.d !== d) {
+        drawn.path.setAttribute('d', d);
+        drawn.d = d;
+      }
+      if (drawn.labelAt !== labelAt) {
+        drawn.label?.remove();
+        drawn.label = label
+          ? text(label.x, label.y + LINE - 3, label.text, 'jp-Scope-flowLabel')
+          : edge.label
+            ? tooltip(edge.label)
+            : null;
+        if (drawn.label) {
+          drawn.g.append(drawn.label);
+        }
+        drawn.labelAt = labelAt;
+      }
+      this._edgeEls.delete(edge.id);
+      edgeEls.set(edge.id, drawn);
+    }
+    for (const gone of this._edgeEls.values()) {
+      gone.g.remove();
+    }
+    this._edgeEls = edgeEls;
   }
 
   private _drawNode(
@@ -307,10 +397,11 @@ export class FlowView {
     if (node.open) {
       g.dataset.open = 'true';
     }
-    const title = s('title');
-    title.textContent =
-      node.kind === 'port' ? `${node.label} ${node.detail}` : `${node.label} · ${node.detail}`;
-    g.append(title);
+    g.append(
+      tooltip(
+        node.kind === 'port' ? `${node.label} ${node.detail}` : `${node.label} · ${node.detail}`
+      )
+    );
     if (node.kind === 'port') {
       g.setAttribute(
         'aria-label',
@@ -321,7 +412,6 @@ export class FlowView {
       g.append(text(at.x + at.width + 3, below, portText(node), 'jp-Scope-flowPortLabel'));
       return g;
     }
-    this._nodeOf.set(node.key, g as unknown as HTMLElement);
     g.setAttribute(
       'aria-label',
       node.kind === 'scope'
@@ -419,6 +509,11 @@ export class FlowView {
   /** Keys of the tree entries the flow draws, and their node's element. */
   private readonly _drawn = new Set<string>();
   private readonly _nodeOf = new Map<string, HTMLElement>();
+  /** The scope's box, the open boxes, the edges, the other nodes: drawn in this order. */
+  private readonly _layers: SVGElement[];
+  /** What the last drawing drew, by the ids of `graph.ts` (`_paint` updates it). */
+  private _nodeEls = new Map<string, IDrawnNode>();
+  private _edgeEls = new Map<string, IDrawnEdge>();
   private _generation = 0;
   private readonly _layouts = new LayoutCache(runElk);
   private _focusAfter: string | null = null;
@@ -436,6 +531,41 @@ export class FlowView {
   } | null = null;
   /** While the flow itself selects: the selection is one of its nodes. */
   private _selecting = false;
+}
+
+/** A node's element, where it was built and how far it has moved since. */
+interface IDrawnNode {
+  g: SVGElement;
+  sig: string;
+  x: number;
+  y: number;
+  dx: number;
+  dy: number;
+}
+
+interface IDrawnEdge {
+  g: SVGElement;
+  path: SVGElement;
+  label: SVGElement | null;
+  sig: string;
+  d: string;
+  labelAt: string;
+}
+
+/** All a node's element shows but its place: equal, the element is only moved. */
+function signature(node: IFlowNode, at: IPlaced): string {
+  const badges = node.badges.map(b => b.text).join(' ');
+  return [
+    node.kind,
+    node.open,
+    node.side,
+    node.key,
+    at.width,
+    at.height,
+    node.label,
+    node.detail,
+    badges
+  ].join('\u0000');
 }
 
 function box(at: { x: number; y: number; width: number; height: number }): Record<string, number> {
