@@ -465,10 +465,11 @@ class _TypedGraph:
     def __init__(self, release: Callable[[], None]) -> None:
         self.release = release
         self.graph = nx.DiGraph()
-        # Each scope's id to itself, every node's once an edge names another node out of
-        # turn (`_id`): edges' ends are these objects, not equal strings of their own.
+        # Each scope's id to itself: edges' ends are the nodes' id objects, not equal
+        # strings of their own. Every node's place in the nodes' order (`_place`), once an
+        # edge names another node out of turn.
         self.ids: dict[str, str] = {}
-        self.all_ids = False
+        self.places: dict[str, int] | None = None
         self.roots: list[str] = []  # scopes named ""
         self.naming: list[str] = []  # variables naming other nodes
         small = SmallDicts()
@@ -540,11 +541,11 @@ class _TypedGraph:
         if not attributes.keys().isdisjoint(NAMING):
             self.naming.append(node_id)
 
-    def _id(self, name: str) -> str | None:
-        """The node id equal to `name`, if any."""
-        if not self.all_ids:  # a dict of them all, made once, when first needed
-            self.ids, self.all_ids = {node: node for node in self.graph._node}, True
-        return self.ids.get(name)
+    def _place(self, name: str, order: list[str]) -> int | None:
+        """The place of the node `name` in `order` (the nodes' order), if it is a node."""
+        if self.places is None:  # made once, when first needed
+            self.places = {node: place for place, node in enumerate(order)}
+        return self.places.get(name)
 
     def _edges(self, edges: list[msgspec.Raw]) -> bool:
         """Each edge, its text freed as it goes in; whether the `contains` edges came
@@ -555,29 +556,28 @@ class _TypedGraph:
         root = self.roots[0] if len(self.roots) == 1 else None
         depth = {} if root is None else {root: 0}
         ordered, n_contains = root is not None, 0
-        # The nodes in turn, each with its dict and predecessors: `to_json` writes the
-        # `contains` edges in the order of their targets, the nodes' but the root's, so an
-        # edge's target is most often the next of these, found without looking it up
-        # (at 10^6 nodes, each lookup is a cache miss or three: ~1 s in all).
-        upcoming = zip(node_data, node_data.values(), pred.values(), strict=True)
-        ahead = next(upcoming, None)
+        # The nodes in turn, with their dicts and predecessors: `to_json` writes each
+        # scope's `contains` edges in its children's order, most often the nodes' order,
+        # so an edge's target is most often the node after the last edge's, found without
+        # looking it up (at 10^6 nodes each lookup is a cache miss or three). Where the
+        # edges jump (from one scope's children to the next scope's), the target is
+        # looked up and the edges after it are expected to follow on from there.
+        order, datas, intos = list(node_data), list(node_data.values()), list(pred.values())
+        n_nodes, ahead = len(order), 0  # the place of the node the next edge should reach
         for edge in self._decoded(edges, decode):
-            source, name, kind = (
-                ids.get(edge.source) or self._id(edge.source),
-                edge.target,
-                edge.kind,
-            )
-            if ahead is not None and ahead[0] != name:  # the root, say: one skipped
-                ahead = next(upcoming, None)
-            if ahead is not None and ahead[0] == name:
-                target, data, into = ahead
-                ahead = next(upcoming, None)
-            elif (found := self._id(name)) is not None:
-                target, data, into = found, node_data[found], pred[found]
-            else:
-                raise _Untyped  # an edge's end is not a node
-            if source is None:
-                raise _Untyped
+            name, kind = edge.target, edge.kind
+            if (source := ids.get(edge.source)) is None:  # not a scope's: looked up
+                if (found := self._place(edge.source, order)) is None:
+                    raise _Untyped  # an edge's end is not a node
+                source = order[found]
+            if ahead < n_nodes and order[ahead] != name:  # the root, say: one skipped
+                ahead += 1
+            if not (ahead < n_nodes and order[ahead] == name):
+                if (found := self._place(name, order)) is None:
+                    raise _Untyped
+                ahead = found
+            target, data, into = order[ahead], datas[ahead], intos[ahead]
+            ahead += 1
             if kind == "contains":
                 if node_data[source]["kind"] != "scope" or target == root:
                     raise _Untyped  # not a scope's, or into the root
