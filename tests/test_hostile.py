@@ -25,7 +25,7 @@ from report_factory import DATA, hostile_report, make_report, sample_report, tow
 
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.document import codec
+from jupyter_scope.document import codec, typed
 from jupyter_scope.document.codec import ReportFormatError
 from jupyter_scope.export import write
 from jupyter_scope.export.write import ExportError
@@ -300,6 +300,22 @@ def test_edges_out_of_the_nodes_order_join_the_nodes_own_ids():
             assert source is ids[source] and target is ids[target]
         for into in read[0]._pred.values():
             assert all(source is ids[source] for source in into)
+
+
+def test_nodes_and_edges_decoded_in_parts_read_as_all_at_once(monkeypatch):
+    """Nodes and edges are decoded `PART` at a time, a mapped file's pages given back every
+    `RELEASE_EVERY`: in parts of 3, the last one short, the same document as the checked
+    way reads, pages given back every 6 nodes or edges."""
+    text = make_report([variable(f"s{i % 3}/v{i}", [2]) for i in range(19)]).to_json()
+    monkeypatch.setattr(codec, "PART", 3)
+    monkeypatch.setattr(codec, "RELEASE_EVERY", 6)
+    assert outcome(codec.read, text) == outcome(checked_read, text)
+    graph = typed.decode(text.encode()).graph
+    n_texts = len(graph.nodes) + len(graph.edges)
+    assert len(graph.nodes) % 3 and len(graph.edges) % 3  # a short last part of each
+    released = []
+    codec._TypedGraph(lambda: released.append(1)).make(graph.nodes, graph.edges)
+    assert n_texts // 6 <= len(released) <= n_texts // 6 + 2
 
 
 def held(read, text: str) -> int:
