@@ -467,10 +467,10 @@ class _TypedGraph:
     def __init__(self, release: Callable[[], None]) -> None:
         self.release = release
         self.graph = nx.DiGraph()
-        # Each scope's id to itself: edges' ends are the nodes' id objects, not equal
-        # strings of their own. Every node's place in the nodes' order (`_place`), once an
-        # edge names another node out of turn.
-        self.ids: dict[str, str] = {}
+        # Places in the nodes' order (`_place`): each scope's, the first node's of each
+        # scope name (a variable's or op's `scope`), every node's once needed otherwise.
+        self.scopes: dict[str, int] = {}
+        self.firsts: dict[str, int] = {}
         self.places: dict[str, int] | None = None
         self.roots: list[str] = []  # scopes named ""
         self.naming: list[str] = []  # variables naming other nodes
@@ -532,16 +532,19 @@ class _TypedGraph:
     def _nodes(self, nodes: list[msgspec.Raw]) -> None:
         """Each node into the graph, its dict made as it is decoded."""
         node_data, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
-        ids, dicts, decode, scope = self.ids, self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
+        scopes, firsts = self.scopes, self.firsts
+        dicts, decode, scope = self.dicts, typed.NODE.decode, typed.BY_KIND["scope"]
         for node in self._decoded(nodes, decode):
             attributes = dicts[node.__class__](node)
             node_id = node.id
             if node.__class__ is scope:
-                node_id = ids.setdefault(node_id, node_id)
+                scopes[node_id] = len(node_data)
                 if not attributes["name"]:
                     self.roots.append(node_id)
-            elif not attributes.keys().isdisjoint(CHECKED):  # a variable's, rarely
-                self._check(node_id, attributes)
+            else:
+                firsts.setdefault(attributes["scope"], len(node_data))
+                if not attributes.keys().isdisjoint(CHECKED):  # a variable's, rarely
+                    self._check(node_id, attributes)
             node_data[node_id], succ[node_id], pred[node_id] = attributes, {}, {}
 
     def _check(self, node_id: str, attributes: dict[str, Any]) -> None:
@@ -555,16 +558,27 @@ class _TypedGraph:
         if not attributes.keys().isdisjoint(NAMING):
             self.naming.append(node_id)
 
-    def _place(self, name: str, order: list[str]) -> int | None:
-        """The place of the node `name` in `order` (the nodes' order), if it is a node."""
-        if self.places is None:  # made once, when first needed
-            self.places = {node: place for place, node in enumerate(order)}
-        return self.places.get(name)
+    def _place(self, name: str, order: list[str], scope: str | None = None) -> int:
+        """The place of the node `name` in `order` (the nodes' order): a scope's, or the
+        first node's of the scope named `scope` where that is it (where `to_json`'s
+        edges jump to), else from a dict of every node's place, made when first needed
+        (0.4 s at 10^6 nodes). `_Untyped` if no node is named so."""
+        place = self.scopes.get(name)
+        if place is None:
+            place = self.firsts.get(scope) if scope is not None else None
+            if place is None or order[place] != name:
+                if self.places is None:
+                    self.places = {node: place for place, node in enumerate(order)}
+                place = self.places.get(name)
+                if place is None:
+                    raise _Untyped  # an edge's end is not a node
+        return place
 
     def _edges(self, edges: list[msgspec.Raw]) -> bool:
         """Each edge, its text freed as it goes in; whether the `contains` edges came
         parents first, each checked as it came (else `check_tree` checks them after)."""
-        node_data, succ, pred, ids = self.graph._node, self.graph._succ, self.graph._pred, self.ids
+        graph, scopes = self.graph, self.scopes
+        node_data, succ, pred = graph._node, graph._succ, graph._pred
         edge_dict, decode = self.edge, typed.EDGE.decode
         # Scopes' depths under the one root scope, each known before its children's edges.
         root = self.roots[0] if len(self.roots) == 1 else None
@@ -574,22 +588,19 @@ class _TypedGraph:
         # scope's `contains` edges in its children's order, most often the nodes' order,
         # so an edge's target is most often the node after the last edge's, found without
         # looking it up (at 10^6 nodes each lookup is a cache miss or three). Where the
-        # edges jump (from one scope's children to the next scope's), the target is
-        # looked up and the edges after it are expected to follow on from there.
+        # edges jump (from one scope's children to the next scope's), the target's place
+        # is found (`_place`) and the edges after it are expected to follow on from there.
         order, datas, intos = list(node_data), list(node_data.values()), list(pred.values())
         n_nodes, ahead = len(order), 0  # the place of the node the next edge should reach
         for edge in self._decoded(edges, decode):
             name, kind = edge.target, edge.kind
-            if (source := ids.get(edge.source)) is None:  # not a scope's: looked up
-                if (found := self._place(edge.source, order)) is None:
-                    raise _Untyped  # an edge's end is not a node
-                source = order[found]
+            if (found := scopes.get(edge.source)) is None:  # not a scope's
+                found = self._place(edge.source, order)
+            source = order[found]
             if ahead < n_nodes and order[ahead] != name:  # the root, say: one skipped
                 ahead += 1
             if not (ahead < n_nodes and order[ahead] == name):
-                if (found := self._place(name, order)) is None:
-                    raise _Untyped
-                ahead = found
+                ahead = self._place(name, order, node_data[source].get("name"))
             target, data, into = order[ahead], datas[ahead], intos[ahead]
             ahead += 1
             if kind == "contains":
