@@ -25,6 +25,7 @@ from jupyter_scope.present.human import visible
 
 PROG = "jupyter-scope"
 USER_ERROR = 2  # exit code of a usage or input error, as argparse uses
+WRITTEN_LINES = 10_000  # lines `show` writes at a time
 
 EXAMPLES = """\
 examples:
@@ -196,7 +197,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UserError(f"--filter {args.filter!r} is not a regular expression: {exc}") from None
     from jupyter_scope.present.text_tree import lines
 
-    sys.stdout.writelines(f"{line}\n" for line in lines(load(args.report), pattern))
+    found = lines(load(args.report), pattern)
+    # Many lines a write: with PYTHONUNBUFFERED set, each write is a system call (1.9 s
+    # of CPU for the 2.1 million lines of a report of 10^6 variables).
+    while written := list(itertools.islice(found, WRITTEN_LINES)):
+        sys.stdout.write("\n".join(written) + "\n")
     return 0
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import itertools
 import json
 import os
+import random
 import re
 import tracemalloc
 import xml.etree.ElementTree as ET
@@ -23,7 +25,7 @@ from report_factory import DATA, hostile_report, make_report, sample_report, tow
 
 import jupyter_scope
 from jupyter_scope import ScopeReport, cli
-from jupyter_scope.document import codec
+from jupyter_scope.document import codec, typed
 from jupyter_scope.document.codec import ReportFormatError
 from jupyter_scope.export import write
 from jupyter_scope.export.write import ExportError
@@ -268,6 +270,52 @@ def test_contains_edges_in_any_order_read_as_the_checked_way_reads_them():
         )[0]
         == "refused"
     )
+
+
+def test_edges_out_of_the_nodes_order_join_the_nodes_own_ids():
+    """Edges following the nodes' order, jumping back and forth (as `to_json` writes a
+    model of blocks of layers), or in any order, from scopes and from ops: read as the
+    checked way reads them, and each edge's ends are its nodes' own id objects, not equal
+    strings of their own."""
+    blocks = [variable(f"b{b}/l{i}/v{v}", [2]) for b, i, v in itertools.product(range(3), repeat=3)]
+    ops = [  # edges from ops and into variables: `input` and `reads`
+        OpRecord("b0/l0/read", "Identity", "g0", None, reads=["g0:b0/l0/v0"]),
+        OpRecord("b1/l1/mul", "Mul", "g0", None, inputs=["b0/l0/read"], reads=["g0:b2/l2/v2"]),
+    ]
+    document = json.loads(make_report(blocks, ops).to_json())
+    edges = document["graph"]["edges"]
+    order = [node["id"] for node in document["graph"]["nodes"]]
+    places = [order.index(edge["target"]) for edge in edges]
+    assert any(b < a for a, b in itertools.pairwise(places))  # a jump back
+    shuffled = edges[:]
+    random.Random(0).shuffle(shuffled)
+    for order_of_edges in (edges, shuffled):
+        graph = {**document["graph"], "edges": order_of_edges}
+        text = json.dumps({**document, "graph": graph})
+        assert outcome(codec.read, text) == outcome(checked_read, text)
+        read = codec.read_typed(text.encode())
+        assert read is not None
+        ids = {node: node for node in read[0]}
+        for source, target in read[0].edges:
+            assert source is ids[source] and target is ids[target]
+        for into in read[0]._pred.values():
+            assert all(source is ids[source] for source in into)
+
+
+def test_nodes_and_edges_decoded_in_parts_read_as_all_at_once(monkeypatch):
+    """Nodes and edges are decoded `PART` at a time, a mapped file's pages given back every
+    `RELEASE_EVERY`: in parts of 3, the last one short, the same document as the checked
+    way reads, pages given back every 6 nodes or edges."""
+    text = make_report([variable(f"s{i % 3}/v{i}", [2]) for i in range(19)]).to_json()
+    monkeypatch.setattr(codec, "PART", 3)
+    monkeypatch.setattr(codec, "RELEASE_EVERY", 6)
+    assert outcome(codec.read, text) == outcome(checked_read, text)
+    graph = typed.decode(text.encode()).graph
+    n_texts = len(graph.nodes) + len(graph.edges)
+    assert len(graph.nodes) % 3 and len(graph.edges) % 3  # a short last part of each
+    released = []
+    codec._TypedGraph(lambda: released.append(1)).make(graph.nodes, graph.edges)
+    assert n_texts // 6 <= len(released) <= n_texts // 6 + 2
 
 
 def held(read, text: str) -> int:

@@ -111,6 +111,18 @@ def test_the_cli_prints_those_texts(tmp_path, capsys):
         assert capsys.readouterr().out == golden[name] + "\n"
 
 
+def test_show_writes_its_lines_in_parts_that_print_the_same(tmp_path, capsys, monkeypatch):
+    """`show` writes `cli.WRITTEN_LINES` lines at a time: parts of 3 lines, the last one
+    short, print the same text, each line once, ending with one newline."""
+    report = tmp_path / "r.json"
+    report.write_text(layers(5).to_json())
+    golden = json.loads(SHOW.read_text(encoding="utf-8"))["layers"]
+    assert (golden.count("\n") + 1) % 3 != 0  # a short last part
+    monkeypatch.setattr(cli, "WRITTEN_LINES", 3)
+    assert cli.main(["show", str(report)]) == 0
+    assert capsys.readouterr().out == golden + "\n"
+
+
 def test_the_match_text_does_not_make_the_tree():
     match = layers(3).match(layers(3, checkpoint=True))
     match_view.render_text(match)

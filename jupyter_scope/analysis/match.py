@@ -143,18 +143,24 @@ class Match:
 Variable = dict[str, Any]  # a variable node's own attributes: its fields but its id
 
 
-def _variables(report: ScopeReport) -> tuple[dict[str, Variable], dict[str, str]]:
-    """By name, the first variable of a name and its node id; a replica counts in its
-    distributed variable. The graph's own attribute dicts, not copies with their ids as
+def _variables(report: ScopeReport) -> dict[str, Variable]:
+    """By name, the first variable of a name; a replica counts in its distributed
+    variable. The graph's own attribute dicts, not copies with their ids as
     `report.variables` makes (10^6 of them: ~1 s and ~500 MB a report)."""
     found: dict[str, Variable] = {}
+    for _, var in report.graph.nodes(data=True):
+        if var["kind"] == "variable" and not var.get("component_of"):
+            found.setdefault(var["name"], var)
+    return found
+
+
+def _variable_ids(report: ScopeReport, found: dict[str, Variable]) -> dict[str, str]:
+    """The node id of each variable of `found` (`_variables` of the report), by name."""
     ids: dict[str, str] = {}
-    for node_id, var in report.graph.nodes(data=True):
-        if var["kind"] != "variable" or var.get("component_of"):
-            continue
-        if found.setdefault(var["name"], var) is var:
-            ids[var["name"]] = node_id
-    return found, ids
+    for node, var in report.graph.nodes(data=True):
+        if found.get(name := var.get("name")) is var:
+            ids[name] = node
+    return ids
 
 
 def _join(scope: str, rest: str) -> str:
@@ -188,7 +194,7 @@ def _agree(a: Variable, b: Variable) -> bool:
 
 
 def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
-    (ours, _), (theirs, _) = _variables(report), _variables(other)
+    ours, theirs = _variables(report), _variables(other)
     free = set(theirs)
     pairs: dict[str, str] = {}
 
@@ -198,7 +204,11 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
 
     # Only a TF name that one checkpoint variable has: most sources name none.
     tf_names = Counter(v.get("tf_name") for v in theirs.values() if v.get("tf_name"))
-    by_tf_name = {v["tf_name"]: n for n, v in theirs.items() if tf_names[v.get("tf_name")] == 1}
+    by_tf_name = (  # not a pass over 10^6 variables when none has one
+        {v["tf_name"]: n for n, v in theirs.items() if tf_names[v.get("tf_name")] == 1}
+        if tf_names
+        else {}
+    )
     if by_tf_name:
         for name, var in ours.items():
             alias = by_tf_name.get(var.get("tf_name") or name) or by_tf_name.get(name)
@@ -206,20 +216,21 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
                 pair(name, name)
             elif alias in free:
                 pair(name, alias)
-    else:  # by name alone, in C (10^6 names: ~1 s less)
-        same = ours.keys() & theirs.keys()
+    else:  # by name alone, in the report's order: sorted below in ~0.6 s, not ~2.4 s as
+        # in a set's (10^6 names)
+        same = [name for name in ours if name in theirs]
         pairs.update(zip(same, same, strict=True))
-        free -= same
+        free.difference_update(same)
     renames, renamed_pairs = [], {}
     # Only names left unpaired can pair through a rename: each candidate rename looks at
     # them, not at every variable (at 10^6 variables, ~100 candidates took 0.4 s each).
     unpaired = [n for n in ours if n not in pairs]
     for their_scope, our_scope in infer_renames(unpaired, free):
-        found = {}
+        found, prefix = {}, _join(our_scope, "")
         for name in unpaired:
-            if name in pairs or not name.startswith(_join(our_scope, "")):
+            if name in pairs or not name.startswith(prefix):
                 continue
-            their_name = _join(their_scope, name[len(_join(our_scope, "")) :])
+            their_name = _join(their_scope, name[len(prefix) :])
             if their_name in free:
                 found[name] = their_name
         if any(_agree(ours[n], theirs[t]) for n, t in found.items()):
@@ -239,7 +250,7 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
             dtype_mismatch.append((name, var["dtype"], their_var["dtype"]))
         elif var["shape"] == their_var["shape"]:  # they agree (`_agree`)
             assignment_map[their_name + suffix] = var.get("tf_name") or name
-    missing = sorted(n for n in ours if n not in pairs)
+    missing = sorted(n for n in unpaired if n not in pairs)  # renames pair only those
     unexpected = sorted(free)
     return Match(
         report_source=report.meta.get("source"),
@@ -268,7 +279,7 @@ def _tree(
     renames: list[tuple[str, str]],
 ) -> ScopeReport:
     """`match_tree` of a match, with each report variable's state."""
-    (ours, _), (theirs, _) = _variables(report), _variables(other)
+    ours, theirs = _variables(report), _variables(other)
     states = {name: _state(ours[name], theirs, pairs.get(name), renamed_pairs) for name in ours}
     return match_tree(report, other, states, unexpected, renames)
 
@@ -338,7 +349,8 @@ def match_tree(
         "renames": [list(rename) for rename in renames],
     }
     capture = Capture(meta=meta)
-    (ours, ids), (theirs, _) = _variables(report), _variables(other)
+    ours, theirs = _variables(report), _variables(other)
+    ids = _variable_ids(report, ours)
     # Keyed by the report's node ids, the checkpoint's unexpected ones apart; a checkpoint
     # variable's key (for its slots) is its pair's, or its own when unexpected.
     keys = {s["checkpoint"]: ids[name] for name, s in states.items() if s["checkpoint"]}
