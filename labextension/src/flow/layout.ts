@@ -134,13 +134,17 @@ export async function layoutFlow(
       level(node.id);
     }
   }
-  /** The levels around a node, innermost first, up to the scope's. */
+  /** The levels around a node, innermost first, up to the scope's (asked for each end of
+   * each edge: made once a node). */
+  const arounds = new Map<string, string[]>();
   const around = (id: string): string[] => {
-    const out: string[] = [];
-    for (let p = byId.get(id)?.parent ?? null; p; p = byId.get(p)?.parent ?? null) {
-      out.push(p);
+    let out = arounds.get(id);
+    if (!out) {
+      const parent = byId.get(id)?.parent;
+      out = parent ? [parent, ...around(parent)] : [SCOPE];
+      arounds.set(id, out);
     }
-    return [...out, SCOPE];
+    return out;
   };
   /** A node's id before the box opened: the box's, for what is inside it. */
   const was = (id: string): string => (open && around(id).includes(open.opened) ? open.opened : id);
