@@ -210,7 +210,6 @@ describe('a box opened in place', () => {
         at = await layoutFlow(flow, g => cache.layout(g), {
           opened: `s:${box.key}`,
           last: before.levels,
-          known: g => cache.has(g),
           above: 0
         });
         // ELK laid out the box's contents only (a box not drawn before, its parent

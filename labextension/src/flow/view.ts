@@ -241,7 +241,6 @@ export class FlowView {
         ? {
             opened: `s:${opened}`,
             last: shown.levels,
-            known: graph => this._layouts.has(graph),
             above: IN_PLACE
           }
         : undefined;
