@@ -14,7 +14,6 @@ import type { ITrans } from '../tree/trans';
 import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
-import type { ElkNode } from 'elkjs/lib/elk-api';
 import {
   CHAR,
   cut,
@@ -240,7 +239,7 @@ export class FlowView {
       opened && shown?.scope === scope && shown.tree === tree
         ? {
             opened: `s:${opened}`,
-            last: shown.levels,
+            last: shown.layout,
             above: IN_PLACE
           }
         : undefined;
@@ -258,7 +257,7 @@ export class FlowView {
     }
     const t2 = performance.now();
     const same = shown?.scope === scope && shown.tree === tree;
-    this._shown = { tree, scope, levels: result.levels };
+    this._shown = { tree, scope, layout: result };
     this._paint(flow, result, same);
     this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
     const selected = this._model.selected;
@@ -536,7 +535,7 @@ export class FlowView {
   private _shown: {
     tree: ReportTree;
     scope: IScopeEntry;
-    levels: ReadonlyMap<string, ElkNode>;
+    layout: ILayout;
   } | null = null;
   /** While the flow itself selects: the selection is one of its nodes. */
   private _selecting = false;
