@@ -29,6 +29,8 @@ import {
  * opening in it rather than laid out again: ELK takes most of a second on 1,000 nodes
  * and tens of ms on this many (`benchmarks/README.md`). */
 const IN_PLACE = 150;
+/** A layout taking longer than this (ms) says so. */
+const SLOW = 150;
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Room around the drawing. */
@@ -224,10 +226,18 @@ export class FlowView {
       return;
     }
     const trans = this._trans;
-    this._title.textContent = scope.node.name
+    const title = scope.node.name
       ? trans.__('Dataflow of %1', scope.node.name)
       : trans.__('Dataflow of the root scope');
-    this._status.textContent = trans.__('Laying out…');
+    // The page changed only where it changes, and the status told only of a layout that
+    // takes a while: a change makes Chromium draw a frame (~10 ms on `gradients`' flow),
+    // which holds the main thread when ELK's answer for a box comes back.
+    if (this._title.textContent !== title) {
+      this._title.textContent = title;
+    }
+    const slow = window.setTimeout(() => {
+      this._status.textContent = trans.__('Laying out…');
+    }, SLOW);
     const t0 = performance.now();
     const flow = scopeFlow(tree, scope, this._open);
     const t1 = performance.now();
@@ -251,6 +261,8 @@ export class FlowView {
         this._status.textContent = trans.__('The layout failed: %1', String(error));
       }
       return;
+    } finally {
+      window.clearTimeout(slow);
     }
     if (generation !== this._generation) {
       return;
@@ -259,7 +271,10 @@ export class FlowView {
     const same = shown?.scope === scope && shown.tree === tree;
     this._shown = { tree, scope, layout: result };
     this._paint(flow, result, same);
-    this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
+    const status = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
+    if (this._status.textContent !== status) {
+      this._status.textContent = status;
+    }
     const selected = this._model.selected;
     this._mark(selected?.key ?? null);
     this._dim();
