@@ -201,6 +201,7 @@ describe('a box opened in place', () => {
       // Each box opened in turn, outer ones first, each from the layout before it.
       const boxes: IScopeEntry[] = [...scope.scopes];
       let inPlace = 0;
+      let moved = 0;
       for (const box of boxes) {
         boxes.push(...box.scopes);
         runs.length = 0;
@@ -209,8 +210,7 @@ describe('a box opened in place', () => {
         const before = at;
         at = await layoutFlow(flow, g => cache.layout(g), {
           opened: `s:${box.key}`,
-          last: before.levels,
-          known: g => cache.has(g),
+          last: before,
           above: 0
         });
         // ELK laid out the box's contents only (a box not drawn before, its parent
@@ -227,8 +227,25 @@ describe('a box opened in place', () => {
             expect(now.y, id).toBeGreaterThanOrEqual(was.y);
           }
         }
+        // A label whose edge was only moved (all its points alike) moved with it.
+        const was = new Map(before.edges.map(e => [e.edge.id, e]));
+        for (const { edge, points, label } of at.edges) {
+          const old = was.get(edge.id);
+          const [dx, dy] = old
+            ? [points[0].x - old.points[0].x, points[0].y - old.points[0].y]
+            : [0, 0];
+          if (
+            old?.label &&
+            old.points.length === points.length &&
+            old.points.every((p, i) => p.x + dx === points[i].x && p.y + dy === points[i].y)
+          ) {
+            moved += 1;
+            expect([label?.x, label?.y], edge.id).toEqual([old.label.x + dx, old.label.y + dy]);
+          }
+        }
         checkDrawn(tree, flow, at, open.size === allOpen(scope).size ? golden.pairs[name] : null);
       }
+      expect(moved).toBeGreaterThan(0);
       expect(boxes.length).toBe(allOpen(scope).size);
       expect(inPlace).toBeGreaterThan(0);
     }

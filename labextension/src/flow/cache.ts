@@ -15,11 +15,6 @@ export class LayoutCache {
     private readonly _size = 64
   ) {}
 
-  /** Whether the layout of `graph` is kept (made, or being made). */
-  has(graph: ElkNode): boolean {
-    return this._layouts.has(JSON.stringify(graph));
-  }
-
   layout(graph: ElkNode): Promise<ElkNode> {
     const key = JSON.stringify(graph);
     let found = this._layouts.get(key);

@@ -82,26 +82,103 @@ export function scopeFlow(
   scope: IScopeEntry,
   open: ReadonlySet<string> = new Set()
 ): IFlowGraph {
-  return new FlowBuilder(tree, scope, open).build();
+  let facts = known.get(scope);
+  if (!facts) {
+    facts = new ScopeOps(tree, scope);
+    known.set(scope, facts);
+  }
+  return new FlowBuilder(tree, scope, open, facts).build();
+}
+
+/** What a scope's flow reads of the tree whatever boxes are open: its ops, where each
+ * sits, what each outputs. Kept per scope (a box opening makes the flow again, `view.ts`,
+ * and the lookups by name are most of making it). */
+const known = new WeakMap<IScopeEntry, ScopeOps>();
+
+class ScopeOps {
+  constructor(
+    readonly tree: ReportTree,
+    scope: IScopeEntry
+  ) {
+    this._collect(scope);
+    // The op that runs a body nested under its name (a `tf.function` call) is the box's.
+    for (const op of tree.find(scope.node.name)) {
+      if (op.kind === 'op' && !this.inside.has(op.row)) {
+        this.rows.push(op.row);
+        this.inside.add(op.row);
+      }
+    }
+  }
+
+  /** The rows of the ops below the scope (and its call's), as a list and a set. */
+  readonly rows: number[] = [];
+  readonly inside = new Set<number>();
+  /** The variables below the scope, by key. */
+  readonly variables = new Map<string, IVariableEntry>();
+  /** Each row's variable (`variableOf`), box (`home`) and output's text, once asked. */
+  readonly owners = new Map<number, IVariableEntry | null>();
+  readonly homes = new Map<number, IScopeEntry>();
+  readonly outputs = new Map<number, string>();
+
+  /** The variables read inside through a `reads` edge, and the rows that read each. */
+  readers(): Map<IVariableEntry, Set<number>> {
+    if (!this._readers) {
+      const byId = new Map<string, number>();
+      for (const row of this.rows) {
+        byId.set(this.tree.ops.id(row), row);
+      }
+      this._readers = new Map();
+      for (const edge of this.tree.document.graph.edges) {
+        const row = edge.kind === 'reads' ? byId.get(edge.target) : undefined;
+        const variable = row === undefined ? undefined : this.tree.get(edge.source);
+        if (row !== undefined && variable?.kind === 'variable') {
+          const rows = this._readers.get(variable) ?? new Set();
+          this._readers.set(variable, rows.add(row));
+        }
+      }
+    }
+    return this._readers;
+  }
+
+  private _readers: Map<IVariableEntry, Set<number>> | null = null;
+
+  /** The rows of the ops below `scope`, and where each variable sits. */
+  private _collect(scope: IScopeEntry): void {
+    for (const group of scope.groups) {
+      for (const row of group.opRows) {
+        this.rows.push(row);
+        this.inside.add(row);
+      }
+    }
+    for (const child of scope.scopes) {
+      this._collect(child);
+    }
+    for (const variable of scope.variables) {
+      this.variables.set(variable.key, variable);
+      if (variable.ops) {
+        this._collect(variable.ops);
+      }
+    }
+  }
 }
 
 class FlowBuilder {
   constructor(
     private readonly _tree: ReportTree,
     private readonly _scope: IScopeEntry,
-    private readonly _open: ReadonlySet<string>
-  ) {}
+    private readonly _open: ReadonlySet<string>,
+    private readonly _facts: ScopeOps
+  ) {
+    this._inside = _facts.inside;
+    this._rows = _facts.rows;
+    this._variables = _facts.variables;
+    this._owners = _facts.owners;
+    this._homes = _facts.homes;
+    this._outputs = _facts.outputs;
+  }
 
   build(): IFlowGraph {
-    const inside: number[] = [];
-    this._collect(this._scope, inside);
-    // The op that runs a body nested under its name (a `tf.function` call) is the box's.
-    for (const op of this._tree.find(this._scope.node.name)) {
-      if (op.kind === 'op' && !this._inside.has(op.row)) {
-        inside.push(op.row);
-        this._inside.add(op.row);
-      }
-    }
+    const inside = this._rows;
     for (const row of inside) {
       this._rep(row);
     }
@@ -136,25 +213,6 @@ class FlowBuilder {
     };
   }
 
-  /** The rows of the ops below `scope`, and where each scope and variable sits. */
-  private _collect(scope: IScopeEntry, rows: number[]): void {
-    for (const group of scope.groups) {
-      for (const row of group.opRows) {
-        rows.push(row);
-        this._inside.add(row);
-      }
-    }
-    for (const child of scope.scopes) {
-      this._collect(child, rows);
-    }
-    for (const variable of scope.variables) {
-      this._variables.set(variable.key, variable);
-      if (variable.ops) {
-        this._collect(variable.ops, rows);
-      }
-    }
-  }
-
   /** The node that stands for inside op `row`. */
   private _rep(row: number): string {
     let id = this._reps.get(row);
@@ -166,9 +224,7 @@ class FlowBuilder {
       id = this._variable(variable);
     } else {
       const name = this._tree.ops.names[row];
-      // An op named as a scope stands in that scope's box.
-      const named = this._tree.find(name).find(e => e.kind === 'scope') as IScopeEntry | undefined;
-      const home = named && this._below(named) ? named : this._tree.op(row).parent.parent;
+      const home = this._home(row);
       const box = this._closedBox(home);
       if (box) {
         id = this._box(box);
@@ -190,6 +246,29 @@ class FlowBuilder {
     }
     this._reps.set(row, id);
     return id;
+  }
+
+  /** The scope whose box holds op `row`: its group's, or the scope it is named as (an op
+   * named as a scope stands in that scope's box). */
+  private _home(row: number): IScopeEntry {
+    let home = this._homes.get(row);
+    if (!home) {
+      const name = this._tree.ops.names[row];
+      const named = this._tree.find(name).find(e => e.kind === 'scope') as IScopeEntry | undefined;
+      home = named && this._below(named) ? named : this._tree.op(row).parent.parent;
+      this._homes.set(row, home);
+    }
+    return home;
+  }
+
+  /** What op `row` outputs (`outputText`). */
+  private _output(row: number): string {
+    let text = this._outputs.get(row);
+    if (text === undefined) {
+      text = outputText(this._tree, row);
+      this._outputs.set(row, text);
+    }
+    return text;
   }
 
   /** The node of an op outside: its variable, or an `in` port. */
@@ -291,7 +370,7 @@ class FlowBuilder {
         kind: 'port',
         name,
         label: side === 'in' ? name : (this._nodes.get(inner ?? '')?.label ?? name),
-        detail: outputText(this._tree, row),
+        detail: this._output(row),
         key: this._tree.op(row).key,
         parent: null,
         open: false,
@@ -315,7 +394,7 @@ class FlowBuilder {
     }
     edge.pairs.push([producer, consumer]);
     const labels = this._labels.get(id)!;
-    const text = outputText(this._tree, producer);
+    const text = this._output(producer);
     if (text && !labels.has(text)) {
       labels.add(text);
       edge.label =
@@ -327,20 +406,7 @@ class FlowBuilder {
    * an edge to each op that reads it first, not to the ops after those. */
   private _readsEdges(): void {
     const { ops } = this._tree;
-    const byId = new Map<string, number>();
-    for (const row of this._inside) {
-      byId.set(ops.id(row), row);
-    }
-    const readers = new Map<IVariableEntry, Set<number>>();
-    for (const edge of this._tree.document.graph.edges) {
-      const row = edge.kind === 'reads' ? byId.get(edge.target) : undefined;
-      const variable = row === undefined ? undefined : this._tree.get(edge.source);
-      if (row !== undefined && variable?.kind === 'variable') {
-        const rows = readers.get(variable) ?? new Set();
-        readers.set(variable, rows.add(row));
-      }
-    }
-    for (const [variable, rows] of readers) {
+    for (const [variable, rows] of this._facts.readers()) {
       for (const row of rows) {
         if (ops.sources(row).some(source => rows.has(source))) {
           continue;
@@ -398,10 +464,13 @@ class FlowBuilder {
     }
   }
 
-  private readonly _inside = new Set<number>();
-  private readonly _variables = new Map<string, IVariableEntry>();
+  private readonly _inside: ReadonlySet<number>;
+  private readonly _rows: readonly number[];
+  private readonly _variables: ReadonlyMap<string, IVariableEntry>;
+  private readonly _owners: Map<number, IVariableEntry | null>;
+  private readonly _homes: Map<number, IScopeEntry>;
+  private readonly _outputs: Map<number, string>;
   private readonly _reps = new Map<number, string>();
-  private readonly _owners = new Map<number, IVariableEntry | null>();
   private readonly _nodes = new Map<string, IFlowNode>();
   private readonly _edges = new Map<string, IFlowEdge>();
   private readonly _labels = new Map<string, Set<string>>();

@@ -40,7 +40,8 @@ export function inPlace(
   const grown: { right: number; bottom: number; dw: number; dh: number }[] = [];
   const map = (p: Point, n = grown.length): Point => {
     let { x, y } = p;
-    for (const g of grown.slice(0, n)) {
+    for (let i = 0; i < n; i++) {
+      const g = grown[i];
       x += x >= g.right ? g.dw : 0;
       y += y >= g.bottom ? g.dh : 0;
     }
@@ -64,9 +65,12 @@ export function inPlace(
       });
     }
   }
+  // Each child as ELK places it (not a copy of its input: spreading a thousand objects
+  // of several shapes was a tenth of opening a box in `gradients`).
   const children: ElkNode[] = (graph.children ?? []).map((child, i) => {
     const at = map({ x: olds[i].x ?? 0, y: olds[i].y ?? 0 });
-    return { ...child, x: at.x, y: at.y, ports: child.ports ?? olds[i].ports };
+    const { id, width, height } = child;
+    return { id, width, height, x: at.x, y: at.y, ports: child.ports ?? olds[i].ports };
   });
   const placed = new Map(children.map((c, i) => [c.id, { node: c, old: olds[i] }]));
   const portOf = new Map<string, { node: ElkNode; port: ElkPort }>();

@@ -23,7 +23,8 @@
  *   layout): beside a vertical run of the edge, the last one (above its arrow) first,
  *   clear of nodes and of the labels placed before (found in grid buckets); one label for
  *   the edges of a tensor's fan-out, where they leave the producer; none where no place
- *   is clear (the edge's tooltip holds its shapes).
+ *   is clear (the edge's tooltip holds its shapes). A box opened in place keeps the
+ *   labels of the edges moved aside where they were beside them.
  */
 
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
@@ -75,14 +76,16 @@ export interface ILayout {
 
 /** A box opened in place: the large levels that changed with it (those around it, which
  * grew, and those its edges now enter from inside it) are made from their last layout
- * (`inplace.ts`) unless ELK's answer for their new input is at hand. */
+ * (`inplace.ts`). ELK's answer for their new input is not looked up first: the cache
+ * (`cache.ts`) holds one only where the level did not fit its last layout before, and
+ * `run` finds it then; keying it by a large level's input (267 kB of JSON on `gradients`)
+ * costs 1-14 ms. */
 export interface IInPlace {
   /** The box opened, `s:<key>`. */
   opened: string;
-  /** The layout drawn before, with the box closed. */
-  last: ReadonlyMap<string, ElkNode>;
-  /** Whether ELK's layout of a graph is known (the pane's cache): it is used then. */
-  known: (graph: ElkNode) => boolean;
+  /** The layout drawn before, with the box closed (its levels, and its labels, drawn
+   * alike where their edges were only moved aside). */
+  last: ILayout;
   /** Levels of no more nodes than this are laid out by ELK all the same. */
   above: number;
 }
@@ -134,13 +137,17 @@ export async function layoutFlow(
       level(node.id);
     }
   }
-  /** The levels around a node, innermost first, up to the scope's. */
+  /** The levels around a node, innermost first, up to the scope's (asked for each end of
+   * each edge: made once a node). */
+  const arounds = new Map<string, string[]>();
   const around = (id: string): string[] => {
-    const out: string[] = [];
-    for (let p = byId.get(id)?.parent ?? null; p; p = byId.get(p)?.parent ?? null) {
-      out.push(p);
+    let out = arounds.get(id);
+    if (!out) {
+      const parent = byId.get(id)?.parent;
+      out = parent ? [parent, ...around(parent)] : [SCOPE];
+      arounds.set(id, out);
     }
-    return [...out, SCOPE];
+    return out;
   };
   /** A node's id before the box opened: the box's, for what is inside it. */
   const was = (id: string): string => (open && around(id).includes(open.opened) ? open.opened : id);
@@ -226,17 +233,18 @@ export async function layoutFlow(
   const lay = async (l: ILevel): Promise<ElkNode> => {
     await Promise.all(l.nodes.filter(n => n.open).map(n => lay(levels.get(n.id)!)));
     const graph = elkLevel(l, laidOut);
-    const last = open?.last.get(l.id);
+    const last = open?.last.levels.get(l.id);
     const moved =
       open && last && (graph.children?.length ?? 0) > open.above
-        ? !open.known(graph) && inPlace(graph, last, former)
+        ? inPlace(graph, last, former)
         : null;
     const result = moved || (await run(graph));
     laidOut.set(l.id, result);
     return result;
   };
   const top = await lay(levels.get(SCOPE)!);
-  return placeAll(flow, levels, laidOut, paths, top);
+  const kept = open ? keptLabels(open.last) : new Map<string, IKeptLabel>();
+  return placeAll(flow, levels, laidOut, paths, top, kept);
 }
 
 /** A level's ELK graph; the open boxes in it are laid out (`laidOut`). */
@@ -341,7 +349,8 @@ function placeAll(
   levels: Map<string, ILevel>,
   laidOut: Map<string, ElkNode>,
   paths: Map<IFlowEdge, [string, string][]>,
-  top: ElkNode
+  top: ElkNode,
+  kept: Map<string, IKeptLabel>
 ): ILayout {
   const byId = new Map(flow.nodes.map(n => [n.id, n]));
   const scope: IPlaced = { x: 0, y: MARGIN, width: top.width ?? 0, height: top.height ?? 0 };
@@ -403,7 +412,7 @@ function placeAll(
     }
     edges.push({ edge, points, label: null });
   }
-  placeLabels(edges, nodes, flow);
+  placeLabels(edges, nodes, flow, kept);
   return {
     scope,
     nodes,
@@ -481,27 +490,33 @@ function verticalRuns(points: Point[]): [number, number, number][] {
  * nodes and of the labels placed before: first as low as it goes on the last run, above
  * the arrow, then up that run and the runs before it. The edges from one producer with
  * the same shapes (a tensor's fan-out) share one label, beside the run that leaves the
- * producer; a label with no clear place is not drawn (the edge's tooltip has it). */
-function placeLabels(edges: IPlacedEdge[], nodes: Map<string, IPlaced>, flow: IFlowGraph): void {
+ * producer; a label with no clear place is not drawn (the edge's tooltip has it). Where a
+ * box opened in place, the labels of the layout before (`kept`) are put back beside their
+ * edges first, the others placed around them. */
+function placeLabels(
+  edges: IPlacedEdge[],
+  nodes: Map<string, IPlaced>,
+  flow: IFlowGraph,
+  kept: Map<string, IKeptLabel>
+): void {
   const taken = new Occupied();
   for (const node of flow.nodes) {
     if (!node.open) {
       taken.add(nodes.get(node.id)!);
     }
   }
-  const groups = new Map<string, IPlacedEdge[]>();
-  for (const placed of edges) {
-    if (placed.edge.label) {
-      const key = `${placed.edge.source}\n${placed.edge.label}`;
-      const group = groups.get(key);
-      if (group) {
-        group.push(placed);
-      } else {
-        groups.set(key, [placed]);
-      }
+  const groups = labelGroups(edges);
+  const left: IPlacedEdge[][] = [];
+  for (const [key, group] of groups) {
+    const found = keep(group, kept.get(key));
+    if (found && taken.free(found[1])) {
+      taken.add(found[1]);
+      found[0].label = { text: group[0].edge.label, ...found[1] };
+    } else {
+      left.push(group);
     }
   }
-  for (const group of groups.values()) {
+  for (const group of left) {
     const text = group[0].edge.label;
     const width = text.length * CHAR;
     // A fan-out: its label where its edges leave the producer, outermost first.
@@ -547,4 +562,90 @@ function placeLabels(edges: IPlacedEdge[], nodes: Map<string, IPlaced>, flow: IF
       found[0].label = { text, ...found[1] };
     }
   }
+}
+
+/** The edges of each tensor's label: one producer, the same shapes (a fan-out shares one
+ * label), by `source\nshapes`. */
+function labelGroups(edges: IPlacedEdge[]): Map<string, IPlacedEdge[]> {
+  const groups = new Map<string, IPlacedEdge[]>();
+  for (const placed of edges) {
+    if (placed.edge.label) {
+      const key = `${placed.edge.source}\n${placed.edge.label}`;
+      const group = groups.get(key);
+      if (group) {
+        group.push(placed);
+      } else {
+        groups.set(key, [placed]);
+      }
+    }
+  }
+  return groups;
+}
+
+/** Where a label was drawn: beside which edge, the x of its vertical run there, on which
+ * side, how far above the run's lower end; and the edges it stood for. */
+interface IKeptLabel {
+  edges: string;
+  edge: string;
+  x: number;
+  right: boolean;
+  above: number;
+}
+
+/** The labels of a layout, by their group, as `keep` finds them again on a layout whose
+ * edges were moved aside (a box opened in place): placing them anew is most of joining
+ * the levels' layouts, and each would be put somewhere else. */
+function keptLabels(layout: ILayout): Map<string, IKeptLabel> {
+  const kept = new Map<string, IKeptLabel>();
+  for (const [key, group] of labelGroups(layout.edges)) {
+    const holder = group.find(e => e.label);
+    const label = holder?.label;
+    if (!holder || !label) {
+      continue;
+    }
+    const middle = label.y + label.height / 2;
+    const runs = verticalRuns(holder.points);
+    const run = runs.findIndex(
+      ([x, top, bottom]) =>
+        (near(label.x, x + 3) || near(label.x + label.width + 3, x)) &&
+        middle >= top &&
+        middle <= bottom
+    );
+    if (run >= 0) {
+      kept.set(key, {
+        edges: group.map(e => e.edge.id).join('\n'),
+        edge: holder.edge.id,
+        x: runs[run][0],
+        right: label.x > runs[run][0],
+        above: runs[run][2] - label.y
+      });
+    }
+  }
+  return kept;
+}
+
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) < 0.01;
+}
+
+/** A group's label where it was (`kept`), if its edges are the same: beside the vertical
+ * run of its edge nearest the one it was beside (a run moved aside, or stretched where it
+ * crosses the box's row or column; not a jog made beside a moved end, which is too short
+ * for it), as far above the run's lower end. Whether it is clear of the others is for the
+ * caller. */
+function keep(group: IPlacedEdge[], kept: IKeptLabel | undefined): [IPlacedEdge, IPlaced] | null {
+  const holder = kept && group.find(e => e.edge.id === kept.edge);
+  if (!holder || group.map(e => e.edge.id).join('\n') !== kept.edges) {
+    return null;
+  }
+  const width = holder.edge.label.length * CHAR;
+  let best: IPlaced | null = null;
+  for (const [x, top, bottom] of verticalRuns(holder.points)) {
+    const y = bottom - kept.above;
+    const fits = y + LINE / 2 >= top && y + LINE / 2 <= bottom;
+    if (fits && (!best || Math.abs(x - kept.x) < Math.abs(best.x - kept.x))) {
+      best = { x, y, width, height: LINE };
+    }
+  }
+  return best && [holder, { ...best, x: kept.right ? best.x + 3 : best.x - 3 - width }];
 }

@@ -14,7 +14,6 @@ import type { ITrans } from '../tree/trans';
 import { LayoutCache } from './cache';
 import { layout as runElk } from './elk';
 import { type IFlowGraph, type IFlowNode, scopeFlow } from './graph';
-import type { ElkNode } from 'elkjs/lib/elk-api';
 import {
   CHAR,
   cut,
@@ -30,8 +29,12 @@ import {
  * opening in it rather than laid out again: ELK takes most of a second on 1,000 nodes
  * and tens of ms on this many (`benchmarks/README.md`). */
 const IN_PLACE = 150;
+/** A layout taking longer than this (ms) says so. */
+const SLOW = 150;
 
 const SVG = 'http://www.w3.org/2000/svg';
+/** Room around the drawing. */
+const MARGIN = 4;
 
 function s(tag: string, attrs: Record<string, string | number> = {}): SVGElement {
   const el = document.createElementNS(SVG, tag);
@@ -68,7 +71,18 @@ export class FlowView {
     private readonly _model: TreeModel,
     private readonly _trans: ITrans
   ) {
-    this._svg = s('svg', { class: 'jp-Scope-flowSvg', role: 'group' }) as SVGSVGElement;
+    // The SVG keeps one size, its drawing overflowing it, and the element around it takes
+    // the drawing's size for the scroll bars: Chromium lays out every element of an SVG
+    // whose own size or viewBox changed (~30 ms on `gradients`' 10,000 elements, each
+    // time a box opens), but not one that only grew past its box.
+    this._svg = s('svg', {
+      class: 'jp-Scope-flowSvg',
+      role: 'group',
+      width: 1,
+      height: 1,
+      viewBox: `${-MARGIN} ${-MARGIN} 1 1`
+    }) as SVGSVGElement;
+    this._sizer = h('div', { class: 'jp-Scope-flowSizer' }, this._svg);
     this._status = h('div', { class: 'jp-Scope-flowStatus', 'aria-live': 'polite' });
     this._title = h('div', { class: 'jp-Scope-flowTitle' });
     const openAll = h(
@@ -88,7 +102,7 @@ export class FlowView {
       { class: 'jp-Scope-flow', 'aria-label': _trans.__('Dataflow') },
       h('div', { class: 'jp-Scope-flowBar' }, this._title, openAll, closeAll),
       this._status,
-      h('div', { class: 'jp-Scope-flowCanvas' }, this._svg)
+      h('div', { class: 'jp-Scope-flowCanvas' }, this._sizer)
     );
     const defs = s('defs');
     const marker = s('marker', {
@@ -212,10 +226,18 @@ export class FlowView {
       return;
     }
     const trans = this._trans;
-    this._title.textContent = scope.node.name
+    const title = scope.node.name
       ? trans.__('Dataflow of %1', scope.node.name)
       : trans.__('Dataflow of the root scope');
-    this._status.textContent = trans.__('Laying out…');
+    // The page changed only where it changes, and the status told only of a layout that
+    // takes a while: a change makes Chromium draw a frame (~10 ms on `gradients`' flow),
+    // which holds the main thread when ELK's answer for a box comes back.
+    if (this._title.textContent !== title) {
+      this._title.textContent = title;
+    }
+    const slow = window.setTimeout(() => {
+      this._status.textContent = trans.__('Laying out…');
+    }, SLOW);
     const t0 = performance.now();
     const flow = scopeFlow(tree, scope, this._open);
     const t1 = performance.now();
@@ -227,8 +249,7 @@ export class FlowView {
       opened && shown?.scope === scope && shown.tree === tree
         ? {
             opened: `s:${opened}`,
-            last: shown.levels,
-            known: graph => this._layouts.has(graph),
+            last: shown.layout,
             above: IN_PLACE
           }
         : undefined;
@@ -240,15 +261,20 @@ export class FlowView {
         this._status.textContent = trans.__('The layout failed: %1', String(error));
       }
       return;
+    } finally {
+      window.clearTimeout(slow);
     }
     if (generation !== this._generation) {
       return;
     }
     const t2 = performance.now();
     const same = shown?.scope === scope && shown.tree === tree;
-    this._shown = { tree, scope, levels: result.levels };
+    this._shown = { tree, scope, layout: result };
     this._paint(flow, result, same);
-    this._status.textContent = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
+    const status = flow.nodes.length ? '' : trans.__('Nothing ran in this scope.');
+    if (this._status.textContent !== status) {
+      this._status.textContent = status;
+    }
     const selected = this._model.selected;
     this._mark(selected?.key ?? null);
     this._dim();
@@ -269,12 +295,8 @@ export class FlowView {
    * elements of ten thousand instead of building them all again (and Chromium styles and
    * lays out only those). */
   private _paint(flow: IFlowGraph, at: ILayout, same: boolean): void {
-    const margin = 4;
-    const width = at.width + 2 * margin;
-    const height = at.height + 2 * margin;
-    this._svg.setAttribute('width', String(width));
-    this._svg.setAttribute('height', String(height));
-    this._svg.setAttribute('viewBox', `${-margin} ${-margin} ${width} ${height}`);
+    this._sizer.style.width = `${at.width + 2 * MARGIN}px`;
+    this._sizer.style.height = `${at.height + 2 * MARGIN}px`;
     if (!same) {
       this._nodeEls.clear();
       this._edgeEls.clear();
@@ -501,6 +523,7 @@ export class FlowView {
   }
 
   private readonly _svg: SVGSVGElement;
+  private readonly _sizer: HTMLElement;
   private readonly _status: HTMLElement;
   private readonly _title: HTMLElement;
   private _tree: ReportTree | null = null;
@@ -527,7 +550,7 @@ export class FlowView {
   private _shown: {
     tree: ReportTree;
     scope: IScopeEntry;
-    levels: ReadonlyMap<string, ElkNode>;
+    layout: ILayout;
   } | null = null;
   /** While the flow itself selects: the selection is one of its nodes. */
   private _selecting = false;
