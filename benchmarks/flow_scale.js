@@ -2,7 +2,8 @@
 // model, turn the flow pane on, then time, to the next painted frame after the pane's
 // drawing (two animation frames later): opening the root flow's InceptionV3 box; showing
 // each scope's flow (its child scopes
-// closed), opening every box in it, and opening one child box from the closed flow.
+// closed), opening every box in it, and opening one child box from the closed flow. A box
+// is focused before it is opened, as the user's click (or Tab, then Enter) leaves it.
 async ([source, text, scopes, worker]) => {
   let report = null;
   const module = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
@@ -47,6 +48,8 @@ async ([source, text, scopes, worker]) => {
   // The root scope's flow is drawn first: open its InceptionV3 box, then close it.
   const top = () => flow().querySelector('.jp-Scope-flowNode.jp-mod-scope[data-name="InceptionV3"]');
   const toggle = () => top().dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+  top().focus({ preventScroll: true });
+  await frame();
   out.InceptionV3 = { child: await drawn(toggle) };
   await drawn(toggle);
   for (const name of scopes) {
@@ -64,6 +67,8 @@ async ([source, text, scopes, worker]) => {
     const edges = flow().querySelectorAll('.jp-Scope-flowEdge').length;
     await drawn(() => closeAll.click());
     const box = flow().querySelector('.jp-Scope-flowNode.jp-mod-scope');
+    box?.focus({ preventScroll: true });
+    await frame();
     const child = box
       ? await drawn(() => box.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })))
       : null;

@@ -254,16 +254,21 @@ def test_flow_in_the_offline_html_page(browser_page, tmp_path) -> None:
     # A box opened and closed again updates the drawing there is (moves what moved, adds
     # and removes the box's contents); closed, it is the drawing made from nothing before,
     # and open, each id is drawn once, every edge meets its nodes where they were moved
-    # to, and the box keeps the focus.
+    # to, and the box keeps the focus: it is the same element, never taken out of the page.
     fresh = flow.evaluate(GEOMETRY)
     assert flow.evaluate(DETACHED) == []
     box = flow.locator('.jp-Scope-flowNode.jp-mod-scope[data-name="model/enc"]')
-    opened = drawn_after(page, flow, lambda: (box.focus(), box.press("Enter")))
+    box.focus()
+    element = box.element_handle()
+    element.evaluate("g => g.addEventListener('blur', () => { g.dataset.blurred = 'yes'; })")
+    focused = "g => g.isConnected && document.activeElement === g && !g.dataset.blurred"
+    opened = drawn_after(page, flow, lambda: box.press("Enter"))
     ids = [n["id"] for n in opened["nodes"]]
     assert len(ids) == len(set(ids)) > len(fresh["nodes"])
     assert flow.evaluate(DETACHED) == []
-    assert box.evaluate("g => document.activeElement === g && g.classList.contains('jp-mod-open')")
+    assert element.evaluate(focused) and "jp-mod-open" in box.get_attribute("class")
     drawn_after(page, flow, lambda: box.press("Enter"))
+    assert element.evaluate(focused) and "jp-mod-open" not in box.get_attribute("class")
     assert flow.evaluate(GEOMETRY) == fresh
     assert page.events["errors"] == []
     assert all(url.startswith(("file:", "blob:", "data:")) for url in page.events["requests"])

@@ -336,10 +336,12 @@ export class FlowView {
           drawn.dy = dy;
         }
       } else {
-        drawn?.g.remove();
-        drawn = { g: this._drawNode(node, place), sig, x: place.x, y: place.y, dx: 0, dy: 0 };
-        if (!node.open) {
-          rest.append(drawn.g);
+        // Redrawn in its own element: a box opened or closed (by a click or Enter) keeps
+        // the focus, which removing it would lose, making Chromium lay the page out.
+        const g = this._drawNode(node, place, drawn?.g);
+        drawn = { g, sig, x: place.x, y: place.y, dx: 0, dy: 0 };
+        if (!node.open && g.parentNode !== rest) {
+          move(rest, g, null);
         }
       }
       this._nodeEls.delete(node.id);
@@ -357,10 +359,12 @@ export class FlowView {
     }
     this._nodeEls = nodeEls;
     // Open boxes under the edges, an outer box under those it holds (a few elements).
-    const current = opens.children;
-    if (current.length !== openOrder.length || openOrder.some((g, i) => current[i] !== g)) {
-      opens.replaceChildren(...openOrder);
-    }
+    openOrder.forEach((g, i) => {
+      const at = opens.children[i] ?? null;
+      if (at !== g) {
+        move(opens, g, at);
+      }
+    });
     const edgeEls = new Map<string, IDrawnEdge>();
     for (const { edge, points, label } of at.edges) {
       const sig = `${edge.kind} ${edge.source} ${edge.target} ${edge.pairs.length}`;
@@ -404,20 +408,25 @@ export class FlowView {
     this._edgeEls = edgeEls;
   }
 
+  /** A node's element: `g` emptied and drawn again, or a new one. */
   private _drawNode(
     node: IFlowNode,
-    at: { x: number; y: number; width: number; height: number }
+    at: { x: number; y: number; width: number; height: number },
+    g: SVGElement = s('g', { tabindex: 0, role: 'button' })
   ): SVGElement {
-    const g = s('g', {
-      class: `jp-Scope-flowNode jp-mod-${node.kind}${node.open ? ' jp-mod-open' : ''}`,
-      tabindex: 0,
-      role: 'button'
-    });
+    g.replaceChildren();
+    g.removeAttribute('transform');
+    g.setAttribute(
+      'class',
+      `jp-Scope-flowNode jp-mod-${node.kind}${node.open ? ' jp-mod-open' : ''}`
+    );
     g.dataset.id = node.id;
     g.dataset.key = node.key;
     g.dataset.name = node.name;
     if (node.open) {
       g.dataset.open = 'true';
+    } else {
+      delete g.dataset.open;
     }
     g.append(
       tooltip(
@@ -589,6 +598,17 @@ function signature(node: IFlowNode, at: IPlaced): string {
     node.detail,
     badges
   ].join('\u0000');
+}
+
+/** Put `g` in `parent` before `before`: moved, where the browser can (`moveBefore`),
+ * with its focus kept. */
+function move(parent: Element, g: Element, before: Element | null): void {
+  const moving = parent as Element & { moveBefore?: (node: Node, child: Node | null) => void };
+  if (moving.moveBefore && g.isConnected && parent.isConnected) {
+    moving.moveBefore(g, before);
+  } else {
+    parent.insertBefore(g, before);
+  }
 }
 
 function box(at: { x: number; y: number; width: number; height: number }): Record<string, number> {
