@@ -244,12 +244,13 @@ def match_reports(report: ScopeReport, other: ScopeReport) -> Match:
     assignment_map, shape_mismatch, dtype_mismatch = {}, [], []
     for name, their_name in pairs.items():  # one pass over the pairs, in name order
         var, their_var = ours[name], theirs[their_name]
+        if _agree(var, their_var):
+            assignment_map[their_name + suffix] = var.get("tf_name") or name
+            continue
         if var["shape"] != their_var["shape"]:
             shape_mismatch.append((name, var["shape"], their_var["shape"]))
         if var["dtype"] != their_var["dtype"]:
             dtype_mismatch.append((name, var["dtype"], their_var["dtype"]))
-        elif var["shape"] == their_var["shape"]:  # they agree (`_agree`)
-            assignment_map[their_name + suffix] = var.get("tf_name") or name
     missing = sorted(n for n in unpaired if n not in pairs)  # renames pair only those
     unexpected = sorted(free)
     return Match(
