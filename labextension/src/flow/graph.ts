@@ -168,17 +168,10 @@ class FlowBuilder {
     private readonly _scope: IScopeEntry,
     private readonly _open: ReadonlySet<string>,
     private readonly _facts: ScopeOps
-  ) {
-    this._inside = _facts.inside;
-    this._rows = _facts.rows;
-    this._variables = _facts.variables;
-    this._owners = _facts.owners;
-    this._homes = _facts.homes;
-    this._outputs = _facts.outputs;
-  }
+  ) {}
 
   build(): IFlowGraph {
-    const inside = this._rows;
+    const inside = this._facts.rows;
     for (const row of inside) {
       this._rep(row);
     }
@@ -189,7 +182,7 @@ class FlowBuilder {
         continue; // a variable's own ops: its initial value is not drawn
       }
       for (const producer of ops.sources(consumer)) {
-        const from = this._inside.has(producer) ? this._rep(producer) : this._outer(producer);
+        const from = this._facts.inside.has(producer) ? this._rep(producer) : this._outer(producer);
         this._edge(from, to, producer, consumer);
       }
     }
@@ -199,7 +192,7 @@ class FlowBuilder {
         continue; // read outside: not an edge crossing everything
       }
       for (const consumer of ops.targets(producer)) {
-        if (!this._inside.has(consumer)) {
+        if (!this._facts.inside.has(consumer)) {
           this._edge(from, this._port('out', producer, from), producer, consumer);
         }
       }
@@ -251,22 +244,22 @@ class FlowBuilder {
   /** The scope whose box holds op `row`: its group's, or the scope it is named as (an op
    * named as a scope stands in that scope's box). */
   private _home(row: number): IScopeEntry {
-    let home = this._homes.get(row);
+    let home = this._facts.homes.get(row);
     if (!home) {
       const name = this._tree.ops.names[row];
       const named = this._tree.find(name).find(e => e.kind === 'scope') as IScopeEntry | undefined;
       home = named && this._below(named) ? named : this._tree.op(row).parent.parent;
-      this._homes.set(row, home);
+      this._facts.homes.set(row, home);
     }
     return home;
   }
 
   /** What op `row` outputs (`outputText`). */
   private _output(row: number): string {
-    let text = this._outputs.get(row);
+    let text = this._facts.outputs.get(row);
     if (text === undefined) {
       text = outputText(this._tree, row);
-      this._outputs.set(row, text);
+      this._facts.outputs.set(row, text);
     }
     return text;
   }
@@ -322,7 +315,7 @@ class FlowBuilder {
 
   /** The variable whose own op `row` is: named as it, or below the scope of its ops. */
   private _variableOf(row: number): IVariableEntry | null {
-    let found = this._owners.get(row);
+    let found = this._facts.owners.get(row);
     if (found === undefined) {
       const name = this._tree.ops.names[row];
       found =
@@ -335,7 +328,7 @@ class FlowBuilder {
       ) {
         found = s.owner;
       }
-      this._owners.set(row, found);
+      this._facts.owners.set(row, found);
     }
     return found;
   }
@@ -344,7 +337,7 @@ class FlowBuilder {
     const id = `v:${variable.key}`;
     if (!this._nodes.has(id)) {
       const { node } = variable;
-      const home = this._variables.has(variable.key) ? variable.parent : null;
+      const home = this._facts.variables.has(variable.key) ? variable.parent : null;
       const visible = home && !this._closedBox(home) && home !== this._scope;
       this._nodes.set(id, {
         id,
@@ -442,7 +435,10 @@ class FlowBuilder {
     }
     for (const [id, edges] of readers) {
       const variable = this._nodes.get(id)!;
-      if (variable.parent !== null || this._variables.get(variable.key)?.parent === this._scope) {
+      if (
+        variable.parent !== null ||
+        this._facts.variables.get(variable.key)?.parent === this._scope
+      ) {
         continue;
       }
       const target = this._nodes.get(edges[0].target)!;
@@ -464,12 +460,6 @@ class FlowBuilder {
     }
   }
 
-  private readonly _inside: ReadonlySet<number>;
-  private readonly _rows: readonly number[];
-  private readonly _variables: ReadonlyMap<string, IVariableEntry>;
-  private readonly _owners: Map<number, IVariableEntry | null>;
-  private readonly _homes: Map<number, IScopeEntry>;
-  private readonly _outputs: Map<number, string>;
   private readonly _reps = new Map<number, string>();
   private readonly _nodes = new Map<string, IFlowNode>();
   private readonly _edges = new Map<string, IFlowEdge>();
