@@ -166,18 +166,31 @@ def open_notebook(page, lab: Lab, name: str) -> None:
 
 
 def wait_for_kernel(page) -> None:
-    """Wait until the current notebook shows its cells and its kernel is connected."""
+    """Wait until the current notebook shows its cells and its kernel is connected and
+    idle: connected alone, a kernel may not have answered its first `kernel_info` yet."""
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
-        "?.connectionStatus === 'connected'",
+        "() => { const kernel = window.jupyterapp.shell.currentWidget?.sessionContext"
+        "?.session?.kernel; return kernel?.connectionStatus === 'connected'"
+        " && kernel.status === 'idle'; }",
         timeout=60_000,
     )
 
 
+# A command's promise that never settles fails the test after this long: `page.evaluate`
+# itself has no timeout (a run of every cell whose requests never reached the kernel, in
+# Notebook 7.2.0, once held a test for 13 minutes).
+COMMAND_MS = 300_000
+
+
 def command(page, name: str, args: dict | None = None) -> Any:
     return page.evaluate(
-        "([name, args]) => window.jupyterapp.commands.execute(name, args)", [name, args or {}]
+        """([name, args, ms]) => Promise.race([
+          window.jupyterapp.commands.execute(name, args),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error(`${name} did not settle in ${ms} ms`)), ms))
+        ])""",
+        [name, args or {}, COMMAND_MS],
     )
 
 
